@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: Apache-2.0
+# Every third-party dependency, found once, from Debian's packages (scripts/install_deps.sh).
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(Eigen3 3.4 REQUIRED NO_MODULE)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(NLopt 2.7 REQUIRED CONFIG NAMES NLopt nlopt)
+find_package(SUNDIALS REQUIRED)
+
+# SuiteSparse KLU (Debian's libsuitesparse-dev ships no CMake or pkg-config file in bookworm).
+find_path(KLU_INCLUDE_DIR klu.h PATH_SUFFIXES suitesparse REQUIRED)
+find_library(KLU_LIBRARY klu REQUIRED)
+find_library(SUITESPARSE_AMD_LIBRARY amd REQUIRED)
+find_library(SUITESPARSE_COLAMD_LIBRARY colamd REQUIRED)
+find_library(SUITESPARSE_BTF_LIBRARY btf REQUIRED)
+find_library(SUITESPARSE_CONFIG_LIBRARY suitesparseconfig REQUIRED)
+add_library(SuiteSparse::KLU INTERFACE IMPORTED)
+target_include_directories(SuiteSparse::KLU INTERFACE ${KLU_INCLUDE_DIR})
+target_link_libraries(SuiteSparse::KLU INTERFACE ${KLU_LIBRARY} ${SUITESPARSE_AMD_LIBRARY}
+  ${SUITESPARSE_COLAMD_LIBRARY} ${SUITESPARSE_BTF_LIBRARY} ${SUITESPARSE_CONFIG_LIBRARY})
+find_package(OpenSSL REQUIRED)

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Installs every Debian 12 package that ptwin's build, tests and benchmarks need.
+# Idempotent and non-interactive: packages already present are left alone.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  clang libclang-rt-14-dev           # libFuzzer targets and sanitizers
+  libeigen3-dev                      # sparse linear algebra (0D DAE Jacobian)
+  libsundials-dev                    # IDA: baseline integrator in bench/
+  libsuitesparse-dev                 # KLU sparse LU for the 0D Newton solves
+  libnlopt-cxx-dev libnlopt-dev      # personalisation optimiser
+  libspdlog-dev libfmt-dev           # logging and formatting
+  libcli11-dev                       # command line
+  nlohmann-json3-dev                 # JSON model formats, FHIR JSON
+  libyaml-cpp-dev                    # twin.yaml
+  libsqlite3-dev sqlite3             # embedded store
+  libssl-dev                         # SHA-256 digests of models and inputs (OpenSSL)
+  libgtest-dev libgmock-dev          # tests
+  libbenchmark-dev                   # bench/
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install_deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install_deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

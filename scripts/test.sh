@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Installs what ptwin needs, builds everything (tests and benchmarks) and runs the whole test
+# suite with CTest (labels: unit, verification, integration, e2e), then smoke-runs the benchmarks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install_deps.sh
+werror=OFF
+if [ "${CI:-}" = "true" ]; then werror=ON; fi
+cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=Release -DPTWIN_BUILD_TESTS=ON \
+  -DPTWIN_BUILD_BENCH=ON -DPTWIN_WERROR="$werror"
+cmake --build build/test
+ctest --test-dir build/test --output-on-failure --timeout 600

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// The twin declaration (twin.yaml): which patient, which model, how to simulate and
+// personalise it, where to store and write results. The loader checks every key and value and
+// reports all problems at once, each with its path, so that a user fixes a file in one pass.
+// Schema and defaults: docs/core.md#twinyaml.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ptwin/core/error.hpp"
+
+namespace ptwin {
+
+enum class ModelKind { ZeroD };                 // "zerod"
+enum class ModelFormat { Ptwin, SvZeroD };      // "ptwin", "svzerod"
+enum class SvZeroDUnits { Cgs, Si };            // "cgs", "si"
+enum class SimulationOutput { LastCycle, AllCycles };  // "last_cycle", "all_cycles"
+enum class StoreBackend { Sqlite };             // "sqlite"
+enum class PersonalisationTarget {              // the names used in twin.yaml
+  HeartRate,          // "heart_rate"
+  SystolicPressure,   // "systolic_pressure"
+  DiastolicPressure,  // "diastolic_pressure"
+  CardiacOutput,      // "cardiac_output"
+  EjectionFraction,   // "ejection_fraction"
+};
+
+/// The twin.yaml spelling of each value, e.g. to_string(ModelFormat::SvZeroD) == "svzerod".
+[[nodiscard]] std::string_view to_string(ModelKind kind);
+[[nodiscard]] std::string_view to_string(ModelFormat format);
+[[nodiscard]] std::string_view to_string(SvZeroDUnits units);
+[[nodiscard]] std::string_view to_string(SimulationOutput output);
+[[nodiscard]] std::string_view to_string(StoreBackend backend);
+[[nodiscard]] std::string_view to_string(PersonalisationTarget target);
+
+/// `twin:` the twin's identity.
+struct TwinSection {
+  std::string id;                          // pseudonymous, [A-Za-z0-9._-]{1,64}
+  std::optional<std::string> description;  // free text, absent if not given
+  friend bool operator==(const TwinSection&, const TwinSection&) = default;
+};
+
+/// `patient:` where the patient's data come from.
+struct PatientSection {
+  std::filesystem::path fhir_bundle;  // FHIR R5 Bundle (JSON), resolved
+  friend bool operator==(const PatientSection&, const PatientSection&) = default;
+};
+
+/// `model:` the computational model.
+struct ModelSection {
+  ModelKind kind = ModelKind::ZeroD;
+  std::filesystem::path file;  // resolved
+  ModelFormat format = ModelFormat::Ptwin;
+  SvZeroDUnits svzerod_units = SvZeroDUnits::Cgs;  // used only when format is SvZeroD
+  friend bool operator==(const ModelSection&, const ModelSection&) = default;
+};
+
+/// `simulation:` time stepping and the periodic steady state.
+struct SimulationSection {
+  int steps_per_cycle = 500;              // 10..100000
+  int max_cycles = 50;                    // 1..10000
+  double steady_state_tolerance = 1e-4;   // relative cycle-to-cycle change, 0 < x < 1
+  SimulationOutput output = SimulationOutput::LastCycle;
+  friend bool operator==(const SimulationSection&, const SimulationSection&) = default;
+};
+
+/// `personalisation:` fitting model parameters to the patient's measurements.
+struct PersonalisationSection {
+  bool is_enabled = true;
+  std::vector<PersonalisationTarget> targets;  // non-empty when enabled, no duplicates
+  std::vector<std::string> parameters;         // model parameter names, checked by the model
+  int max_evaluations = 200;                   // 1..100000
+  double relative_tolerance = 1e-4;            // 0 < x < 1
+  friend bool operator==(const PersonalisationSection&, const PersonalisationSection&) = default;
+};
+
+/// `store:` the database.
+struct StoreSection {
+  StoreBackend backend = StoreBackend::Sqlite;
+  std::filesystem::path path;  // resolved; default <base>/ptwin.db
+  friend bool operator==(const StoreSection&, const StoreSection&) = default;
+};
+
+/// `outputs:` files written for the user.
+struct OutputsSection {
+  std::filesystem::path directory;         // resolved; default <base>/out
+  std::filesystem::path report_file_name;  // a bare file name inside `directory`
+  bool writes_csv = true;
+  friend bool operator==(const OutputsSection&, const OutputsSection&) = default;
+};
+
+/// A validated twin declaration. Relative paths in the file are resolved against
+/// `base_directory` (the directory of the YAML file) and stored lexically normalised.
+struct TwinConfig {
+  std::string source_name;               // the file the declaration came from, for messages
+  std::filesystem::path base_directory;  // what relative paths were resolved against
+  TwinSection twin;
+  PatientSection patient;
+  ModelSection model;
+  SimulationSection simulation;
+  PersonalisationSection personalisation;
+  StoreSection store;
+  OutputsSection outputs;
+  friend bool operator==(const TwinConfig&, const TwinConfig&) = default;
+};
+
+/// One broken rule: `path` is the key path ("simulation.max_cycles",
+/// "personalisation.targets[2]"), `value` the offending value as text, `rule` what it broke.
+struct ConfigProblem {
+  std::string path;
+  std::string value;
+  std::string rule;
+  ErrorCode code = ErrorCode::BadInput;  // BadInput, MissingField or UnknownField
+  friend bool operator==(const ConfigProblem&, const ConfigProblem&) = default;
+};
+
+/// Every problem found in one twin declaration. what() has a summary line, then one line per
+/// problem: "twin.yaml: model.kind: 'zerodd' is not one of zerod". where(), value() and rule()
+/// describe the first problem.
+class TwinConfigError : public InputError {
+ public:
+  TwinConfigError(std::string source_name, std::vector<ConfigProblem> problems);
+  [[nodiscard]] const char* what() const noexcept override { return message_.c_str(); }
+  [[nodiscard]] const std::string& source_name() const noexcept { return source_name_; }
+  [[nodiscard]] const std::vector<ConfigProblem>& problems() const noexcept { return problems_; }
+
+ private:
+  std::string source_name_;
+  std::vector<ConfigProblem> problems_;
+  std::string message_;
+};
+
+/// Reads and validates a twin declaration file; relative paths resolve against its directory
+/// (made absolute). Throws InputError(Io) if the file cannot be read, InputError(BadInput)
+/// naming line and column for a YAML syntax error, TwinConfigError for schema problems.
+[[nodiscard]] TwinConfig load_twin_config(const std::filesystem::path& file);
+
+/// Validates YAML text. `base_dir` resolves relative paths; `source_name` prefixes messages.
+/// Throws as load_twin_config, without the Io case. No file is opened.
+[[nodiscard]] TwinConfig parse_twin_config(std::string_view yaml_text,
+                                           const std::filesystem::path& base_dir,
+                                           std::string_view source_name);
+
+}  // namespace ptwin

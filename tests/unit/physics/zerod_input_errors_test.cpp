@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+// What a user sees when a 0D model is wrong or cannot be solved: the exception type or the
+// result status, and a message that names where (block index, name, field) and what (value).
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ptwin/core/error.hpp"
+#include "ptwin/physics/zerod/model_builder.hpp"
+#include "ptwin/physics/zerod/simulation.hpp"
+
+namespace ptwin::physics::zerod {
+namespace {
+
+/// Succeeds when `text` contains every one of `parts`; otherwise names the missing ones.
+::testing::AssertionResult contains_all(std::string_view text,
+                                        std::initializer_list<std::string_view> parts) {
+  std::string missing;
+  for (const auto part : parts) {
+    if (text.find(part) == std::string_view::npos) missing += fmt::format(" '{}'", part);
+  }
+  if (missing.empty()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "message \"" << text << "\" lacks" << missing;
+}
+
+nlohmann::json model_with(std::vector<nlohmann::json> blocks,
+                          const std::vector<std::pair<std::string, std::string>>& connections) {
+  auto connection_list = nlohmann::json::array();
+  for (const auto& [from, to] : connections)
+    connection_list.push_back({{"from", from}, {"to", to}});
+  return {{"format", "ptwin.zerod/1"},
+          {"name", "errors"},
+          {"blocks", std::move(blocks)},
+          {"connections", std::move(connection_list)}};
+}
+
+nlohmann::json inflow() {
+  return {{"name", "inflow"}, {"type", "prescribed_flow"}, {"parameters", {{"flow", "5 mL/s"}}}};
+}
+
+nlohmann::json outlet() {
+  return {{"name", "outlet"},
+          {"type", "resistance_boundary"},
+          {"parameters", {{"resistance", "1 mm[Hg].s/mL"}}}};
+}
+
+/// Runs build_model and returns the InputError it throws; fails the test if it throws none.
+InputError build_error(const nlohmann::json& spec) {
+  try {
+    (void)build_model(spec, "model.json");
+  } catch (const InputError& error) {
+    return error;
+  }
+  ADD_FAILURE() << "build_model accepted an invalid model";
+  return InputError(ErrorCode::BadInput, "", "", "");
+}
+
+TEST(ZerodModelBuilder, UnknownBlockTypeNamesBlockIndexNameAndType) {
+  const auto error = build_error(model_with(
+      {inflow(),
+       {{"name", "aorta"}, {"type", "blood_vesel"}, {"parameters", {{"resistance", "1 Pa.s/m3"}}}},
+       outlet()},
+      {{"inflow", "aorta"}, {"aorta", "outlet"}}));
+  EXPECT_EQ(error.code(), ErrorCode::UnknownBlockType);
+  EXPECT_TRUE(contains_all(error.what(), {"model.json", "blocks[1]", "aorta", "'blood_vesel'",
+                                          "did you mean 'blood_vessel'"}));
+}
+
+TEST(ZerodModelBuilder, MissingParameterNamesTheField) {
+  const auto error = build_error(model_with({inflow(),
+                                             {{"name", "aorta"},
+                                              {"type", "blood_vessel"},
+                                              {"parameters", {{"capacitance", "1 mL/mm[Hg]"}}}},
+                                             outlet()},
+                                            {{"inflow", "aorta"}, {"aorta", "outlet"}}));
+  EXPECT_EQ(error.code(), ErrorCode::MissingField);
+  EXPECT_TRUE(contains_all(error.where(), {"blocks[1] (aorta).parameters.resistance"}));
+  EXPECT_TRUE(contains_all(error.what(), {"is required"}));
+}
+
+TEST(ZerodModelBuilder, NegativeCapacitanceNamesTheFieldAndValue) {
+  const auto error = build_error(model_with(
+      {inflow(),
+       {{"name", "aorta"},
+        {"type", "blood_vessel"},
+        {"parameters", {{"resistance", "0.1 mm[Hg].s/mL"}, {"capacitance", "-1.5 mL/mm[Hg]"}}}},
+       outlet()},
+      {{"inflow", "aorta"}, {"aorta", "outlet"}}));
+  EXPECT_EQ(error.code(), ErrorCode::BadInput);
+  EXPECT_TRUE(contains_all(error.where(), {"blocks[1] (aorta).parameters.capacitance"}));
+  EXPECT_TRUE(contains_all(error.what(), {"-1.5 mL/mm[Hg]", "must not be negative"}));
+}
+
+TEST(ZerodModelBuilder, ConnectionToUnknownBlockNamesConnectionAndBlock) {
+  const auto error = build_error(model_with(
+      {inflow(),
+       {{"name", "aorta"}, {"type", "resistance"}, {"parameters", {{"resistance", "1 Pa.s/m3"}}}},
+       outlet()},
+      {{"inflow", "aorta"}, {"aorta", "outlett"}}));
+  EXPECT_EQ(error.code(), ErrorCode::ModelTopology);
+  EXPECT_TRUE(
+      contains_all(error.what(), {"connections[1]", "'outlett'", "is not the name of a block"}));
+}
+
+// Zero flow until t = 0.5 s (every step is solved by the predictor), then 100 mL/s through a
+// stenosis. With one Newton iteration and no step halving, the first step after the jump must
+// fail: simulate() reports Diverged instead of throwing and keeps the half cycle it computed.
+TEST(ZerodSimulation, NewtonFailureReturnsDivergedWithContextAndPartialOutput) {
+  const nlohmann::json flow{{"kind", "table"},
+                            {"unit", "mL/s"},
+                            {"time_unit", "s"},
+                            {"periodic", false},
+                            {"times", {0.0, 0.5, 0.5001, 1.0}},
+                            {"values", {0.0, 0.0, 100.0, 100.0}}};
+  auto model = build_model(
+      model_with(
+          {{{"name", "inflow"}, {"type", "prescribed_flow"}, {"parameters", {{"flow", flow}}}},
+           {{"name", "stenosis"},
+            {"type", "blood_vessel"},
+            {"parameters",
+             {{"resistance", "0.05 mm[Hg].s/mL"}, {"stenosis_coefficient", "0.01 mm[Hg].s2/mL2"}}}},
+           outlet()},
+          {{"inflow", "stenosis"}, {"stenosis", "outlet"}}),
+      "model.json");
+  SimulationSettings settings;
+  settings.period_s = 1.0;
+  settings.steps_per_cycle = 100;
+  settings.max_cycles = 1;
+  settings.integrator.max_newton_iterations = 1;
+  settings.integrator.max_step_halvings = 0;
+
+  const auto result = simulate(*model, settings);
+
+  EXPECT_EQ(result.status, SimulationStatus::Diverged);
+  EXPECT_TRUE(contains_all(result.message, {"t = 0.51 s", "block '", "largest scaled residual",
+                                            "no convergence in 1 Newton iterations"}));
+  ASSERT_FALSE(result.times_s.empty());
+  EXPECT_DOUBLE_EQ(result.times_s.back(), 0.5);
+  EXPECT_EQ(result.times_s.size(), 51U);
+  for (const auto& channel : result.values) EXPECT_EQ(channel.size(), result.times_s.size());
+}
+
+}  // namespace
+}  // namespace ptwin::physics::zerod

@@ -84,8 +84,9 @@ struct Exporter {
              {"Rmax", si(name, "max_resistance", units::kFlowResistanceDim)},
              {"Steepness", si(name, "steepness", units::Dimension{-1, 1, 2, 0})}}}});
     } else if (type == "valve_event") {
-      // svZeroDSolver has no event valve; PiecewiseValve with a closed resistance of 1e13
-      // Pa s/m3 (75000 mm[Hg] s/mL) is the same ideal diode up to a 1e-13 relative leak.
+      // svZeroDSolver has no event valve; PiecewiseValve with a closed resistance of 1e11
+      // Pa s/m3 (750 mm[Hg] s/mL, 1e5 x R_min here) is an ideal diode up to a small backflow
+      // leak. With 1e13 the peer's Newton fails (max iterations) within 20 beats.
       valves.push_back(
           {{"type", "PiecewiseValve"}, {"name", name},
            {"params",
@@ -95,7 +96,7 @@ struct Exporter {
       unsupported(name, type);
     }
   }
-  static constexpr double kClosedValveResistance = 1e13;  // Pa s/m3
+  static constexpr double kClosedValveResistance = 1e11;  // Pa s/m3
 
   void add_chamber(const std::string& name) {
     const auto& p = parameters_of[name];

@@ -7,7 +7,7 @@
 // (capacitor_position "inlet"); junction -> NORMAL_JUNCTION; rcr_windkessel -> RCR;
 // prescribed_flow (table) -> FLOW; elastance_chamber (piecewise_cosine, constant rest volume)
 // -> ChamberElastanceInductor; valve_smooth -> ValveTanh; valve_event -> PiecewiseValve
-// (closed resistance 1e13 Pa s/m3). svZeroDSolver joins two vessels, or a
+// (closed resistance 1e11 Pa s/m3). svZeroDSolver joins two vessels, or a
 // vessel and a chamber, only through a junction: such a connection gets a one-in, one-out
 // junction "<from>_to_<to>", which adds an extra node with the same pressure and flow.
 // Anything else throws InputError naming the block.

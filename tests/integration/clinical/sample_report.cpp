@@ -33,15 +33,14 @@ double aortic_pressure_mmhg(double time_s, double systolic_mmhg, double diastoli
 
 /// A pressure–volume loop: filling along a passive curve, isovolumic contraction, ejection
 /// (pressure peaks, then falls to the end-systolic pressure), isovolumic relaxation.
-Series pv_loop(std::string name, double edv_ml, double esv_ml, double esp_mmhg,
-               LineDash dash) {
+Series pv_loop(std::string name, double edv_ml, double esv_ml, double esp_mmhg, LineDash dash) {
   Series loop{.name = std::move(name), .dash = dash, .is_closed = true};
   const auto add = [&](double volume_ml, double pressure_mmhg) {
     loop.x.push_back(volume_ml);
     loop.y.push_back(pressure_mmhg);
   };
   constexpr int kSteps = 40;
-  const double opening_mmhg = 0.7 * esp_mmhg;  // aortic valve opens at diastolic pressure
+  const double opening_mmhg = 0.7 * esp_mmhg;   // aortic valve opens at diastolic pressure
   const double control_mmhg = 1.45 * esp_mmhg;  // shapes the systolic peak
   for (int i = 0; i <= kSteps; ++i) {
     const double s = static_cast<double>(i) / kSteps;
@@ -81,7 +80,8 @@ std::string pressure_figure() {
   }
   chart.bands.push_back(band_between("95 % prediction interval", lower, upper));
   chart.series.push_back(std::move(model));
-  Series measured{.name = "Arterial line (measured)", .style = SeriesStyle::Markers,
+  Series measured{.name = "Arterial line (measured)",
+                  .style = SeriesStyle::Markers,
                   .colour = PaletteColour::Vermillion};
   // Samples every 70 ms with a fixed, bounded deviation from the model (no random numbers, so
   // the report is reproducible byte for byte).
@@ -97,11 +97,11 @@ std::string pressure_figure() {
 }
 
 std::string pv_loop_figure() {
-  XyChart chart{.title = "Left-ventricular pressure\u2013volume loops",
-                .x_axis = {.label = "Left-ventricular volume", .unit = "mL"},
-                .y_axis = {.label = "Left-ventricular pressure", .unit = "mmHg",
-                           .includes_zero = true},
-                .size = {.width_px = 720.0, .height_px = 480.0}};
+  XyChart chart{
+      .title = "Left-ventricular pressure\u2013volume loops",
+      .x_axis = {.label = "Left-ventricular volume", .unit = "mL"},
+      .y_axis = {.label = "Left-ventricular pressure", .unit = "mmHg", .includes_zero = true},
+      .size = {.width_px = 720.0, .height_px = 480.0}};
   chart.series.push_back(pv_loop("Baseline", 122.0, 54.0, 112.0, LineDash::Solid));
   chart.series.push_back(pv_loop("After vasopressor", 128.0, 63.0, 131.0, LineDash::Dashed));
   chart.y_references.push_back({.label = "Measured end-systolic pressure", .value = 118.0});
@@ -132,9 +132,9 @@ double residual_percent(const Target& target) {
 }
 
 std::string residual_figure() {
-  BarChart chart{.title = "Calibration residuals",
-                 .value_axis = {.label = "Residual (model \u2212 measured) / measured",
-                                .unit = "%"}};
+  BarChart chart{
+      .title = "Calibration residuals",
+      .value_axis = {.label = "Residual (model \u2212 measured) / measured", .unit = "%"}};
   for (const auto& target : targets()) {
     chart.bars.push_back({target.quantity, residual_percent(target)});
   }
@@ -175,8 +175,9 @@ Report make_sample_report() {
                               "\u00b15 % acceptance band."});
   Section haemodynamics("Haemodynamics");
   haemodynamics
-      .add_paragraph("Simulated aortic pressure with its 95 % prediction interval, compared "
-                     "with the arterial-line samples of the same period.")
+      .add_paragraph(
+          "Simulated aortic pressure with its 95 % prediction interval, compared "
+          "with the arterial-line samples of the same period.")
       .add_figure({.svg = pressure_figure(),
                    .caption = "Aortic pressure: model mean, 95 % prediction interval and "
                               "measured samples."})

@@ -62,8 +62,7 @@ TEST(HtmlReport, HeaderShowsTitleSubtitleMetadataAndContents) {
   const std::string html = render_html(two_section_report());
   EXPECT_NE(html.find("<title>Patient twin summary</title>"), std::string::npos);
   EXPECT_NE(html.find("<h1>Patient twin summary</h1>"), std::string::npos);
-  EXPECT_NE(html.find("<p class=\"subtitle\">Closed-loop 0D circulation</p>"),
-            std::string::npos);
+  EXPECT_NE(html.find("<p class=\"subtitle\">Closed-loop 0D circulation</p>"), std::string::npos);
   EXPECT_NE(html.find("<dt>Twin</dt><dd>twin-0042</dd>"), std::string::npos);
   EXPECT_NE(html.find("<a href=\"#section-2\">Forecast</a>"), std::string::npos);
 }
@@ -89,9 +88,8 @@ TEST(HtmlReport, ExplicitAlignmentOverridesDetection) {
 
 TEST(HtmlReport, AllTextIsEscaped) {
   Section section("<h2>");
-  section.add_paragraph("a < b & c > d").add_table({.caption = "\"q\"",
-                                                    .header = {"<th>"},
-                                                    .rows = {{"<td>"}}});
+  section.add_paragraph("a < b & c > d")
+      .add_table({.caption = "\"q\"", .header = {"<th>"}, .rows = {{"<td>"}}});
   Report report("<script>alert(1)</script>");
   report.add_metadata("<k>", "<v>").add_section(std::move(section));
   const std::string html = render_html(report);

@@ -15,10 +15,10 @@ namespace ptwin::clinical::report {
 namespace {
 
 BarChart residual_chart() {
-  BarChart chart{.title = "Calibration residuals",
-                 .value_axis = {.label = "Residual", .unit = "%"},
-                 .bars = {{"Systolic pressure", 2.4}, {"Cardiac output", -4.1},
-                          {"Heart rate", 0.0}}};
+  BarChart chart{
+      .title = "Calibration residuals",
+      .value_axis = {.label = "Residual", .unit = "%"},
+      .bars = {{"Systolic pressure", 2.4}, {"Cardiac output", -4.1}, {"Heart rate", 0.0}}};
   chart.references = {{.label = "\u22125 %", .value = -5.0}, {.label = "+5 %", .value = 5.0}};
   return chart;
 }
@@ -98,9 +98,9 @@ TEST(BarChart, RangeLeavesRoomForValueLabelsBeyondBarEnds) {
 TEST(BarChart, ReferenceLinesAreDashedAndLabelled) {
   const std::string svg = render_svg(residual_chart());
   const std::regex dashed("stroke-dasharray=\"6 4\"");
-  EXPECT_EQ(std::distance(std::sregex_iterator(svg.begin(), svg.end(), dashed),
-                          std::sregex_iterator()),
-            2);
+  EXPECT_EQ(
+      std::distance(std::sregex_iterator(svg.begin(), svg.end(), dashed), std::sregex_iterator()),
+      2);
   EXPECT_NE(svg.find(">+5 %</text>"), std::string::npos);
 }
 

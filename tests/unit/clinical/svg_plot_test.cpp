@@ -46,13 +46,13 @@ std::size_t count(const std::string& text, const std::string& needle) {
 }
 
 TEST(LinearScale, MapsDomainEndsToRangeEndsAndInterpolates) {
-  const LinearScale scale{.domain_lower = 0.0, .domain_upper = 10.0, .range_lower_px = 100.0,
-                          .range_upper_px = 300.0};
+  const LinearScale scale{
+      .domain_lower = 0.0, .domain_upper = 10.0, .range_lower_px = 100.0, .range_upper_px = 300.0};
   EXPECT_DOUBLE_EQ(scale.to_px(0.0), 100.0);
   EXPECT_DOUBLE_EQ(scale.to_px(10.0), 300.0);
   EXPECT_DOUBLE_EQ(scale.to_px(2.5), 150.0);
-  const LinearScale flipped{.domain_lower = 60.0, .domain_upper = 140.0, .range_lower_px = 400.0,
-                            .range_upper_px = 40.0};
+  const LinearScale flipped{
+      .domain_lower = 60.0, .domain_upper = 140.0, .range_lower_px = 400.0, .range_upper_px = 40.0};
   EXPECT_DOUBLE_EQ(flipped.to_px(100.0), 220.0);
 }
 
@@ -80,8 +80,8 @@ TEST(XyChart, PointAtKnownValueLandsAtExpectedPixel) {
 
 TEST(XyChart, AutomaticRangeCoversDataBandsAndReferences) {
   XyChart chart = pressure_chart();
-  chart.bands.push_back({.name = "95 % interval", .x = {0.0, 0.8}, .lower = {70.0, 72.0},
-                         .upper = {126.0, 90.0}});
+  chart.bands.push_back(
+      {.name = "95 % interval", .x = {0.0, 0.8}, .lower = {70.0, 72.0}, .upper = {126.0, 90.0}});
   chart.y_references.push_back({.label = "Target", .value = 131.0});
   const PlotFrame frame = plot_frame(chart);
   EXPECT_LE(frame.y_ticks.lower, 70.0);
@@ -92,13 +92,12 @@ TEST(XyChart, AutomaticRangeCoversDataBandsAndReferences) {
 
 TEST(XyChart, SvgHasViewBoxAndIsWellFormedXml) {
   XyChart chart = pressure_chart();
-  chart.bands.push_back({.name = "Interval", .x = {0.0, 0.8}, .lower = {75.0, 78.0},
-                         .upper = {85.0, 88.0}});
+  chart.bands.push_back(
+      {.name = "Interval", .x = {0.0, 0.8}, .lower = {75.0, 78.0}, .upper = {85.0, 88.0}});
   chart.y_references.push_back({.label = "Measured MAP", .value = 93.0});
   chart.x_references.push_back({.label = "Dose", .value = 0.5});
   const std::string svg = render_svg(chart);
-  EXPECT_TRUE(
-      svg.starts_with(R"(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 880 440")"));
+  EXPECT_TRUE(svg.starts_with(R"(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 880 440")"));
   EXPECT_EQ(testing::xml_wellformedness_error(svg), std::nullopt);
 }
 
@@ -134,8 +133,10 @@ TEST(XyChart, ClosedCurveIsAClosedPath) {
   XyChart chart{.title = "Left ventricle",
                 .x_axis = {.label = "Volume", .unit = "mL"},
                 .y_axis = {.label = "Pressure", .unit = "mmHg"}};
-  chart.series.push_back({.name = "PV loop", .x = {50.0, 120.0, 120.0, 50.0},
-                          .y = {5.0, 10.0, 110.0, 100.0}, .is_closed = true});
+  chart.series.push_back({.name = "PV loop",
+                          .x = {50.0, 120.0, 120.0, 50.0},
+                          .y = {5.0, 10.0, 110.0, 100.0},
+                          .is_closed = true});
   const std::string svg = render_svg(chart);
   EXPECT_TRUE(std::regex_search(svg, std::regex(R"re(<path d="M[^"]*Z" fill="none")re")));
 }
@@ -179,10 +180,9 @@ TEST(XyChart, ReferenceLinesDifferInDashPattern) {
 
 TEST(XyChart, LegendListsEverySeriesBandAndReferenceOnce) {
   XyChart chart = pressure_chart();
-  chart.series.push_back(
-      {.name = "Cuff", .x = {0.2}, .y = {118.0}, .style = SeriesStyle::Markers});
-  chart.bands.push_back({.name = "Interval", .x = {0.0, 0.8}, .lower = {75.0, 78.0},
-                         .upper = {85.0, 88.0}});
+  chart.series.push_back({.name = "Cuff", .x = {0.2}, .y = {118.0}, .style = SeriesStyle::Markers});
+  chart.bands.push_back(
+      {.name = "Interval", .x = {0.0, 0.8}, .lower = {75.0, 78.0}, .upper = {85.0, 88.0}});
   chart.x_references.push_back({.label = "Bolus", .value = 0.5});
   const std::string svg = render_svg(chart);
   EXPECT_EQ(count(svg, ">Bolus</text>"), 1u);
@@ -206,8 +206,7 @@ TEST(XyChart, MismatchedLengthsNameTheSeries) {
   XyChart chart = pressure_chart();
   chart.series[0].y.pop_back();
   const std::string message = input_error_message([&] { (void)render_svg(chart); });
-  EXPECT_NE(message.find("chart 'Aortic pressure': series 'Model'"), std::string::npos)
-      << message;
+  EXPECT_NE(message.find("chart 'Aortic pressure': series 'Model'"), std::string::npos) << message;
   EXPECT_NE(message.find("x has 3 values, y has 2"), std::string::npos) << message;
 }
 
@@ -244,7 +243,9 @@ TEST(XyChart, ClosedCurveNeedsThreePoints) {
 
 TEST(XyChart, BandWithLowerAboveUpperNamesIndex) {
   XyChart chart = pressure_chart();
-  chart.bands.push_back({.name = "Interval", .x = {0.0, 0.4, 0.8}, .lower = {75.0, 99.0, 78.0},
+  chart.bands.push_back({.name = "Interval",
+                         .x = {0.0, 0.4, 0.8},
+                         .lower = {75.0, 99.0, 78.0},
                          .upper = {85.0, 98.0, 88.0}});
   const std::string message = input_error_message([&] { (void)render_svg(chart); });
   EXPECT_NE(message.find("band 'Interval' index 1"), std::string::npos) << message;

@@ -29,9 +29,9 @@ TEST(EscapeXml, RejectsControlCharacterNamingItsOffset) {
 }
 
 TEST(EscapeXml, RejectsInvalidUtf8) {
-  EXPECT_THROW((void)escape_xml("ok \xC3("), InputError);        // truncated sequence
-  EXPECT_THROW((void)escape_xml("\xE0\x80\xAF"), InputError);     // overlong '/'
-  EXPECT_THROW((void)escape_xml("\xED\xA0\x80"), InputError);     // UTF-16 surrogate
+  EXPECT_THROW((void)escape_xml("ok \xC3("), InputError);      // truncated sequence
+  EXPECT_THROW((void)escape_xml("\xE0\x80\xAF"), InputError);  // overlong '/'
+  EXPECT_THROW((void)escape_xml("\xED\xA0\x80"), InputError);  // UTF-16 surrogate
 }
 
 }  // namespace

@@ -38,12 +38,10 @@ class XmlChecker {
   std::optional<std::string> fail(std::string_view what) const {
     return std::string(what) + " at byte " + std::to_string(pos_);
   }
-  bool starts_with(std::string_view prefix) const {
-    return text_.substr(pos_).starts_with(prefix);
-  }
+  bool starts_with(std::string_view prefix) const { return text_.substr(pos_).starts_with(prefix); }
   static bool is_name_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' ||
-           c == ':' || c == '.';
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == ':' ||
+           c == '.';
   }
   void skip_space() {
     while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_])) != 0) {

@@ -27,7 +27,7 @@ struct Axis {
 /// the line.
 struct ReferenceLine {
   std::string label{};  ///< must not be empty
-  double value = 0.0;  ///< in the unit of the axis it belongs to
+  double value = 0.0;   ///< in the unit of the axis it belongs to
 };
 
 /// Affine map from an axis interval [domain_lower, domain_upper] (axis unit) to a pixel interval

@@ -41,8 +41,8 @@ bool is_numeric_cell(std::string_view cell) {
   } else if (cell.starts_with('+') || cell.starts_with('-')) {
     cell.remove_prefix(1);
   }
-  if (cell.empty() || !(std::isdigit(static_cast<unsigned char>(cell.front())) ||
-                        cell.front() == '.')) {
+  if (cell.empty() ||
+      !(std::isdigit(static_cast<unsigned char>(cell.front())) || cell.front() == '.')) {
     return false;
   }
   double value = 0.0;
@@ -73,17 +73,16 @@ std::vector<bool> right_aligned_columns(const Table& table) {
 
 std::string block_where(const std::string& heading, std::string_view kind, std::size_t index,
                         std::string_view caption) {
-  return caption.empty()
-             ? fmt::format("section '{}': {} #{}", heading, kind, index)
-             : fmt::format("section '{}': {} #{} '{}'", heading, kind, index, caption);
+  return caption.empty() ? fmt::format("section '{}': {} #{}", heading, kind, index)
+                         : fmt::format("section '{}': {} #{} '{}'", heading, kind, index, caption);
 }
 
 bool contains_case_insensitive(std::string_view text, std::string_view needle) {
-  const auto it = std::search(text.begin(), text.end(), needle.begin(), needle.end(),
-                              [](char a, char b) {
-                                return std::tolower(static_cast<unsigned char>(a)) ==
-                                       std::tolower(static_cast<unsigned char>(b));
-                              });
+  const auto it =
+      std::search(text.begin(), text.end(), needle.begin(), needle.end(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
+      });
   return it != text.end();
 }
 
@@ -107,17 +106,17 @@ Section& Section::add_table(Table table) {
   }
   for (std::size_t i = 0; i < table.rows.size(); ++i) {
     if (table.rows[i].size() != table.header.size()) {
-      throw InputError(ErrorCode::BadInput, fmt::format("{} row {}", where, i),
-                       fmt::format("{} cells", table.rows[i].size()),
-                       fmt::format("must have as many cells as the header ({})",
-                                   table.header.size()));
+      throw InputError(
+          ErrorCode::BadInput, fmt::format("{} row {}", where, i),
+          fmt::format("{} cells", table.rows[i].size()),
+          fmt::format("must have as many cells as the header ({})", table.header.size()));
     }
   }
   if (!table.alignment.empty() && table.alignment.size() != table.header.size()) {
-    throw InputError(ErrorCode::BadInput, where + " alignment",
-                     fmt::format("{} entries", table.alignment.size()),
-                     fmt::format("must be empty or have one entry per column ({})",
-                                 table.header.size()));
+    throw InputError(
+        ErrorCode::BadInput, where + " alignment",
+        fmt::format("{} entries", table.alignment.size()),
+        fmt::format("must be empty or have one entry per column ({})", table.header.size()));
   }
   blocks_.emplace_back(std::move(table));
   return *this;
@@ -198,8 +197,7 @@ void render_figure(std::string& out, const Figure& figure, Counters& counters) {
   fmt::format_to(sink, "<figure class=\"chart\" id=\"figure-{}\">\n{}\n", ++counters.figure,
                  trim(figure.svg));
   fmt::format_to(sink, "<figcaption><span class=\"label\">Figure {}.</span>{}{}</figcaption>\n",
-                 counters.figure, figure.caption.empty() ? "" : " ",
-                 escape_xml(figure.caption));
+                 counters.figure, figure.caption.empty() ? "" : " ", escape_xml(figure.caption));
   out += "</figure>\n";
 }
 
@@ -272,8 +270,8 @@ void write_html(const Report& report, const std::filesystem::path& path) {
   const auto fail = [&](std::string_view action, const std::error_code& reason) {
     std::error_code ignored;
     std::filesystem::remove(partial, ignored);
-    throw Error(ErrorCode::Io, fmt::format("cannot {} HTML report '{}': {}", action,
-                                           path.string(), reason.message()));
+    throw Error(ErrorCode::Io, fmt::format("cannot {} HTML report '{}': {}", action, path.string(),
+                                           reason.message()));
   };
   {
     std::ofstream file(partial, std::ios::binary | std::ios::trunc);

@@ -32,7 +32,7 @@ struct Paragraph {
 
 /// Horizontal alignment of a table column.
 enum class ColumnAlignment {
-  Auto,   ///< right if every non-blank cell is a number ("92.4", "-3.1 %", "1e-3"), else left
+  Auto,  ///< right if every non-blank cell is a number ("92.4", "-3.1 %", "1e-3"), else left
   Left,
   Right,
 };

@@ -36,13 +36,11 @@ void check_range(double minimum, double maximum, int max_intervals) {
                      "must be a finite number");
   }
   if (minimum > maximum) {
-    throw InputError(ErrorCode::BadInput, "axis range",
-                     fmt::format("[{}, {}]", minimum, maximum),
+    throw InputError(ErrorCode::BadInput, "axis range", fmt::format("[{}, {}]", minimum, maximum),
                      "minimum must not exceed maximum");
   }
   if (!std::isfinite(maximum - minimum)) {
-    throw InputError(ErrorCode::BadInput, "axis range",
-                     fmt::format("[{}, {}]", minimum, maximum),
+    throw InputError(ErrorCode::BadInput, "axis range", fmt::format("[{}, {}]", minimum, maximum),
                      "is too wide: its width overflows a double");
   }
   if (max_intervals < 1) {
@@ -69,8 +67,7 @@ Step checked_step(double raw_step, double minimum, double maximum) {
   const Step step = nice_step(raw_step);
   // Subnormal ranges (|x| < 1e-300) underflow 10^exponent; no physiological signal gets there.
   if (!(step.value() > 0.0) || !std::isfinite(step.value())) {
-    throw InputError(ErrorCode::BadInput, "axis range",
-                     fmt::format("[{}, {}]", minimum, maximum),
+    throw InputError(ErrorCode::BadInput, "axis range", fmt::format("[{}, {}]", minimum, maximum),
                      "is too narrow to place ticks in double precision");
   }
   return step;
@@ -86,8 +83,11 @@ TickSet nice_ticks(double minimum, double maximum, int max_intervals) {
     const double magnitude = std::abs(minimum);
     const Step step = checked_step(magnitude > 0.0 ? magnitude / 10.0 : 1.0, minimum, maximum);
     const auto centre = static_cast<long long>(std::llround(minimum / step.value()));
-    TickSet ticks{.lower = step.at(centre - 1), .upper = step.at(centre + 1),
-                  .step = step.value(), .decimals = decimals_for(step), .values = {}};
+    TickSet ticks{.lower = step.at(centre - 1),
+                  .upper = step.at(centre + 1),
+                  .step = step.value(),
+                  .decimals = decimals_for(step),
+                  .values = {}};
     for (long long k = centre - 1; k <= centre + 1; ++k) ticks.values.push_back(step.at(k));
     return ticks;
   }
@@ -96,8 +96,11 @@ TickSet nice_ticks(double minimum, double maximum, int max_intervals) {
   const double tolerance = 1e-9;
   const auto first = static_cast<long long>(std::floor(minimum / step.value() + tolerance));
   const auto last = static_cast<long long>(std::ceil(maximum / step.value() - tolerance));
-  TickSet ticks{.lower = step.at(first), .upper = step.at(last), .step = step.value(),
-                .decimals = decimals_for(step), .values = {}};
+  TickSet ticks{.lower = step.at(first),
+                .upper = step.at(last),
+                .step = step.value(),
+                .decimals = decimals_for(step),
+                .values = {}};
   for (long long k = first; k <= last; ++k) ticks.values.push_back(step.at(k));
   return ticks;
 }
@@ -112,8 +115,11 @@ TickSet ticks_within(double minimum, double maximum, int max_intervals) {
   const double tolerance = 1e-9;
   const auto first = static_cast<long long>(std::ceil(minimum / step.value() - tolerance));
   const auto last = static_cast<long long>(std::floor(maximum / step.value() + tolerance));
-  TickSet ticks{.lower = minimum, .upper = maximum, .step = step.value(),
-                .decimals = decimals_for(step), .values = {}};
+  TickSet ticks{.lower = minimum,
+                .upper = maximum,
+                .step = step.value(),
+                .decimals = decimals_for(step),
+                .values = {}};
   for (long long k = first; k <= last; ++k) ticks.values.push_back(step.at(k));
   return ticks;
 }

@@ -11,10 +11,10 @@ namespace ptwin::clinical::report {
 
 /// Ticks of one axis. Values are in the axis' display unit (whatever unit the caller plots).
 struct TickSet {
-  double lower = 0.0;          ///< first tick; the axis starts here (<= data minimum)
-  double upper = 0.0;          ///< last tick; the axis ends here (>= data maximum)
-  double step = 0.0;           ///< distance between ticks: 1, 2 or 5 times 10^k
-  int decimals = 0;            ///< digits after the decimal point that show `step` exactly
+  double lower = 0.0;            ///< first tick; the axis starts here (<= data minimum)
+  double upper = 0.0;            ///< last tick; the axis ends here (>= data maximum)
+  double step = 0.0;             ///< distance between ticks: 1, 2 or 5 times 10^k
+  int decimals = 0;              ///< digits after the decimal point that show `step` exactly
   std::vector<double> values{};  ///< lower, lower + step, ..., upper
   friend bool operator==(const TickSet&, const TickSet&) = default;
 };

@@ -31,16 +31,14 @@ constexpr std::string_view kShadedRowColour = "#F6F6F6";
 void check_chart(const BarChart& chart) {
   const std::string where = detail::chart_where(chart.title);
   if (!(chart.width_px >= kMinimumWidth_px) || !std::isfinite(chart.width_px)) {
-    throw InputError(ErrorCode::BadInput, where + ": width_px",
-                     fmt::format("{}", chart.width_px),
+    throw InputError(ErrorCode::BadInput, where + ": width_px", fmt::format("{}", chart.width_px),
                      fmt::format("must be finite and at least {} px", kMinimumWidth_px));
   }
   detail::check_axis(chart.value_axis, where, "value axis");
   if (chart.value_axis.minimum &&
       (*chart.value_axis.minimum > 0.0 || *chart.value_axis.maximum < 0.0)) {
     throw InputError(ErrorCode::BadInput, where + ": value axis",
-                     fmt::format("[{}, {}]", *chart.value_axis.minimum,
-                                 *chart.value_axis.maximum),
+                     fmt::format("[{}, {}]", *chart.value_axis.minimum, *chart.value_axis.maximum),
                      "a fixed range must contain 0, where the bars start");
   }
   if (chart.bars.empty()) {
@@ -56,8 +54,8 @@ void check_chart(const BarChart& chart) {
     const std::string bar_where = fmt::format("{}: bar #{}", where, i);
     detail::check_not_empty(bar.label, bar_where, "bar label");
     if (!std::isfinite(bar.value)) {
-      throw InputError(ErrorCode::BadInput, fmt::format("{}: bar '{}' value[{}]", where,
-                                                        bar.label, i),
+      throw InputError(ErrorCode::BadInput,
+                       fmt::format("{}: bar '{}' value[{}]", where, bar.label, i),
                        fmt::format("{}", bar.value), "must be a finite number");
     }
   }
@@ -83,8 +81,7 @@ std::string fitted_label(const std::string& label, double max_px) {
   while (!shortened.empty() &&
          detail::text_width_px(shortened + "\u2026", detail::kTickFont_px) > max_px) {
     shortened.pop_back();
-    while (!shortened.empty() &&
-           (static_cast<std::uint8_t>(shortened.back()) & 0xC0u) == 0x80u) {
+    while (!shortened.empty() && (static_cast<std::uint8_t>(shortened.back()) & 0xC0u) == 0x80u) {
       shortened.pop_back();  // drop the continuation bytes of a multi-byte code point
     }
     if (!shortened.empty() && static_cast<std::uint8_t>(shortened.back()) >= 0xC0u) {
@@ -97,10 +94,10 @@ std::string fitted_label(const std::string& label, double max_px) {
 double widest_value_label_px(const BarChart& chart) {
   double widest_px = 0.0;
   for (const auto& bar : chart.bars) {
-    widest_px = std::max(widest_px, detail::text_width_px(
-                                        value_label(bar.value, chart.value_decimals,
-                                                    chart.value_axis),
-                                        detail::kTickFont_px));
+    widest_px = std::max(
+        widest_px,
+        detail::text_width_px(value_label(bar.value, chart.value_decimals, chart.value_axis),
+                              detail::kTickFont_px));
   }
   return widest_px;
 }
@@ -186,8 +183,8 @@ void draw_references(detail::SvgWriter& svg, const BarChart& chart, const BarFra
   for (const auto& reference : chart.references) {
     const double x_px = frame.value_scale.to_px(reference.value);
     svg.line(x_px, frame.top_px - 4.0, x_px, bottom_px, detail::kReferenceColour, 1.5, "6 4");
-    svg.halo_text(x_px, frame.top_px - 8.0, reference.label, Anchor::Middle,
-                  detail::kLegendFont_px, detail::kReferenceColour);
+    svg.halo_text(x_px, frame.top_px - 8.0, reference.label, Anchor::Middle, detail::kLegendFont_px,
+                  detail::kReferenceColour);
   }
 }
 
@@ -209,16 +206,16 @@ void draw_bars(detail::SvgWriter& svg, const BarChart& chart, const BarFrame& fr
     svg.rect(std::min(zero_px, end_px), centre_px - kBarThickness_px / 2.0,
              std::abs(end_px - zero_px), kBarThickness_px,
              hex(is_negative ? PaletteColour::Vermillion : PaletteColour::Blue));
-    svg.text(frame.left_px - 10.0, baseline_px, fitted_label(bar.label, label_max_px),
-             Anchor::End, detail::kTickFont_px);
+    svg.text(frame.left_px - 10.0, baseline_px, fitted_label(bar.label, label_max_px), Anchor::End,
+             detail::kTickFont_px);
     const double label_width_px = detail::text_width_px(label, detail::kTickFont_px);
     const bool fits_inside_bar =
         std::abs(end_px - zero_px) >= label_width_px + 2.0 * kValueLabelGap_px;
     if (is_cut && fits_inside_bar) {
       // The bar runs off the plot: its label, stating the true value, goes inside its end.
-      svg.text(is_negative ? end_px + kValueLabelGap_px : end_px - kValueLabelGap_px,
-               baseline_px, label, is_negative ? Anchor::Start : Anchor::End,
-               detail::kTickFont_px, "bold", "#FFFFFF");
+      svg.text(is_negative ? end_px + kValueLabelGap_px : end_px - kValueLabelGap_px, baseline_px,
+               label, is_negative ? Anchor::Start : Anchor::End, detail::kTickFont_px, "bold",
+               "#FFFFFF");
     } else {
       // Outside the bar end, on a patch of the row's background so that a reference line
       // does not run through the glyphs.
@@ -242,20 +239,19 @@ std::string render_svg(const BarChart& chart) {
   detail::SvgWriter svg(chart.width_px, frame.image_height_px,
                         chart.title.empty() ? axis_title(chart.value_axis) : chart.title);
   if (!chart.title.empty()) {
-    svg.text(frame.left_px + frame.width_px / 2.0, kPadding_px + detail::kTitleFont_px,
-             chart.title, Anchor::Middle, detail::kTitleFont_px, "bold");
+    svg.text(frame.left_px + frame.width_px / 2.0, kPadding_px + detail::kTitleFont_px, chart.title,
+             Anchor::Middle, detail::kTitleFont_px, "bold");
   }
   draw_row_shading(svg, chart, frame);
-  detail::draw_horizontal_axis(svg, frame.value_scale, frame.value_ticks, bottom_px,
-                               frame.top_px);
+  detail::draw_horizontal_axis(svg, frame.value_scale, frame.value_ticks, bottom_px, frame.top_px);
   draw_references(svg, chart, frame);
   draw_bars(svg, chart, frame);
   const double zero_px = frame.value_scale.to_px(0.0);
   svg.line(zero_px, frame.top_px, zero_px, bottom_px, detail::kAxisColour, 1.5);
-  svg.text(frame.left_px + frame.width_px / 2.0,
-           bottom_px + detail::kTickLength_px + detail::kTickFont_px + 10.0 +
-               detail::kAxisTitleFont_px,
-           axis_title(chart.value_axis), Anchor::Middle, detail::kAxisTitleFont_px);
+  svg.text(
+      frame.left_px + frame.width_px / 2.0,
+      bottom_px + detail::kTickLength_px + detail::kTickFont_px + 10.0 + detail::kAxisTitleFont_px,
+      axis_title(chart.value_axis), Anchor::Middle, detail::kAxisTitleFont_px);
   return std::move(svg).finish();
 }
 

@@ -32,7 +32,7 @@ struct BarChart {
   Axis value_axis{};    ///< the horizontal axis, e.g. {"Residual", "%"}
   std::vector<Bar> bars{};
   std::vector<ReferenceLine> references{};  ///< vertical dashed lines on the value axis
-  int value_decimals = 1;                 ///< digits after the point in the bar labels
+  int value_decimals = 1;                   ///< digits after the point in the bar labels
   double width_px = 880.0;  ///< same default as ChartSize, so figures line up in a report
 };
 

@@ -31,9 +31,12 @@ constexpr double kBandOpacity = 0.22;
 
 std::string_view dash_array(LineDash dash) {
   switch (dash) {
-    case LineDash::Solid: return "";
-    case LineDash::Dashed: return "8 5";
-    case LineDash::Dotted: return "2 3";
+    case LineDash::Solid:
+      return "";
+    case LineDash::Dashed:
+      return "8 5";
+    case LineDash::Dotted:
+      return "2 3";
   }
   return "";
 }
@@ -63,10 +66,9 @@ void check_series(const Series& series, std::size_t index, const std::string& wh
                      "x and y must have the same length");
   }
   if (series.x.size() < minimum_points(series)) {
-    throw InputError(ErrorCode::BadInput, series_where,
-                     fmt::format("{} points", series.x.size()),
-                     fmt::format("needs at least {} point(s) for its style",
-                                 minimum_points(series)));
+    throw InputError(
+        ErrorCode::BadInput, series_where, fmt::format("{} points", series.x.size()),
+        fmt::format("needs at least {} point(s) for its style", minimum_points(series)));
   }
   detail::check_finite(series.x, series_where, "x");
   detail::check_finite(series.y, series_where, "y");
@@ -103,10 +105,10 @@ void check_chart(const XyChart& chart) {
   const ChartSize& size = chart.size;
   if (!(size.width_px >= kMinimumWidth_px) || !(size.height_px >= kMinimumHeight_px) ||
       !std::isfinite(size.width_px) || !std::isfinite(size.height_px)) {
-    throw InputError(ErrorCode::BadInput, where + ": size",
-                     fmt::format("{} x {} px", size.width_px, size.height_px),
-                     fmt::format("must be finite and at least {} x {} px", kMinimumWidth_px,
-                                 kMinimumHeight_px));
+    throw InputError(
+        ErrorCode::BadInput, where + ": size",
+        fmt::format("{} x {} px", size.width_px, size.height_px),
+        fmt::format("must be finite and at least {} x {} px", kMinimumWidth_px, kMinimumHeight_px));
   }
   detail::check_axis(chart.x_axis, where, "x axis");
   detail::check_axis(chart.y_axis, where, "y axis");
@@ -181,28 +183,31 @@ std::vector<LegendEntry> legend_entries(const XyChart& chart) {
   std::vector<LegendEntry> entries;
   for (std::size_t i = 0; i < chart.bands.size(); ++i) {
     const Band& band = chart.bands[i];
-    entries.push_back({.label = band.name, .kind = LegendEntry::Kind::Band,
+    entries.push_back({.label = band.name,
+                       .kind = LegendEntry::Kind::Band,
                        .colour = std::string(hex(band.colour.value_or(palette_colour(i)))),
-                       .dasharray = {}, .shape = detail::MarkerShape::Circle});
+                       .dasharray = {},
+                       .shape = detail::MarkerShape::Circle});
   }
   std::size_t marker_index = 0;
   for (std::size_t i = 0; i < chart.series.size(); ++i) {
     const Series& series = chart.series[i];
-    LegendEntry entry{.label = series.name, .kind = LegendEntry::Kind::Line,
+    LegendEntry entry{.label = series.name,
+                      .kind = LegendEntry::Kind::Line,
                       .colour = std::string(hex(series.colour.value_or(palette_colour(i)))),
                       .dasharray = std::string(dash_array(series.dash)),
                       .shape = detail::MarkerShape::Circle};
     if (has_markers(series)) {
       entry.shape = detail::marker_shape(marker_index++);
-      entry.kind = has_line(series) ? LegendEntry::Kind::LineAndMarker
-                                    : LegendEntry::Kind::Marker;
+      entry.kind = has_line(series) ? LegendEntry::Kind::LineAndMarker : LegendEntry::Kind::Marker;
     }
     entries.push_back(std::move(entry));
   }
   std::size_t reference_index = 0;
   for (const auto* references : {&chart.y_references, &chart.x_references}) {
     for (const auto& reference : *references) {
-      entries.push_back({.label = reference.label, .kind = LegendEntry::Kind::Reference,
+      entries.push_back({.label = reference.label,
+                         .kind = LegendEntry::Kind::Reference,
                          .colour = std::string(detail::kReferenceColour),
                          .dasharray = std::string(reference_dash(reference_index++)),
                          .shape = detail::MarkerShape::Circle});
@@ -213,10 +218,10 @@ std::vector<LegendEntry> legend_entries(const XyChart& chart) {
 
 /// Vertical space below the plot: ticks, tick labels, axis title, legend.
 double space_below_plot_px(const XyChart& chart) {
-  const double axis_block_px = detail::kTickLength_px + detail::kTickFont_px + 10.0 +
-                               detail::kAxisTitleFont_px + 6.0;
-  const double legend_px = detail::legend_height_px(
-      legend_entries(chart), chart.size.width_px - 2.0 * kPadding_px);
+  const double axis_block_px =
+      detail::kTickLength_px + detail::kTickFont_px + 10.0 + detail::kAxisTitleFont_px + 6.0;
+  const double legend_px =
+      detail::legend_height_px(legend_entries(chart), chart.size.width_px - 2.0 * kPadding_px);
   return axis_block_px + (legend_px > 0.0 ? legend_px + 10.0 : 0.0) + kPadding_px;
 }
 
@@ -233,13 +238,16 @@ Band band_between(std::string name, const Series& lower, const Series& upper) {
   }
   for (std::size_t i = 0; i < lower.x.size(); ++i) {
     if (lower.x[i] != upper.x[i]) {
-      throw InputError(ErrorCode::BadInput, fmt::format("{} x[{}]", where, i),
-                       fmt::format("{} in '{}' vs {} in '{}'", lower.x[i], lower.name,
-                                   upper.x[i], upper.name),
-                       "the two series must share their x values");
+      throw InputError(
+          ErrorCode::BadInput, fmt::format("{} x[{}]", where, i),
+          fmt::format("{} in '{}' vs {} in '{}'", lower.x[i], lower.name, upper.x[i], upper.name),
+          "the two series must share their x values");
     }
   }
-  Band band{.name = std::move(name), .x = lower.x, .lower = lower.y, .upper = upper.y,
+  Band band{.name = std::move(name),
+            .x = lower.x,
+            .lower = lower.y,
+            .upper = upper.y,
             .colour = lower.colour};
   check_band(band, 0, "band_between()");
   return band;
@@ -275,10 +283,12 @@ PlotFrame plot_frame(const XyChart& chart) {
                      "leaves less than 60 px of plot width beside the axis labels");
   }
 
-  frame.x_scale = {.domain_lower = frame.x_ticks.lower, .domain_upper = frame.x_ticks.upper,
+  frame.x_scale = {.domain_lower = frame.x_ticks.lower,
+                   .domain_upper = frame.x_ticks.upper,
                    .range_lower_px = frame.left_px,
                    .range_upper_px = frame.left_px + frame.width_px};
-  frame.y_scale = {.domain_lower = frame.y_ticks.lower, .domain_upper = frame.y_ticks.upper,
+  frame.y_scale = {.domain_lower = frame.y_ticks.lower,
+                   .domain_upper = frame.y_ticks.upper,
                    .range_lower_px = frame.top_px + frame.height_px,
                    .range_upper_px = frame.top_px};
   return frame;
@@ -319,16 +329,15 @@ void draw_series(detail::SvgWriter& svg, const Series& series, std::size_t index
     std::string path = polyline_path(series.x, series.y, frame);
     if (series.is_closed) path += 'Z';
     const std::string_view dash = dash_array(series.dash);
-    svg.raw(fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\" "
-                        "stroke-linejoin=\"round\" stroke-linecap=\"round\"{}{}{}/>\n",
-                        path, colour, dash.empty() ? "" : " stroke-dasharray=\"", dash,
-                        dash.empty() ? "" : "\""));
+    svg.raw(fmt::format(
+        "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\" "
+        "stroke-linejoin=\"round\" stroke-linecap=\"round\"{}{}{}/>\n",
+        path, colour, dash.empty() ? "" : " stroke-dasharray=\"", dash, dash.empty() ? "" : "\""));
   }
   if (has_markers(series)) {
     const detail::MarkerShape shape = detail::marker_shape(marker_index++);
     for (std::size_t i = 0; i < series.x.size(); ++i) {
-      svg.marker(shape, frame.x_scale.to_px(series.x[i]), frame.y_scale.to_px(series.y[i]),
-                 colour);
+      svg.marker(shape, frame.x_scale.to_px(series.x[i]), frame.y_scale.to_px(series.y[i]), colour);
     }
   }
   svg.end_group();
@@ -373,19 +382,19 @@ std::string render_svg(const XyChart& chart) {
                             ? axis_title(chart.y_axis) + " vs " + axis_title(chart.x_axis)
                             : chart.title);
   if (!chart.title.empty()) {
-    svg.text(frame.left_px + frame.width_px / 2.0, kPadding_px + detail::kTitleFont_px,
-             chart.title, Anchor::Middle, detail::kTitleFont_px, "bold");
+    svg.text(frame.left_px + frame.width_px / 2.0, kPadding_px + detail::kTitleFont_px, chart.title,
+             Anchor::Middle, detail::kTitleFont_px, "bold");
   }
   detail::draw_vertical_axis(svg, frame.y_scale, frame.y_ticks, frame.left_px, right_px);
   detail::draw_horizontal_axis(svg, frame.x_scale, frame.x_ticks, bottom_px, frame.top_px);
 
   const std::string id = clip_id(frame);
-  svg.raw(fmt::format("<defs><clipPath id=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" "
-                      "height=\"{}\"/></clipPath></defs>\n<g clip-path=\"url(#{})\">\n",
-                      id, detail::px(frame.left_px - kClipMargin_px),
-                      detail::px(frame.top_px - kClipMargin_px),
-                      detail::px(frame.width_px + 2.0 * kClipMargin_px),
-                      detail::px(frame.height_px + 2.0 * kClipMargin_px), id));
+  svg.raw(fmt::format(
+      "<defs><clipPath id=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" "
+      "height=\"{}\"/></clipPath></defs>\n<g clip-path=\"url(#{})\">\n",
+      id, detail::px(frame.left_px - kClipMargin_px), detail::px(frame.top_px - kClipMargin_px),
+      detail::px(frame.width_px + 2.0 * kClipMargin_px),
+      detail::px(frame.height_px + 2.0 * kClipMargin_px), id));
   for (std::size_t i = 0; i < chart.bands.size(); ++i) draw_band(svg, chart.bands[i], i, frame);
   draw_references(svg, chart, frame);
   std::size_t marker_index = 0;
@@ -394,8 +403,8 @@ std::string render_svg(const XyChart& chart) {
   }
   svg.raw("</g>\n");
 
-  const double x_title_y_px = bottom_px + detail::kTickLength_px + detail::kTickFont_px + 10.0 +
-                              detail::kAxisTitleFont_px;
+  const double x_title_y_px =
+      bottom_px + detail::kTickLength_px + detail::kTickFont_px + 10.0 + detail::kAxisTitleFont_px;
   svg.text(frame.left_px + frame.width_px / 2.0, x_title_y_px, axis_title(chart.x_axis),
            Anchor::Middle, detail::kAxisTitleFont_px);
   svg.vertical_text(kPadding_px + detail::kAxisTitleFont_px, frame.top_px + frame.height_px / 2.0,

@@ -45,8 +45,8 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t offset) {
     if ((byte(i) & 0xC0u) != 0x80u) return 0;
     code_point = (code_point << 6u) | (byte(i) & 0x3Fu);
   }
-  const bool is_overlong = (length == 3 && code_point < 0x800) ||
-                           (length == 4 && code_point < 0x10000);
+  const bool is_overlong =
+      (length == 3 && code_point < 0x800) || (length == 4 && code_point < 0x10000);
   const bool is_surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
   if (is_overlong || is_surrogate || code_point > 0x10FFFF) return 0;
   return length;
@@ -69,14 +69,26 @@ std::string escape_xml(std::string_view text) {
       continue;
     }
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
       case '\t':
       case '\n':
-      case '\r': out += c; break;
+      case '\r':
+        out += c;
+        break;
       default:
         if (byte < 0x20) {
           reject(text, offset,

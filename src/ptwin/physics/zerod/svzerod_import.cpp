@@ -176,11 +176,14 @@ class Importer {
 
   void reject_unsupported_sections() {
     for (const char* section : {"closed_loop_blocks", "external_solver_coupling_blocks"}) {
-      if (config_.contains(section) && !config_.at(section).empty()) {
-        const auto& first = config_.at(section)[0];
-        unsupported(where(fmt::format("{}[0]", section)),
-                    first.value("closed_loop_type", first.value("type", std::string(section))));
+      if (!config_.contains(section) || config_.at(section).empty()) continue;
+      const auto& blocks = config_.at(section);
+      const auto& first = blocks.is_array() ? blocks[0] : blocks;
+      std::string type = section;
+      if (first.is_object()) {
+        type = first.value("closed_loop_type", first.value("type", type));
       }
+      unsupported(where(fmt::format("{}[0]", section)), type);
     }
     if (config_.contains("initial_condition_d")) {
       for (const auto& [key, value] : config_.at("initial_condition_d").items()) {

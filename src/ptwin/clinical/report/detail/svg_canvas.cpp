@@ -23,9 +23,12 @@ constexpr double kMarkerRadius_px = 3.6;
 
 std::string_view anchor_name(Anchor anchor) {
   switch (anchor) {
-    case Anchor::Start: return "start";
-    case Anchor::Middle: return "middle";
-    case Anchor::End: return "end";
+    case Anchor::Start:
+      return "start";
+    case Anchor::Middle:
+      return "middle";
+    case Anchor::End:
+      return "end";
   }
   return "start";
 }
@@ -93,8 +96,7 @@ void SvgWriter::text(double x_px, double y_px, std::string_view content, Anchor 
                  escape_xml(fill), escape_xml(content));
 }
 
-void SvgWriter::vertical_text(double x_px, double y_px, std::string_view content,
-                              double font_px) {
+void SvgWriter::vertical_text(double x_px, double y_px, std::string_view content, double font_px) {
   fmt::format_to(std::back_inserter(out_),
                  "<text x=\"{0}\" y=\"{1}\" transform=\"rotate(-90 {0} {1})\" "
                  "text-anchor=\"middle\" font-size=\"{2}\" fill=\"{3}\">{4}</text>\n",
@@ -126,8 +128,8 @@ void SvgWriter::line(double x1_px, double y1_px, double x2_px, double y2_px,
 void SvgWriter::rect(double x_px, double y_px, double width_px, double height_px,
                      std::string_view fill, std::string_view extra_attributes) {
   fmt::format_to(std::back_inserter(out_),
-                 "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"{}{}/>\n",
-                 px(x_px), px(y_px), px(std::max(width_px, 0.0)), px(std::max(height_px, 0.0)),
+                 "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"{}{}/>\n", px(x_px),
+                 px(y_px), px(std::max(width_px, 0.0)), px(std::max(height_px, 0.0)),
                  escape_xml(fill), extra_attributes.empty() ? "" : " ", extra_attributes);
 }
 
@@ -146,8 +148,8 @@ void SvgWriter::marker(MarkerShape shape, double x_px, double y_px, std::string_
       break;
     case MarkerShape::Triangle:
       fmt::format_to(out, "<path d=\"M{} {}L{} {}L{} {}Z\" fill=\"{}\"/>\n", px(x_px),
-                     px(y_px - 1.2 * r), px(x_px + 1.1 * r), px(y_px + 0.8 * r),
-                     px(x_px - 1.1 * r), px(y_px + 0.8 * r), fill);
+                     px(y_px - 1.2 * r), px(x_px + 1.1 * r), px(y_px + 0.8 * r), px(x_px - 1.1 * r),
+                     px(y_px + 0.8 * r), fill);
       break;
     case MarkerShape::Diamond:
       fmt::format_to(out, "<path d=\"M{} {}L{} {}L{} {}L{} {}Z\" fill=\"{}\"/>\n", px(x_px),
@@ -174,8 +176,8 @@ std::string SvgWriter::finish() && {
 double widest_tick_label_px(const TickSet& ticks) {
   double widest_px = 0.0;
   for (const double value : ticks.values) {
-    widest_px = std::max(widest_px, text_width_px(format_tick(value, ticks.decimals),
-                                                  kTickFont_px));
+    widest_px =
+        std::max(widest_px, text_width_px(format_tick(value, ticks.decimals), kTickFont_px));
   }
   return widest_px;
 }

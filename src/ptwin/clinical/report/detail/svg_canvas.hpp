@@ -50,12 +50,12 @@ class SvgWriter {
   /// Text rotated by -90 degrees about its anchor point (a vertical axis title).
   void vertical_text(double x_px, double y_px, std::string_view content, double font_px);
   /// Text with a white halo so that it stays legible where it crosses data.
-  void halo_text(double x_px, double y_px, std::string_view content, Anchor anchor,
-                 double font_px, std::string_view colour);
+  void halo_text(double x_px, double y_px, std::string_view content, Anchor anchor, double font_px,
+                 std::string_view colour);
   void line(double x1_px, double y1_px, double x2_px, double y2_px, std::string_view colour,
             double stroke_px, std::string_view dasharray = {});
-  void rect(double x_px, double y_px, double width_px, double height_px,
-            std::string_view fill, std::string_view extra_attributes = {});
+  void rect(double x_px, double y_px, double width_px, double height_px, std::string_view fill,
+            std::string_view extra_attributes = {});
   void marker(MarkerShape shape, double x_px, double y_px, std::string_view colour);
   /// Opens a <g> whose hover tooltip (<title>) is `tooltip`; close with end_group().
   void begin_group(std::string_view tooltip, std::string_view attributes = {});

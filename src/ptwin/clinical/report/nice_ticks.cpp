@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cmath>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -125,13 +126,11 @@ TickSet ticks_within(double minimum, double maximum, int max_intervals) {
 }
 
 std::string format_tick(double value, int decimals) {
-  std::string text = fmt::format("{:.{}f}", value, decimals < 0 ? 0 : decimals);
-  if (text.front() == '-') {
-    const bool is_zero = text.find_first_not_of("-0.") == std::string::npos;
-    text.erase(0, 1);
-    if (!is_zero) text.insert(0, "\u2212");
-  }
-  return text;
+  const std::string text = fmt::format("{:.{}f}", value, decimals < 0 ? 0 : decimals);
+  if (text.front() != '-') return text;
+  const std::string_view magnitude = std::string_view(text).substr(1);
+  const bool is_zero = magnitude.find_first_not_of("0.") == std::string_view::npos;
+  return is_zero ? std::string(magnitude) : fmt::format("\u2212{}", magnitude);
 }
 
 }  // namespace ptwin::clinical::report

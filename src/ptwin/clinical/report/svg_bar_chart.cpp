@@ -66,11 +66,11 @@ void check_chart(const BarChart& chart) {
 
 /// "+2.4 %", "−4.1 mmHg", "0.0 %"; the explicit sign makes the direction readable in print.
 std::string value_label(double value, int decimals, const Axis& axis) {
-  std::string text = format_tick(value, decimals);
-  const bool is_zero = text.find_first_not_of("0.") == std::string::npos;
-  if (value > 0.0 && !is_zero) text.insert(0, "+");
-  if (axis.unit != "1") text += " " + axis.unit;
-  return text;
+  const std::string number = format_tick(value, decimals);
+  const bool is_zero = number.find_first_not_of("0.") == std::string::npos;
+  const bool is_dimensionless = axis.unit == "1";
+  return fmt::format("{}{}{}{}", value > 0.0 && !is_zero ? "+" : "", number,
+                     is_dimensionless ? "" : " ", is_dimensionless ? "" : axis.unit);
 }
 
 /// `label`, shortened to at most `max_px` with an ellipsis, cutting at code-point boundaries.

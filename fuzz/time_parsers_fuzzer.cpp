@@ -41,9 +41,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // A value with its own offset ignores the assumed one.
     if (ptwin::time::parse_iso8601(text, minutes{-90}) != instant) std::abort();
   });
-  expect_value_or_ptwin_error([&] { check_round_trip(ptwin::time::parse_iso8601(text, minutes{330})); });
-  expect_value_or_ptwin_error([&] { check_round_trip(ptwin::time::parse_dicom_dt(text, std::nullopt)); });
-  expect_value_or_ptwin_error([&] { check_round_trip(ptwin::time::parse_dicom_dt(text, minutes{-300})); });
+  expect_value_or_ptwin_error(
+      [&] { check_round_trip(ptwin::time::parse_iso8601(text, minutes{330})); });
+  expect_value_or_ptwin_error(
+      [&] { check_round_trip(ptwin::time::parse_dicom_dt(text, std::nullopt)); });
+  expect_value_or_ptwin_error(
+      [&] { check_round_trip(ptwin::time::parse_dicom_dt(text, minutes{-300})); });
   expect_value_or_ptwin_error([&] { (void)ptwin::time::parse_dicom_timezone_offset(text); });
   // DA and TM: split at the DICOM value delimiter if there is one, else pair with a valid value.
   const auto split = text.find('\\');

@@ -15,11 +15,11 @@ void check_rules(const ptwin::TwinConfig& config) {
   const auto& simulation = config.simulation;
   const auto& personalisation = config.personalisation;
   const bool is_valid =
-      !config.twin.id.empty() && config.twin.id.size() <= 64 &&
-      simulation.steps_per_cycle >= 10 && simulation.steps_per_cycle <= 100000 &&
-      simulation.max_cycles >= 1 && simulation.max_cycles <= 10000 &&
-      simulation.steady_state_tolerance > 0.0 && simulation.steady_state_tolerance < 1.0 &&
-      personalisation.max_evaluations >= 1 && personalisation.max_evaluations <= 100000 &&
+      !config.twin.id.empty() && config.twin.id.size() <= 64 && simulation.steps_per_cycle >= 10 &&
+      simulation.steps_per_cycle <= 100000 && simulation.max_cycles >= 1 &&
+      simulation.max_cycles <= 10000 && simulation.steady_state_tolerance > 0.0 &&
+      simulation.steady_state_tolerance < 1.0 && personalisation.max_evaluations >= 1 &&
+      personalisation.max_evaluations <= 100000 &&
       (!personalisation.is_enabled ||
        (!personalisation.targets.empty() && !personalisation.parameters.empty())) &&
       !config.patient.fhir_bundle.empty() && !config.model.file.empty();

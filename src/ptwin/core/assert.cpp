@@ -8,9 +8,9 @@
 namespace ptwin::detail {
 
 void assertion_failed(std::string_view condition, std::string_view message,
-                      std::source_location where) {
-  throw Error(ErrorCode::Internal, fmt::format("invariant '{}' broken at {}:{}: {}", condition,
-                                               where.file_name(), where.line(), message));
+                      std::string_view file, unsigned line) {
+  throw Error(ErrorCode::Internal,
+              fmt::format("invariant '{}' broken at {}:{}: {}", condition, file, line, message));
 }
 
 }  // namespace ptwin::detail

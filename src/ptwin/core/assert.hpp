@@ -3,17 +3,18 @@
 // Always-on invariant checks (MFEM's idea): a broken invariant is a bug, reported with the
 // condition and its location, in every build type.
 
-#include <source_location>
 #include <string_view>
 
 namespace ptwin::detail {
 [[noreturn]] void assertion_failed(std::string_view condition, std::string_view message,
-                                   std::source_location where);
+                                   std::string_view file, unsigned line);
 }  // namespace ptwin::detail
 
-#define PTWIN_ASSERT(cond, msg)                                                     \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
-      ::ptwin::detail::assertion_failed(#cond, (msg), std::source_location::current()); \
-    }                                                                               \
+// __FILE__/__LINE__ rather than std::source_location: Debian 12's clang 14 (needed for the
+// libFuzzer targets) lacks it with libstdc++.
+#define PTWIN_ASSERT(cond, msg)                                                         \
+  do {                                                                                  \
+    if (!(cond)) {                                                                      \
+      ::ptwin::detail::assertion_failed(#cond, (msg), __FILE__, static_cast<unsigned>(__LINE__)); \
+    }                                                                                   \
   } while (false)

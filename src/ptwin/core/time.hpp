@@ -25,9 +25,9 @@ using Instant = std::chrono::sys_time<std::chrono::nanoseconds>;
 /// Throws InputError: BadInput for bad syntax, an impossible date or time (Feb 30, hour 24,
 /// leap second 60) or an instant outside the representable range; AmbiguousTime for a value
 /// without an offset and no `assumed_offset`, and for a date without a time of day.
-[[nodiscard]] Instant parse_iso8601(std::string_view text,
-                                    std::optional<std::chrono::minutes> assumed_offset = std::nullopt,
-                                    std::string_view where = "ISO 8601 timestamp");
+[[nodiscard]] Instant parse_iso8601(
+    std::string_view text, std::optional<std::chrono::minutes> assumed_offset = std::nullopt,
+    std::string_view where = "ISO 8601 timestamp");
 
 /// Formats as `YYYY-MM-DDThh:mm:ssZ` in UTC, with a fraction of exactly 3, 6 or 9 digits when
 /// the instant is not a whole second (the shortest of the three that is exact), e.g.
@@ -53,9 +53,10 @@ using Instant = std::chrono::sys_time<std::chrono::nanoseconds>;
 /// TM has no offset of its own: `timezone_offset_from_utc` (0008,0201) is required.
 /// Throws InputError: BadInput for bad syntax or an impossible date or time; AmbiguousTime
 /// when the offset is absent or TM is empty.
-[[nodiscard]] Instant parse_dicom_da_tm(std::string_view da, std::string_view tm,
-                                        std::optional<std::chrono::minutes> timezone_offset_from_utc,
-                                        std::string_view where = "DICOM DA/TM");
+[[nodiscard]] Instant parse_dicom_da_tm(
+    std::string_view da, std::string_view tm,
+    std::optional<std::chrono::minutes> timezone_offset_from_utc,
+    std::string_view where = "DICOM DA/TM");
 
 /// Parses Timezone Offset From UTC (0008,0201), `&ZZXX` such as "+0100" or "-0500", in the
 /// range -1200 to +1400 (PS3.5 §6.2, DT). Leading and trailing spaces are ignored (SH VR).

@@ -15,17 +15,17 @@
 
 namespace ptwin {
 
-enum class ModelKind { ZeroD };                 // "zerod"
-enum class ModelFormat { Ptwin, SvZeroD };      // "ptwin", "svzerod"
-enum class SvZeroDUnits { Cgs, Si };            // "cgs", "si"
+enum class ModelKind { ZeroD };                        // "zerod"
+enum class ModelFormat { Ptwin, SvZeroD };             // "ptwin", "svzerod"
+enum class SvZeroDUnits { Cgs, Si };                   // "cgs", "si"
 enum class SimulationOutput { LastCycle, AllCycles };  // "last_cycle", "all_cycles"
-enum class StoreBackend { Sqlite };             // "sqlite"
-enum class PersonalisationTarget {              // the names used in twin.yaml
-  HeartRate,          // "heart_rate"
-  SystolicPressure,   // "systolic_pressure"
-  DiastolicPressure,  // "diastolic_pressure"
-  CardiacOutput,      // "cardiac_output"
-  EjectionFraction,   // "ejection_fraction"
+enum class StoreBackend { Sqlite };                    // "sqlite"
+enum class PersonalisationTarget {                     // the names used in twin.yaml
+  HeartRate,                                           // "heart_rate"
+  SystolicPressure,                                    // "systolic_pressure"
+  DiastolicPressure,                                   // "diastolic_pressure"
+  CardiacOutput,                                       // "cardiac_output"
+  EjectionFraction,                                    // "ejection_fraction"
 };
 
 /// The twin.yaml spelling of each value, e.g. to_string(ModelFormat::SvZeroD) == "svzerod".
@@ -60,9 +60,9 @@ struct ModelSection {
 
 /// `simulation:` time stepping and the periodic steady state.
 struct SimulationSection {
-  int steps_per_cycle = 500;              // 10..100000
-  int max_cycles = 50;                    // 1..10000
-  double steady_state_tolerance = 1e-4;   // relative cycle-to-cycle change, 0 < x < 1
+  int steps_per_cycle = 500;             // 10..100000
+  int max_cycles = 50;                   // 1..10000
+  double steady_state_tolerance = 1e-4;  // relative cycle-to-cycle change, 0 < x < 1
   SimulationOutput output = SimulationOutput::LastCycle;
   friend bool operator==(const SimulationSection&, const SimulationSection&) = default;
 };

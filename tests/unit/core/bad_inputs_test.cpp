@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Every file under tests/data/bad_inputs/ must be rejected with an InputError carrying the error
 // code its name states (tests/data/bad_inputs/README.md). The same files seed the fuzzers.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -10,8 +12,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "ptwin/core/error.hpp"
 #include "ptwin/core/time.hpp"
@@ -107,9 +107,8 @@ TEST(BadInputs, EveryUnitCaseIsRejectedWithItsCode) {
     const auto fields = name_fields(file);
     ASSERT_EQ(fields.size(), 2u) << file;
     const auto text = read_bytes(file);
-    expect_rejected(file, fields[0], [&] {
-      (void)units::to_si(1.0, text, units::kPressureDim, "bad_inputs");
-    });
+    expect_rejected(file, fields[0],
+                    [&] { (void)units::to_si(1.0, text, units::kPressureDim, "bad_inputs"); });
   }
 }
 
@@ -120,9 +119,8 @@ TEST(BadInputs, EveryTwinConfigCaseIsRejectedWithItsCode) {
     const auto fields = name_fields(file);
     ASSERT_EQ(fields.size(), 2u) << file;
     const auto text = read_bytes(file);
-    expect_rejected(file, fields[0], [&] {
-      (void)parse_twin_config(text, "/cfg", file.filename().string());
-    });
+    expect_rejected(file, fields[0],
+                    [&] { (void)parse_twin_config(text, "/cfg", file.filename().string()); });
   }
 }
 

@@ -3,13 +3,13 @@
 // round trip through format_iso8601. Expected instants are exact epoch nanosecond counts.
 #include "ptwin/core/time.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <random>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "ptwin/core/error.hpp"
 
@@ -93,8 +93,9 @@ TEST(ParseIso8601, RejectsImpossibleDatesNamingTheRule) {
   const auto february = iso_error("2023-02-29T00:00:00Z");
   ASSERT_TRUE(february);
   EXPECT_EQ(february->code(), ErrorCode::BadInput);
-  EXPECT_TRUE(contains(february->what(), "'2023-02-29T00:00:00Z' has day 29 but 2023-02 has days "
-                                          "01 to 28"));
+  EXPECT_TRUE(contains(february->what(),
+                       "'2023-02-29T00:00:00Z' has day 29 but 2023-02 has days "
+                       "01 to 28"));
   const auto month = iso_error("2024-13-01T00:00:00Z");
   ASSERT_TRUE(month);
   EXPECT_TRUE(contains(month->what(), "has month 13; months are 01 to 12"));
@@ -147,10 +148,20 @@ TEST(ParseIso8601, AcceptsTheEndsOfTheInstantRangeAndNothingBeyond) {
 }
 
 TEST(ParseIso8601, NamesTheCallersFieldInErrors) {
-  const auto error = input_error_from(
-      [] { (void)parse_iso8601("2024-05-01T12:00:00", std::nullopt, "Observation/bp-1.effectiveDateTime"); });
+  const auto error = input_error_from([] {
+    (void)parse_iso8601("2024-05-01T12:00:00", std::nullopt, "Observation/bp-1.effectiveDateTime");
+  });
   ASSERT_TRUE(error);
   EXPECT_EQ(error->where(), "Observation/bp-1.effectiveDateTime");
+}
+
+TEST(ParseIso8601, EscapesControlCharactersAndCutsLongValuesInErrors) {
+  const auto newline = iso_error("2024-05-01T12:00:00Z\n");
+  ASSERT_TRUE(newline);
+  EXPECT_EQ(newline->value(), "2024-05-01T12:00:00Z\\x0a");
+  const auto long_value = iso_error("2024-05-01T12:00:00Z" + std::string(100, '0'));
+  ASSERT_TRUE(long_value);
+  EXPECT_EQ(long_value->value(), "2024-05-01T12:00:00Z" + std::string(44, '0') + "...(120 bytes)");
 }
 
 TEST(FormatIso8601, WritesWholeSecondsWithoutFraction) {
@@ -163,8 +174,7 @@ TEST(FormatIso8601, WritesTheShortestExactOfThreeSixOrNineDigits) {
             "2024-05-01T12:00:00.120Z");
   EXPECT_EQ(format_iso8601(from_epoch_ns(kNoonMay1st2024Ns + 1'500'000)),
             "2024-05-01T12:00:00.001500Z");
-  EXPECT_EQ(format_iso8601(from_epoch_ns(kNoonMay1st2024Ns + 1)),
-            "2024-05-01T12:00:00.000000001Z");
+  EXPECT_EQ(format_iso8601(from_epoch_ns(kNoonMay1st2024Ns + 1)), "2024-05-01T12:00:00.000000001Z");
 }
 
 TEST(FormatIso8601, WritesInstantsBeforeTheEpoch) {
@@ -207,8 +217,7 @@ TEST(ParseDicomDt, ReadsTruncatedValuesAsStartOfTheNamedPeriod) {
 }
 
 TEST(ParseDicomDt, RejectsValueWithoutAnyOffsetAsAmbiguousNamingTheAttribute) {
-  const auto error =
-      input_error_from([] { (void)parse_dicom_dt("20240501120000", std::nullopt); });
+  const auto error = input_error_from([] { (void)parse_dicom_dt("20240501120000", std::nullopt); });
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code(), ErrorCode::AmbiguousTime);
   EXPECT_TRUE(contains(error->what(), "'20240501120000' has no UTC offset"));
@@ -219,7 +228,8 @@ TEST(ParseDicomDt, RejectsMalformedOrImpossibleValues) {
   for (const char* text :
        {"2024050112000+0000", "20241301+0000", "20240230+0000", "20240501240000+0000",
         "20240501120000.1234567+0000", "202405011200.5+0000", "20240501120000+1500",
-        "20240501120000+0160", " 20240501120000+0000", "20240501120000+00", "", "20240501120060+0000"}) {
+        "20240501120000+0160", " 20240501120000+0000", "20240501120000+00", "",
+        "20240501120060+0000"}) {
     SCOPED_TRACE(text);
     const auto error = input_error_from([text] { (void)parse_dicom_dt(text, minutes{0}); });
     ASSERT_TRUE(error);
@@ -249,7 +259,8 @@ TEST(ParseDicomDaTm, RejectsMissingDatasetOffsetAsAmbiguousNamingBothValues) {
 }
 
 TEST(ParseDicomDaTm, RejectsEmptyTimeAsAmbiguous) {
-  const auto error = input_error_from([] { (void)parse_dicom_da_tm("20240501", "  ", minutes{0}); });
+  const auto error =
+      input_error_from([] { (void)parse_dicom_da_tm("20240501", "  ", minutes{0}); });
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code(), ErrorCode::AmbiguousTime);
 }
@@ -258,9 +269,9 @@ TEST(ParseDicomDaTm, RejectsMalformedOrImpossibleValues) {
   const struct {
     const char* da;
     const char* tm;
-  } cases[] = {{"2024051", "120000"},  {"20240501", "2400"},    {"20240501", "12000"},
-               {"20240501", "1200.5"}, {"20240431", "120000"},  {"20240501", "12:00:00.1234567"},
-               {"2024-05-01", "120000"}, {"20240501", "12:0"}, {"20240501", "120000+0000"}};
+  } cases[] = {{"2024051", "120000"},    {"20240501", "2400"},   {"20240501", "12000"},
+               {"20240501", "1200.5"},   {"20240431", "120000"}, {"20240501", "12:00:00.1234567"},
+               {"2024-05-01", "120000"}, {"20240501", "12:0"},   {"20240501", "120000+0000"}};
   for (const auto& c : cases) {
     SCOPED_TRACE(::testing::Message() << c.da << "\\" << c.tm);
     const auto error = input_error_from([&c] { (void)parse_dicom_da_tm(c.da, c.tm, minutes{0}); });

@@ -4,12 +4,12 @@
 // 4 ulp (EXPECT_DOUBLE_EQ): a wrong atom or exponent is off by orders of magnitude.
 #include "ptwin/core/units.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
 #include <optional>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "ptwin/core/error.hpp"
 

@@ -18,6 +18,7 @@ packages=(
   libsqlite3-dev sqlite3             # embedded store
   libssl-dev                         # SHA-256 digests of models and inputs (OpenSSL)
   libgtest-dev libgmock-dev          # tests
+  libxml2-utils                      # xmllint: well-formedness of the HTML report in tests
   libbenchmark-dev                   # bench/
 )
 

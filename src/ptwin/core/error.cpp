@@ -14,4 +14,19 @@ InputError::InputError(ErrorCode code, std::string where, std::string value, std
       value_(std::move(value)),
       rule_(std::move(rule)) {}
 
+std::string printable_value(std::string_view value) {
+  constexpr std::size_t kMaxShownLength = 64;
+  std::string out;
+  for (const char c : value.substr(0, kMaxShownLength)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else {
+      out += c;
+    }
+  }
+  if (value.size() > kMaxShownLength) out += fmt::format("...({} bytes)", value.size());
+  return out;
+}
+
 }  // namespace ptwin

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "ptwin/core/error_codes.hpp"
 
@@ -34,5 +35,9 @@ class InputError : public Error {
   std::string value_;
   std::string rule_;
 };
+
+/// A value as it may appear in an error message: control characters escaped as \xNN so that it
+/// cannot break or forge a log line, and cut after 64 bytes so that it cannot flood one.
+[[nodiscard]] std::string printable_value(std::string_view value);
 
 }  // namespace ptwin

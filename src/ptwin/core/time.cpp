@@ -28,23 +28,7 @@ constexpr std::int64_t kMinNanosAtMinSecond = kNanosPerSecond - kMaxNanosAtMaxSe
 constexpr minutes kMaxIsoOffset = hours{23} + minutes{59};
 constexpr minutes kMinDicomOffset = -hours{12};
 constexpr minutes kMaxDicomOffset = hours{14};
-constexpr std::size_t kMaxShownLength = 64;
 
-// The value as it appears in an error message: control characters are escaped so that a value
-// cannot break or forge a log line, and long values are cut so that one cannot flood it.
-std::string shown(std::string_view text) {
-  std::string out;
-  for (const char c : text.substr(0, kMaxShownLength)) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      out += fmt::format("\\x{:02x}", byte);
-    } else {
-      out += c;
-    }
-  }
-  if (text.size() > kMaxShownLength) out += fmt::format("...({} bytes)", text.size());
-  return out;
-}
 
 std::string_view trim_trailing_spaces(std::string_view text) {
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
@@ -60,11 +44,11 @@ class Reader {
       : text_(text), shown_value_(shown_value), where_(where) {}
 
   [[noreturn]] void fail(ErrorCode code, const std::string& rule) const {
-    throw InputError(code, std::string(where_), shown(shown_value_), rule);
+    throw InputError(code, std::string(where_), printable_value(shown_value_), rule);
   }
   [[nodiscard]] bool at_end() const { return position_ == text_.size(); }
   [[nodiscard]] std::size_t position() const { return position_; }
-  [[nodiscard]] std::string shown_next() const { return shown(text_.substr(position_, 1)); }
+  [[nodiscard]] std::string shown_next() const { return printable_value(text_.substr(position_, 1)); }
   [[nodiscard]] char peek() const { return at_end() ? '\0' : text_[position_]; }
   [[nodiscard]] std::size_t digits_ahead() const {
     std::size_t count = 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Over the 400-line aim: the schema (one function per section) and the small YAML field
 // readers it needs form one cohesive unit; the readers are not used anywhere else.
+#include "ptwin/core/error.hpp"
 #include "ptwin/core/twin_config.hpp"
 
 #include <fmt/format.h>
@@ -18,29 +19,13 @@
 namespace ptwin {
 namespace {
 
-constexpr std::size_t kMaxShownLength = 64;
 
-// The value as it appears in an error message: control characters are escaped so that a value
-// cannot break or forge a log line, and long values are cut so that one cannot flood it.
-std::string shown(std::string_view text) {
-  std::string out;
-  for (const char c : text.substr(0, kMaxShownLength)) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      out += fmt::format("\\x{:02x}", byte);
-    } else {
-      out += c;
-    }
-  }
-  if (text.size() > kMaxShownLength) out += fmt::format("...({} bytes)", text.size());
-  return out;
-}
 
 // The value of a node as it appears in a problem: scalars verbatim, structures by kind.
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Scalar:
-      return shown(node.Scalar());
+      return printable_value(node.Scalar());
     case YAML::NodeType::Sequence:
       return "<list>";
     case YAML::NodeType::Map:
@@ -79,7 +64,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 // The closest candidate if it is close enough to be a plausible typo.
 std::optional<std::string_view> closest(std::string_view text,
                                         const std::vector<std::string_view>& candidates) {
-  if (text.empty() || text.size() > kMaxShownLength) return std::nullopt;
+  constexpr std::size_t kMaxTypoLength = 64;  // longer text is not a typo of a key
+  if (text.empty() || text.size() > kMaxTypoLength) return std::nullopt;
   const auto needle = lowercase(text);
   std::optional<std::string_view> best;
   std::size_t best_distance = 0;
@@ -157,7 +143,7 @@ class Section {
     if (std::find(known_keys_.begin(), known_keys_.end(), name) == known_keys_.end()) {
       const auto where = path_.empty() ? std::string("the top level") : "'" + path_ + "'";
       const auto hint = closest(name, known_keys_);
-      problems_.add(path_of(shown(name)), shown(name),
+      problems_.add(path_of(printable_value(name)), printable_value(name),
                     hint ? fmt::format("is not a known key of {}; did you mean '{}'?", where, *hint)
                          : fmt::format("is not a known key of {} (known keys: {})", where,
                                        join(known_keys_, ", ")),
@@ -211,7 +197,7 @@ void read_int(const Section& section, std::string_view key, int lowest, int high
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
   if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size() ||
       value < lowest || value > highest) {
-    section.problems().add(section.path_of(key), shown(*text), "must be " + kind);
+    section.problems().add(section.path_of(key), printable_value(*text), "must be " + kind);
     return;
   }
   out = static_cast<int>(value);
@@ -254,7 +240,7 @@ void read_open_interval(const Section& section, std::string_view key, double low
       is_finite_float_syntax(*text) &&
       std::from_chars(number.data(), number.data() + number.size(), value).ec == std::errc{};
   if (!is_number || !std::isfinite(value) || !(value > lowest && value < highest)) {
-    section.problems().add(section.path_of(key), shown(*text), "must be " + kind);
+    section.problems().add(section.path_of(key), printable_value(*text), "must be " + kind);
     return;
   }
   out = value;
@@ -271,7 +257,7 @@ void read_bool(const Section& section, std::string_view key, bool& out) {
   } else if (std::find(kFalse.begin(), kFalse.end(), *text) != kFalse.end()) {
     out = false;
   } else {
-    section.problems().add(section.path_of(key), shown(*text), "must be true or false");
+    section.problems().add(section.path_of(key), printable_value(*text), "must be true or false");
   }
 }
 
@@ -299,7 +285,7 @@ std::optional<Enum> choose(const std::string& text, const std::string& path,
     names.push_back(choice.name);
   }
   const auto hint = closest(text, names);
-  problems.add(path, shown(text),
+  problems.add(path, printable_value(text),
                fmt::format("is not one of {}{}", join(names, ", "),
                            hint ? fmt::format("; did you mean '{}'?", *hint) : std::string()));
   return std::nullopt;
@@ -320,7 +306,7 @@ void read_path(const Section& section, std::string_view key, bool is_required,
   const auto text = read_text(section, key, is_required, "a path");
   if (!text) return;
   if (text->empty() || text->find('\0') != std::string::npos) {
-    section.problems().add(section.path_of(key), shown(*text),
+    section.problems().add(section.path_of(key), printable_value(*text),
                            "must be a non-empty path without NUL characters");
     return;
   }
@@ -356,7 +342,7 @@ void read_twin(const YAML::Node& node, Problems& problems, TwinSection& out) {
     if (is_valid_twin_id(*id)) {
       out.id = *id;
     } else {
-      problems.add("twin.id", shown(*id),
+      problems.add("twin.id", printable_value(*id),
                    "must be 1 to 64 characters from A-Z a-z 0-9 . _ - (a pseudonymous id)");
     }
   }
@@ -418,7 +404,7 @@ void read_list(const Section& section, std::string_view key, bool is_required, s
     const auto text = scalar_text(item, item_path, "a text value", section.problems());
     if (!text) continue;
     if (std::find(seen.begin(), seen.end(), *text) != seen.end()) {
-      section.problems().add(item_path, shown(*text), "repeats an earlier item of the list");
+      section.problems().add(item_path, printable_value(*text), "repeats an earlier item of the list");
       continue;
     }
     seen.push_back(*text);
@@ -442,7 +428,7 @@ void read_personalisation(const YAML::Node& node, Problems& problems, Personalis
                     return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
                   });
               if (is_name) return text;
-              problems.add(path, shown(text),
+              problems.add(path, printable_value(text),
                            "must be a parameter name: not empty, no spaces or control characters");
               return std::nullopt;
             });
@@ -473,7 +459,7 @@ void read_outputs(const YAML::Node& node, const std::filesystem::path& base_dir,
   if (const auto report = read_text(section, "report", false, "a file name")) {
     if (report->empty() || *report == "." || *report == ".." ||
         report->find_first_of(std::string_view("/\\\0", 3)) != std::string::npos) {
-      problems.add("outputs.report", shown(*report),
+      problems.add("outputs.report", printable_value(*report),
                    "must be a file name without a directory (it is written in outputs.directory)");
     } else {
       out.report_file_name = *report;
@@ -489,7 +475,7 @@ std::string line_at(std::string_view text, std::size_t line) {
     if (next == std::string_view::npos) return "";
     text.remove_prefix(next + 1);
   }
-  return shown(text.substr(0, text.find('\n')));
+  return printable_value(text.substr(0, text.find('\n')));
 }
 
 // Records where each document starts and ignores the rest of the event stream.

@@ -15,7 +15,8 @@ function(ptwin_add_test name)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main ptwin_warnings)
   target_compile_definitions(${name} PRIVATE PTWIN_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-                                             PTWIN_BINARY_DIR="${PROJECT_BINARY_DIR}")
+                                             PTWIN_BINARY_DIR="${PROJECT_BINARY_DIR}"
+                                             PTWIN_FHIR_PACKAGE_DIR="${PTWIN_FHIR_PACKAGE_DIR}")
   gtest_discover_tests(${name} PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT}
                        DISCOVERY_TIMEOUT 60)
 endfunction()

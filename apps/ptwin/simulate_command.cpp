@@ -33,8 +33,9 @@ struct SimulateOptions {
 };
 
 void run_simulate(const SimulateOptions& o) {
-  const auto json = zerod::read_json_file(o.model_path);
-  auto model = zerod::load_model_file(o.model_path, o.svzerod_units);
+  // The spec, not the raw file: an svZeroDSolver file's simulation_parameters arrive translated.
+  const auto json = zerod::read_model_spec(o.model_path, o.svzerod_units);
+  auto model = zerod::build_model(json, o.model_path);
   auto settings = zerod::read_simulation_settings(
       json.contains("simulation") ? json.at("simulation") : nlohmann::json(), {},
       o.model_path + ": simulation");
@@ -52,7 +53,8 @@ void run_simulate(const SimulateOptions& o) {
   });
   bar.finish(fmt::format("{} cycles, {:.3f} s wall, {:.2f} us/step", result.cycles,
                          result.wall_time_s,
-                         1e6 * result.wall_time_s / std::max<long>(1, result.statistics.steps)));
+                         1e6 * result.wall_time_s /
+                             std::max(1.0, static_cast<double>(result.statistics.steps))));
   const auto system = zerod::parse_unit_system(o.units);
   zerod::write_csv(result, o.output_csv, system);
   if (!o.output_json.empty()) zerod::write_json(result, o.output_json, system);

@@ -126,6 +126,46 @@ TEST(RcDischarge, VesselWithCapacitorAfterResistanceDrainsThroughBoundaryResista
   EXPECT_LT(error, kRcDischarge.tolerance) << kRcDischarge.id;
 }
 
+TEST(RcDischarge, InitialisedDerivativesGiveTheConsistentStart) {
+  // GeneralizedAlpha::initialise_derivatives from ydot = 0 must find ydot(0) = -y(0)/tau for
+  // the differential unknowns and the algebraic unknowns' values, so that a run started from a
+  // model's initial condition keeps second order from the first step (2.0e-4 with ydot = 0).
+  const double rv = 0.3 * kPaPerMmHg / kM3PerMl;
+  const double rb = 0.9 * kPaPerMmHg / kM3PerMl;
+  const double c = 2.0 * kM3PerMl / kPaPerMmHg;
+  const double p0 = 90.0 * kPaPerMmHg;
+  const double tau = (rv + rb) * c;
+  auto model = build_inline_model(
+      {{{"name", "source"}, {"type", "prescribed_flow"}, {"parameters", {{"flow", "0 mL/s"}}}},
+       {{"name", "vessel"},
+        {"type", "blood_vessel"},
+        {"parameters",
+         {{"resistance", "0.3 mm[Hg].s/mL"},
+          {"capacitance", "2 mL/mm[Hg]"},
+          {"capacitor_position", "inlet"}}}},
+       {{"name", "outlet"},
+        {"type", "resistance_boundary"},
+        {"parameters", {{"resistance", "0.9 mm[Hg].s/mL"}}}}},
+      {{"source", "vessel"}, {"vessel", "outlet"}},
+      {{"pressure:source:vessel", quantity(p0, "Pa")}});  // algebraic unknowns left at 0
+  IntegratorState state{0.0, model->initial_state(), {}};
+  state.ydot.assign(state.y.size(), 0.0);
+  GeneralizedAlpha integrator(*model, LinearSolverKind::Klu, tight_newton_settings());
+  ASSERT_TRUE(integrator.initialise_derivatives(state));
+  const std::size_t p = variable(*model, "pressure:source:vessel");
+  EXPECT_NEAR(state.y[p] / p0, 1.0, 1e-15) << "a differential unknown must be kept";
+  EXPECT_NEAR(state.ydot[p] * tau / -p0, 1.0, 1e-9);
+  EXPECT_NEAR(state.y[variable(*model, "pressure:vessel:outlet")] / (p0 * rb / (rv + rb)), 1.0,
+              1e-9);
+  EXPECT_NEAR(state.y[variable(*model, "flow:vessel:outlet")] / (p0 / (rv + rb)), 1.0, 1e-9);
+  double worst = 0.0;
+  integrate(*model, state, tau / 1000.0, 5000, [&](const IntegratorState& s) {
+    worst = std::max(worst, std::abs(s.y[p] / (p0 * std::exp(-s.t_s / tau)) - 1.0));
+  });
+  record_verification(kRcDischarge, worst);
+  EXPECT_LT(worst, kRcDischarge.tolerance) << kRcDischarge.id;
+}
+
 // ---------------------------------------------------------------------------------------------
 // RL step. A constant pressure P switched on at t = 0 across a vessel with resistance R and
 // inertance L (C = 0) into a 0 Pa outlet, starting from rest:

@@ -85,6 +85,12 @@ class Block {
     return false;
   }
 
+  /// Steady mode, used only to compute a steady initial condition (simulation.steady_initial):
+  /// prescribed signals take their time average and boundary capacitances are switched off, as
+  /// svZeroDSolver does. Blocks without a steady form ignore it.
+  void set_steady(bool is_steady) { is_steady_ = is_steady; }
+  [[nodiscard]] bool is_steady() const { return is_steady_; }
+
   /// Writes the block's preferred initial values of its internal variables (e.g. a chamber's
   /// initial volume) into y.
   virtual void initialise(double* /*y*/) const {}
@@ -104,6 +110,7 @@ class Block {
  private:
   std::string name_;
   BlockBinding binding_;
+  bool is_steady_ = false;
 };
 
 }  // namespace ptwin::physics::zerod

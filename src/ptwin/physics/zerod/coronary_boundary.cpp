@@ -31,8 +31,9 @@ void CoronaryBoundary::evaluate(double t_s, const double* y, const double* ydot,
   const auto& p = parameters_;
   const double g_am = 1.0 / p.microvascular_resistance_pa_s_per_m3;
   const double g_v = 1.0 / p.venous_resistance_pa_s_per_m3;
-  const double c_a = p.arterial_capacitance_m3_per_pa;
-  const double c_im = p.intramyocardial_capacitance_m3_per_pa;
+  // Steady mode: no storage, so the inflow passes R_a + R_am + R_v in series to P_v.
+  const double c_a = is_steady() ? 0.0 : p.arterial_capacitance_m3_per_pa;
+  const double c_im = is_steady() ? 0.0 : p.intramyocardial_capacitance_m3_per_pa;
 
   system.add_residual(row(0), y[port_pressure()] - p.arterial_resistance_pa_s_per_m3 * q - y[p_a]);
   system.add_jacobian(entries_[0], 1.0, 0.0);
@@ -44,7 +45,7 @@ void CoronaryBoundary::evaluate(double t_s, const double* y, const double* ydot,
   system.add_jacobian(entries_[4], -g_am, -c_a);
   system.add_jacobian(entries_[5], g_am, 0.0);
 
-  const double dp_im = intramyocardial_pressure_.derivative(t_s);
+  const double dp_im = is_steady() ? 0.0 : intramyocardial_pressure_.derivative(t_s);
   system.add_residual(row(2), g_am * (y[p_a] - y[p_m]) - c_im * (ydot[p_m] - dp_im) -
                                   g_v * (y[p_m] - p.venous_pressure_pa));
   system.add_jacobian(entries_[6], g_am, 0.0);

@@ -168,6 +168,53 @@ void GeneralizedAlpha::step_with_retries(IntegratorState& state, double dt_s, in
   state = std::move(end);
 }
 
+bool GeneralizedAlpha::initialise_derivatives(IntegratorState& state) {
+  const std::size_t n = state.y.size();
+  auto& system = model_.system();
+  const auto starts = system.column_starts();
+  std::vector<double> y = state.y;
+  std::vector<double> ydot = state.ydot;
+  std::vector<double> mass(system.nonzero_count());
+  std::vector<char> is_differential(n, 0);
+  update_weights(y);
+  for (int iteration = 0; iteration < settings_.max_newton_iterations; ++iteration) {
+    // dR/dydot first: it says which unknowns are differential and supplies their columns.
+    model_.evaluate(state.t_s, y.data(), ydot.data(), 0.0, 1.0);
+    std::copy(system.values().begin(), system.values().end(), mass.begin());
+    model_.evaluate(state.t_s, y.data(), ydot.data(), 1.0, 0.0);
+    int worst_row = 0;
+    const double norm = scaled_residual_norm(y, worst_row);
+    if (!std::isfinite(norm)) return false;
+    if (norm <= kResidualAcceptance) {
+      state.y = std::move(y);
+      state.ydot = std::move(ydot);
+      return true;
+    }
+    auto values = system.values();
+    for (std::size_t column = 0; column < n; ++column) {
+      bool has_mass = false;
+      for (auto k = starts[column]; k < starts[column + 1]; ++k) {
+        has_mass = has_mass || mass[static_cast<std::size_t>(k)] != 0.0;
+      }
+      if (iteration == 0) is_differential[column] = has_mass ? 1 : 0;
+      if (!is_differential[column]) continue;
+      for (auto k = starts[column]; k < starts[column + 1]; ++k) {
+        values[static_cast<std::size_t>(k)] = mass[static_cast<std::size_t>(k)];
+      }
+    }
+    ++statistics_.factorizations;
+    if (!solver_->factorize(system)) return false;
+    const auto residual = system.residual();
+    for (std::size_t i = 0; i < n; ++i) delta_[i] = -residual[i];
+    solver_->solve(delta_);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(delta_[i])) return false;
+      (is_differential[i] ? ydot[i] : y[i]) += delta_[i];
+    }
+  }
+  return false;
+}
+
 void GeneralizedAlpha::step(IntegratorState& state, double dt_s) {
   step_with_retries(state, dt_s, 0);
 }

@@ -72,9 +72,14 @@ class GeneralizedAlpha {
   /// then left at the last converged time.
   void step(IntegratorState& state, double dt_s);
 
-  /// Makes ydot consistent with y at state.t_s for the algebraic and differential parts, by
-  /// taking a few tiny backward-Euler steps' worth of information: here simply sets ydot = 0,
-  /// which generalized-alpha tolerates (the damping removes the start-up transient).
+  /// Makes the start consistent: keeps the differential unknowns of `state` (those whose ydot
+  /// appears in R), and solves R(y, ydot, t) = 0 for their ydot together with the values of the
+  /// algebraic unknowns (the "YA_YDP" initialisation of IDA, Brown, Hindmarsh & Petzold 1998).
+  /// Returns false, leaving `state` unchanged, where that system is singular (a network of
+  /// differential index above 1); generalized-alpha then starts from ydot = 0 and its damping
+  /// removes the start-up transient.
+  bool initialise_derivatives(IntegratorState& state);
+
   [[nodiscard]] const IntegratorStatistics& statistics() const { return statistics_; }
   [[nodiscard]] const GeneralizedAlphaSettings& settings() const { return settings_; }
 

@@ -136,6 +136,10 @@ void Model::evaluate(double t_s, const double* y, const double* ydot, double coe
   for (const auto& block : blocks_) block->evaluate(t_s, y, ydot, system_);
 }
 
+void Model::set_steady(bool is_steady) {
+  for (auto& block : blocks_) block->set_steady(is_steady);
+}
+
 bool Model::update_discrete_states(double t_s, const double* y) {
   bool is_switched = false;
   for (auto& block : blocks_) is_switched = block->update_discrete_state(t_s, y) || is_switched;

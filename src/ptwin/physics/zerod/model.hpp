@@ -55,6 +55,9 @@ class Model {
   [[nodiscard]] SparseSystem& system() { return system_; }
   [[nodiscard]] const SparseSystem& system() const { return system_; }
 
+  /// Switches every block into or out of steady mode (see Block::set_steady).
+  void set_steady(bool is_steady);
+
   /// Lets switching blocks update their discrete state after a converged step.
   [[nodiscard]] bool update_discrete_states(double t_s, const double* y);
 

@@ -208,14 +208,18 @@ nlohmann::json read_json_file(const std::filesystem::path& path) {
   }
 }
 
+nlohmann::json read_model_spec(const std::filesystem::path& path,
+                               std::string_view svzerod_units) {
+  auto json = read_json_file(path);
+  if (json.is_object() && json.contains("simulation_parameters")) {
+    return import_svzerod(json, parse_svzerod_units(svzerod_units), path.string());
+  }
+  return json;
+}
+
 std::unique_ptr<Model> load_model_file(const std::filesystem::path& path,
                                        std::string_view svzerod_units) {
-  const auto json = read_json_file(path);
-  if (json.is_object() && json.contains("simulation_parameters")) {
-    return build_model(import_svzerod(json, parse_svzerod_units(svzerod_units), path.string()),
-                       path.string());
-  }
-  return build_model(json, path.string());
+  return build_model(read_model_spec(path, svzerod_units), path.string());
 }
 
 }  // namespace ptwin::physics::zerod

@@ -31,6 +31,12 @@ inline constexpr std::string_view kModelFormat = "ptwin.zerod/1";
 /// Reads and parses a JSON file; throws Error(Io) or InputError(BadInput) with line/column.
 [[nodiscard]] nlohmann::json read_json_file(const std::filesystem::path& path);
 
+/// Reads a model file in either format as a ptwin.zerod/1 spec: ptwin's own is returned as is,
+/// an svZeroDSolver configuration (recognised by its "simulation_parameters" key, numbers in
+/// `svzerod_units`) is translated, its simulation parameters included.
+[[nodiscard]] nlohmann::json read_model_spec(const std::filesystem::path& path,
+                                             std::string_view svzerod_units = "cgs");
+
 /// Loads a model file in either format: ptwin's own, or an svZeroDSolver configuration
 /// (recognised by its "simulation_parameters" key) whose numbers are in `svzerod_units`
 /// ("cgs" or "si"; see svzerod_import.hpp).

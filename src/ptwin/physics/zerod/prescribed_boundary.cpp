@@ -14,7 +14,8 @@ void PrescribedBoundary::declare(SparseSystem& system) {
 void PrescribedBoundary::evaluate(double t_s, const double* y, const double* /*ydot*/,
                                   SparseSystem& system) const {
   const int variable = quantity_ == Quantity::Flow ? port_flow() : port_pressure();
-  system.add_residual(row(0), y[variable] - signal_.value(t_s));
+  const double prescribed = is_steady() ? signal_.mean() : signal_.value(t_s);
+  system.add_residual(row(0), y[variable] - prescribed);
   system.add_jacobian(entry_, 1.0, 0.0);
 }
 

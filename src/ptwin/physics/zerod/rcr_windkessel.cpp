@@ -22,7 +22,7 @@ void RcrWindkessel::evaluate(double /*t_s*/, const double* y, const double* ydot
   const double q = sign * y[port_flow()];
   const double r_p = parameters_.proximal_resistance_pa_s_per_m3;
   const double r_d = parameters_.distal_resistance_pa_s_per_m3;
-  const double c = parameters_.capacitance_m3_per_pa;
+  const double c = is_steady() ? 0.0 : parameters_.capacitance_m3_per_pa;
   system.add_residual(row(0), y[port_pressure()] - r_p * q - y[p_c]);
   system.add_jacobian(entries_[0], 1.0, 0.0);
   system.add_jacobian(entries_[1], -r_p * sign, 0.0);

@@ -130,15 +130,10 @@ SimulationSettings read_simulation_settings(const nlohmann::json& json,
     } else if (key == "output_blocks") {
       s.output_blocks = value.get<std::vector<std::string>>();
     } else if (key == "steady_initial") {
-      // svZeroDSolver's steady initialisation is not reproduced: the run starts from the given
-      // initial condition and reaches the periodic state by cycles (docs/physics.md).
       if (!value.is_boolean()) {
         throw InputError(ErrorCode::BadInput, path, value.dump(), "must be true or false");
       }
-      if (value.get<bool>()) {
-        logging::zone_logger("physics")->warn(
-            "steady_initial requested where={} policy=start_from_initial_condition", where);
-      }
+      s.is_steady_initial = value.get<bool>();
     } else if (key == "linear_solver") {
       s.linear_solver = parse_linear_solver_kind(value.get<std::string>());
     } else if (key != "steps_per_cycle" && key != "min_cycles" && key != "max_cycles" &&
@@ -200,6 +195,27 @@ SimulationResult simulate(Model& model, const SimulationSettings& settings,
     throw InputError(ErrorCode::BadInput, "initial_state", fmt::format("{} values", state.y.size()),
                      fmt::format("the model has {} unknowns", n));
   }
+  result.status = SimulationStatus::NotPeriodic;
+  if (settings.is_steady_initial) {
+    // As svZeroDSolver: 31 steps of T/10 with mean signals and boundary capacitances off.
+    model.set_steady(true);
+    try {
+      for (int step = 0; step < 31; ++step) integrator.step(state, *period / 10.0);
+    } catch (const SolverDivergenceError& error) {
+      result.status = SimulationStatus::Diverged;
+      result.message = fmt::format("steady initial condition (simulation.steady_initial) failed: "
+                                   "{} Set steady_initial to false to start from the model's "
+                                   "initial condition.",
+                                   error.what());
+    }
+    model.set_steady(false);
+    state.t_s = 0.0;
+  }
+  if (result.status != SimulationStatus::Diverged && !integrator.initialise_derivatives(state)) {
+    logging::zone_logger("physics")->info(
+        "model={} consistent initial derivatives unavailable (index > 1 or no convergence); "
+        "starting from ydot=0", model.name());
+  }
   std::vector<double> tolerance(n);
   for (std::size_t i = 0; i < n; ++i) {
     tolerance[i] = tolerance_of(model.variables()[i].kind, settings.integrator);
@@ -207,8 +223,8 @@ SimulationResult simulate(Model& model, const SimulationSettings& settings,
   const double dt = *period / settings.steps_per_cycle;
   std::vector<double> cycle_start = state.y;
   std::vector<double> low(n), high(n);
-  result.status = SimulationStatus::NotPeriodic;
-  for (int cycle = 0; cycle < settings.max_cycles; ++cycle) {
+  const int cycles = result.status == SimulationStatus::Diverged ? 0 : settings.max_cycles;
+  for (int cycle = 0; cycle < cycles; ++cycle) {
     const bool is_recorded = settings.is_all_cycles_output;
     if (!is_recorded) {
       result.times_s.clear();

@@ -30,6 +30,9 @@ struct SimulationSettings {
   std::vector<std::string> output_blocks;  // empty: every block
   std::optional<double> period_s;          // overrides the model's period
   LinearSolverKind linear_solver = LinearSolverKind::Klu;
+  // Start from a steady state computed with mean boundary signals (svZeroDSolver's
+  // steady_initial): 31 steps of T/10 in steady mode (Block::set_steady).
+  bool is_steady_initial = false;
   GeneralizedAlphaSettings integrator;
 };
 

@@ -224,6 +224,20 @@ double TimeFunction::value(double t_s) const {
   return constant_;
 }
 
+double TimeFunction::mean() const {
+  if (kind_ == Kind::Constant || kind_ == Kind::Fourier) return constant_;
+  double integral = 0.0;
+  for (std::size_t i = 0; i + 1 < times_s_.size(); ++i) {
+    const double h = times_s_[i + 1] - times_s_[i];
+    integral += 0.5 * h * (values_[i] + values_[i + 1]);
+    if (kind_ == Kind::SplineTable) {
+      // The cubic correction of a spline interval integrates to -h^3 (M_i + M_{i+1}) / 24.
+      integral -= h * h * h * (second_derivatives_[i] + second_derivatives_[i + 1]) / 24.0;
+    }
+  }
+  return integral / (times_s_.back() - times_s_.front());
+}
+
 double TimeFunction::derivative(double t_s) const {
   switch (kind_) {
     case Kind::Constant:

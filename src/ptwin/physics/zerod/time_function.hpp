@@ -33,6 +33,9 @@ class TimeFunction {
 
   [[nodiscard]] double value(double t_s) const;
   [[nodiscard]] double derivative(double t_s) const;
+  /// Time average: over one period for periodic signals, over the table span otherwise
+  /// (exact for every kind: a0 of a Fourier series, the integral of the interpolant of a table).
+  [[nodiscard]] double mean() const;
   /// The period of a periodic signal, if it has one.
   [[nodiscard]] std::optional<double> period_s() const;
   [[nodiscard]] Kind kind() const { return kind_; }

@@ -183,8 +183,15 @@ std::unique_ptr<Model> build_model(const nlohmann::json& spec, std::string_view 
   for (std::size_t i = 0; i < connections_json.size(); ++i) {
     connections.push_back(read_connection(connections_json[i], i, source));
   }
-  auto model = std::make_unique<Model>(spec.value("name", std::string("model")),
-                                       std::move(blocks), std::move(connections), period_s);
+  std::unique_ptr<Model> model;
+  try {
+    model = std::make_unique<Model>(spec.value("name", std::string("model")), std::move(blocks),
+                                    std::move(connections), period_s);
+  } catch (const InputError& error) {
+    // Wiring errors name the connection or block; the file is named here.
+    throw InputError(error.code(), fmt::format("{}: {}", source, error.where()), error.value(),
+                     error.rule());
+  }
   if (spec.contains("initial_conditions")) {
     set_initial_conditions(spec.at("initial_conditions"), *model, source);
   }

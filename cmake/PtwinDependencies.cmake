@@ -24,3 +24,10 @@ target_include_directories(SuiteSparse::KLU INTERFACE ${KLU_INCLUDE_DIR})
 target_link_libraries(SuiteSparse::KLU INTERFACE ${KLU_LIBRARY} ${SUITESPARSE_AMD_LIBRARY}
   ${SUITESPARSE_COLAMD_LIBRARY} ${SUITESPARSE_BTF_LIBRARY} ${SUITESPARSE_CONFIG_LIBRARY})
 find_package(OpenSSL REQUIRED)
+# libpq, the PostgreSQL client library (Debian's libpq-dev): the FHIR resource store's second
+# backend. pkg-config rather than FindPostgreSQL, which also looks for server headers.
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+# libcurl (Debian's libcurl4-gnutls-dev): the FHIR client.
+find_package(CURL REQUIRED)
+# Boost.Beast/Asio (header-only in Debian's libboost-dev): HTTP for the FHIR facade.
+find_package(Boost 1.74 REQUIRED)

@@ -20,6 +20,9 @@ packages=(
   libgtest-dev libgmock-dev          # tests
   libxml2-utils                      # xmllint: well-formedness of the HTML report in tests
   libbenchmark-dev                   # bench/
+  libcurl4-gnutls-dev                # FHIR client (gnutls: the openssl flavour conflicts with ITK/VTK)
+  libboost-dev                       # Boost.Beast: FHIR REST facade and test servers
+  postgresql libpq-dev               # FHIR resource store's second backend; test server
 )
 # npm fetches the HL7 FHIR R5 packages (scripts/install_fhir_packages.sh); a Node.js already
 # installed from elsewhere brings its own npm, which Debian's package would conflict with.

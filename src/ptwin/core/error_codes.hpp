@@ -23,6 +23,9 @@ enum class ErrorCode {
   NotFound,           // the named record does not exist
   Io,                 // a file could not be read or written
   Internal,           // a broken invariant (a bug)
+  FhirPackageMissing,     // the HL7 FHIR R5 definitions package is not installed where looked for
+  FhirDefinitionInvalid,  // a file of the FHIR definitions package cannot be read as a definition
+  RemoteServer,           // a remote server (FHIR, PACS) was unreachable or answered with an error
 };
 
 struct ErrorCodeInfo {
@@ -54,6 +57,14 @@ inline constexpr std::array kErrorCodeTable{
     ErrorCodeInfo{ErrorCode::NotFound, "not-found", 404, "check the identifier"},
     ErrorCodeInfo{ErrorCode::Io, "io", 500, "check that the path exists and is readable"},
     ErrorCodeInfo{ErrorCode::Internal, "internal", 500, "report a bug with the message"},
+    ErrorCodeInfo{ErrorCode::FhirPackageMissing, "fhir-package-missing", 500,
+                  "run scripts/install_fhir_packages.sh, or set PTWIN_FHIR_PACKAGE_DIR to the "
+                  "folder holding hl7.fhir.r5.core"},
+    ErrorCodeInfo{ErrorCode::FhirDefinitionInvalid, "fhir-definition-invalid", 500,
+                  "reinstall the FHIR packages with scripts/install_fhir_packages.sh"},
+    ErrorCodeInfo{ErrorCode::RemoteServer, "remote-server", 502,
+                  "check the server address, that it is running, and the OperationOutcome it "
+                  "returned"},
 };
 
 [[nodiscard]] constexpr const ErrorCodeInfo& error_code_info(ErrorCode code) {

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// A client of a FHIR R5 server's RESTful API (libcurl): capabilities, read, vread, search with
+// paging, and the pull of one patient's context for ingestion. JSON only
+// (Accept: application/fhir+json). One client holds one connection cache and is not thread-safe:
+// give each thread its own.
+//
+// Failures are errors, never empty results: an unreachable server, a timeout, an HTTP error
+// status (with the OperationOutcome's issues quoted), a body that is not JSON or not the
+// resource asked for, or a paging link that leaves the server (which would let a server
+// redirect the client anywhere) all throw FhirClientError naming the URL.
+
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ptwin/core/error.hpp"
+#include "ptwin/ingest/fhir/client/fhir_url.hpp"
+
+namespace ptwin::ingest::fhir {
+
+struct FhirClientSettings {
+  std::string base_url;                       // e.g. "https://ehr.example.org/fhir"
+  std::optional<std::string> bearer_token;    // SMART/OAuth2 access token, sent as Bearer
+  std::chrono::milliseconds timeout{30'000};  // whole request
+  std::chrono::milliseconds connect_timeout{5'000};
+  int max_pages = 1000;                       // bound on the next links followed by search_all
+  bool is_tls_verified = true;                // peer and host verification for https
+};
+
+/// The answer of a FHIR server that was not a success, or no answer at all.
+class FhirClientError : public Error {
+ public:
+  FhirClientError(std::string url, long http_status, std::string detail);
+  [[nodiscard]] const std::string& url() const { return url_; }
+  /// The HTTP status, or 0 when no response arrived.
+  [[nodiscard]] long http_status() const { return http_status_; }
+
+ private:
+  std::string url_;
+  long http_status_;
+};
+
+struct SearchPage {
+  nlohmann::json bundle;            // the searchset Bundle as received
+  std::vector<nlohmann::json> matches;   // entry.resource with search.mode "match" (or no mode)
+  std::vector<nlohmann::json> included;  // entry.resource with search.mode "include"
+  std::optional<std::string> next_url;   // link[relation = next], checked to stay on the server
+  std::optional<long> total;             // Bundle.total when the server gives it
+};
+
+/// Everything pulled for one patient: the Patient and the resources that refer to it.
+struct PatientContext {
+  nlohmann::json patient;
+  std::vector<nlohmann::json> resources;  // in the order of `patient_context_types`
+};
+
+class FhirClient {
+ public:
+  explicit FhirClient(FhirClientSettings settings);
+  ~FhirClient();
+  FhirClient(FhirClient&&) noexcept;
+  FhirClient& operator=(FhirClient&&) noexcept;
+  FhirClient(const FhirClient&) = delete;
+  FhirClient& operator=(const FhirClient&) = delete;
+
+  [[nodiscard]] const FhirBaseUrl& base_url() const { return base_; }
+
+  /// GET [base]/metadata: the server's CapabilityStatement.
+  [[nodiscard]] nlohmann::json capabilities();
+  /// GET [base]/[type]/[id]. A missing or deleted resource is a FhirClientError with 404/410.
+  [[nodiscard]] nlohmann::json read(std::string_view type, std::string_view id);
+  /// GET [base]/[type]/[id]/_history/[version].
+  [[nodiscard]] nlohmann::json vread(std::string_view type, std::string_view id,
+                                     std::string_view version);
+  /// GET [base]/[type]?parameters: the first page.
+  [[nodiscard]] SearchPage search(std::string_view type, const SearchParameters& parameters);
+  /// Follows a page's next link.
+  [[nodiscard]] SearchPage next(const SearchPage& page);
+  /// Every match (and include) of a search, following next links up to settings.max_pages;
+  /// more pages than that is a FhirClientError, never a silently cut result.
+  [[nodiscard]] SearchPage search_all(std::string_view type, const SearchParameters& parameters);
+
+  /// The Patient and, for each type in `types`, every resource whose `patient` search
+  /// parameter points at it (paged to the end).
+  [[nodiscard]] PatientContext patient_context(std::string_view patient_id,
+                                               const std::vector<std::string>& types);
+
+ private:
+  [[nodiscard]] nlohmann::json get_json(const std::string& url);
+  [[nodiscard]] SearchPage to_page(nlohmann::json bundle, const std::string& url) const;
+
+  struct Curl;
+  FhirClientSettings settings_;
+  FhirBaseUrl base_;
+  std::unique_ptr<Curl> curl_;
+};
+
+/// The resource types `patient_context` pulls by default for a cardiovascular twin.
+[[nodiscard]] const std::vector<std::string>& default_patient_context_types();
+
+}  // namespace ptwin::ingest::fhir

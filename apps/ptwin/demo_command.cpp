@@ -74,6 +74,13 @@ void run_demo(const DemoOptions& options) {
   const time::SystemClock clock;
   const auto config = load_twin_config(options.twin_path);
   fmt::print("ptwin demo: twin '{}' from {}\n", config.twin.id, options.twin_path);
+  if (!config.personalisation.is_enabled) {
+    // The demo exists to show a personalised twin; a twin.yaml that switches it off belongs to
+    // `ptwin simulate` (the model as written) instead.
+    throw InputError(ErrorCode::BadInput, options.twin_path + ": personalisation.enabled", "false",
+                     "ptwin demo personalises the model; set it to true, or run the model as "
+                     "written with `ptwin simulate`");
+  }
 
   // Zone 1: the patient's data, validated at the adapter; bad entries are quarantined.
   const auto bundle_text = read_file(config.patient.fhir_bundle);

@@ -45,7 +45,10 @@ void run_simulate(const SimulateOptions& o) {
   if (o.is_all_cycles) settings.is_all_cycles_output = true;
   if (!o.blocks.empty()) settings.output_blocks = o.blocks;
   if (!o.linear_solver.empty()) settings.linear_solver = zerod::parse_linear_solver_kind(o.linear_solver);
-  settings.max_cycles = std::max(settings.max_cycles, settings.min_cycles);
+  if (settings.max_cycles < settings.min_cycles) {
+    throw InputError(ErrorCode::BadInput, "--max-cycles", fmt::format("{}", settings.max_cycles),
+                     fmt::format("must be at least the model's min_cycles ({})", settings.min_cycles));
+  }
 
   ProgressBar bar("simulating");
   const auto result = zerod::simulate(*model, settings, [&](int cycle, int max, double change) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/twin/personalisation.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -40,7 +42,14 @@ nlohmann::json scaled_quantity(const nlohmann::json& value, double factor, std::
   }
   const auto text = value.get<std::string>();
   const auto space = text.find(' ');
-  const double number = std::stod(text.substr(0, space));
+  const auto number_text = text.substr(0, space);
+  double number = 0.0;
+  const auto [end, error] =
+      std::from_chars(number_text.data(), number_text.data() + number_text.size(), number);
+  if (error != std::errc() || end != number_text.data() + number_text.size()) {
+    throw InputError(ErrorCode::BadInput, std::string(where), printable_value(text),
+                     "must start with a number, e.g. \"1.2 mm[Hg].s/mL\"");
+  }
   return fmt::format("{:.12g}{}", number * factor,
                      space == std::string::npos ? "" : text.substr(space));
 }
@@ -96,6 +105,15 @@ std::vector<Adjustable> read_adjustables(const nlohmann::json& model,
       throw InputError(ErrorCode::BadInput, "personalisation.parameters", name, "is listed twice");
     }
     const auto& spec = declared.at(name);
+    const bool has_scales = spec.is_object() && spec.contains("scales") &&
+                            spec.at("scales").is_array() && !spec.at("scales").empty() &&
+                            std::all_of(spec.at("scales").begin(), spec.at("scales").end(),
+                                        [](const auto& v) { return v.is_string(); });
+    if (!has_scales) {
+      throw InputError(ErrorCode::MissingField, where + ".scales",
+                       spec.is_object() && spec.contains("scales") ? spec.at("scales").dump() : "",
+                       "must list what the parameter scales, e.g. [\"aorta.resistance\"]");
+    }
     Adjustable a{name, spec.at("scales").get<std::vector<std::string>>(), 0.0, 0.0};
     const auto bounds = spec.value("bounds", std::vector<double>{0.2, 5.0});
     if (bounds.size() != 2 || !(bounds[0] > 0) || !(bounds[1] > bounds[0]) || !(bounds[0] <= 1) ||

@@ -32,7 +32,8 @@
 namespace ptwin::twin {
 
 /// One measured quantity to match. Names: systolic_pressure, diastolic_pressure,
-/// mean_arterial_pressure, cardiac_output, ejection_fraction (heart_rate sets the period).
+/// mean_arterial_pressure, cardiac_output, stroke_volume, ejection_fraction (heart_rate is not a
+/// target: it sets the period).
 struct PersonalisationTarget {
   std::string name;
   double measured_si = 0.0;
@@ -43,7 +44,7 @@ struct PersonalisationSettings {
   std::vector<std::string> parameters;  // names from the model's adjustable_parameters
   double heart_rate_hz = 0.0;           // measured; 0 keeps the model's period
   int max_evaluations = 200;
-  double relative_tolerance = 1e-4;  // on the multipliers
+  double relative_tolerance = 1e-4;  // NLopt xtol_rel, on the log multipliers
   physics::zerod::SimulationSettings simulation;
 };
 

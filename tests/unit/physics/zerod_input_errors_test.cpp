@@ -147,5 +147,78 @@ TEST(ZerodSimulation, NewtonFailureReturnsDivergedWithContextAndPartialOutput) {
   for (const auto& channel : result.values) EXPECT_EQ(channel.size(), result.times_s.size());
 }
 
+TEST(ZerodModelBuilder, ConnectionErrorsNameTheFile) {
+  const auto error = build_error(model_with({inflow(), outlet()}, {{"inflow", "nowhere"}}));
+  EXPECT_TRUE(contains_all(error.where(), {"model.json", "connections[0]"}));
+}
+
+TEST(ZerodModelBuilder, APeriodicSignalThatDoesNotDivideTheHeartPeriodIsRefused) {
+  const nlohmann::json flow{{"kind", "table"},   {"unit", "mL/s"},          {"time_unit", "s"},
+                            {"periodic", true},  {"times", {0.0, 0.5, 1.0}}, {"values", {1, 5, 1}}};
+  auto spec = model_with(
+      {{{"name", "inflow"}, {"type", "prescribed_flow"}, {"parameters", {{"flow", flow}}}}, outlet()},
+      {{"inflow", "outlet"}});
+  spec["heart_period"] = "0.8 s";
+  const auto error = build_error(spec);
+  EXPECT_TRUE(contains_all(error.what(), {"inflow", "period 1 s", "heart_period of 0.8 s"}));
+  spec["heart_period"] = "2 s";  // two signal periods per beat is fine
+  EXPECT_NO_THROW((void)build_model(spec, "model.json"));
+}
+
+TEST(ZerodModelBuilder, InitiallyOpenIsABoolean) {
+  auto valve = [](nlohmann::json initially_open) {
+    return model_with({inflow(),
+                       {{"name", "valve"},
+                        {"type", "valve_event"},
+                        {"parameters",
+                         {{"min_resistance", "0.01 mm[Hg].s/mL"}, {"initially_open", initially_open}}}},
+                       outlet()},
+                      {{"inflow", "valve"}, {"valve", "outlet"}});
+  };
+  EXPECT_NO_THROW((void)build_model(valve(true), "model.json"));
+  const auto error = build_error(valve("yes"));
+  EXPECT_TRUE(contains_all(error.what(), {"initially_open", "\"yes\"", "true or false"}));
+}
+
+TEST(ZerodSimulationSettings, BadValuesNameTheirKey) {
+  const auto error_of = [](const nlohmann::json& json) -> std::string {
+    try {
+      (void)read_simulation_settings(json, {}, "model.json: simulation");
+    } catch (const InputError& error) {
+      return error.what();
+    }
+    return "accepted";
+  };
+  EXPECT_TRUE(contains_all(error_of({{"steady_state_tolerance", -1}}),
+                           {"simulation.steady_state_tolerance", "-1"}));
+  EXPECT_TRUE(contains_all(error_of({{"spectral_radius", 1.5}}), {"simulation.spectral_radius"}));
+  EXPECT_TRUE(contains_all(error_of({{"output_blocks", "aorta"}}),
+                           {"simulation.output_blocks", "list of block names"}));
+  EXPECT_TRUE(contains_all(error_of({{"linear_solver", 3}}), {"simulation.linear_solver"}));
+  EXPECT_TRUE(contains_all(error_of({{"linear_solver", "umfpack"}}),
+                           {"simulation.linear_solver", "umfpack"}));
+}
+
+TEST(ZerodSimulation, AJunctionReportsEveryBranch) {
+  auto spec = model_with({inflow(),
+                          {{"name", "split"}, {"type", "junction"}},
+                          {{"name", "left"}, {"type", "resistance_boundary"},
+                           {"parameters", {{"resistance", "1 mm[Hg].s/mL"}}}},
+                          {{"name", "right"}, {"type", "resistance_boundary"},
+                           {"parameters", {{"resistance", "3 mm[Hg].s/mL"}}}}},
+                         {{"inflow", "split"}, {"split", "left"}, {"split", "right"}});
+  spec["heart_period"] = "1 s";
+  auto model = build_model(spec, "model.json");
+  SimulationSettings settings;
+  settings.steps_per_cycle = 10;
+  settings.max_cycles = 2;
+  const auto result = simulate(*model, settings);
+  ASSERT_EQ(result.status, SimulationStatus::Completed) << result.message;
+  const double left = result.series("split.flow_out:left").back();
+  const double right = result.series("split.flow_out:right").back();
+  EXPECT_NEAR(left / right, 3.0, 1e-9);
+  EXPECT_NEAR((left + right) / result.series("split.flow_in").back(), 1.0, 1e-9);
+}
+
 }  // namespace
 }  // namespace ptwin::physics::zerod

@@ -82,9 +82,10 @@ class TwoHill final : public ActivationFunction {
 
  private:
   [[nodiscard]] double raw(double s) const {
-    const double g1 = std::pow(s / tau_1_s_, m1_);
-    const double g2 = std::pow(s / tau_2_s_, m2_);
-    return g1 / (1.0 + g1) / (1.0 + g2);
+    // g1 / (1 + g1) written as 1 / (1 + 1/g1): no inf/inf when (s/tau_1)^m1 overflows.
+    const double rising = 1.0 / (1.0 + std::pow(tau_1_s_ / s, m1_));
+    const double falling = 1.0 / (1.0 + std::pow(s / tau_2_s_, m2_));
+    return rising * falling;
   }
   double period_s_, shift_s_, tau_1_s_, tau_2_s_, m1_, m2_;
   double normaliser_ = 1.0;

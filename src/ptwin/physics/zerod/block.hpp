@@ -91,8 +91,8 @@ class Block {
   void set_steady(bool is_steady) { is_steady_ = is_steady; }
   [[nodiscard]] bool is_steady() const { return is_steady_; }
 
-  /// Writes the block's preferred initial values of its internal variables (e.g. a chamber's
-  /// initial volume) into y.
+  /// Writes the block's preferred initial values of its internal variables into y (none of
+  /// the current blocks has any: chamber volumes start from initial_conditions).
   virtual void initialise(double* /*y*/) const {}
 
   /// Outputs beyond port pressures and flows (chamber volume and elastance, valve state, ...).

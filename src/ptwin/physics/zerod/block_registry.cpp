@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "ptwin/core/error.hpp"
 #include "ptwin/physics/zerod/blood_vessel.hpp"
 #include "ptwin/physics/zerod/coronary_boundary.hpp"
@@ -52,6 +54,18 @@ std::unique_ptr<Block> make_rcr(std::string name, ParameterReader& r, const Bloc
   return std::make_unique<RcrWindkessel>(std::move(name), p);
 }
 
+// A periodic signal must repeat within the heart period (its period divides it), otherwise the
+// run can never become periodic.
+void require_period_fits(const TimeFunction& signal, const BlockContext& c, std::string where) {
+  const auto period = signal.period_s();
+  if (!period || !c.heart_period_s) return;
+  const double ratio = *c.heart_period_s / *period;
+  if (std::abs(ratio - std::round(ratio)) > 1e-9 * ratio || std::round(ratio) < 1.0) {
+    throw InputError(ErrorCode::BadInput, std::move(where), fmt::format("period {} s", *period),
+                     fmt::format("must divide the model's heart_period of {} s", *c.heart_period_s));
+  }
+}
+
 std::unique_ptr<Block> make_coronary(std::string name, ParameterReader& r, const BlockContext& c) {
   CoronaryParameters p;
   p.arterial_resistance_pa_s_per_m3 = r.quantity_si("arterial_resistance", kFlowResistanceDim);
@@ -67,16 +81,17 @@ std::unique_ptr<Block> make_coronary(std::string name, ParameterReader& r, const
                  ? TimeFunction::from_json(r.raw("intramyocardial_pressure"), kPressureDim,
                                            r.path("intramyocardial_pressure"))
                  : TimeFunction::constant(0.0);
-  (void)c;
+  require_period_fits(pim, c, r.path("intramyocardial_pressure"));
   return std::make_unique<CoronaryBoundary>(std::move(name), p, std::move(pim));
 }
 
 template <PrescribedBoundary::Quantity kQuantity>
-std::unique_ptr<Block> make_prescribed(std::string name, ParameterReader& r, const BlockContext&) {
+std::unique_ptr<Block> make_prescribed(std::string name, ParameterReader& r, const BlockContext& c) {
   constexpr bool is_flow = kQuantity == PrescribedBoundary::Quantity::Flow;
   const char* key = is_flow ? "flow" : "pressure";
   auto signal = TimeFunction::from_json(
       r.raw(key), is_flow ? units::kVolumeFlowDim : kPressureDim, r.path(key));
+  require_period_fits(signal, c, r.path(key));
   return std::make_unique<PrescribedBoundary>(std::move(name), kQuantity, std::move(signal));
 }
 
@@ -92,14 +107,21 @@ std::unique_ptr<Block> make_valve(std::string name, ParameterReader& r, const Bl
   if (kLaw == Valve::Law::Smooth) {
     p.steepness_per_pa = r.quantity_si("steepness", units::Dimension{-1, 1, 2, 0}, Bound::Positive);
   } else if (kLaw == Valve::Law::Event) {
-    is_open = r.text_or("initially_open", "false") == "true";
+    if (r.has("initially_open")) {
+      const auto& value = r.raw("initially_open");
+      if (!value.is_boolean()) {
+        throw InputError(ErrorCode::BadInput, r.path("initially_open"), value.dump(),
+                         "must be true or false");
+      }
+      is_open = value.get<bool>();
+    }
   }
   return std::make_unique<Valve>(std::move(name), kLaw, p, is_open);
 }
 
 std::unique_ptr<Block> make_chamber(std::string name, ParameterReader& r, const BlockContext& c) {
   if (!c.heart_period_s) {
-    throw InputError(ErrorCode::MissingField, "heart_period", name,
+    throw InputError(ErrorCode::MissingField, c.where, "heart_period",
                      "an elastance chamber needs the model's heart_period (e.g. \"0.8 s\")");
   }
   ElastanceChamberParameters p;

@@ -31,6 +31,7 @@ class CoronaryBoundary final : public BoundaryBlock {
                    TimeFunction intramyocardial_pressure);
   [[nodiscard]] std::string_view type() const override { return "coronary_boundary"; }
   [[nodiscard]] std::vector<InternalVariable> internal_variables() const override {
+    // "pressure_im" is the intramyocardial node's pressure P_m, not the prescribed P_im(t).
     return {{"pressure_a", VariableKind::Pressure}, {"pressure_im", VariableKind::Pressure}};
   }
   void declare(SparseSystem& system) override;

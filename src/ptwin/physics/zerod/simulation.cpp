@@ -47,11 +47,24 @@ struct Recorder {
       }
       Entry entry{block.get(), {}, channels.size(), 0};
       const auto& b = block->binding();
+      // One port of a direction: "<block>.flow_out"; several (a junction): one channel per
+      // port named after the connection's other block, "<block>.flow_out:<to>".
       const auto add = [&](const std::vector<int>& indices, std::string_view suffix,
                            VariableKind kind) {
-        if (indices.empty()) return;
-        entry.variables.push_back(indices[0]);
-        channels.push_back({fmt::format("{}.{}", block->name(), suffix), std::string(unit_of(kind))});
+        for (const int index : indices) {
+          entry.variables.push_back(index);
+          std::string name = fmt::format("{}.{}", block->name(), suffix);
+          if (indices.size() > 1) {
+            const auto& variable = model.variables()[static_cast<std::size_t>(index)].name;
+            // Connection unknowns are "<kind>:<from>:<to>"; the other end names the port.
+            const auto first = variable.find(':');
+            const auto second = variable.find(':', first + 1);
+            const auto from = variable.substr(first + 1, second - first - 1);
+            const auto to = variable.substr(second + 1);
+            name += ":" + (from == block->name() ? to : from);
+          }
+          channels.push_back({std::move(name), std::string(unit_of(kind))});
+        }
       };
       add(b.inlet_pressure, "pressure_in", VariableKind::Pressure);
       add(b.inlet_flow, "flow_in", VariableKind::Flow);
@@ -118,16 +131,30 @@ SimulationSettings read_simulation_settings(const nlohmann::json& json,
   integer("max_newton_iterations", s.integrator.max_newton_iterations, 1, 1000);
   for (const auto& [key, value] : json.items()) {
     const auto path = fmt::format("{}.{}", where, key);
-    if (key == "steady_state_tolerance" || key == "spectral_radius") {
-      if (!value.is_number()) throw InputError(ErrorCode::BadInput, path, value.dump(), "must be a number");
-      (key == "spectral_radius" ? s.integrator.spectral_radius : s.steady_state_tolerance) =
-          value.get<double>();
+    if (key == "steady_state_tolerance") {
+      // 0 runs exactly max_cycles; a negative tolerance would mean the same, unintentionally.
+      if (!value.is_number() || !(value.get<double>() >= 0.0)) {
+        throw InputError(ErrorCode::BadInput, path, value.dump(),
+                         "must be a number >= 0 (0: run exactly max_cycles)");
+      }
+      s.steady_state_tolerance = value.get<double>();
+    } else if (key == "spectral_radius") {
+      if (!value.is_number() || !(value.get<double>() >= 0.0 && value.get<double>() <= 1.0)) {
+        throw InputError(ErrorCode::BadInput, path, value.dump(), "must be a number in [0, 1]");
+      }
+      s.integrator.spectral_radius = value.get<double>();
     } else if (key == "output") {
       if (value != "last_cycle" && value != "all_cycles") {
         throw InputError(ErrorCode::BadInput, path, value.dump(), "must be last_cycle or all_cycles");
       }
       s.is_all_cycles_output = value == "all_cycles";
     } else if (key == "output_blocks") {
+      const bool is_list = value.is_array() && std::all_of(value.begin(), value.end(),
+                                                           [](const auto& v) { return v.is_string(); });
+      if (!is_list) {
+        throw InputError(ErrorCode::BadInput, path, printable_value(value.dump()),
+                         "must be a list of block names");
+      }
       s.output_blocks = value.get<std::vector<std::string>>();
     } else if (key == "steady_initial") {
       if (!value.is_boolean()) {
@@ -135,7 +162,15 @@ SimulationSettings read_simulation_settings(const nlohmann::json& json,
       }
       s.is_steady_initial = value.get<bool>();
     } else if (key == "linear_solver") {
-      s.linear_solver = parse_linear_solver_kind(value.get<std::string>());
+      if (!value.is_string()) {
+        throw InputError(ErrorCode::BadInput, path, printable_value(value.dump()),
+                         "must be \"klu\" or \"eigen_lu\"");
+      }
+      try {
+        s.linear_solver = parse_linear_solver_kind(value.get<std::string>());
+      } catch (const InputError& error) {
+        throw InputError(error.code(), path, error.value(), error.rule());
+      }
     } else if (key != "steps_per_cycle" && key != "min_cycles" && key != "max_cycles" &&
                key != "max_newton_iterations" && !key.starts_with("_")) {
       throw InputError(ErrorCode::UnknownField, path, key,
@@ -174,8 +209,8 @@ SimulationResult simulate(Model& model, const SimulationSettings& settings,
   const auto period = settings.period_s ? settings.period_s : model.period_s();
   if (!period || !(*period > 0.0)) {
     throw InputError(ErrorCode::MissingField, fmt::format("model '{}'", model.name()),
-                     "heart_period", "the model has no period: set heart_period or give a "
-                                     "periodic boundary signal");
+                     "heart_period", "the model has no period: set its heart_period (e.g. "
+                                     "\"0.8 s\")");
   }
   if (settings.steps_per_cycle < 2) {
     throw InputError(ErrorCode::BadInput, "simulation.steps_per_cycle",

@@ -10,4 +10,4 @@ werror=OFF  # warnings are reported; -Werror waits until GCC 12 false positives 
 cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=Release -DPTWIN_BUILD_TESTS=ON \
   -DPTWIN_BUILD_BENCH=OFF -DPTWIN_WERROR="$werror"
 cmake --build build/test
-ctest --test-dir build/test --output-on-failure --timeout 600
+bash scripts/with_postgres.sh ctest --test-dir build/test --output-on-failure --timeout 600

@@ -180,12 +180,24 @@ std::unique_ptr<Model> build_model(const nlohmann::json& spec, std::string_view 
   }
   std::vector<Connection> connections;
   const auto& connections_json = require(spec, "connections", source);
+  if (!connections_json.is_array()) {
+    throw InputError(ErrorCode::BadInput, fmt::format("{}: connections", source),
+                     connections_json.dump(), "must be an array");
+  }
   for (std::size_t i = 0; i < connections_json.size(); ++i) {
     connections.push_back(read_connection(connections_json[i], i, source));
   }
+  std::string name = "model";
+  if (spec.contains("name")) {
+    if (!spec.at("name").is_string()) {
+      throw InputError(ErrorCode::BadInput, fmt::format("{}: name", source),
+                       spec.at("name").dump(), "must be a string");
+    }
+    name = spec.at("name").get<std::string>();
+  }
   std::unique_ptr<Model> model;
   try {
-    model = std::make_unique<Model>(spec.value("name", std::string("model")), std::move(blocks),
+    model = std::make_unique<Model>(std::move(name), std::move(blocks),
                                     std::move(connections), period_s);
   } catch (const InputError& error) {
     // Wiring errors name the connection or block; the file is named here.
@@ -212,6 +224,10 @@ nlohmann::json read_json_file(const std::filesystem::path& path) {
   } catch (const nlohmann::json::parse_error& error) {
     throw InputError(ErrorCode::BadInput, path.string(), fmt::format("byte {}", error.byte),
                      fmt::format("is not valid JSON ({})", error.what()));
+  } catch (const nlohmann::json::out_of_range& error) {
+    // JSON has no limit on numbers; "1e400" parses as a number that no double can hold.
+    throw InputError(ErrorCode::BadInput, path.string(), error.what(),
+                     "is not valid JSON for ptwin (a number beyond the range of a double)");
   }
 }
 

@@ -9,6 +9,17 @@
 #include "ptwin/core/error.hpp"
 
 namespace ptwin::physics::zerod {
+namespace {
+
+// from_chars reads "nan" and "inf", and a JSON number may overflow to inf; neither is a value.
+double finite(double value, const std::string& shown, std::string_view where) {
+  if (!std::isfinite(value)) {
+    throw InputError(ErrorCode::BadInput, std::string(where), shown, "is not a finite number");
+  }
+  return value;
+}
+
+}  // namespace
 
 double parse_quantity_si(const nlohmann::json& value, units::Dimension dimension,
                          std::string_view where) {
@@ -19,7 +30,7 @@ double parse_quantity_si(const nlohmann::json& value, units::Dimension dimension
                                    "dimension {}",
                                    units::to_string(dimension)));
     }
-    return value.get<double>();
+    return finite(value.get<double>(), value.dump(), where);
   }
   if (!value.is_string()) {
     throw InputError(ErrorCode::BadInput, std::string(where), value.dump(),
@@ -36,7 +47,7 @@ double parse_quantity_si(const nlohmann::json& value, units::Dimension dimension
                      "does not start with a number (expected \"<value> <unit>\")");
   }
   if (space == std::string::npos) {
-    if (dimension == units::kDimensionless) return number;
+    if (dimension == units::kDimensionless) return finite(number, text, where);
     throw InputError(ErrorCode::UnitMismatch, std::string(where), text,
                      fmt::format("has no unit; the field needs dimension {}",
                                  units::to_string(dimension)));

@@ -181,7 +181,9 @@ class Importer {
       const auto& first = blocks.is_array() ? blocks[0] : blocks;
       std::string type = section;
       if (first.is_object()) {
-        type = first.value("closed_loop_type", first.value("type", type));
+        const auto& named = first.contains("closed_loop_type") ? first.at("closed_loop_type")
+                                                                : first.value("type", json());
+        if (!named.is_null()) type = named.is_string() ? named.get<std::string>() : named.dump();
       }
       unsupported(where(fmt::format("{}[0]", section)), type);
     }
@@ -200,6 +202,18 @@ class Importer {
                        item.is_object() ? "" : item.dump(), "must be a block name (a string)");
     }
     return item.at(std::string(key)).get<std::string>();
+  }
+
+  // A string member that may be absent; InputError naming it when it is not a string.
+  std::optional<std::string> optional_name(const json& item, std::string_view key,
+                                           const std::string& path) const {
+    if (!item.contains(key)) return std::nullopt;
+    const auto& value = item.at(std::string(key));
+    if (!value.is_string()) {
+      throw InputError(ErrorCode::BadInput, where(fmt::format("{}.{}", path, key)), value.dump(),
+                       "must be a string");
+    }
+    return value.get<std::string>();
   }
 
   void add_block(const std::string& name, std::string_view type, json parameters,
@@ -225,7 +239,7 @@ class Importer {
       }
       vessel_names_[item.at("vessel_id").get<long>()] = name;
     }
-    const auto type = item.value("zero_d_element_type", std::string());
+    const auto type = optional_name(item, "zero_d_element_type", path).value_or("");
     if (type != "BloodVessel" && type != "BloodVesselCRL") {
       unsupported(where(path + ".zero_d_element_type"), type);
     }
@@ -372,7 +386,7 @@ class Importer {
 
   void read_junction(const json& item, const std::string& path) {
     const auto name = name_of(item, "junction_name", path);
-    const auto type = item.value("junction_type", std::string("NORMAL_JUNCTION"));
+    const auto type = optional_name(item, "junction_type", path).value_or("NORMAL_JUNCTION");
     if (type != "NORMAL_JUNCTION") unsupported(where(path + ".junction_type"), type);
     if (item.contains("junction_values")) {
       Values(item.at("junction_values"), where(path + ".junction_values")).reject_unread();

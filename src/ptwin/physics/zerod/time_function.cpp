@@ -111,6 +111,14 @@ std::vector<double> read_values(const nlohmann::json& json, std::string_view key
   return out;
 }
 
+const nlohmann::json& required(const nlohmann::json& json, std::string_view key,
+                              std::string_view where) {
+  if (!json.contains(key)) {
+    throw InputError(ErrorCode::MissingField, fmt::format("{}.{}", where, key), "", "is required");
+  }
+  return json.at(std::string(key));
+}
+
 double unit_factor(const nlohmann::json& json, std::string_view key, units::Dimension dimension,
                    std::string_view where) {
   if (!json.contains(key) || !json.at(std::string(key)).is_string()) {
@@ -132,26 +140,37 @@ TimeFunction TimeFunction::from_json(const nlohmann::json& json, units::Dimensio
                      "is neither a quantity nor an object with \"kind\" (constant, table, "
                      "fourier)");
   }
+  if (!json.at("kind").is_string()) {
+    throw InputError(ErrorCode::BadInput, fmt::format("{}.kind", where), json.at("kind").dump(),
+                     "must be constant, table or fourier");
+  }
   const auto kind = json.at("kind").get<std::string>();
   if (kind == "constant") {
-    return constant(parse_quantity_si(json.at("value"), dimension, where));
+    return constant(parse_quantity_si(required(json, "value", where), dimension, where));
   }
   if (kind == "table") {
     const double time_factor = unit_factor(json, "time_unit", units::kTimeDim, where);
     const double value_factor = unit_factor(json, "unit", dimension, where);
-    const auto interpolation = json.value("interpolation", std::string("linear"));
+    const auto interpolation = json.value("interpolation", nlohmann::json("linear"));
     if (interpolation != "linear" && interpolation != "cubic_spline") {
       throw InputError(ErrorCode::BadInput, fmt::format("{}.interpolation", where),
-                       interpolation, "must be linear or cubic_spline");
+                       interpolation.is_string() ? interpolation.get<std::string>()
+                                                 : interpolation.dump(),
+                       "must be linear or cubic_spline");
+    }
+    const auto periodic = json.value("periodic", nlohmann::json(true));
+    if (!periodic.is_boolean()) {
+      throw InputError(ErrorCode::BadInput, fmt::format("{}.periodic", where), periodic.dump(),
+                       "must be true or false");
     }
     return table(read_values(json, "times", time_factor, where),
-                 read_values(json, "values", value_factor, where), json.value("periodic", true),
+                 read_values(json, "values", value_factor, where), periodic.get<bool>(),
                  interpolation == "cubic_spline", where);
   }
   if (kind == "fourier") {
     const double value_factor = unit_factor(json, "unit", dimension, where);
-    const double period =
-        parse_quantity_si(json.at("period"), units::kTimeDim, fmt::format("{}.period", where));
+    const double period = parse_quantity_si(required(json, "period", where), units::kTimeDim,
+                                            fmt::format("{}.period", where));
     if (!(period > 0)) {
       throw InputError(ErrorCode::BadInput, fmt::format("{}.period", where), json.at("period").dump(),
                        "must be positive");

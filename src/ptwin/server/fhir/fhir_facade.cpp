@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: Apache-2.0
+// Routing, content negotiation and the single-resource interactions of the FHIR facade.
+// Bundles are in bundle_interactions.cpp, the CapabilityStatement in capability_statement.cpp.
+#include "ptwin/server/fhir/fhir_facade.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "ptwin/core/error.hpp"
+#include "ptwin/core/logging.hpp"
+#include "ptwin/server/fhir/fhir_facade_context.hpp"
+#include "ptwin/server/fhir/fhir_response.hpp"
+#include "ptwin/store/fhir/search_values.hpp"
+
+namespace ptwin::server::fhir {
+namespace {
+
+namespace sf = store::fhir;
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> segments;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t end = std::min(path.find('/', start), path.size());
+    if (end > start) segments.push_back(percent_decode(path.substr(start, end - start), false));
+    start = end + 1;
+  }
+  return segments;
+}
+
+bool is_json_media_type(std::string_view content_type) {
+  const std::string_view media = content_type.substr(0, content_type.find(';'));
+  return media == "application/fhir+json" || media == "application/json";
+}
+
+// Accept: refuse only when the client asks for XML and cannot take JSON.
+void check_accept(const HttpRequest& request) {
+  const auto accept = request.header("Accept");
+  if (!accept.has_value()) return;
+  const bool takes_json = accept->find("json") != std::string_view::npos ||
+                          accept->find("*/*") != std::string_view::npos;
+  if (!takes_json && accept->find("xml") != std::string_view::npos) {
+    throw FhirError(406, "not-supported",
+                    fmt::format("Accept '{}': this server answers application/fhir+json only", *accept));
+  }
+}
+
+void check_body_type(const HttpRequest& request) {
+  const auto content_type = request.header("Content-Type");
+  if (!content_type.has_value() || !is_json_media_type(*content_type)) {
+    throw FhirError(415, "not-supported",
+                    fmt::format("Content-Type '{}': send application/fhir+json",
+                                content_type.value_or("")));
+  }
+}
+
+std::optional<std::string> header_text(const HttpRequest& request, std::string_view name) {
+  const auto value = request.header(name);
+  if (!value.has_value()) return std::nullopt;
+  return std::string(*value);
+}
+
+[[noreturn]] void method_not_allowed(const HttpRequest& request) {
+  throw FhirError(405, "not-supported",
+                  fmt::format("{} is not allowed on {}", request.method, request.path()));
+}
+
+}  // namespace
+
+FhirFacade::FhirFacade(sf::ResourceStore& store,
+                       const ingest::fhir::definitions::Definitions& definitions,
+                       const ingest::fhir::validation::Validator& validator,
+                       FhirFacadeSettings settings)
+    : store_(store),
+      definitions_(definitions),
+      validator_(validator),
+      extractor_(definitions),
+      settings_(std::move(settings)),
+      types_(settings_.resource_types) {
+  if (types_.empty()) {
+    for (const std::string_view type : ingest::fhir::definitions::kTwinResourceTypes) {
+      if (type != "OperationOutcome" && type != "CapabilityStatement") types_.emplace_back(type);
+    }
+  }
+  std::sort(types_.begin(), types_.end());
+}
+
+HttpHandler FhirFacade::handler() const {
+  return [this](const HttpRequest& request) { return handle(request); };
+}
+
+void FhirFacade::require_type(std::string_view type) const {
+  if (!std::binary_search(types_.begin(), types_.end(), type)) {
+    throw FhirError(404, "not-supported",
+                    fmt::format("resource type '{}' is not served here", type));
+  }
+}
+
+HttpResponse FhirFacade::handle(const HttpRequest& request) const {
+  try {
+    Context context;
+    const auto host = request.header("Host");
+    context.base_url = fmt::format("http://{}{}", host.value_or("localhost"), settings_.base_path);
+    std::string_view path = request.path();
+    if (!settings_.base_path.empty()) {
+      if (!path.starts_with(settings_.base_path)) {
+        throw FhirError(404, "not-found", "no FHIR endpoint at this path");
+      }
+      path.remove_prefix(settings_.base_path.size());
+    }
+    context.segments = split_path(path);
+    try {
+      context.params = parse_query(request.query());
+    } catch (const InputError& error) {
+      throw FhirError(400, "invalid", error.what());
+    }
+    check_accept(request);
+    for (const auto& [name, value] : context.params) {
+      if (name == "_format" && value != "json" && !is_json_media_type(value)) {
+        throw FhirError(406, "not-supported",
+                        fmt::format("_format '{}': this server answers JSON only", value));
+      }
+    }
+    return dispatch(request, context);
+  } catch (const FhirError& error) {
+    return fhir_response(error.status(), error.outcome());
+  } catch (const InputError& error) {
+    return fhir_response(400, operation_outcome("invalid", error.what(), error.where()));
+  } catch (const std::exception& error) {
+    logging::zone_logger("server")->error("fhir request failed method={} error={}", request.method,
+                                 error.what());
+    return fhir_response(500, operation_outcome("exception", "internal error; see the server log"));
+  }
+}
+
+HttpResponse FhirFacade::dispatch(const HttpRequest& request, const Context& context) const {
+  const auto& s = context.segments;
+  const std::string& method = request.method;
+  const bool has_body = method == "POST" || method == "PUT";
+  const bool is_form_search = s.size() == 2 && s[1] == "_search" && method == "POST";
+  if (has_body && !is_form_search) check_body_type(request);
+
+  if (s.empty()) {
+    if (method != "POST") method_not_allowed(request);
+    return to_response(bundle(request.body, context), context);
+  }
+  if (s[0] == "metadata" && s.size() == 1) {
+    if (method != "GET") method_not_allowed(request);
+    return fhir_response(200, capability_statement());
+  }
+  if (s[0] == "_history" && s.size() == 1) {
+    if (method != "GET") method_not_allowed(request);
+    const auto transaction = store_.begin(sf::TransactionMode::ReadOnly);
+    return to_response(history(*transaction, std::nullopt, std::nullopt, context.params, context), context);
+  }
+  const std::string& type = s[0];
+  require_type(type);
+  const sf::TransactionMode mode =
+      method == "GET" || is_form_search ? sf::TransactionMode::ReadOnly : sf::TransactionMode::ReadWrite;
+  const auto transaction = store_.begin(mode);
+  Outcome outcome;
+  if (s.size() == 1 && method == "GET") {
+    outcome = search(*transaction, type, context.params, context);
+  } else if (s.size() == 1 && method == "POST") {
+    outcome = create(*transaction, type, request.body, header_text(request, "If-None-Exist"),
+                     std::nullopt, context);
+  } else if (is_form_search) {
+    const auto content_type = request.header("Content-Type");
+    if (content_type.has_value() &&
+        !content_type->starts_with("application/x-www-form-urlencoded")) {
+      throw FhirError(415, "not-supported", "POST _search takes application/x-www-form-urlencoded");
+    }
+    QueryParams params = parse_query(request.body);
+    params.insert(params.end(), context.params.begin(), context.params.end());
+    outcome = search(*transaction, type, params, context);
+  } else if (s.size() == 2 && s[1] == "_history" && method == "GET") {
+    outcome = history(*transaction, type, std::nullopt, context.params, context);
+  } else if (s.size() == 2 && method == "GET") {
+    outcome = read(*transaction, type, s[1], std::nullopt);
+  } else if (s.size() == 2 && method == "PUT") {
+    outcome = update(*transaction, type, s[1], request.body, header_text(request, "If-Match"));
+  } else if (s.size() == 2 && method == "DELETE") {
+    outcome = remove(*transaction, type, s[1]);
+  } else if (s.size() == 3 && s[2] == "_history" && method == "GET") {
+    outcome = history(*transaction, type, s[1], context.params, context);
+  } else if (s.size() == 4 && s[2] == "_history" && method == "GET") {
+    outcome = read(*transaction, type, s[1], s[3]);
+  } else {
+    method_not_allowed(request);
+  }
+  if (mode == sf::TransactionMode::ReadWrite) transaction->commit();
+  return to_response(outcome, context);
+}
+
+HttpResponse FhirFacade::to_response(const Outcome& outcome, const Context& context) const {
+  if (!outcome.version.has_value()) return fhir_response(outcome.status, outcome.body);
+  const sf::ResourceVersion& version = *outcome.version;
+  HttpResponse response = version.is_deletion() || !outcome.body.is_null()
+                              ? fhir_response(outcome.status, outcome.body.is_null()
+                                                                  ? nlohmann::json::object()
+                                                                  : outcome.body)
+                              : fhir_response(outcome.status, version.json);
+  if (outcome.status == 204) response.body.clear();
+  const std::optional<std::string> location =
+      outcome.has_location ? std::optional(fmt::format("{}/{}/{}/_history/{}", context.base_url,
+                                                       version.resource_type, version.id,
+                                                       version.version_id))
+                           : std::nullopt;
+  add_version_headers(response, version, location);
+  return response;
+}
+
+sf::NewResource FhirFacade::prepare(const std::string& type, const std::string& body) const {
+  const ingest::fhir::validation::ValidationResult result = validator_.validate_text(body);
+  if (!result.is_valid()) {
+    const bool is_structural = std::any_of(
+        result.issues.begin(), result.issues.end(), [](const auto& issue) {
+          return issue.severity == ingest::fhir::validation::IssueSeverity::Fatal ||
+                 issue.type == ingest::fhir::validation::IssueType::Structure;
+        });
+    nlohmann::json outcome = ingest::fhir::validation::to_operation_outcome(result);
+    if (settings_.quarantine) settings_.quarantine({type, body, outcome});
+    throw FhirError(is_structural ? 400 : 422, std::move(outcome));
+  }
+  const nlohmann::json resource = nlohmann::json::parse(body);
+  if (resource.value("resourceType", std::string()) != type) {
+    throw FhirError(400, "invalid",
+                    fmt::format("resourceType '{}' does not match the URL's type '{}'",
+                                resource.value("resourceType", std::string()), type),
+                    "resourceType");
+  }
+  ingest::fhir::indexing::Extraction extraction = extractor_.extract(resource);
+  for (const auto& skipped : extraction.skipped) {
+    logging::zone_logger("server")->warn("search parameter not indexed policy=skip-unevaluable-parameter "
+                                "type={} param={} reason={}", type, skipped.code, skipped.reason);
+  }
+  return {type, body, std::move(extraction.rows)};
+}
+
+FhirFacade::Outcome FhirFacade::create(sf::ResourceTransaction& transaction,
+                                       const std::string& type, const std::string& body,
+                                       const std::optional<std::string>& if_none_exist,
+                                       const std::optional<std::string>& assigned_id,
+                                       const Context& context) const {
+  sf::NewResource resource = prepare(type, body);
+  if (if_none_exist.has_value()) {
+    const std::string_view query = std::string_view(*if_none_exist).substr(
+        if_none_exist->find('?') == std::string::npos ? 0 : if_none_exist->find('?') + 1);
+    const auto criteria = parse_criteria(extractor_, type, parse_query(query), context.base_url);
+    sf::ConditionalCreateResult result = transaction.conditional_create(resource, criteria);
+    switch (result.status) {
+      case sf::ConditionalCreateStatus::Created: return {201, std::move(result.version), true, {}};
+      case sf::ConditionalCreateStatus::Existing: return {200, std::move(result.version), false, {}};
+      case sf::ConditionalCreateStatus::MultipleMatches:
+        throw FhirError(412, "duplicate",
+                        fmt::format("If-None-Exist matches {} resources", result.match_count));
+    }
+  }
+  if (assigned_id.has_value()) {
+    return {201, transaction.create_with_id(resource, *assigned_id), true, {}};
+  }
+  return {201, transaction.create(resource), true, {}};
+}
+
+FhirFacade::Outcome FhirFacade::update(sf::ResourceTransaction& transaction,
+                                       const std::string& type, const std::string& id,
+                                       const std::string& body,
+                                       const std::optional<std::string>& if_match) const {
+  if (!sf::is_resource_id(id)) throw FhirError(400, "invalid", fmt::format("'{}' is not a FHIR id", id));
+  sf::NewResource resource = prepare(type, body);
+  const nlohmann::json parsed = nlohmann::json::parse(body);
+  if (!parsed.contains("id") || parsed["id"] != id) {
+    throw FhirError(400, "invalid", "the resource's id must equal the id in the URL", fmt::format("{}.id", type));
+  }
+  sf::UpdateOptions options{.allows_create = true, .expected_version = std::nullopt};
+  if (if_match.has_value()) options.expected_version = parse_etag(*if_match);
+  sf::UpdateResult result = transaction.update(resource, id, options);
+  switch (result.status) {
+    case sf::UpdateStatus::Updated: return {200, std::move(result.version), false, {}};
+    case sf::UpdateStatus::Created: return {201, std::move(result.version), true, {}};
+    case sf::UpdateStatus::NotFound:
+      throw FhirError(404, "not-found", fmt::format("{}/{} does not exist", type, id));
+    case sf::UpdateStatus::VersionConflict:
+      throw FhirError(412, "conflict",
+                      fmt::format("If-Match names version {} but {}/{} is at version {}",
+                                  options.expected_version.value_or(0), type, id,
+                                  result.current_version_id));
+  }
+  throw Error(ErrorCode::Internal, "unknown update status");
+}
+
+FhirFacade::Outcome FhirFacade::remove(sf::ResourceTransaction& transaction,
+                                       const std::string& type, const std::string& id) const {
+  sf::DeleteResult result = transaction.remove(type, id);
+  if (result.status == sf::DeleteStatus::NotFound) {
+    // R5 http.html#delete: deleting a resource that does not exist is not an error.
+    return {200, std::nullopt, false,
+            operation_outcome("not-found", fmt::format("{}/{} does not exist", type, id), {},
+                              "information")};
+  }
+  return {200, std::move(result.version), false,
+          operation_outcome("informational", fmt::format("{}/{} deleted", type, id), {},
+                            "information")};
+}
+
+FhirFacade::Outcome FhirFacade::read(sf::ResourceTransaction& transaction, const std::string& type,
+                                     const std::string& id,
+                                     const std::optional<std::string>& version) const {
+  sf::ReadResult result;
+  if (version.has_value()) {
+    result = transaction.vread(type, id, parse_etag(*version));
+  } else {
+    result = transaction.read(type, id);
+  }
+  const std::string what = version.has_value() ? fmt::format("{}/{}/_history/{}", type, id, *version)
+                                               : fmt::format("{}/{}", type, id);
+  switch (result.status) {
+    case sf::ReadStatus::Found: return {200, std::move(result.version), false, {}};
+    case sf::ReadStatus::Gone: {
+      Outcome gone{410, std::move(result.version), false,
+                   operation_outcome("deleted", fmt::format("{} has been deleted", what))};
+      return gone;
+    }
+    case sf::ReadStatus::NotFound: break;
+  }
+  throw FhirError(404, "not-found", fmt::format("{} is not known", what));
+}
+
+}  // namespace ptwin::server::fhir

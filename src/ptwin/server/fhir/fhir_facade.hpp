@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// The FHIR R5 RESTful API (http.html) in JSON over a ResourceStore, as an HttpHandler:
+//   create, read, vread, update (update-as-create, If-Match), delete, history (instance,
+//   type, system), conditional create (If-None-Exist), batch and transaction Bundles, search
+//   (GET [type]?..., POST [type]/_search) with paging, _include/_revinclude, _sort, _total,
+//   and GET [base]/metadata. docs/fhir_facade.md lists statuses and examples.
+// Every create and update is validated first; an invalid resource is refused with the
+// validator's OperationOutcome and its raw body goes to the quarantine sink, if one is given.
+//
+//   FhirFacade facade(store, definitions, validator, {});
+//   HttpServer server({.port = 8080}, facade.handler());
+//
+// Thread-safety: handle() may run on several server threads at once (the store serialises
+// writers; Definitions, Validator and IndexExtractor are thread-safe).
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ptwin/ingest/fhir/definitions/definitions.hpp"
+#include "ptwin/ingest/fhir/indexing/index_extractor.hpp"
+#include "ptwin/ingest/fhir/validation/validator.hpp"
+#include "ptwin/server/fhir/search_request.hpp"
+#include "ptwin/server/http/http_server.hpp"
+#include "ptwin/store/fhir/resource_store.hpp"
+
+namespace ptwin::server::fhir {
+
+/// A request body refused by validation. `body` is the raw bytes received (PHI: store it in
+/// the quarantine, never log it).
+struct QuarantinedBody {
+  std::string resource_type;  // from the URL
+  std::string body;
+  nlohmann::json outcome;  // the OperationOutcome returned to the client
+};
+using QuarantineSink = std::function<void(const QuarantinedBody&)>;
+
+struct FhirFacadeSettings {
+  /// The resource types served; others answer 404. Empty: kTwinResourceTypes except
+  /// OperationOutcome and CapabilityStatement (which are responses, not stored records).
+  std::vector<std::string> resource_types;
+  /// Path prefix of the FHIR base ("" or "/fhir"); the base URL is http://<Host><base_path>.
+  std::string base_path;
+  QuarantineSink quarantine;
+};
+
+class FhirFacade {
+ public:
+  /// Every reference must outlive the facade.
+  FhirFacade(store::fhir::ResourceStore& store, const ingest::fhir::definitions::Definitions& definitions,
+             const ingest::fhir::validation::Validator& validator, FhirFacadeSettings settings);
+
+  /// Never throws: every failure becomes an OperationOutcome response (500 without details for
+  /// unexpected errors, which are logged).
+  [[nodiscard]] HttpResponse handle(const HttpRequest& request) const;
+  /// handle() bound to this facade.
+  [[nodiscard]] HttpHandler handler() const;
+
+  [[nodiscard]] const std::vector<std::string>& resource_types() const { return types_; }
+  /// GET [base]/metadata.
+  [[nodiscard]] nlohmann::json capability_statement() const;
+
+  /// The outcome of one interaction, for a response or a Bundle entry.
+  struct Outcome {
+    int status = 200;
+    std::optional<store::fhir::ResourceVersion> version;
+    bool has_location = false;
+    nlohmann::json body;  // the response resource when it is not `version` (Bundle, outcome)
+  };
+
+ private:
+  struct Context;  // one request: base URL and parsed parts
+
+  HttpResponse dispatch(const HttpRequest& request, const Context& context) const;
+  HttpResponse to_response(const Outcome& outcome, const Context& context) const;
+
+  // Interactions on an open transaction (single requests and Bundle entries share them).
+  Outcome create(store::fhir::ResourceTransaction& transaction, const std::string& type,
+                 const std::string& body, const std::optional<std::string>& if_none_exist,
+                 const std::optional<std::string>& assigned_id, const Context& context) const;
+  Outcome update(store::fhir::ResourceTransaction& transaction, const std::string& type,
+                 const std::string& id, const std::string& body,
+                 const std::optional<std::string>& if_match) const;
+  Outcome remove(store::fhir::ResourceTransaction& transaction, const std::string& type,
+                 const std::string& id) const;
+  Outcome read(store::fhir::ResourceTransaction& transaction, const std::string& type,
+               const std::string& id, const std::optional<std::string>& version) const;
+  Outcome search(store::fhir::ResourceTransaction& transaction, const std::string& type,
+                 const QueryParams& params, const Context& context) const;
+  Outcome history(store::fhir::ResourceTransaction& transaction,
+                  const std::optional<std::string>& type, const std::optional<std::string>& id,
+                  const QueryParams& params, const Context& context) const;
+  /// batch / transaction Bundle (bundle_interactions.cpp).
+  Outcome bundle(const std::string& body, const Context& context) const;
+  Outcome transaction_bundle(nlohmann::json& bundle, const Context& context) const;
+  Outcome batch_bundle(const nlohmann::json& bundle, const Context& context) const;
+  Outcome entry(store::fhir::ResourceTransaction& transaction, const nlohmann::json& request,
+                const nlohmann::json* resource, const std::optional<std::string>& assigned_id,
+                const Context& context) const;
+
+  /// Parses, checks the type and validates; returns the JSON and its index rows.
+  store::fhir::NewResource prepare(const std::string& type, const std::string& body) const;
+  void require_type(std::string_view type) const;
+
+  store::fhir::ResourceStore& store_;
+  const ingest::fhir::definitions::Definitions& definitions_;
+  const ingest::fhir::validation::Validator& validator_;
+  ingest::fhir::indexing::IndexExtractor extractor_;
+  FhirFacadeSettings settings_;
+  std::vector<std::string> types_;
+};
+
+}  // namespace ptwin::server::fhir

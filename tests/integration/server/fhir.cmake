@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: Apache-2.0
+# The FHIR facade over real HTTP, on SQLite and (with PTWIN_TEST_POSTGRES_URL) PostgreSQL.
+find_package(CURL REQUIRED)
+ptwin_add_test(server_fhir_facade_test LABEL integration
+  SOURCES fhir_facade_crud_test.cpp fhir_facade_search_test.cpp fhir_facade_bundle_test.cpp
+          fhir_facade_errors_test.cpp
+  LIBS ptwin::server ptwin::store ptwin::ingest CURL::libcurl PkgConfig::LIBPQ
+       nlohmann_json::nlohmann_json fmt::fmt Threads::Threads)

@@ -15,5 +15,6 @@ struct Command {
 
 [[nodiscard]] Command register_demo(CLI::App& app);
 [[nodiscard]] Command register_simulate(CLI::App& app);
+[[nodiscard]] Command register_fhir_serve(CLI::App& app);
 
 }  // namespace ptwin::app

@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str();
   const std::vector<ptwin::app::Command> commands{ptwin::app::register_demo(app),
-                                                  ptwin::app::register_simulate(app)};
+                                                  ptwin::app::register_simulate(app),
+                                                  ptwin::app::register_fhir_serve(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

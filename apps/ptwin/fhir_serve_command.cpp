@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+// `ptwin fhir-serve`: the FHIR R5 REST facade over a resource store, until SIGINT or SIGTERM.
+// SQLite by default, PostgreSQL with --postgres. Refused bodies go to the quarantine table of a
+// separate SQLite file: the facade refuses a body while its write transaction holds the
+// resource database's lock.
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "ptwin/core/clock.hpp"
+#include "ptwin/core/error.hpp"
+#include "ptwin/ingest/fhir/definitions/definitions.hpp"
+#include "ptwin/ingest/fhir/validation/validator.hpp"
+#include "ptwin/server/fhir/fhir_facade.hpp"
+#include "ptwin/server/http/http_server.hpp"
+#include "ptwin/store/fhir/postgres_resource_store.hpp"
+#include "ptwin/store/fhir/sqlite_resource_store.hpp"
+#include "ptwin/store/sqlite_store.hpp"
+
+namespace ptwin::app {
+namespace {
+
+struct FhirServeOptions {
+  std::string database = "ptwin-fhir.db";
+  std::string quarantine_database = "ptwin-quarantine.db";
+  std::string postgres_url;
+  std::string address = "127.0.0.1";
+  int port = 8080;
+  std::string base_path = "/fhir";
+  int threads = 4;
+  std::string fhir_packages;
+};
+
+void run_fhir_serve(const FhirServeOptions& o) {
+  // Block the stop signals before any thread starts, so that only sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  // --fhir-packages, else $PTWIN_FHIR_PACKAGE_DIR, else where this build's install script put them.
+  std::optional<std::filesystem::path> packages;
+  if (!o.fhir_packages.empty()) {
+    packages = o.fhir_packages;
+  } else if (std::getenv("PTWIN_FHIR_PACKAGE_DIR") == nullptr) {
+    packages = std::filesystem::path(PTWIN_FHIR_PACKAGE_DIR);
+  }
+  const auto definitions = ingest::fhir::definitions::Definitions::open(packages);
+  const ingest::fhir::validation::Validator validator(*definitions);
+  time::SystemClock clock;
+  std::unique_ptr<store::fhir::ResourceStore> resources;
+  if (o.postgres_url.empty()) {
+    resources = std::make_unique<store::fhir::SqliteResourceStore>(o.database, clock);
+  } else {
+    resources = std::make_unique<store::fhir::PostgresResourceStore>(o.postgres_url, clock);
+  }
+  // Refused bodies are kept raw with the reason.
+  store::SqliteStore quarantine_store(o.quarantine_database);
+  std::mutex quarantine_mutex;
+  server::fhir::FhirFacadeSettings settings;
+  settings.base_path = o.base_path;
+  settings.quarantine = [&](const server::fhir::QuarantinedBody& refused) {
+    const std::lock_guard lock(quarantine_mutex);
+    (void)quarantine_store.quarantine({fmt::format("fhir-serve: {}", refused.resource_type),
+                                       refused.outcome.dump(), refused.body, clock.now()});
+  };
+  const server::fhir::FhirFacade facade(*resources, *definitions, validator, settings);
+  server::HttpServerSettings http;
+  http.address = o.address;
+  if (o.port < 0 || o.port > 65535) {
+    throw InputError(ErrorCode::BadInput, "--port", fmt::format("{}", o.port), "must be 0 to 65535");
+  }
+  http.port = static_cast<std::uint16_t>(o.port);
+  http.threads = o.threads;
+  server::HttpServer server(http, facade.handler());
+  fmt::print("ptwin fhir-serve: FHIR R5 at {}{} ({}), {} resource types; Ctrl-C stops\n",
+             server.origin(), o.base_path,
+             o.postgres_url.empty() ? fmt::format("SQLite {}", o.database) : "PostgreSQL",
+             facade.resource_types().size());
+  std::fflush(stdout);
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  fmt::print("ptwin fhir-serve: stopping on signal {}\n", received);
+  server.stop();
+}
+
+}  // namespace
+
+Command register_fhir_serve(CLI::App& app) {
+  auto options = std::make_shared<FhirServeOptions>();
+  auto* sub = app.add_subcommand(
+      "fhir-serve",
+      "Serve the FHIR R5 REST API (create/read/update/delete, history, search, batch and "
+      "transaction Bundles, /metadata) over a SQLite file or PostgreSQL. Every write is validated "
+      "against the R5 definitions; refused bodies are quarantined with their OperationOutcome.");
+  sub->add_option("--db", options->database, "SQLite file for the resources")->capture_default_str();
+  sub->add_option("--quarantine-db", options->quarantine_database,
+                  "SQLite file whose quarantine table keeps refused bodies")
+      ->capture_default_str();
+  sub->add_option("--postgres", options->postgres_url,
+                  "libpq connection URI; resources go to PostgreSQL instead of the SQLite file");
+  sub->add_option("--address", options->address, "IP address to listen on")->capture_default_str();
+  sub->add_option("--port", options->port, "TCP port (0: any free port)")->capture_default_str();
+  sub->add_option("--base", options->base_path, "path prefix of the FHIR base")->capture_default_str();
+  sub->add_option("--threads", options->threads, "worker threads")->capture_default_str();
+  sub->add_option("--fhir-packages", options->fhir_packages,
+                  "folder holding hl7.fhir.r5.core (default: $PTWIN_FHIR_PACKAGE_DIR)");
+  return {sub, [options] { run_fhir_serve(*options); }};
+}
+
+}  // namespace ptwin::app

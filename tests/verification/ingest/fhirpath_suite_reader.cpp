@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "fhirpath_suite_reader.hpp"
+#include "ptwin/core/utf8.hpp"
 
 #include <cstdint>
 #include <map>
@@ -20,24 +21,6 @@ struct XmlElement {
     return it == attributes.end() ? std::string() : it->second;
   }
 };
-
-void append_utf8(std::string& out, std::uint32_t code_point) {
-  if (code_point < 0x80) {
-    out.push_back(static_cast<char>(code_point));
-  } else if (code_point < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else if (code_point < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  }
-}
 
 std::string decode_entities(std::string_view text) {
   std::string out;
@@ -60,7 +43,7 @@ std::string decode_entities(std::string_view text) {
       out.push_back('\'');
     else if (!entity.empty() && entity.front() == '#') {
       const bool hex = entity.size() > 1 && (entity[1] == 'x' || entity[1] == 'X');
-      append_utf8(out, static_cast<std::uint32_t>(std::stoul(
+      ptwin::utf8::append(out, static_cast<std::uint32_t>(std::stoul(
                            std::string(entity.substr(hex ? 2 : 1)), nullptr, hex ? 16 : 10)));
     } else {
       throw std::runtime_error("unknown XML entity &" + std::string(entity) + ";");

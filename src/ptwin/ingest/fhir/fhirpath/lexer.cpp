@@ -7,30 +7,13 @@
 #include <fmt/format.h>
 
 #include "ptwin/ingest/fhir/fhirpath/errors.hpp"
+#include "ptwin/core/utf8.hpp"
 
 namespace ptwin::ingest::fhir::fhirpath {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-
-void append_utf8(std::string& out, std::uint32_t code_point) {
-  if (code_point < 0x80) {
-    out.push_back(static_cast<char>(code_point));
-  } else if (code_point < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else if (code_point < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  }
-}
 
 class Lexer {
  public:
@@ -217,7 +200,7 @@ class Lexer {
           out.push_back('\t');
           break;
         case 'u':
-          append_utf8(out, unicode_escape(escape_position));
+          ptwin::utf8::append(out, unicode_escape(escape_position));
           break;
         default:
           fail(escape_position, fmt::format("\\{}", e), "is not a FHIRPath escape");

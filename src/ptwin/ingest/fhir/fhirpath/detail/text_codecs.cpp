@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/ingest/fhir/fhirpath/detail/text_codecs.hpp"
+#include "ptwin/core/utf8.hpp"
 
 #include <array>
 #include <cctype>
@@ -68,24 +69,6 @@ std::optional<std::string> from_hex(std::string_view text) {
     out.push_back(static_cast<char>(high * 16 + low));
   }
   return out;
-}
-
-void append_utf8(std::string& out, std::uint32_t code_point) {
-  if (code_point < 0x80) {
-    out.push_back(static_cast<char>(code_point));
-  } else if (code_point < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else if (code_point < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else if (code_point < 0x110000) {
-    out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  }
 }
 
 std::string escape_html(std::string_view text) {
@@ -185,7 +168,7 @@ std::string unescape_html(std::string_view text) {
         if (valid) code_point = code_point * (is_hex ? 16 : 10) + static_cast<std::uint32_t>(value);
       }
       if (valid) {
-        append_utf8(out, code_point);
+        ptwin::utf8::append(out, code_point);
         decoded = true;
       }
     }
@@ -227,7 +210,7 @@ std::string unescape_json(std::string_view text) {
         if (i + 4 < text.size() && hex && hex->size() == 2) {
           const auto high = static_cast<std::uint32_t>(static_cast<unsigned char>((*hex)[0]));
           const auto low = static_cast<std::uint32_t>(static_cast<unsigned char>((*hex)[1]));
-          append_utf8(out, high << 8 | low);
+          ptwin::utf8::append(out, high << 8 | low);
           i += 4;
         } else {
           out += "\\u";

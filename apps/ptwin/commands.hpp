@@ -2,7 +2,10 @@
 #pragma once
 // The CLI subcommands: each adds its options to the app and returns what to run if chosen.
 
+#include <filesystem>
 #include <functional>
+#include <optional>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -16,5 +19,10 @@ struct Command {
 [[nodiscard]] Command register_demo(CLI::App& app);
 [[nodiscard]] Command register_simulate(CLI::App& app);
 [[nodiscard]] Command register_fhir_serve(CLI::App& app);
+
+/// Where the HL7 FHIR R5 packages are: `option` (a --fhir-packages value) when given, else
+/// nullopt when $PTWIN_FHIR_PACKAGE_DIR is set (Definitions::open reads it), else where this
+/// build's install script put them.
+[[nodiscard]] std::optional<std::filesystem::path> fhir_package_dir(const std::string& option);
 
 }  // namespace ptwin::app

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // `ptwin demo`: the whole first capability on embedded defaults. Loads the shipped synthetic
-// patient (FHIR R5 bundle) named by twin.yaml, stores it in SQLite (bad entries quarantined),
-// personalises the closed-loop 0D model to the vital signs, stores the run, prints a summary
-// table and writes CSV results and a self-contained HTML report. No server is needed.
+// patient (FHIR R5 bundle) named by twin.yaml into an in-process FHIR facade that plays the
+// EHR, pulls the patient's context from it with the FHIR client, stores the samples in SQLite
+// (bad entries quarantined at either step), personalises the closed-loop 0D model to the vital
+// signs, stores the run, prints a summary table and writes CSV results and a self-contained
+// HTML report. No server needs to be installed; --ehr pulls the patient from a real one.
 
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -11,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "demo_ehr.hpp"
 #include "demo_report.hpp"
 #include "progress_bar.hpp"
 #include "ptwin/core/clock.hpp"
@@ -32,6 +36,9 @@ namespace {
 
 struct DemoOptions {
   std::string twin_path = PTWIN_DATA_DIR "/demo/twin.yaml";
+  std::string ehr_url;     // empty: the in-process EHR with the shipped bundle
+  std::string patient_id;  // with --ehr
+  std::string fhir_packages;
 };
 
 std::string read_file(const std::filesystem::path& path) {
@@ -70,6 +77,54 @@ std::map<std::string, Sample> latest_by_code(const std::vector<Sample>& samples)
   return latest;
 }
 
+// The patient as the twin sees it: from the in-process EHR loaded with the shipped bundle, or
+// from the external server named by --ehr. Entries the in-process EHR refuses are quarantined
+// in `db` with the EHR's OperationOutcome.
+ingest::fhir::PatientBundle fetch_patient(const DemoOptions& options, const TwinConfig& config,
+                                          store::SqliteStore& db, const time::Clock& clock) {
+  ingest::fhir::FhirClientSettings client_settings;
+  if (!options.ehr_url.empty()) {
+    if (options.patient_id.empty()) {
+      throw InputError(ErrorCode::MissingField, "--patient", "",
+                       "--ehr needs the id of the Patient to pull (--patient <id>)");
+    }
+    client_settings.base_url = options.ehr_url;
+    if (const char* token = std::getenv("PTWIN_EHR_TOKEN"); token != nullptr) {
+      client_settings.bearer_token = token;
+    }
+    ingest::fhir::FhirClient client(client_settings);
+    fmt::print("  EHR {}: pulling Patient/{} and its Observations\n", options.ehr_url,
+               options.patient_id);
+    return pull_patient(client, options.patient_id);
+  }
+  const auto& path = config.patient.fhir_bundle;
+  const auto shipped = nlohmann::json::parse(read_file(path), nullptr, false);
+  if (shipped.is_discarded() || !shipped.is_object()) {
+    throw InputError(ErrorCode::BadInput, path.string(), "(file)", "is not a FHIR JSON Bundle");
+  }
+  const std::string patient_id = patient_id_of(shipped, path.string());
+  // The EHR's refusals run on its server thread while this thread waits for the batch answer,
+  // so the store is never used by two threads at once.
+  const InProcessEhr ehr(
+      config.outputs.directory / "ehr.db",
+      [&db, &clock](const server::fhir::QuarantinedBody& refused) {
+        (void)db.quarantine({fmt::format("EHR facade: {}", refused.resource_type),
+                             refused.outcome.dump(), refused.body, clock.now()});
+      },
+      fhir_package_dir(options.fhir_packages));
+  client_settings.base_url = ehr.base_url();
+  ingest::fhir::FhirClient client(client_settings);
+  const EhrLoad load = ehr.load(client, shipped);
+  fmt::print("  EHR (in-process FHIR R5 facade at {}): {} of {} entries of {} accepted\n",
+             ehr.base_url(), load.accepted, load.accepted + load.refused.size(),
+             path.filename().string());
+  for (const auto& refused : load.refused) {
+    fmt::print("    refused {} (HTTP {}), quarantined: {}\n", refused.what, refused.status,
+               refused.reason);
+  }
+  return pull_patient(client, patient_id);
+}
+
 void run_demo(const DemoOptions& options) {
   const time::SystemClock clock;
   const auto config = load_twin_config(options.twin_path);
@@ -82,24 +137,25 @@ void run_demo(const DemoOptions& options) {
                      "written with `ptwin simulate`");
   }
 
-  // Zone 1: the patient's data, validated at the adapter; bad entries are quarantined.
-  const auto bundle_text = read_file(config.patient.fhir_bundle);
-  const auto bundle = ingest::fhir::read_patient_bundle(bundle_text, config.patient.fhir_bundle.filename().string());
+  // Zone 1: the patient's data, pulled from the EHR over FHIR R5; bad entries are quarantined.
   std::filesystem::create_directories(config.store.path.parent_path());
   store::SqliteStore db(config.store.path);
+  const ingest::fhir::PatientBundle bundle = fetch_patient(options, config, db, clock);
+  const std::string patient_source =
+      options.ehr_url.empty() ? config.patient.fhir_bundle.string() : options.ehr_url;
   db.upsert_patient({bundle.patient_id, bundle.patient.dump(), clock.now()});
   db.append_samples(bundle.samples);
   for (const auto& rejected : bundle.rejected) {
     (void)db.quarantine({rejected.source, rejected.reason, rejected.raw, clock.now()});
   }
-  fmt::print("  patient {}: {} samples stored, {} entries quarantined\n", bundle.patient_id,
-             bundle.samples.size(), bundle.rejected.size());
+  fmt::print("  patient {}: {} samples stored, {} entries quarantined by the twin's reader\n",
+             bundle.patient_id, bundle.samples.size(), bundle.rejected.size());
 
   const auto latest = latest_by_code(bundle.samples);
   const auto heart_rate = latest.find(std::string(loinc::kHeartRate));
   if (heart_rate == latest.end()) {
-    throw InputError(ErrorCode::MissingField, config.patient.fhir_bundle.string(),
-                     "heart rate (LOINC 8867-4)", "the personalisation needs a heart rate");
+    throw InputError(ErrorCode::MissingField, patient_source, "heart rate (LOINC 8867-4)",
+                     "the personalisation needs a heart rate");
   }
   std::vector<twin::PersonalisationTarget> targets;
   for (const auto wanted : config.personalisation.targets) {
@@ -109,9 +165,9 @@ void run_demo(const DemoOptions& options) {
       if (rule.target != name) continue;
       const auto sample = latest.find(std::string(rule.loinc));
       if (sample == latest.end()) {
-        throw InputError(ErrorCode::MissingField, config.patient.fhir_bundle.string(),
+        throw InputError(ErrorCode::MissingField, patient_source,
                          fmt::format("{} (LOINC {})", name, rule.loinc),
-                         "is a target in twin.yaml but the bundle has no such observation");
+                         "is a target in twin.yaml but the patient has no such observation");
       }
       targets.push_back({std::string(name), sample->second.value_si, rule.uncertainty_si});
     }
@@ -191,10 +247,17 @@ Command register_demo(CLI::App& app) {
   auto* sub = app.add_subcommand(
       "demo",
       "Personalise the closed-loop 0D model to the shipped synthetic patient and report.\n"
-      "Needs no server: SQLite store, in-process data, files in data/demo.");
+      "Needs no server: the shipped FHIR bundle is served by an in-process FHIR facade (the\n"
+      "EHR) and pulled with the FHIR client; SQLite store; files in data/demo. With --ehr the\n"
+      "patient is pulled from an external FHIR R5 server (bearer token from $PTWIN_EHR_TOKEN).");
   sub->add_option("--twin", options->twin_path, "twin declaration (twin.yaml)")
       ->capture_default_str()
       ->check(CLI::ExistingFile);
+  sub->add_option("--ehr", options->ehr_url,
+                  "base URL of an external FHIR R5 server to pull the patient from");
+  sub->add_option("--patient", options->patient_id, "id of the Patient on the --ehr server");
+  sub->add_option("--fhir-packages", options->fhir_packages,
+                  "folder holding hl7.fhir.r5.core (default: $PTWIN_FHIR_PACKAGE_DIR)");
   return {sub, [options] { run_demo(*options); }};
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `ptwin fhir-serve`: the FHIR R5 REST facade over a resource store, until SIGINT or SIGTERM.
 // SQLite by default, PostgreSQL with --postgres. Refused bodies go to the quarantine table of a
-// separate SQLite file: the facade refuses a body while its write transaction holds the
-// resource database's lock.
+// SQLite file: the resources' own file unless --quarantine-db names another (with --postgres,
+// ptwin-quarantine.db).
 
 #include <csignal>
 #include <cstdlib>
@@ -30,7 +30,7 @@ namespace {
 
 struct FhirServeOptions {
   std::string database = "ptwin-fhir.db";
-  std::string quarantine_database = "ptwin-quarantine.db";
+  std::string quarantine_database;  // empty: --db, or ptwin-quarantine.db with --postgres
   std::string postgres_url;
   std::string address = "127.0.0.1";
   int port = 8080;
@@ -47,14 +47,8 @@ void run_fhir_serve(const FhirServeOptions& o) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  // --fhir-packages, else $PTWIN_FHIR_PACKAGE_DIR, else where this build's install script put them.
-  std::optional<std::filesystem::path> packages;
-  if (!o.fhir_packages.empty()) {
-    packages = o.fhir_packages;
-  } else if (std::getenv("PTWIN_FHIR_PACKAGE_DIR") == nullptr) {
-    packages = std::filesystem::path(PTWIN_FHIR_PACKAGE_DIR);
-  }
-  const auto definitions = ingest::fhir::definitions::Definitions::open(packages);
+  const auto definitions =
+      ingest::fhir::definitions::Definitions::open(fhir_package_dir(o.fhir_packages));
   const ingest::fhir::validation::Validator validator(*definitions);
   time::SystemClock clock;
   std::unique_ptr<store::fhir::ResourceStore> resources;
@@ -64,7 +58,9 @@ void run_fhir_serve(const FhirServeOptions& o) {
     resources = std::make_unique<store::fhir::PostgresResourceStore>(o.postgres_url, clock);
   }
   // Refused bodies are kept raw with the reason.
-  store::SqliteStore quarantine_store(o.quarantine_database);
+  std::string quarantine_path = o.quarantine_database;
+  if (quarantine_path.empty()) quarantine_path = o.postgres_url.empty() ? o.database : "ptwin-quarantine.db";
+  store::SqliteStore quarantine_store(quarantine_path);
   std::mutex quarantine_mutex;
   server::fhir::FhirFacadeSettings settings;
   settings.base_path = o.base_path;
@@ -104,8 +100,8 @@ Command register_fhir_serve(CLI::App& app) {
       "against the R5 definitions; refused bodies are quarantined with their OperationOutcome.");
   sub->add_option("--db", options->database, "SQLite file for the resources")->capture_default_str();
   sub->add_option("--quarantine-db", options->quarantine_database,
-                  "SQLite file whose quarantine table keeps refused bodies")
-      ->capture_default_str();
+                  "SQLite file whose quarantine table keeps refused bodies (default: the --db "
+                  "file; ptwin-quarantine.db with --postgres)");
   sub->add_option("--postgres", options->postgres_url,
                   "libpq connection URI; resources go to PostgreSQL instead of the SQLite file");
   sub->add_option("--address", options->address, "IP address to listen on")->capture_default_str();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// End to end: the CLI reads a twin declaration and a FHIR bundle, personalises the model, stores
-// the run and writes the report; a bad reading ends up in the quarantine, not lost.
+// End to end: the CLI reads a twin declaration, loads the FHIR bundle into the in-process EHR
+// (or pulls the patient from a separate FHIR server), personalises the model, stores the run
+// and writes the report; bad readings end up in the quarantine, not lost.
 
 #include <sys/wait.h>
 
@@ -11,7 +12,9 @@
 
 #include <gtest/gtest.h>
 
+#include "ptwin/ingest/fhir/client/fhir_client.hpp"
 #include "ptwin/store/sqlite_store.hpp"
+#include "support/fhir_serve_process.hpp"
 
 namespace {
 
@@ -64,11 +67,22 @@ TEST_F(DemoEndToEnd, PersonalisesStoresQuarantinesAndReports) {
   EXPECT_NE(result.output.find("MAP"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("L/min"), std::string::npos) << result.output;
 
-  // The shipped bundle has 5 good readings and one heart rate given in mm[Hg].
+  // The shipped bundle has 5 good readings, one heart rate given in mm[Hg] (valid FHIR, which
+  // the EHR accepts and the twin's reader refuses) and one whose time has no UTC offset (which
+  // the EHR's validation refuses).
+  EXPECT_NE(result.output.find("6 of 7 entries"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("refused Observation/obs-5 (HTTP 422)"), std::string::npos)
+      << result.output;
   ptwin::store::SqliteStore db(dir_ / "twin.db");
   EXPECT_EQ(db.count_samples(), 5);
-  ASSERT_EQ(db.count_quarantined(), 1);
-  EXPECT_NE(db.quarantined(std::nullopt)[0].entry.reason.find("mm[Hg]"), std::string::npos);
+  ASSERT_EQ(db.count_quarantined(), 2);
+  const auto refused_by_ehr = db.quarantined("EHR facade");
+  ASSERT_EQ(refused_by_ehr.size(), 1U);
+  EXPECT_NE(refused_by_ehr[0].entry.reason.find("Observation.effectiveDateTime"), std::string::npos);
+  EXPECT_NE(refused_by_ehr[0].entry.raw_bytes.find("\"obs-5\""), std::string::npos);
+  const auto refused_by_reader = db.quarantined("EHR http://127.0.0.1:");
+  ASSERT_EQ(refused_by_reader.size(), 1U);
+  EXPECT_NE(refused_by_reader[0].entry.reason.find("mm[Hg]"), std::string::npos);
   const auto runs = db.list_runs("synthetic-001");
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].status, ptwin::store::RunStatus::Completed);
@@ -96,6 +110,48 @@ TEST_F(DemoEndToEnd, MissingTargetObservationIsAnErrorNamingIt) {
   EXPECT_EQ(result.exit_code, 2) << result.output;
   EXPECT_NE(result.output.find("systolic_pressure (LOINC 8480-6)"), std::string::npos)
       << result.output;
+}
+
+TEST_F(DemoEndToEnd, PullsThePatientFromAnExternalFhirServer) {
+  // The hospital's EHR: `ptwin fhir-serve` in its own process, loaded with the shipped bundle.
+  ptwin::testing::FhirServeProcess ehr(PTWIN_EXECUTABLE, dir_ / "ehr.db");
+  ptwin::ingest::fhir::FhirClientSettings settings;
+  settings.base_url = ehr.base_url();
+  ptwin::ingest::fhir::FhirClient client(settings);
+  std::ifstream in(fs::path(PTWIN_SOURCE_DIR) / "data/demo/patient_bundle.json");
+  const auto shipped = nlohmann::json::parse(in);
+  nlohmann::json batch = {{"resourceType", "Bundle"}, {"type", "batch"}, {"entry", nlohmann::json::array()}};
+  for (const auto& item : shipped.at("entry")) {
+    const auto& resource = item.at("resource");
+    const std::string url = resource.at("resourceType").get<std::string>() + "/" +
+                            resource.at("id").get<std::string>();
+    batch["entry"].push_back({{"resource", resource}, {"request", {{"method", "PUT"}, {"url", url}}}});
+  }
+  (void)client.submit_bundle(batch);
+
+  // Few evaluations: this test is about where the data comes from, not the fit.
+  const auto twin = write_twin(dir_, "unused.json", 5);
+  const auto result = run(std::string(PTWIN_EXECUTABLE) + " demo --twin " + twin.string() +
+                          " --ehr " + ehr.base_url() + " --patient synthetic-001");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  ptwin::store::SqliteStore db(dir_ / "twin.db");
+  EXPECT_EQ(db.count_samples(), 5);
+  EXPECT_EQ(db.count_quarantined(), 1);  // the mm[Hg] heart rate; obs-5 never reached the EHR
+  EXPECT_EQ(db.list_runs("synthetic-001").size(), 1U);
+}
+
+TEST_F(DemoEndToEnd, ExternalEhrErrorsSayWhatToDo) {
+  const auto twin = write_twin(dir_, "unused.json", 5);
+  const auto no_patient = run(std::string(PTWIN_EXECUTABLE) + " demo --twin " + twin.string() +
+                              " --ehr http://127.0.0.1:9/fhir");
+  EXPECT_NE(no_patient.exit_code, 0);
+  EXPECT_NE(no_patient.output.find("--patient"), std::string::npos) << no_patient.output;
+  // Port 9 (discard) has no FHIR server: the error names the URL it tried.
+  const auto unreachable = run(std::string(PTWIN_EXECUTABLE) + " demo --twin " + twin.string() +
+                               " --ehr http://127.0.0.1:9/fhir --patient p1");
+  EXPECT_NE(unreachable.exit_code, 0);
+  EXPECT_NE(unreachable.output.find("http://127.0.0.1:9/fhir/Patient/p1"), std::string::npos)
+      << unreachable.output;
 }
 
 }  // namespace

@@ -106,7 +106,7 @@ FhirFacade::Outcome FhirFacade::entry(sf::ResourceTransaction& transaction, cons
     return create(transaction, type, resource->dump(), optional_text("ifNoneExist"), assigned_id, context);
   }
   if (method == "PUT" && !id.empty()) {
-    return update(transaction, type, id, resource->dump(), optional_text("ifMatch"));
+    return update(transaction, type, id, resource->dump(), optional_text("ifMatch"), context);
   }
   if (method == "DELETE" && !id.empty()) return remove(transaction, type, id);
   if (method == "GET" && id.empty()) return search(transaction, type, parse_query(query), context);

@@ -98,8 +98,17 @@ void FhirFacade::require_type(std::string_view type) const {
 }
 
 HttpResponse FhirFacade::handle(const HttpRequest& request) const {
+  Context context;
+  HttpResponse response = respond(request, context);
+  // Every transaction of the request has ended here (committed or rolled back).
+  if (settings_.quarantine) {
+    for (const QuarantinedBody& refused : context.refused) settings_.quarantine(refused);
+  }
+  return response;
+}
+
+HttpResponse FhirFacade::respond(const HttpRequest& request, Context& context) const {
   try {
-    Context context;
     const auto host = request.header("Host");
     context.base_url = fmt::format("http://{}{}", host.value_or("localhost"), settings_.base_path);
     std::string_view path = request.path();
@@ -179,7 +188,8 @@ HttpResponse FhirFacade::dispatch(const HttpRequest& request, const Context& con
   } else if (s.size() == 2 && method == "GET") {
     outcome = read(*transaction, type, s[1], std::nullopt);
   } else if (s.size() == 2 && method == "PUT") {
-    outcome = update(*transaction, type, s[1], request.body, header_text(request, "If-Match"));
+    outcome = update(*transaction, type, s[1], request.body, header_text(request, "If-Match"),
+                     context);
   } else if (s.size() == 2 && method == "DELETE") {
     outcome = remove(*transaction, type, s[1]);
   } else if (s.size() == 3 && s[2] == "_history" && method == "GET") {
@@ -211,7 +221,8 @@ HttpResponse FhirFacade::to_response(const Outcome& outcome, const Context& cont
   return response;
 }
 
-sf::NewResource FhirFacade::prepare(const std::string& type, const std::string& body) const {
+sf::NewResource FhirFacade::prepare(const std::string& type, const std::string& body,
+                                     const Context& context) const {
   const ingest::fhir::validation::ValidationResult result = validator_.validate_text(body);
   if (!result.is_valid()) {
     const bool is_structural = std::any_of(
@@ -220,7 +231,7 @@ sf::NewResource FhirFacade::prepare(const std::string& type, const std::string& 
                  issue.type == ingest::fhir::validation::IssueType::Structure;
         });
     nlohmann::json outcome = ingest::fhir::validation::to_operation_outcome(result);
-    if (settings_.quarantine) settings_.quarantine({type, body, outcome});
+    context.refused.push_back({type, body, outcome});
     throw FhirError(is_structural ? 400 : 422, std::move(outcome));
   }
   const nlohmann::json resource = nlohmann::json::parse(body);
@@ -243,7 +254,7 @@ FhirFacade::Outcome FhirFacade::create(sf::ResourceTransaction& transaction,
                                        const std::optional<std::string>& if_none_exist,
                                        const std::optional<std::string>& assigned_id,
                                        const Context& context) const {
-  sf::NewResource resource = prepare(type, body);
+  sf::NewResource resource = prepare(type, body, context);
   if (if_none_exist.has_value()) {
     const std::string_view query = std::string_view(*if_none_exist).substr(
         if_none_exist->find('?') == std::string::npos ? 0 : if_none_exist->find('?') + 1);
@@ -266,9 +277,10 @@ FhirFacade::Outcome FhirFacade::create(sf::ResourceTransaction& transaction,
 FhirFacade::Outcome FhirFacade::update(sf::ResourceTransaction& transaction,
                                        const std::string& type, const std::string& id,
                                        const std::string& body,
-                                       const std::optional<std::string>& if_match) const {
+                                       const std::optional<std::string>& if_match,
+                                       const Context& context) const {
   if (!sf::is_resource_id(id)) throw FhirError(400, "invalid", fmt::format("'{}' is not a FHIR id", id));
-  sf::NewResource resource = prepare(type, body);
+  sf::NewResource resource = prepare(type, body, context);
   const nlohmann::json parsed = nlohmann::json::parse(body);
   if (!parsed.contains("id") || parsed["id"] != id) {
     throw FhirError(400, "invalid", "the resource's id must equal the id in the URL", fmt::format("{}.id", type));

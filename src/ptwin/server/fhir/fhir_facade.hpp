@@ -6,7 +6,8 @@
 //   (GET [type]?..., POST [type]/_search) with paging, _include/_revinclude, _sort, _total,
 //   and GET [base]/metadata. docs/fhir_facade.md lists statuses and examples.
 // Every create and update is validated first; an invalid resource is refused with the
-// validator's OperationOutcome and its raw body goes to the quarantine sink, if one is given.
+// validator's OperationOutcome and its raw body goes to the quarantine sink, if one is given,
+// once the request's store transactions have ended (the sink may write to the same database).
 //
 //   FhirFacade facade(store, definitions, validator, {});
 //   HttpServer server({.port = 8080}, facade.handler());
@@ -76,6 +77,8 @@ class FhirFacade {
  private:
   struct Context;  // one request: base URL and parsed parts
 
+  /// handle() without the quarantine: refused bodies are collected in `context`.
+  HttpResponse respond(const HttpRequest& request, Context& context) const;
   HttpResponse dispatch(const HttpRequest& request, const Context& context) const;
   HttpResponse to_response(const Outcome& outcome, const Context& context) const;
 
@@ -85,7 +88,7 @@ class FhirFacade {
                  const std::optional<std::string>& assigned_id, const Context& context) const;
   Outcome update(store::fhir::ResourceTransaction& transaction, const std::string& type,
                  const std::string& id, const std::string& body,
-                 const std::optional<std::string>& if_match) const;
+                 const std::optional<std::string>& if_match, const Context& context) const;
   Outcome remove(store::fhir::ResourceTransaction& transaction, const std::string& type,
                  const std::string& id) const;
   Outcome read(store::fhir::ResourceTransaction& transaction, const std::string& type,
@@ -104,7 +107,9 @@ class FhirFacade {
                 const Context& context) const;
 
   /// Parses, checks the type and validates; returns the JSON and its index rows.
-  store::fhir::NewResource prepare(const std::string& type, const std::string& body) const;
+  /// A refused body is added to context.refused for the quarantine.
+  store::fhir::NewResource prepare(const std::string& type, const std::string& body,
+                                   const Context& context) const;
   void require_type(std::string_view type) const;
 
   store::fhir::ResourceStore& store_;

@@ -13,6 +13,10 @@ struct FhirFacade::Context {
   std::string base_url;               // http://host[:port][base_path], no trailing '/'
   std::vector<std::string> segments;  // path after the base, percent-decoded
   QueryParams params;                 // the query string, decoded
+  /// Bodies refused by validation during this request. They reach the quarantine sink only
+  /// after the request's store transactions have ended, so that a sink may write to the same
+  /// database (a SQLite file allows one writer at a time).
+  mutable std::vector<QuarantinedBody> refused;
 };
 
 }  // namespace ptwin::server::fhir

@@ -57,22 +57,40 @@ std::string outcome_summary(const std::string& body) {
   return out;
 }
 
+// resource.resourceType, checked to be a resource type name.
+std::string resource_type_of(const nlohmann::json& resource, std::string_view field) {
+  if (!resource.is_object() || !resource.contains("resourceType") ||
+      !resource.at("resourceType").is_string()) {
+    throw InputError(ErrorCode::MissingField, fmt::format("{}.resourceType", field), "(absent)",
+                     "a FHIR resource names its type");
+  }
+  std::string type = resource.at("resourceType").get<std::string>();
+  require_resource_type(type, fmt::format("{}.resourceType", field));
+  return type;
+}
+
 }  // namespace
 
 struct FhirClient::Curl {
   CURL* handle = nullptr;
-  curl_slist* headers = nullptr;
+  curl_slist* headers = nullptr;        // GET: Accept (+ Authorization)
+  curl_slist* write_headers = nullptr;  // POST/PUT: the same + Content-Type
   ~Curl() {
     curl_slist_free_all(headers);
+    curl_slist_free_all(write_headers);
     if (handle != nullptr) curl_easy_cleanup(handle);
   }
 };
 
 FhirClientError::FhirClientError(std::string url, long http_status, std::string detail)
+    : FhirClientError("GET", std::move(url), http_status, std::move(detail)) {}
+
+FhirClientError::FhirClientError(std::string_view method, std::string url, long http_status,
+                                 std::string detail)
     : Error(ErrorCode::RemoteServer,
-            http_status == 0 ? fmt::format("FHIR request GET {} failed: {}", url, detail)
-                             : fmt::format("FHIR server answered GET {} with HTTP {}: {}", url,
-                                           http_status, detail)),
+            http_status == 0 ? fmt::format("FHIR request {} {} failed: {}", method, url, detail)
+                             : fmt::format("FHIR server answered {} {} with HTTP {}: {}", method,
+                                           url, http_status, detail)),
       url_(std::move(url)),
       http_status_(http_status) {}
 
@@ -85,11 +103,15 @@ FhirClient::FhirClient(FhirClientSettings settings)
   ensure_curl_initialised();
   curl_->handle = curl_easy_init();
   if (curl_->handle == nullptr) throw Error(ErrorCode::Internal, "curl_easy_init failed");
-  curl_->headers = curl_slist_append(curl_->headers, "Accept: application/fhir+json");
-  if (settings_.bearer_token) {
-    curl_->headers = curl_slist_append(
-        curl_->headers, fmt::format("Authorization: Bearer {}", *settings_.bearer_token).c_str());
+  for (curl_slist** list : {&curl_->headers, &curl_->write_headers}) {
+    *list = curl_slist_append(*list, "Accept: application/fhir+json");
+    if (settings_.bearer_token) {
+      *list = curl_slist_append(
+          *list, fmt::format("Authorization: Bearer {}", *settings_.bearer_token).c_str());
+    }
   }
+  curl_->write_headers =
+      curl_slist_append(curl_->write_headers, "Content-Type: application/fhir+json; charset=utf-8");
   CURL* h = curl_->handle;
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, curl_->headers);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &append_body);
@@ -110,11 +132,26 @@ FhirClient::FhirClient(FhirClient&&) noexcept = default;
 FhirClient& FhirClient::operator=(FhirClient&&) noexcept = default;
 
 nlohmann::json FhirClient::get_json(const std::string& url) {
+  return request_json("GET", url, nullptr);
+}
+
+nlohmann::json FhirClient::request_json(std::string_view method, const std::string& url,
+                                        const std::string* request_body) {
   std::string body;
   std::array<char, CURL_ERROR_SIZE> error_buffer{};
   CURL* h = curl_->handle;
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  if (request_body == nullptr) {
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, nullptr);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, curl_->headers);
+  } else {
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request_body->data());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request_body->size()));
+    const std::string verb(method);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, verb == "POST" ? nullptr : verb.c_str());
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, curl_->write_headers);
+  }
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer.data());
   const auto started = std::chrono::steady_clock::now();
@@ -122,22 +159,23 @@ nlohmann::json FhirClient::get_json(const std::string& url) {
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
   if (code != CURLE_OK) {
     const std::string detail = error_buffer[0] != '\0' ? error_buffer.data() : curl_easy_strerror(code);
-    throw FhirClientError(url, 0, code == CURLE_WRITE_ERROR
-                                      ? fmt::format("the response exceeds {} bytes", kMaxBodyBytes)
-                                      : detail);
+    throw FhirClientError(method, url, 0, code == CURLE_WRITE_ERROR
+                                              ? fmt::format("the response exceeds {} bytes", kMaxBodyBytes)
+                                              : detail);
   }
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   logging::zone_logger("ingest")->debug(
-      "fhir GET url={} status={} bytes={} ms={}", url, status, body.size(),
+      "fhir {} url={} status={} bytes={} ms={}", method, url, status, body.size(),
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                             started)
           .count());
-  if (status < 200 || status >= 300) throw FhirClientError(url, status, outcome_summary(body));
+  if (status < 200 || status >= 300) throw FhirClientError(method, url, status, outcome_summary(body));
+  if (body.empty() && request_body != nullptr) return nlohmann::json();  // e.g. Prefer: return=minimal
   auto json = nlohmann::json::parse(body, nullptr, false);
   if (json.is_discarded() || !json.is_object() || !json.contains("resourceType") ||
       !json.at("resourceType").is_string()) {
-    throw FhirClientError(url, status, "the body is not a FHIR JSON resource");
+    throw FhirClientError(method, url, status, "the body is not a FHIR JSON resource");
   }
   return json;
 }
@@ -176,6 +214,42 @@ nlohmann::json FhirClient::vread(std::string_view type, std::string_view id,
                                                 json.at("resourceType").get<std::string>()));
   }
   return json;
+}
+
+nlohmann::json FhirClient::create(const nlohmann::json& resource) {
+  const std::string type = resource_type_of(resource, "create.resource");
+  const auto url = base_.join({type});
+  const std::string body = resource.dump();
+  return request_json("POST", url, &body);
+}
+
+nlohmann::json FhirClient::update(const nlohmann::json& resource) {
+  const std::string type = resource_type_of(resource, "update.resource");
+  if (!resource.contains("id") || !resource.at("id").is_string()) {
+    throw InputError(ErrorCode::MissingField, "update.resource.id", "(absent)",
+                     "an update names the resource by its id; use create() for a new one");
+  }
+  const auto id = resource.at("id").get<std::string>();
+  require_logical_id(id, "update.resource.id");
+  const auto url = base_.join({type, id});
+  const std::string body = resource.dump();
+  return request_json("PUT", url, &body);
+}
+
+nlohmann::json FhirClient::submit_bundle(const nlohmann::json& bundle) {
+  const std::string type = resource_type_of(bundle, "bundle");
+  const std::string kind = bundle.value("type", "");
+  if (type != "Bundle" || (kind != "batch" && kind != "transaction")) {
+    throw InputError(ErrorCode::BadInput, "bundle.type", printable_value(kind),
+                     "submit_bundle sends a Bundle of type batch or transaction");
+  }
+  const std::string body = bundle.dump();
+  auto response = request_json("POST", base_.str(), &body);
+  const std::string expected = kind + "-response";
+  if (response.value("resourceType", "") != "Bundle" || response.value("type", "") != expected) {
+    throw FhirClientError("POST", base_.str(), 200, fmt::format("expected a {} Bundle", expected));
+  }
+  return response;
 }
 
 SearchPage FhirClient::to_page(nlohmann::json bundle, const std::string& url) const {

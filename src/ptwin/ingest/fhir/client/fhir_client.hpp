@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A client of a FHIR R5 server's RESTful API (libcurl): capabilities, read, vread, search with
-// paging, and the pull of one patient's context for ingestion. JSON only
+// paging, the pull of one patient's context for ingestion, and writes (create, update, batch
+// and transaction Bundles) for records the twin hands back. JSON only
 // (Accept: application/fhir+json). One client holds one connection cache and is not thread-safe:
 // give each thread its own.
 //
@@ -35,7 +36,8 @@ struct FhirClientSettings {
 /// The answer of a FHIR server that was not a success, or no answer at all.
 class FhirClientError : public Error {
  public:
-  FhirClientError(std::string url, long http_status, std::string detail);
+  FhirClientError(std::string url, long http_status, std::string detail);  // a GET
+  FhirClientError(std::string_view method, std::string url, long http_status, std::string detail);
   [[nodiscard]] const std::string& url() const { return url_; }
   /// The HTTP status, or 0 when no response arrived.
   [[nodiscard]] long http_status() const { return http_status_; }
@@ -85,6 +87,15 @@ class FhirClient {
   /// more pages than that is a FhirClientError, never a silently cut result.
   [[nodiscard]] SearchPage search_all(std::string_view type, const SearchParameters& parameters);
 
+  /// POST [base]/[type]: the server's answer (the stored resource, or null when the server
+  /// answers with no body).
+  nlohmann::json create(const nlohmann::json& resource);
+  /// PUT [base]/[type]/[id] (the resource's own id): as create().
+  nlohmann::json update(const nlohmann::json& resource);
+  /// POST [base] a batch or transaction Bundle: the batch-response / transaction-response.
+  /// In a batch each entry succeeds or fails on its own: read entry.response.status.
+  nlohmann::json submit_bundle(const nlohmann::json& bundle);
+
   /// The Patient and, for each type in `types`, every resource whose `patient` search
   /// parameter points at it (paged to the end).
   [[nodiscard]] PatientContext patient_context(std::string_view patient_id,
@@ -92,6 +103,9 @@ class FhirClient {
 
  private:
   [[nodiscard]] nlohmann::json get_json(const std::string& url);
+  /// GET when `request_body` is null, else `method` with the body as FHIR JSON.
+  [[nodiscard]] nlohmann::json request_json(std::string_view method, const std::string& url,
+                                            const std::string* request_body);
   [[nodiscard]] SearchPage to_page(nlohmann::json bundle, const std::string& url) const;
 
   struct Curl;

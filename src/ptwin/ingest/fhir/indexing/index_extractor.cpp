@@ -63,7 +63,11 @@ const std::vector<IndexExtractor::Compiled>& IndexExtractor::compiled(
     for (const definitions::SearchParameter* definition :
          definitions_.search_parameters(resource_type)) {
       const auto type = indexed_type(definition->type);
-      if (!type.has_value() || is_store_parameter(definition->code) ||
+      // processingMode other (_in: membership in a List, Group or CareTeam) and phonetic
+      // (sound-alike names) mean something the expression alone does not compute; indexing
+      // their expression would answer those searches wrongly, so they stay unknown parameters.
+      const bool is_normal = definition->processing_mode.empty() || definition->processing_mode == "normal";
+      if (!type.has_value() || !is_normal || is_store_parameter(definition->code) ||
           definition->expression.empty()) {
         continue;
       }

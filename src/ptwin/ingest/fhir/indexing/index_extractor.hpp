@@ -8,8 +8,9 @@
 //   const Extraction extraction = extractor.extract(patient_json);
 //   store.create({.resource_type = "Patient", .json = text, .index = extraction.rows});
 //
-// Parameters the store answers itself (_id, _lastUpdated) and types it does not index
-// (composite, special, resource) are not extracted.
+// Parameters the store answers itself (_id, _lastUpdated), types it does not index
+// (composite, special, resource) and parameters whose processingMode is not "normal" (_in,
+// phonetic) are not extracted.
 
 #include <map>
 #include <memory>

@@ -23,6 +23,7 @@ packages=(
   libcurl4-gnutls-dev                # FHIR client (gnutls: the openssl flavour conflicts with ITK/VTK)
   libboost-dev                       # Boost.Beast: FHIR REST facade and test servers
   postgresql libpq-dev               # FHIR resource store's second backend; test server
+  wrk                                # HTTP load generator: bench/server/fhir_search_latency.sh
 )
 # npm fetches the HL7 FHIR R5 packages (scripts/install_fhir_packages.sh); a Node.js already
 # installed from elsewhere brings its own npm, which Debian's package would conflict with.

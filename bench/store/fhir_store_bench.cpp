@@ -7,19 +7,17 @@
 //   tests its JSON (baseline: what the store would do without search indexes).
 // Report candidate/baseline of the resources/s and searches/s counters for the same N.
 #include <cstdint>
-#include <cstdlib>
 #include <filesystem>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <stdlib.h>
 
 #include "ptwin/core/clock.hpp"
 #include "ptwin/store/fhir/sqlite_resource_store.hpp"
+#include "scratch_dir.hpp"
 
 namespace {
 
@@ -30,31 +28,13 @@ namespace fhir = ptwin::store::fhir;
 constexpr std::string_view kLoinc = "http://loinc.org";
 constexpr int kDistinctCodes = 50;  // a code search selects 2 % of the Observations
 
-std::filesystem::path bench_root() {
-  const char* configured = std::getenv("PTWIN_BENCH_DIR");
-  return configured != nullptr ? std::filesystem::path(configured)
-                               : std::filesystem::temp_directory_path();
-}
-
+// One scratch database per benchmark run.
 class ScratchFile {
  public:
-  ScratchFile() {
-    std::string name = (bench_root() / "ptwin-fhir-bench-XXXXXX").string();
-    if (mkdtemp(name.data()) == nullptr) throw std::runtime_error("mkdtemp " + name);
-    dir_ = name;
-  }
-  ~ScratchFile() {
-    std::error_code ignored_on_purpose;  // a leftover scratch dir must not fail the run
-    std::filesystem::remove_all(dir_, ignored_on_purpose);
-  }
-  ScratchFile(const ScratchFile&) = delete;
-  ScratchFile& operator=(const ScratchFile&) = delete;
-  ScratchFile(ScratchFile&&) = delete;
-  ScratchFile& operator=(ScratchFile&&) = delete;
-  [[nodiscard]] std::filesystem::path path() const { return dir_ / "fhir.sqlite"; }
+  [[nodiscard]] std::filesystem::path path() const { return dir_.file("fhir.sqlite"); }
 
  private:
-  std::filesystem::path dir_;
+  ptwin::bench::ScratchDir dir_{"ptwin-fhir-bench"};
 };
 
 std::string code_of(std::int64_t index) {

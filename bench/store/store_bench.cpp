@@ -7,32 +7,23 @@
 // system temp dir): put it on the disk you deploy on, since with synchronous=FULL the
 // baseline measures that disk's fsync latency.
 #include <sqlite3.h>
-#include <stdlib.h>
 
-#include <cerrno>
 #include <cstdint>
-#include <cstdlib>
-#include <filesystem>
 #include <span>
-#include <string>
-#include <system_error>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 
 #include "ptwin/store/sqlite_store.hpp"
+#include "scratch_dir.hpp"
 
 namespace {
 
 using ptwin::Sample;
+using ptwin::bench::bench_root;
+using ptwin::bench::ScratchDir;
 using ptwin::store::SqliteStore;
 using ptwin::store::SqliteSynchronous;
-
-std::filesystem::path bench_root() {
-  const char* configured = std::getenv("PTWIN_BENCH_DIR");
-  return configured != nullptr ? std::filesystem::path(configured)
-                               : std::filesystem::temp_directory_path();
-}
 
 const bool kContextRecorded = [] {
   benchmark::AddCustomContext("ptwin_build_type", PTWIN_BUILD_TYPE);
@@ -40,30 +31,6 @@ const bool kContextRecorded = [] {
   benchmark::AddCustomContext("store_dir", bench_root().string());
   return true;
 }();
-
-/// A directory of its own for one benchmark run, removed afterwards.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string name = (bench_root() / "ptwin-store-bench-XXXXXX").string();
-    if (mkdtemp(name.data()) == nullptr) {
-      throw std::system_error(errno, std::generic_category(), "mkdtemp " + name);
-    }
-    path_ = name;
-  }
-  ~ScratchDir() {
-    std::error_code ignored_on_purpose;  // a leftover scratch dir must not fail the run
-    std::filesystem::remove_all(path_, ignored_on_purpose);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  ScratchDir(ScratchDir&&) = delete;
-  ScratchDir& operator=(ScratchDir&&) = delete;
-  [[nodiscard]] std::filesystem::path file() const { return path_ / "bench.sqlite"; }
-
- private:
-  std::filesystem::path path_;
-};
 
 /// Samples of a 4-channel ICU monitor at 1 Hz, fixed values (no randomness needed).
 std::vector<Sample> make_samples(std::int64_t count, std::int64_t first_index) {
@@ -98,7 +65,7 @@ void set_counters(benchmark::State& state, std::int64_t samples_per_iteration) {
 void BM_AppendSamplesBatched(benchmark::State& state) {
   const std::int64_t batch_size = state.range(0);
   const ScratchDir dir;
-  SqliteStore store(dir.file(), {.synchronous = synchronous_of(state)});
+  SqliteStore store(dir.file("bench.sqlite"), {.synchronous = synchronous_of(state)});
   const std::vector<Sample> batch = make_samples(batch_size, 0);
   for (auto _ : state) {
     store.append_samples(batch);
@@ -111,7 +78,7 @@ void BM_AppendSamplesBatched(benchmark::State& state) {
 void BM_AppendSamplesOneTransactionEach(benchmark::State& state) {
   const std::int64_t batch_size = state.range(0);
   const ScratchDir dir;
-  SqliteStore store(dir.file(), {.synchronous = synchronous_of(state)});
+  SqliteStore store(dir.file("bench.sqlite"), {.synchronous = synchronous_of(state)});
   const std::vector<Sample> batch = make_samples(batch_size, 0);
   for (auto _ : state) {
     for (const Sample& sample : batch) store.append_samples(std::span(&sample, 1));

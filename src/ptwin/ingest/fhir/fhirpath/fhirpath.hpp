@@ -76,6 +76,12 @@ class Expression {
   /// arguments. Throws ParseError naming the expression and the position.
   [[nodiscard]] static Expression compile(std::string_view text);
 
+  /// This expression without the top-level union branches (`A.x | B.y | ...`) that start at a
+  /// known type other than `type` and its bases, which select nothing on a `type` resource.
+  /// The result is equivalent on resources of `type`, and cheaper; text() is unchanged.
+  [[nodiscard]] Expression for_resource_type(std::string_view type,
+                                             const TypeInfoProvider& types) const;
+
   [[nodiscard]] const std::string& text() const noexcept { return text_; }
   [[nodiscard]] const AstNode& root() const noexcept { return *root_; }
 

@@ -24,4 +24,5 @@ list(APPEND ingest_sources
   fhir/fhirpath/detail/functions_utility.cpp
   fhir/fhirpath/detail/functions_fhir.cpp
   fhir/fhirpath/detail/text_codecs.cpp
-  fhir/fhirpath/detail/html_checks.cpp)
+  fhir/fhirpath/detail/html_checks.cpp
+  fhir/fhirpath/detail/union_pruning.cpp)

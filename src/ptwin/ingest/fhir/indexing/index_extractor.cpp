@@ -73,7 +73,9 @@ const std::vector<IndexExtractor::Compiled>& IndexExtractor::compiled(
       }
       Compiled entry{{definition->code, *type, definition}, std::nullopt, {}};
       try {
-        entry.expression = fhirpath::Expression::compile(definition->expression);
+        // Only the union branches that can select on this type are kept (bench/ingest).
+        entry.expression = fhirpath::Expression::compile(definition->expression)
+                               .for_resource_type(resource_type, types_);
       } catch (const InputError& error) {
         entry.compile_error = error.what();
       }

@@ -242,11 +242,17 @@ void append_indexed(SqlBuilder& sql, const Criterion& criterion, const ResourceS
       criterion.modifier == Modifier::Not ||
       (is_missing_check && std::get<MissingValue>(criterion.values.front()).is_missing);
   const std::string i = sql.alias("i");
-  sql << scope.alias << ".pk " << (is_negated ? "NOT IN" : "IN") << " (SELECT " << i
-      << ".resource_pk FROM " << index_table(criterion.type) << " " << i << " WHERE ";
-  if (scope.resource_type) {
-    sql << i << ".resource_type = ";
-    sql.bind(*scope.resource_type) << " AND ";
+  if (scope.probes_index) {
+    // resource_pk identifies the resource, so its type need not be checked again.
+    sql << (is_negated ? "NOT EXISTS" : "EXISTS") << " (SELECT 1 FROM " << index_table(criterion.type)
+        << " " << i << " WHERE " << i << ".resource_pk = " << scope.alias << ".pk AND ";
+  } else {
+    sql << scope.alias << ".pk " << (is_negated ? "NOT IN" : "IN") << " (SELECT " << i
+        << ".resource_pk FROM " << index_table(criterion.type) << " " << i << " WHERE ";
+    if (scope.resource_type) {
+      sql << i << ".resource_type = ";
+      sql.bind(*scope.resource_type) << " AND ";
+    }
   }
   sql << i << ".param = ";
   sql.bind(criterion.param);

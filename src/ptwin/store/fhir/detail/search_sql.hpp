@@ -19,6 +19,12 @@ namespace ptwin::store::fhir::detail {
 struct ResourceScope {
   std::string alias;
   std::optional<std::string> resource_type;
+  /// How an indexed criterion is written. false: `alias.pk IN (SELECT the matching index
+  /// rows)`, which lets the database start from that index. true: a correlated
+  /// `EXISTS (SELECT 1 ... WHERE resource_pk = alias.pk ...)`, a probe of the (resource_pk,
+  /// param) index per candidate: far cheaper for a criterion that matches many resources once
+  /// another criterion has narrowed the candidates (patient=X&code=Y&date=ge...).
+  bool probes_index = false;
 };
 
 /// Appends a condition that holds for the resources of `scope` that match `criterion`

@@ -33,13 +33,42 @@ std::vector<Found> found_rows(const std::vector<SqlRow>& rows) {
   return found;
 }
 
+// How likely a criterion is to narrow a search to few resources, for choosing the one the
+// database starts from: a reference (the patient compartment, the twin's usual search) before a
+// code before a text or a range. Negated and :missing criteria never start a search.
+int narrowing_rank(const Criterion& criterion) {
+  if (criterion.chain || criterion.reverse_chain) return 0;  // written as their own subqueries
+  if (criterion.modifier == Modifier::Not || criterion.modifier == Modifier::Missing) return 0;
+  if (criterion.param == kIdParam) return 5;
+  switch (criterion.type) {
+    case SearchParamType::Reference: return 4;
+    case SearchParamType::Token: return 3;
+    case SearchParamType::String:
+    case SearchParamType::Uri: return 2;
+    default: return 1;
+  }
+}
+
 void append_matches(SqlBuilder& sql, const SearchQuery& query, time::Instant now) {
-  const ResourceScope scope{.alias = "r", .resource_type = query.resource_type};
+  const ResourceScope driver{.alias = "r", .resource_type = query.resource_type};
+  ResourceScope probe = driver;
+  probe.probes_index = true;
+  // The most narrowing criterion is an IN subquery the database can start from; the others
+  // are probes of the candidates it yields (ResourceScope::probes_index).
+  std::size_t start = query.criteria.size();
+  int best = 0;
+  for (std::size_t c = 0; c < query.criteria.size(); ++c) {
+    const int rank = narrowing_rank(query.criteria[c]);
+    if (rank > best) {
+      best = rank;
+      start = c;
+    }
+  }
   sql << "r.resource_type = ";
   sql.bind(query.resource_type) << " AND r.is_deleted = 0";
-  for (const Criterion& criterion : query.criteria) {
+  for (std::size_t c = 0; c < query.criteria.size(); ++c) {
     sql << " AND ";
-    append_criterion(sql, criterion, scope, now);
+    append_criterion(sql, query.criteria[c], c == start ? driver : probe, now);
   }
 }
 

@@ -6,6 +6,7 @@
 #include "ptwin/core/clock.hpp"
 #include "ptwin/core/error.hpp"
 #include "ptwin/ingest/fhir/definitions/definitions.hpp"
+#include "ptwin/ingest/fhir/validation/fhirpath_invariants.hpp"
 #include "ptwin/ingest/fhir/validation/validator.hpp"
 #include "ptwin/server/http/http_server.hpp"
 #include "ptwin/store/fhir/sqlite_resource_store.hpp"
@@ -34,7 +35,12 @@ InProcessEhr::InProcessEhr(const std::filesystem::path& database,
   }
   if (database.has_parent_path()) std::filesystem::create_directories(database.parent_path());
   parts_->definitions = defs::Definitions::open(fhir_packages);
-  parts_->validator = std::make_unique<ingest::fhir::validation::Validator>(*parts_->definitions);
+  // Validated as `ptwin fhir-serve` validates, invariants included (docs/fhir.md#invariants).
+  ingest::fhir::validation::ValidatorOptions validator_options;
+  validator_options.invariant_evaluator =
+      ingest::fhir::validation::make_fhirpath_invariant_evaluator(*parts_->definitions);
+  parts_->validator = std::make_unique<ingest::fhir::validation::Validator>(
+      *parts_->definitions, std::move(validator_options));
   parts_->resources = std::make_unique<store::fhir::SqliteResourceStore>(database, parts_->clock);
   server::fhir::FhirFacadeSettings settings;
   settings.base_path = "/fhir";

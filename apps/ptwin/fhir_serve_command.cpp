@@ -18,6 +18,7 @@
 #include "ptwin/core/clock.hpp"
 #include "ptwin/core/error.hpp"
 #include "ptwin/ingest/fhir/definitions/definitions.hpp"
+#include "ptwin/ingest/fhir/validation/fhirpath_invariants.hpp"
 #include "ptwin/ingest/fhir/validation/validator.hpp"
 #include "ptwin/server/fhir/fhir_facade.hpp"
 #include "ptwin/server/http/http_server.hpp"
@@ -49,7 +50,11 @@ void run_fhir_serve(const FhirServeOptions& o) {
 
   const auto definitions =
       ingest::fhir::definitions::Definitions::open(fhir_package_dir(o.fhir_packages));
-  const ingest::fhir::validation::Validator validator(*definitions);
+  // Invariants (FHIRPath constraints) are checked too: docs/fhir.md#invariants.
+  ingest::fhir::validation::ValidatorOptions validator_options;
+  validator_options.invariant_evaluator =
+      ingest::fhir::validation::make_fhirpath_invariant_evaluator(*definitions);
+  const ingest::fhir::validation::Validator validator(*definitions, std::move(validator_options));
   time::SystemClock clock;
   std::unique_ptr<store::fhir::ResourceStore> resources;
   if (o.postgres_url.empty()) {

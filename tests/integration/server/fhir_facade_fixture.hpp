@@ -21,6 +21,7 @@
 
 #include "ptwin/core/clock.hpp"
 #include "ptwin/ingest/fhir/definitions/definitions.hpp"
+#include "ptwin/ingest/fhir/validation/fhirpath_invariants.hpp"
 #include "ptwin/ingest/fhir/validation/validator.hpp"
 #include "ptwin/server/fhir/fhir_facade.hpp"
 #include "ptwin/server/http/http_server.hpp"
@@ -101,7 +102,12 @@ class FhirFacadeTest : public ::testing::TestWithParam<Backend> {
  protected:
   static void SetUpTestSuite() {
     definitions_ = ingest::fhir::definitions::Definitions::open(PTWIN_FHIR_PACKAGE_DIR);
-    validator_ = std::make_unique<ingest::fhir::validation::Validator>(*definitions_);
+    // As `ptwin fhir-serve` builds it: invariants (FHIRPath constraints) on.
+    ingest::fhir::validation::ValidatorOptions validator_options;
+    validator_options.invariant_evaluator =
+        ingest::fhir::validation::make_fhirpath_invariant_evaluator(*definitions_);
+    validator_ = std::make_unique<ingest::fhir::validation::Validator>(
+        *definitions_, std::move(validator_options));
   }
   static void TearDownTestSuite() {
     validator_.reset();

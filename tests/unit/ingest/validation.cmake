@@ -6,3 +6,5 @@ ptwin_add_test(ingest_validation_validator_test LABEL unit
   SOURCES validation_validator_test.cpp LIBS ptwin::ingest fmt::fmt)
 ptwin_add_test(ingest_validation_bad_inputs_test LABEL unit
   SOURCES validation_bad_inputs_test.cpp LIBS ptwin::ingest fmt::fmt)
+ptwin_add_test(ingest_validation_invariants_test LABEL unit
+  SOURCES validation_invariants_test.cpp LIBS ptwin::ingest fmt::fmt)

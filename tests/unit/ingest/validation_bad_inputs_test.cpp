@@ -2,7 +2,8 @@
 // Every file in tests/data/bad_inputs/fhir_resources/ is an invalid resource; expected.json says
 // which issue code and element path (FHIRPath-style expression) its OperationOutcome must name,
 // and which offending value its diagnostics must quote. The first error must be that issue, so
-// that throw_if_invalid reports the right element.
+// that throw_if_invalid reports the right element. Invariants are evaluated, as in the FHIR
+// facade, so the corpus also holds resources that break only a FHIRPath constraint.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ptwin/ingest/fhir/definitions/definitions.hpp"
+#include "ptwin/ingest/fhir/validation/fhirpath_invariants.hpp"
 #include "ptwin/ingest/fhir/validation/validator.hpp"
 
 namespace ptwin::ingest::fhir::validation {
@@ -48,7 +50,9 @@ TEST(FhirBadInputs, EveryCaseFileHasAnExpectationAndViceVersa) {
 TEST(FhirBadInputs, EachGivesAnOperationOutcomeNamingTheElement) {
   const auto definitions =
       definitions::Definitions::open(std::filesystem::path(PTWIN_FHIR_PACKAGE_DIR));
-  const Validator validator(*definitions);
+  ValidatorOptions options;
+  options.invariant_evaluator = make_fhirpath_invariant_evaluator(*definitions);
+  const Validator validator(*definitions, std::move(options));
   const auto cases = expectations();
   for (const auto& [name, expected] : cases.items()) {
     SCOPED_TRACE(name);

@@ -13,6 +13,7 @@
 // A compiled Expression is immutable and may be evaluated from several threads at once.
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
@@ -67,6 +68,13 @@ struct EvaluationOptions {
   TraceSink trace;
   /// Environment variables, read as %name.
   std::map<std::string, Collection, std::less<>> variables;
+  /// Elements that navigation (member access, children(), descendants(), extension()) may
+  /// still produce; each one produced is subtracted, and the evaluation throws EvaluationError
+  /// ("too costly") once none is left. nullptr: no limit. Several evaluations may share one
+  /// counter, one at a time, so that a caller bounds their total work on untrusted data:
+  /// FHIR invariants run at every element, and some navigate the whole resource each time
+  /// (ref-1: `%rootResource.contained.id` for every Reference).
+  std::size_t* navigation_budget = nullptr;
 };
 
 /// A parsed and checked expression.

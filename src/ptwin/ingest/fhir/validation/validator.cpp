@@ -86,7 +86,7 @@ Validator::Validator(const definitions::Definitions& definitions, ValidatorOptio
     : definitions_(definitions), options_(std::move(options)) {}
 
 ValidationResult Validator::validate(const json& resource) const {
-  detail::Walk walk(definitions_, options_, resource);
+  detail::Walk walk(definitions_, options_);
   walk.resource(resource, std::string(), nullptr, {}, 0);
   ValidationResult result;
   result.issues = walk.take_issues();

@@ -75,6 +75,22 @@ std::optional<time::Instant> Evaluator::now() {
   return now_;
 }
 
+bool Evaluator::charge_navigation(std::size_t items) const {
+  std::size_t* budget = options_.navigation_budget;
+  if (budget == nullptr) return true;
+  if (items > *budget) {
+    *budget = 0;
+    return false;
+  }
+  *budget -= items;
+  return true;
+}
+
+void Evaluator::fail_navigation(const Site& site, std::size_t items) {
+  fail(site, fmt::format("{} more elements", items),
+       "is too costly: the navigation budget (EvaluationOptions::navigation_budget) is spent");
+}
+
 Collection Evaluator::eval(const AstNode& node, Scope& scope) {
   switch (node.kind) {
     case AstKind::EmptyLiteral:
@@ -150,6 +166,9 @@ Collection Evaluator::member(const AstNode& node, const Collection& input, bool 
     fail(Site{description, node.position}, undefined_on,
          fmt::format("has no element '{}' (strict mode)", node.name));
   }
+  if (!charge_navigation(out.size())) {
+    fail_navigation(Site{fmt::format("element '{}'", node.name), node.position}, out.size());
+  }
   return out;
 }
 
@@ -203,8 +222,8 @@ Collection Evaluator::binary(const AstNode& node, Scope& scope) {
   const Site site{description, node.position};
   if (op == "|") {
     Collection out;
-    for (const auto& item : left) append_distinct(out, item);
-    for (const auto& item : right) append_distinct(out, item);
+    append_all_distinct(out, left);
+    append_all_distinct(out, right);
     return out;
   }
   if (op == "=") return from_boolean(collections_equal(left, right));

@@ -55,6 +55,11 @@ class Evaluator {
   /// The instant of now(), read from the clock once per evaluation (FHIRPath N1 §"now": every
   /// call within one evaluation returns the same value); nullopt without a clock.
   [[nodiscard]] std::optional<time::Instant> now();
+  /// Takes `items` navigated elements from EvaluationOptions::navigation_budget (if any);
+  /// false, with the budget emptied, when it cannot pay for them.
+  [[nodiscard]] bool charge_navigation(std::size_t items) const;
+  /// The EvaluationError for a navigation the budget could not pay for.
+  [[noreturn]] static void fail_navigation(const Site& site, std::size_t items);
 
  private:
   Collection member(const AstNode& node, const Collection& input, bool is_leading);

@@ -82,7 +82,7 @@ Collection count(FunctionCall& call) {
 
 Collection distinct(FunctionCall& call) {
   Collection out;
-  for (const auto& item : call.input()) append_distinct(out, item);
+  append_all_distinct(out, call.input());
   return out;
 }
 

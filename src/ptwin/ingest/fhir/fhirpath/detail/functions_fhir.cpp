@@ -135,6 +135,9 @@ Collection extension(FunctionCall& call) {
       }
     }
   }
+  if (!call.evaluator().charge_navigation(out.size())) {
+    Evaluator::fail_navigation(call.site(), out.size());
+  }
   return out;
 }
 

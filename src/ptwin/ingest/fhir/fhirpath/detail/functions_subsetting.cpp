@@ -72,8 +72,8 @@ Collection exclude(FunctionCall& call) {
 
 Collection union_of(FunctionCall& call) {
   Collection out;
-  for (const auto& item : call.input()) append_distinct(out, item);
-  for (const auto& item : call.argument(0)) append_distinct(out, item);
+  append_all_distinct(out, call.input());
+  append_all_distinct(out, call.argument(0));
   return out;
 }
 

@@ -15,12 +15,21 @@ Collection children_of(const Model& model, const Collection& items) {
 
 }  // namespace
 
-Collection children(FunctionCall& call) { return children_of(call.model(), call.input()); }
+Collection children(FunctionCall& call) {
+  Collection out = children_of(call.model(), call.input());
+  if (!call.evaluator().charge_navigation(out.size())) {
+    Evaluator::fail_navigation(call.site(), out.size());
+  }
+  return out;
+}
 
 Collection descendants(FunctionCall& call) {
   Collection out;
   Collection level = children_of(call.model(), call.input());
   while (!level.empty()) {
+    if (!call.evaluator().charge_navigation(level.size())) {
+      Evaluator::fail_navigation(call.site(), level.size());
+    }
     out.insert(out.end(), level.begin(), level.end());
     level = children_of(call.model(), level);
   }

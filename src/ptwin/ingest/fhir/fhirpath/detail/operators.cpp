@@ -5,6 +5,8 @@
 #include <array>
 #include <cctype>
 #include <cstdint>
+#include <string_view>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -296,6 +298,52 @@ bool contains_item(const Collection& items, const Item& item) {
 
 void append_distinct(Collection& out, const Item& item) {
   if (!contains_item(out, item)) out.push_back(item);
+}
+
+namespace {
+
+// The text of an item whose equality with any other string item is byte equality: a System
+// String, or a FHIR primitive that items_equal compares as one (code, uri, id, ... holding a
+// JSON string). nullptr for anything else, including strings that would be compared with a
+// Date by parsing them (align()), which is why the fast path below needs every item to be one.
+const std::string* plain_text(const Item& item) {
+  if (const auto* text = std::get_if<std::string>(&item)) return text;
+  const auto* node = std::get_if<Node>(&item);
+  if (node == nullptr || node->value == nullptr || !node->value->is_string() ||
+      !is_fhir_primitive(node->type)) {
+    return nullptr;
+  }
+  static constexpr std::array<std::string_view, 10> kNotText{
+      "boolean", "integer", "unsignedInt", "positiveInt", "integer64",
+      "decimal", "date",    "dateTime",    "instant",     "time"};
+  if (std::find(kNotText.begin(), kNotText.end(), node->type) != kNotText.end()) return nullptr;
+  return &node->value->get_ref<const std::string&>();
+}
+
+}  // namespace
+
+void append_all_distinct(Collection& out, const Collection& items) {
+  // Comparing each new item with every kept one made `%resource.descendants().reference | ...`
+  // (FHIR's dom-3, once per contained resource) and bdl-7's isDistinct() over a Bundle's
+  // fullUrls quadratic in the resource: seconds for a few hundred contained resources.
+  constexpr std::size_t kLinearBelow = 16;
+  const bool is_all_text =
+      out.size() + items.size() >= kLinearBelow &&
+      std::all_of(out.begin(), out.end(), [](const Item& i) { return plain_text(i) != nullptr; }) &&
+      std::all_of(items.begin(), items.end(),
+                  [](const Item& i) { return plain_text(i) != nullptr; });
+  if (!is_all_text) {
+    for (const auto& item : items) append_distinct(out, item);
+    return;
+  }
+  // No reallocation below, so the views into `out` stay valid; those into `items` are stable.
+  out.reserve(out.size() + items.size());
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(out.size() + items.size());
+  for (const auto& item : out) seen.insert(*plain_text(item));
+  for (const auto& item : items) {
+    if (seen.insert(*plain_text(item)).second) out.push_back(item);
+  }
 }
 
 std::optional<int> order(const Item& left_item, const Item& right_item, const Site& site) {

@@ -44,6 +44,10 @@ struct Site {
 [[nodiscard]] bool contains_item(const Collection& items, const Item& item);
 /// Appends `item` unless an equal item is already there.
 void append_distinct(Collection& out, const Item& item);
+/// Appends each of `items` unless an equal item is already in `out` (union, distinct()). Takes
+/// time linear in the sizes when every item is a string (the common case: references, urls,
+/// codes), quadratic otherwise.
+void append_all_distinct(Collection& out, const Collection& items);
 
 /// `<`, `>`, `<=`, `>=`.
 [[nodiscard]] Collection compare_operator(std::string_view op, const Collection& left,

@@ -32,10 +32,17 @@ struct ResourceFrame {
   /// resources resolve "#id" against their container's list).
   const std::unordered_map<std::string, std::string>* contained_types = nullptr;
   std::string container_type;  // type of the resource "#" refers to
+  /// FHIRPath %rootResource: the container of a contained resource, else the resource itself
+  /// (a Bundle entry is not contained: its %rootResource is the entry's resource).
+  const json* root_resource = nullptr;
+  /// The innermost Bundle holding the resource (or its container) as an entry; nullptr when
+  /// none. Invariants resolve references between entries through it.
+  const json* bundle = nullptr;
 };
 
 /// A Bundle being walked: what urn:uuid and absolute references resolve against.
 struct BundleFrame {
+  const json* bundle = nullptr;                                 // the Bundle resource
   std::string bundle_type;                                      // Bundle.type
   std::unordered_map<std::string, std::string> full_url_types;  // fullUrl -> resourceType
 };
@@ -56,14 +63,16 @@ struct ReferenceTarget {
 
 class Walk {
  public:
-  Walk(const defs::Definitions& definitions, const ValidatorOptions& options, const json& root);
+  Walk(const defs::Definitions& definitions, const ValidatorOptions& options);
 
   /// Validates a resource at `path`; `allowed_profiles` (ElementDefinition.type.profile of a
   /// Resource-typed element) restrict its type when not empty.
   void resource(const json& value, const std::string& path, const ResourceFrame* container,
                 const std::vector<std::string>& allowed_profiles, std::size_t depth);
 
-  [[nodiscard]] std::vector<Issue> take_issues() { return std::move(issues_); }
+  /// The issues found; ends with an information issue counting the warnings and information
+  /// issues left out beyond ValidatorOptions::max_issues, if any.
+  [[nodiscard]] std::vector<Issue> take_issues();
 
   void add(IssueSeverity severity, IssueType type, std::string expression, std::string diagnostics,
            std::string_view value = {});
@@ -83,8 +92,8 @@ class Walk {
                         const defs::TypeRef& type, const std::string& path,
                         const ResourceFrame& frame, std::size_t depth);
   void primitive_item(const defs::ElementDefinition& element, const json* value,
-                      const json* extension, std::string_view type, const std::string& path,
-                      const ResourceFrame& frame, std::size_t depth);
+                      const json* extension, const defs::TypeRef& type_ref,
+                      const std::string& path, const ResourceFrame& frame, std::size_t depth);
   void complex_item(const json& value, const defs::StructureDefinition& sd,
                     const defs::ElementDefinition& element, const defs::TypeRef* type,
                     const std::string& path, const ResourceFrame& frame, std::size_t depth);
@@ -127,12 +136,19 @@ class Walk {
 
   const defs::Definitions& definitions_;
   const ValidatorOptions& options_;
-  const json& root_;
   const json null_;
   std::vector<Issue> issues_;
+  // Errors and fatal issues stop at max_issues with a "too-costly" error; warnings and
+  // information have their own cap, so that many warnings (dom-6 on every entry of a large
+  // Bundle) neither hide an error nor turn into one. "not-supported" notes are not capped.
+  std::size_t error_count_ = 0;
+  std::size_t other_count_ = 0;
+  std::size_t other_dropped_ = 0;
   bool is_truncated_ = false;
   std::vector<BundleFrame> bundles_;                         // innermost last
   std::set<std::string, std::less<>> unchecked_value_sets_;  // reported once each
+  std::set<std::string, std::less<>> unevaluated_invariants_;  // constraint keys, once each
+  InvariantBudget invariant_budget_;
 };
 
 /// "Observation.component" + "[2]".

@@ -233,8 +233,11 @@ void Walk::complex_item(const json& value, const defs::StructureDefinition& sd,
   if (type == nullptr) {  // inline BackboneElement / Element
     const auto& content = sd.content_of(element);
     object(value, sd, content, path, frame, depth, false, false);
-    invariants(element, &content == &element ? nullptr : &content, value, nullptr,
-               "BackboneElement", path, frame);
+    // FHIRPath names an inline structure by the path that defines its content
+    // ("Observation.component", "Observation.referenceRange" for a contentReference), so
+    // that its choice elements and children are typed.
+    invariants(element, &content == &element ? nullptr : &content, value, nullptr, content.path,
+               path, frame);
     fixed_and_pattern(element, value, path);
     return;
   }

@@ -34,7 +34,7 @@ std::size_t Walk::primitive(const defs::ElementDefinition& element, const Occurr
           value != nullptr ? excerpt(*value) : std::string());
       return 1;
     }
-    primitive_item(element, value, extension, type.code, path, frame, depth);
+    primitive_item(element, value, extension, type, path, frame, depth);
     return 1;
   }
   for (const auto* part : {value, extension}) {
@@ -61,15 +61,16 @@ std::size_t Walk::primitive(const defs::ElementDefinition& element, const Occurr
   }
   for (std::size_t i = 0; i < count; ++i) {
     primitive_item(element, i < values ? &(*value)[i] : nullptr,
-                   i < extensions ? &(*extension)[i] : nullptr, type.code, indexed(path, i), frame,
+                   i < extensions ? &(*extension)[i] : nullptr, type, indexed(path, i), frame,
                    depth);
   }
   return count;
 }
 
 void Walk::primitive_item(const defs::ElementDefinition& element, const json* value,
-                          const json* extension, std::string_view type, const std::string& path,
-                          const ResourceFrame& frame, std::size_t depth) {
+                          const json* extension, const defs::TypeRef& type_ref,
+                          const std::string& path, const ResourceFrame& frame, std::size_t depth) {
+  const std::string_view type = type_ref.code;
   const json* present_value = value != nullptr && !value->is_null() ? value : nullptr;
   const json* present_extension =
       extension != nullptr && !extension->is_null() ? extension : nullptr;
@@ -80,8 +81,10 @@ void Walk::primitive_item(const defs::ElementDefinition& element, const json* va
         "null");
     return;
   }
+  bool is_well_formed = true;  // invariants are not run on a value already reported
   if (present_value != nullptr) {
     if (const auto reason = check_primitive_json(type, *present_value)) {
+      is_well_formed = false;
       add(IssueSeverity::Error, IssueType::Value, path,
           fmt::format("{} '{}' {}", type, excerpt(*present_value), *reason),
           excerpt(*present_value));
@@ -92,6 +95,7 @@ void Walk::primitive_item(const defs::ElementDefinition& element, const json* va
   }
   if (present_extension != nullptr) {
     if (!present_extension->is_object()) {
+      is_well_formed = false;
       add(IssueSeverity::Error, IssueType::Structure, path,
           "has a '_' entry that is not a JSON object (id and extension)",
           excerpt(*present_extension));
@@ -105,8 +109,14 @@ void Walk::primitive_item(const defs::ElementDefinition& element, const json* va
       }
     }
   }
-  invariants(element, nullptr, present_value != nullptr ? *present_value : null_, present_extension,
-             type, path, frame);
+  if (!is_well_formed || !options_.invariant_evaluator) return;
+  // A FHIR primitive is an Element (ele-1 on its type's root); a System-typed property
+  // (Element.id, Extension.url) is a plain value with no constraints of its own.
+  const defs::StructureDefinition* type_sd =
+      type_ref.is_system_type ? nullptr : definitions_.find_structure(type);
+  invariants(element, type_sd != nullptr ? &type_sd->root() : nullptr,
+             present_value != nullptr ? *present_value : null_, present_extension, type, path,
+             frame);
 }
 
 }  // namespace ptwin::ingest::fhir::validation::detail

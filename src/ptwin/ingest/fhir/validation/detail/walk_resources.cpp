@@ -37,21 +37,34 @@ std::unordered_map<std::string, std::string> contained_types_of(const json& reso
 
 }  // namespace
 
-Walk::Walk(const defs::Definitions& definitions, const ValidatorOptions& options, const json& root)
-    : definitions_(definitions), options_(options), root_(root), null_(nullptr) {}
+Walk::Walk(const defs::Definitions& definitions, const ValidatorOptions& options)
+    : definitions_(definitions), options_(options), null_(nullptr) {}
 
 void Walk::add(IssueSeverity severity, IssueType type, std::string expression,
                std::string diagnostics, std::string_view value) {
-  if (is_truncated_) return;
-  if (issues_.size() >= options_.max_issues) {
-    is_truncated_ = true;
-    issues_.push_back(
-        {IssueSeverity::Error,
-         IssueType::TooCostly,
-         std::string(),
-         fmt::format("more than {} issues; validation stopped reporting", options_.max_issues),
-         {}});
-    return;
+  const bool is_error = severity == IssueSeverity::Error || severity == IssueSeverity::Fatal;
+  // "not-supported" notes (a value set not expandable, an invariant not evaluated) come once
+  // per value set or constraint, so their number is bounded by the definitions, and they say
+  // what was not checked: never dropped.
+  if (!is_error && type != IssueType::NotSupported) {
+    if (other_count_ >= options_.max_issues) {
+      ++other_dropped_;
+      return;
+    }
+    ++other_count_;
+  } else {
+    if (is_truncated_) return;
+    if (error_count_ >= options_.max_issues) {
+      is_truncated_ = true;
+      issues_.push_back({IssueSeverity::Error,
+                         IssueType::TooCostly,
+                         std::string(),
+                         fmt::format("more than {} errors; validation stopped reporting errors",
+                                     options_.max_issues),
+                         {}});
+      return;
+    }
+    ++error_count_;
   }
   // The diagnostics name the offending value: an OperationOutcome has no other place for it.
   if (!value.empty() && diagnostics.find(value) == std::string::npos) {
@@ -61,8 +74,23 @@ void Walk::add(IssueSeverity severity, IssueType type, std::string expression,
       {severity, type, std::move(expression), std::move(diagnostics), std::string(value)});
 }
 
+std::vector<Issue> Walk::take_issues() {
+  if (other_dropped_ > 0) {
+    issues_.push_back({IssueSeverity::Information,
+                       IssueType::TooCostly,
+                       std::string(),
+                       fmt::format("{} further warning or information issues were not listed "
+                                   "(more than {})",
+                                   other_dropped_, options_.max_issues),
+                       {}});
+    other_dropped_ = 0;
+  }
+  return std::move(issues_);
+}
+
 BundleFrame Walk::bundle_frame(const json& bundle) const {
   BundleFrame frame;
+  frame.bundle = &bundle;
   if (const auto type = bundle.find("type"); type != bundle.end() && type->is_string()) {
     frame.bundle_type = type->get<std::string>();
   }
@@ -129,10 +157,14 @@ void Walk::resource(const json& value, const std::string& path, const ResourceFr
   if (container != nullptr) {
     frame.contained_types = container->contained_types;
     frame.container_type = container->container_type;
+    frame.root_resource = container->root_resource;
+    frame.bundle = container->bundle;
   } else {
     contained_types = contained_types_of(value);
     frame.contained_types = &contained_types;
     frame.container_type = type;
+    frame.root_resource = &value;
+    frame.bundle = bundles_.empty() ? nullptr : bundles_.back().bundle;
   }
   const bool is_bundle = type == "Bundle";
   if (is_bundle) bundles_.push_back(bundle_frame(value));

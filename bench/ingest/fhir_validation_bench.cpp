@@ -4,10 +4,12 @@
 // resource types read from the hl7.fhir.r5.examples package. Per example, in one run:
 //   parse          baseline: nlohmann::json::parse of the text
 //   validate_text  Validator::validate_text of the same text (parses, then checks against the
-//                  R5 StructureDefinitions; no invariant evaluator, as the FHIR facade runs it)
+//                  R5 StructureDefinitions), without invariants
+//   validate_invariants  the same with the FHIRPath invariant evaluator, as the FHIR facade runs it
 //   extract_index  IndexExtractor::extract on the parsed resource (FHIRPath SearchParameter
 //                  expressions); for a Bundle, on each entry resource, as a transaction does
-//   prepare        the facade's write path before the store: validate_text, parse, extract
+//   prepare        the facade's write path before the store: validate (invariants included),
+//                  parse, extract
 // Counter: resources/s on CPU time (a Bundle is one resource: one request body).
 // After the benchmark table, main() prints each step's time / parse time per example.
 // The definitions are loaded and each example is validated and indexed once before timing,
@@ -38,6 +40,7 @@
 #include "ptwin/core/logging.hpp"
 #include "ptwin/ingest/fhir/definitions/definitions.hpp"
 #include "ptwin/ingest/fhir/indexing/index_extractor.hpp"
+#include "ptwin/ingest/fhir/validation/fhirpath_invariants.hpp"
 #include "ptwin/ingest/fhir/validation/validator.hpp"
 
 namespace {
@@ -85,9 +88,16 @@ struct Engine {
   Engine()
       : definitions(defs::Definitions::open(package_parent())),
         validator(*definitions),
+        invariant_validator(*definitions, with_invariants(*definitions)),
         extractor(*definitions) {}
+  static validation::ValidatorOptions with_invariants(const defs::Definitions& definitions) {
+    validation::ValidatorOptions options;
+    options.invariant_evaluator = validation::make_fhirpath_invariant_evaluator(definitions);
+    return options;
+  }
   std::unique_ptr<defs::Definitions> definitions;
   validation::Validator validator;
+  validation::Validator invariant_validator;
   indexing::IndexExtractor extractor;
 };
 
@@ -115,13 +125,13 @@ std::size_t extract_index(const indexing::IndexExtractor& extractor,
   return rows;
 }
 
-enum class Step { Parse, ValidateText, ExtractIndex, Prepare };
+enum class Step { Parse, ValidateText, ValidateInvariants, ExtractIndex, Prepare };
 
 void BM_FhirIngest(benchmark::State& state, std::size_t example_index, Step step) {
   const Example& example = kExamples[example_index];
   const std::string text = read_text(package_parent() / "hl7.fhir.r5.examples" / example.file);
   const Engine& shared = engine();
-  const validation::ValidationResult warm_up = shared.validator.validate_text(text);
+  const validation::ValidationResult warm_up = shared.invariant_validator.validate_text(text);
   if (!warm_up.is_valid()) {
     state.SkipWithError(fmt::format("{} does not validate: {}", example.file,
                                     validation::to_operation_outcome(warm_up).dump())
@@ -138,11 +148,14 @@ void BM_FhirIngest(benchmark::State& state, std::size_t example_index, Step step
       case Step::ValidateText:
         benchmark::DoNotOptimize(shared.validator.validate_text(text));
         break;
+      case Step::ValidateInvariants:
+        benchmark::DoNotOptimize(shared.invariant_validator.validate_text(text));
+        break;
       case Step::ExtractIndex:
         benchmark::DoNotOptimize(extract_index(shared.extractor, parsed));
         break;
       case Step::Prepare:
-        benchmark::DoNotOptimize(shared.validator.validate_text(text).is_valid());
+        benchmark::DoNotOptimize(shared.invariant_validator.validate_text(text).is_valid());
         benchmark::DoNotOptimize(extract_index(shared.extractor, nlohmann::json::parse(text)));
         break;
     }
@@ -158,6 +171,7 @@ void BM_FhirIngest(benchmark::State& state, std::size_t example_index, Step step
 const bool kRegistered = [] {
   constexpr std::pair<std::string_view, Step> kSteps[] = {{"parse", Step::Parse},
                                                           {"validate_text", Step::ValidateText},
+                                                          {"validate_invariants", Step::ValidateInvariants},
                                                           {"extract_index", Step::ExtractIndex},
                                                           {"prepare", Step::Prepare}};
   for (std::size_t e = 0; e < std::size(kExamples); ++e) {
@@ -219,23 +233,26 @@ class IngestCollector final : public benchmark::BenchmarkReporter {
 void print_ratios(std::FILE* out, const IngestCollector& collector) {
   bool has_header = false;
   for (const Example& example : kExamples) {
-    double us[4];
+    double us[5];
     std::size_t k = 0;
-    for (const std::string_view step : {"parse", "validate_text", "extract_index", "prepare"}) {
+    for (const std::string_view step :
+         {"parse", "validate_text", "validate_invariants", "extract_index", "prepare"}) {
       us[k++] = collector.us_per_resource(fmt::format("{}/{}", example.name, step));
     }
     if (std::isnan(us[0])) continue;  // filtered out or skipped
     if (!has_header) {
       fmt::print(out,
                  "\nFHIR ingest, CPU us per resource, and candidate / parse (same run)\n"
-                 "{:<28} {:>9} {:>9} {:>9} {:>9} {:>15} {:>15} {:>13}\n",
-                 "example", "parse", "validate", "extract", "prepare", "validate/parse",
-                 "extract/parse", "prepare/parse");
+                 "{:<28} {:>9} {:>9} {:>10} {:>9} {:>9} {:>15} {:>16} {:>15} {:>13}\n",
+                 "example", "parse", "validate", "invariants", "extract", "prepare",
+                 "validate/parse", "invariants/parse", "extract/parse", "prepare/parse");
       has_header = true;
     }
-    fmt::print(out, "{:<28} {:>9.1f} {:>9.1f} {:>9.1f} {:>9.1f} {:>15.2f} {:>15.2f} {:>13.2f}\n",
-               example.name, us[0], us[1], us[2], us[3], us[1] / us[0], us[2] / us[0],
-               us[3] / us[0]);
+    fmt::print(out,
+               "{:<28} {:>9.1f} {:>9.1f} {:>10.1f} {:>9.1f} {:>9.1f} {:>15.2f} {:>16.2f} {:>15.2f} "
+               "{:>13.2f}\n",
+               example.name, us[0], us[1], us[2], us[3], us[4], us[1] / us[0], us[2] / us[0],
+               us[3] / us[0], us[4] / us[0]);
   }
 }
 

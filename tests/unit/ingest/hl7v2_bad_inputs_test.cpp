@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "hl7v2_test_support.hpp"
+#include "support/bad_input_corpus.hpp"
 #include "ptwin/core/error.hpp"
 #include "ptwin/ingest/hl7v2/reader.hpp"
 
@@ -30,58 +31,13 @@ constexpr std::size_t kMinimumCasesPerScope = 10;
 
 const fs::path kCorpus = fs::path(PTWIN_SOURCE_DIR) / "tests" / "data" / "bad_inputs" / "hl7v2";
 
-struct BadMessage {
-  fs::path input;
-  std::string code_name;
-  std::vector<std::string> fragments;
-};
-
-std::string read_bytes(const fs::path& file) {
-  std::ifstream stream(file, std::ios::binary);
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> expected_fragments(const fs::path& expect_file) {
-  std::istringstream text(read_bytes(expect_file));
-  std::vector<std::string> fragments;
-  for (std::string line; std::getline(text, line);) {
-    if (!line.empty()) fragments.push_back(line);
-  }
-  return fragments;
-}
+using ::ptwin::testing::CorpusCase;
+using ::ptwin::testing::expect_fragments;
+using ::ptwin::testing::read_bytes;
+using BadMessage = CorpusCase;
 
 std::vector<BadMessage> corpus(const std::string& scope) {
-  std::vector<BadMessage> cases;
-  for (const auto& entry : fs::directory_iterator(kCorpus)) {
-    const auto& file = entry.path();
-    if (file.extension() == ".expect") {
-      EXPECT_TRUE(fs::exists(fs::path(file).replace_extension(".hl7")))
-          << file << " has no input beside it";
-      continue;
-    }
-    EXPECT_EQ(file.extension(), ".hl7") << file;
-    std::vector<std::string> parts;
-    std::istringstream stem(file.stem().string());
-    for (std::string part; std::getline(stem, part, '.');) parts.push_back(part);
-    EXPECT_EQ(parts.size(), 3U) << file << " is not named <scope>.<error-code>.<case>.hl7";
-    EXPECT_TRUE(parts[0] == "message" || parts[0] == "segment") << file;
-    if (parts.size() != 3U || parts[0] != scope) continue;
-    cases.push_back(
-        {file, parts[1], expected_fragments(fs::path(file).replace_extension(".expect"))});
-  }
-  std::sort(cases.begin(), cases.end(),
-            [](const auto& a, const auto& b) { return a.input < b.input; });
-  return cases;
-}
-
-void expect_fragments(const std::string& message, const BadMessage& bad) {
-  ASSERT_FALSE(bad.fragments.empty()) << "the case needs a .expect file with at least one line";
-  for (const auto& fragment : bad.fragments) {
-    EXPECT_NE(message.find(fragment), std::string::npos)
-        << "message \"" << message << "\" lacks \"" << fragment << "\"";
-  }
+  return ::ptwin::testing::scoped_corpus(kCorpus, ".hl7", {"message", "segment"}, scope);
 }
 
 MappedMessage read(const std::string& bytes, const std::string& source) {

@@ -15,6 +15,7 @@
 #include <typeinfo>
 #include <vector>
 
+#include "support/bad_input_corpus.hpp"
 #include "ptwin/core/error.hpp"
 #include "ptwin/ingest/fhir/vital_signs_reader.hpp"
 
@@ -29,58 +30,13 @@ constexpr std::size_t kMinimumCasesPerScope = 6;
 const fs::path kCorpus =
     fs::path(PTWIN_SOURCE_DIR) / "tests" / "data" / "bad_inputs" / "vital_signs";
 
-struct BadBundle {
-  fs::path input;
-  std::string scope;                   // "document" or "entry"
-  std::string code_name;               // e.g. "missing-field"
-  std::vector<std::string> fragments;  // lines of <name>.expect
-};
-
-std::string read_bytes(const fs::path& file) {
-  std::ifstream stream(file, std::ios::binary);
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> expected_fragments(const fs::path& expect_file) {
-  std::istringstream text(read_bytes(expect_file));
-  std::vector<std::string> fragments;
-  for (std::string line; std::getline(text, line);) {
-    if (!line.empty()) fragments.push_back(line);
-  }
-  return fragments;
-}
+using ::ptwin::testing::CorpusCase;
+using ::ptwin::testing::expect_fragments;
+using ::ptwin::testing::read_bytes;
+using BadBundle = CorpusCase;
 
 std::vector<BadBundle> corpus(const std::string& scope) {
-  std::vector<BadBundle> cases;
-  for (const auto& entry : fs::directory_iterator(kCorpus)) {
-    const auto& file = entry.path();
-    if (file.extension() == ".expect") {
-      EXPECT_TRUE(fs::exists(fs::path(file).replace_extension(".json")))
-          << file << " has no input beside it";
-      continue;
-    }
-    std::vector<std::string> fields;
-    std::istringstream stem(file.stem().string());
-    for (std::string field; std::getline(stem, field, '.');) fields.push_back(field);
-    EXPECT_EQ(fields.size(), 3U) << file << " is not named <scope>.<error-code>.<case>.json";
-    EXPECT_TRUE(fields[0] == "document" || fields[0] == "entry") << file;
-    if (fields.size() != 3U || fields[0] != scope) continue;
-    cases.push_back({file, fields[0], fields[1],
-                     expected_fragments(fs::path(file).replace_extension(".expect"))});
-  }
-  std::sort(cases.begin(), cases.end(),
-            [](const auto& a, const auto& b) { return a.input < b.input; });
-  return cases;
-}
-
-void expect_fragments(const std::string& message, const BadBundle& bad) {
-  ASSERT_FALSE(bad.fragments.empty()) << "the case needs a .expect file with at least one line";
-  for (const auto& fragment : bad.fragments) {
-    EXPECT_NE(message.find(fragment), std::string::npos)
-        << "message \"" << message << "\" lacks \"" << fragment << "\"";
-  }
+  return ::ptwin::testing::scoped_corpus(kCorpus, ".json", {"document", "entry"}, scope);
 }
 
 TEST(VitalSignsBadInputs, EveryDocumentCaseIsRejectedNamingTheFieldAndValue) {

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ptwin/ingest/mqtt/detail/batch_writer.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <exception>
+#include <string>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "ptwin/core/error.hpp"
+
+namespace ptwin::ingest::mqtt::detail {
+namespace {
+
+constexpr std::chrono::milliseconds kFirstRetryDelay{50};
+
+std::string source_of(const InboundMessage& message) { return "mqtt:" + message.topic; }
+
+}  // namespace
+
+struct BatchWriter::Outcome {
+  std::vector<Sample> samples;
+  std::string reason;  // empty: accepted
+};
+
+BatchWriter::BatchWriter(store::Store& store, const PayloadRules& rules, MetricsBook& metrics,
+                         std::chrono::milliseconds retry_delay_max,
+                         std::shared_ptr<spdlog::logger> logger)
+    : store_(store),
+      rules_(rules),
+      metrics_(metrics),
+      retry_delay_max_(retry_delay_max),
+      logger_(std::move(logger)) {}
+
+void BatchWriter::abandon() {
+  const std::lock_guard lock(mutex_);
+  is_abandoned_ = true;
+  abandoned_.notify_all();
+}
+
+void BatchWriter::persist(const std::vector<InboundMessage>& batch) {
+  std::vector<Outcome> outcomes(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const auto& message = batch[i];
+    try {
+      outcomes[i].samples =
+          parse_biosensor_payload(message.payload, source_of(message), rules_, message.received_at);
+    } catch (const InputError& error) {
+      outcomes[i].reason = error.what();
+    } catch (const std::exception& error) {
+      // The parser promises InputError only; anything else is a bug in ptwin, and the message
+      // is still kept, with the bug's description as its reason.
+      outcomes[i].reason = fmt::format("{}: payload could not be read: {} [{}]", source_of(message),
+                                       error.what(), error_code_info(ErrorCode::Internal).name);
+    }
+  }
+  std::uint64_t uncounted = batch.size();
+  if (store_samples(batch, outcomes, uncounted) && store_quarantine(batch, outcomes, uncounted)) {
+    return;
+  }
+  metrics_.on_abandoned(uncounted);
+  logger_->error("store writes abandoned at stop messages={}", uncounted);
+}
+
+bool BatchWriter::store_samples(const std::vector<InboundMessage>& batch,
+                                std::vector<Outcome>& outcomes, std::uint64_t& uncounted) {
+  std::vector<Sample> samples;
+  std::uint64_t messages = 0;
+  for (const auto& outcome : outcomes) {
+    if (!outcome.reason.empty()) continue;
+    samples.insert(samples.end(), outcome.samples.begin(), outcome.samples.end());
+    ++messages;
+  }
+  if (messages == 0) return true;
+  try {
+    if (!with_retries("append_samples", [&] { store_.append_samples(samples); })) return false;
+  } catch (const InputError& error) {
+    logger_->error("store refused a batch messages={} error={}; storing message by message",
+                   messages, error.what());
+    return store_one_by_one(batch, outcomes, uncounted);
+  }
+  metrics_.on_accepted(messages, samples.size());
+  uncounted -= messages;
+  return true;
+}
+
+// The parser accepted what the store refused (a rule of the store that the parser does not
+// know): one refused message must not hold back the others, so each goes on its own, and a
+// refused one joins the quarantine with the store's reason.
+bool BatchWriter::store_one_by_one(const std::vector<InboundMessage>& batch,
+                                   std::vector<Outcome>& outcomes, std::uint64_t& uncounted) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    auto& outcome = outcomes[i];
+    if (!outcome.reason.empty()) continue;
+    try {
+      if (!with_retries("append_samples", [&] { store_.append_samples(outcome.samples); })) {
+        return false;
+      }
+      metrics_.on_accepted(1, outcome.samples.size());
+      --uncounted;
+    } catch (const InputError& error) {
+      outcome.reason =
+          fmt::format("{}: the store refused its samples: {}", source_of(batch[i]), error.what());
+    }
+  }
+  return true;
+}
+
+bool BatchWriter::store_quarantine(const std::vector<InboundMessage>& batch,
+                                   const std::vector<Outcome>& outcomes, std::uint64_t& uncounted) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (outcomes[i].reason.empty()) continue;
+    const store::QuarantineEntry entry{.source = source_of(batch[i]),
+                                       .reason = outcomes[i].reason,
+                                       .raw_bytes = batch[i].payload,
+                                       .received_at = batch[i].received_at};
+    try {
+      if (!with_retries("quarantine", [&] { (void)store_.quarantine(entry); })) return false;
+    } catch (const InputError& error) {
+      // Cannot happen: source and reason are never empty. Should it, the message is lost, and
+      // said so.
+      logger_->error("store refused a quarantine entry source={} error={}", entry.source,
+                     error.what());
+      metrics_.on_abandoned(1);
+      --uncounted;
+      continue;
+    }
+    const auto total = metrics_.on_quarantined();
+    --uncounted;
+    // Summarised, not one line per message: a misconfigured device can send thousands.
+    if (std::has_single_bit(total)) {
+      logger_->warn("message quarantined source={} reason={} quarantined_total={}", entry.source,
+                    entry.reason, total);
+    }
+  }
+  return true;
+}
+
+bool BatchWriter::with_retries(std::string_view operation, const std::function<void()>& write) {
+  auto delay = kFirstRetryDelay;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      write();
+      return true;
+    } catch (const InputError&) {
+      throw;
+    } catch (const std::exception& error) {
+      metrics_.on_store_failure();
+      logger_->error("store {} failed attempt={} retry_in_ms={} error={}", operation, attempt,
+                     delay.count(), error.what());
+    }
+    std::unique_lock lock(mutex_);
+    if (abandoned_.wait_for(lock, delay, [this] { return is_abandoned_; })) return false;
+    delay = std::min(delay * 2, retry_delay_max_);
+  }
+}
+
+}  // namespace ptwin::ingest::mqtt::detail

@@ -60,6 +60,45 @@ TEST_P(FhirFacadeErrorsTest, MediaTypesAreNegotiated) {
                  {"Content-Type: application/json"}).status, 201);
 }
 
+TEST_P(FhirFacadeErrorsTest, AcceptAndContentTypeAreStrict) {
+  // Accept must cover FHIR JSON for R5; a list is read range by range, q=0 refuses a range.
+  EXPECT_EQ(get("/Patient", {"Accept: text/html"}).status, 406);
+  EXPECT_EQ(get("/Patient", {"Accept: application/fhir+json; q=0, text/html"}).status, 406);
+  EXPECT_EQ(get("/Patient", {"Accept: application/fhir+json; fhirVersion=4.0"}).status, 406);
+  EXPECT_EQ(get("/Patient", {"Accept: text/html, application/fhir+json;fhirVersion=5.0"}).status, 200);
+  EXPECT_EQ(get("/Patient", {"Accept: application/*"}).status, 200);
+  EXPECT_EQ(get("/Patient", {"Accept: */*"}).status, 200);
+  const Reply refused = get("/Patient", {"Accept: text/csv"});
+  EXPECT_NE(refused.json()["issue"][0]["diagnostics"].get<std::string>().find("text/csv"),
+            std::string::npos);
+  // The body must be FHIR JSON in UTF-8 for R5.
+  EXPECT_EQ(http("POST", base_ + "/Patient", patient("A").dump(),
+                 {"Content-Type: application/fhir+json; charset=iso-8859-1"}).status, 415);
+  EXPECT_EQ(http("POST", base_ + "/Patient", patient("A").dump(),
+                 {"Content-Type: application/fhir+json; fhirVersion=4.0"}).status, 415);
+  EXPECT_EQ(http("POST", base_ + "/Patient", patient("A").dump(),
+                 {"Content-Type: application/fhir+json; charset=UTF-8; fhirVersion=5.0"}).status, 201);
+}
+
+TEST_P(FhirFacadeErrorsTest, PreferReturnShapesWhatAWriteAnswers) {
+  const auto with = [](std::string prefer) {
+    return std::vector<std::string>{"Content-Type: application/fhir+json", "Prefer: " + prefer};
+  };
+  const Reply minimal = post("/Patient", patient("Minimal"), with("return=minimal"));
+  EXPECT_EQ(minimal.status, 201);
+  EXPECT_TRUE(minimal.body.empty()) << minimal.body;
+  EXPECT_FALSE(minimal.header("location").empty());
+  EXPECT_EQ(minimal.header("preference-applied"), "return=minimal");
+  const Reply outcome = post("/Patient", patient("Outcome"), with("return=OperationOutcome"));
+  EXPECT_EQ(outcome.status, 201);
+  EXPECT_EQ(outcome.json()["resourceType"], "OperationOutcome");
+  const Reply full = post("/Patient", patient("Full"), with("return=representation"));
+  EXPECT_EQ(full.json()["resourceType"], "Patient");
+  EXPECT_EQ(post("/Patient", patient("Bad"), with("return=everything")).status, 400);
+  // Preferences the server does not know are ignored (RFC 7240).
+  EXPECT_EQ(post("/Patient", patient("Other"), with("respond-async")).status, 201);
+}
+
 TEST_P(FhirFacadeErrorsTest, UnsupportedTypeAndMismatchedTypeAndMethod) {
   const Reply unknown = get("/Spaceship/1");
   EXPECT_EQ(unknown.status, 404);

@@ -4,6 +4,8 @@
 #include "ptwin/server/fhir/fhir_facade.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -29,30 +31,133 @@ std::vector<std::string> split_path(std::string_view path) {
   return segments;
 }
 
-bool is_json_media_type(std::string_view content_type) {
-  const std::string_view media = content_type.substr(0, content_type.find(';'));
-  return media == "application/fhir+json" || media == "application/json";
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
 }
 
-// Accept: refuse only when the client asks for XML and cannot take JSON.
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+// One media type or range with its parameters: "application/fhir+json; fhirVersion=5.0; q=0.9".
+struct MediaType {
+  std::string type;                                 // lower case, e.g. "application/fhir+json"
+  std::vector<std::pair<std::string, std::string>> parameters;  // names lower case, values as sent
+  [[nodiscard]] std::optional<std::string> parameter(std::string_view name) const {
+    for (const auto& [key, value] : parameters) {
+      if (key == name) return value;
+    }
+    return std::nullopt;
+  }
+};
+
+MediaType parse_media_type(std::string_view text) {
+  MediaType media;
+  std::size_t start = 0;
+  bool is_first = true;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find(';', start), text.size());
+    const std::string_view part = trim(text.substr(start, end - start));
+    if (is_first) {
+      media.type = lower(part);
+      is_first = false;
+    } else if (const std::size_t equals = part.find('='); equals != std::string_view::npos) {
+      std::string_view value = trim(part.substr(equals + 1));
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+        value = value.substr(1, value.size() - 2);
+      }
+      media.parameters.emplace_back(lower(trim(part.substr(0, equals))), std::string(value));
+    }
+    start = end + 1;
+  }
+  return media;
+}
+
+bool is_json_media_type(std::string_view type) {
+  return type == "application/fhir+json" || type == "application/json";
+}
+
+// A fhirVersion parameter (R5 http.html#version-parameter) must name R5 when given.
+bool is_r5(const MediaType& media) {
+  const auto version = media.parameter("fhirversion");
+  return !version.has_value() || *version == "5.0" || version->starts_with("5.0.");
+}
+
+// Accept (RFC 9110 12.5.1): at least one range with q > 0 must cover FHIR JSON for R5; anything
+// else is refused with 406 rather than answered in a format the client did not ask for.
 void check_accept(const HttpRequest& request) {
   const auto accept = request.header("Accept");
-  if (!accept.has_value()) return;
-  const bool takes_json = accept->find("json") != std::string_view::npos ||
-                          accept->find("*/*") != std::string_view::npos;
-  if (!takes_json && accept->find("xml") != std::string_view::npos) {
-    throw FhirError(406, "not-supported",
-                    fmt::format("Accept '{}': this server answers application/fhir+json only", *accept));
+  if (!accept.has_value() || trim(*accept).empty()) return;
+  std::size_t start = 0;
+  while (start <= accept->size()) {
+    const std::size_t end = std::min(accept->find(',', start), accept->size());
+    const MediaType range = parse_media_type(accept->substr(start, end - start));
+    const bool covers_json = is_json_media_type(range.type) || range.type == "application/*" ||
+                             range.type == "*/*";
+    const auto q = range.parameter("q");
+    const bool is_refused = q.has_value() && std::strtod(q->c_str(), nullptr) <= 0.0;
+    if (covers_json && !is_refused && is_r5(range)) return;
+    start = end + 1;
   }
+  throw FhirError(406, "not-supported",
+                  fmt::format("Accept '{}': this server answers application/fhir+json "
+                              "(fhirVersion=5.0) only",
+                              *accept));
 }
 
 void check_body_type(const HttpRequest& request) {
   const auto content_type = request.header("Content-Type");
-  if (!content_type.has_value() || !is_json_media_type(*content_type)) {
+  const MediaType media = parse_media_type(content_type.value_or(""));
+  if (!content_type.has_value() || !is_json_media_type(media.type)) {
     throw FhirError(415, "not-supported",
                     fmt::format("Content-Type '{}': send application/fhir+json",
                                 content_type.value_or("")));
   }
+  const auto charset = media.parameter("charset");
+  if (charset.has_value() && lower(*charset) != "utf-8") {
+    throw FhirError(415, "not-supported",
+                    fmt::format("Content-Type '{}': FHIR JSON is UTF-8; send charset=utf-8 or "
+                                "no charset",
+                                *content_type));
+  }
+  if (!is_r5(media)) {
+    throw FhirError(415, "not-supported",
+                    fmt::format("Content-Type '{}': this server takes FHIR R5 (fhirVersion=5.0)",
+                                *content_type));
+  }
+}
+
+// Prefer (RFC 7240, R5 http.html#ops): return=minimal | representation | OperationOutcome.
+// Other preferences are ignored, as RFC 7240 asks; a return value outside the three is an error.
+std::optional<std::string> preferred_return(const HttpRequest& request) {
+  const auto prefer = request.header("Prefer");
+  if (!prefer.has_value()) return std::nullopt;
+  std::size_t start = 0;
+  while (start <= prefer->size()) {
+    const std::size_t end = std::min(prefer->find_first_of(",;", start), prefer->size());
+    const std::string_view item = trim(prefer->substr(start, end - start));
+    if (lower(item.substr(0, std::min(item.find('='), item.size()))) == "return") {
+      std::string_view value =
+          item.find('=') == std::string_view::npos ? std::string_view() : trim(item.substr(item.find('=') + 1));
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+        value = value.substr(1, value.size() - 2);
+      }
+      if (value != "minimal" && value != "representation" && value != "OperationOutcome") {
+        throw FhirError(400, "invalid",
+                        fmt::format("Prefer return='{}': use minimal, representation or "
+                                    "OperationOutcome",
+                                    value));
+      }
+      return std::string(value);
+    }
+    start = end + 1;
+  }
+  return std::nullopt;
 }
 
 std::optional<std::string> header_text(const HttpRequest& request, std::string_view name) {
@@ -125,8 +230,10 @@ HttpResponse FhirFacade::respond(const HttpRequest& request, Context& context) c
       throw FhirError(400, "invalid", error.what());
     }
     check_accept(request);
+    context.method = request.method;
+    context.prefer_return = preferred_return(request);
     for (const auto& [name, value] : context.params) {
-      if (name == "_format" && value != "json" && !is_json_media_type(value)) {
+      if (name == "_format" && value != "json" && !is_json_media_type(parse_media_type(value).type)) {
         throw FhirError(406, "not-supported",
                         fmt::format("_format '{}': this server answers JSON only", value));
       }
@@ -212,6 +319,20 @@ HttpResponse FhirFacade::to_response(const Outcome& outcome, const Context& cont
                                                                   : outcome.body)
                               : fhir_response(outcome.status, version.json);
   if (outcome.status == 204) response.body.clear();
+  // Prefer applies to what a write returns (http.html#ops); reads always return the resource.
+  const bool is_write = context.method == "POST" || context.method == "PUT";
+  if (is_write && context.prefer_return == "minimal") {
+    response.body.clear();
+    response.headers.erase("Content-Type");
+    response.headers["Preference-Applied"] = "return=minimal";
+  } else if (is_write && context.prefer_return == "OperationOutcome") {
+    response.body = operation_outcome("informational",
+                                      fmt::format("{}/{} stored as version {}", version.resource_type,
+                                                  version.id, version.version_id),
+                                      {}, "information")
+                        .dump();
+    response.headers["Preference-Applied"] = "return=OperationOutcome";
+  }
   const std::optional<std::string> location =
       outcome.has_location ? std::optional(fmt::format("{}/{}/{}/_history/{}", context.base_url,
                                                        version.resource_type, version.id,

@@ -2,6 +2,7 @@
 #pragma once
 // One request as the facade's parts see it (internal to server/fhir).
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,9 @@ struct FhirFacade::Context {
   std::string base_url;               // http://host[:port][base_path], no trailing '/'
   std::vector<std::string> segments;  // path after the base, percent-decoded
   QueryParams params;                 // the query string, decoded
+  std::string method;                 // the HTTP method
+  /// Prefer: return=minimal | representation | OperationOutcome, for creates and updates.
+  std::optional<std::string> prefer_return;
   /// Bodies refused by validation during this request. They reach the quarantine sink only
   /// after the request's store transactions have ended, so that a sink may write to the same
   /// database (a SQLite file allows one writer at a time).

@@ -11,4 +11,5 @@ function(ptwin_add_bench name)
                                         benchmark::benchmark_main ptwin_warnings)
   # Recorded in the benchmark context: figures from a Debug build are not comparable.
   target_compile_definitions(${name} PRIVATE PTWIN_BUILD_TYPE="${CMAKE_BUILD_TYPE}")
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/bench)
 endfunction()

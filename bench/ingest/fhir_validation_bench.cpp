@@ -42,6 +42,7 @@
 #include "ptwin/ingest/fhir/indexing/index_extractor.hpp"
 #include "ptwin/ingest/fhir/validation/fhirpath_invariants.hpp"
 #include "ptwin/ingest/fhir/validation/validator.hpp"
+#include "support/ratio_output.hpp"
 
 namespace {
 
@@ -256,22 +257,10 @@ void print_ratios(std::FILE* out, const IngestCollector& collector) {
   }
 }
 
-// The ratio table goes to stdout beside the console table, to stderr when stdout carries JSON
-// or CSV (so that it stays parseable).
-bool is_console_format(int argc, char** argv) {
-  constexpr std::string_view kFlag = "--benchmark_format=";
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view argument = argv[i];
-    if (argument.substr(0, kFlag.size()) == kFlag)
-      return argument.substr(kFlag.size()) == "console";
-  }
-  return true;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool is_console = is_console_format(argc, argv);
+  const bool is_console = ptwin::bench::is_console_format(argc, argv);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   ptwin::logging::set_level("warn");  // lifecycle lines (a store opened) would break the table

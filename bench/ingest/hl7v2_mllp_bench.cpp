@@ -56,6 +56,7 @@
 #include "ptwin/ingest/hl7v2/reader.hpp"
 #include "ptwin/ingest/hl7v2/settings.hpp"
 #include "ptwin/store/sqlite_store.hpp"
+#include "support/ratio_output.hpp"
 
 namespace {
 
@@ -421,22 +422,10 @@ void print_ratios(std::FILE* out, const Hl7v2Collector& collector) {
   }
 }
 
-// The ratio table goes to stdout beside the console table, to stderr when stdout carries JSON
-// or CSV (so that it stays parseable).
-bool is_console_format(int argc, char** argv) {
-  constexpr std::string_view kFlag = "--benchmark_format=";
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view argument = argv[i];
-    if (argument.substr(0, kFlag.size()) == kFlag)
-      return argument.substr(kFlag.size()) == "console";
-  }
-  return true;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool is_console = is_console_format(argc, argv);
+  const bool is_console = ptwin::bench::is_console_format(argc, argv);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   ptwin::logging::set_level("warn");  // connection lines would break the table

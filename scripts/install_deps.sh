@@ -14,6 +14,7 @@ packages=(
   libspdlog-dev libfmt-dev           # logging and formatting
   libcli11-dev                       # command line
   nlohmann-json3-dev                 # JSON model formats, FHIR JSON
+  libsimdjson-dev                    # received bytes of JSON elements for the quarantine
   libyaml-cpp-dev                    # twin.yaml
   libsqlite3-dev sqlite3             # embedded store
   libssl-dev                         # SHA-256 digests of models and inputs (OpenSSL)

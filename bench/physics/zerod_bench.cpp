@@ -4,6 +4,8 @@
 //   models:  closed_loop = data/models/regazzoni2022_closed_loop.json (800 steps per 0.8 s beat)
 //            tree_860    = make_vessel_tree() with 191 vessels, 860 unknowns (1000 steps per 1 s)
 //   solvers: ga_klu (candidate)    generalized-alpha, KLU refactorisation
+//            ga_klu_plain (baseline)  the same, but assembling and factorising the iteration
+//                                  matrix at every Newton iterate, changed or not (as peers do)
 //            ga_eigen_lu (baseline) generalized-alpha, Eigen SparseLU (svZeroDSolver's choice)
 //            ida (baseline)         SUNDIALS IDA, BDF orders 1-5, KLU, rtol 1e-6, output on the grid
 // One benchmark iteration = one cycle, after one untimed warm-up cycle.
@@ -13,6 +15,7 @@
 // and output writing cancel) and compares its last-cycle pressures with ptwin's.
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -60,7 +63,7 @@ const Case& tree_case() {
   return c;
 }
 
-enum class Solver { GaKlu, GaEigenLu, Ida };
+enum class Solver { GaKlu, GaKluPlain, GaEigenLu, Ida };
 
 // CPU time of this thread: on a shared machine wall time also counts time spent waiting for a
 // core, so both are reported.
@@ -94,9 +97,14 @@ class Runner {
       ida_ = std::make_unique<zerod::IdaIntegrator>(*model_, settings, 0.0, y0);
       y_ = y0;
     } else {
+      zerod::GeneralizedAlphaSettings settings;
+      settings.reuse_unchanged_factorization = solver != Solver::GaKluPlain;
+      settings.residual_only_checks = solver != Solver::GaKluPlain;
       ga_ = std::make_unique<zerod::GeneralizedAlpha>(
-          *model_, solver == Solver::GaKlu ? zerod::LinearSolverKind::Klu
-                                           : zerod::LinearSolverKind::EigenLu);
+          *model_,
+          solver == Solver::GaEigenLu ? zerod::LinearSolverKind::EigenLu
+                                      : zerod::LinearSolverKind::Klu,
+          settings);
       state_ = {0.0, y0, std::vector<double>(y0.size(), 0.0)};
     }
   }
@@ -128,6 +136,9 @@ class Runner {
     return ida_ ? static_cast<double>(ida_->statistics().internal_steps)
                 : static_cast<double>(ga_->statistics().steps);
   }
+  [[nodiscard]] double factorizations() const {
+    return ida_ ? NAN : static_cast<double>(ga_->statistics().factorizations);
+  }
   [[nodiscard]] double newton_iterations() const {
     return ida_ ? static_cast<double>(ida_->statistics().nonlinear_iterations)
                 : static_cast<double>(ga_->statistics().newton_iterations);
@@ -149,6 +160,7 @@ void run_cycles(benchmark::State& state, const Case& c, Solver solver) {
   runner.cycle();  // warm-up: start-up transient, first factorisations
   const double steps0 = runner.internal_steps();
   const double newton0 = runner.newton_iterations();
+  const double factorizations0 = runner.factorizations();
   long cycles = 0;
   // Wall time of the timed loop, for counters in domain units (benchmark's rate counters would
   // print an inverted rate as seconds).
@@ -166,22 +178,33 @@ void run_cycles(benchmark::State& state, const Case& c, Solver solver) {
   state.counters["simulated_s_per_wall_s"] = static_cast<double>(cycles) * c.period_s / wall_s;
   state.counters["internal_steps_per_step"] = (runner.internal_steps() - steps0) / steps;
   state.counters["newton_per_step"] = (runner.newton_iterations() - newton0) / steps;
+  if (!std::isnan(factorizations0)) {
+    state.counters["factorizations_per_step"] = (runner.factorizations() - factorizations0) / steps;
+  }
   state.counters["unknowns"] = runner.model().size();
 }
 
 void BM_ClosedLoop_GaKlu(benchmark::State& s) { run_cycles(s, closed_loop_case(), Solver::GaKlu); }
+void BM_ClosedLoop_GaKluPlain(benchmark::State& s) {
+  run_cycles(s, closed_loop_case(), Solver::GaKluPlain);
+}
 void BM_ClosedLoop_GaEigenLu(benchmark::State& s) {
   run_cycles(s, closed_loop_case(), Solver::GaEigenLu);
 }
 void BM_ClosedLoop_Ida(benchmark::State& s) { run_cycles(s, closed_loop_case(), Solver::Ida); }
 void BM_Tree860_GaKlu(benchmark::State& s) { run_cycles(s, tree_case(), Solver::GaKlu); }
+void BM_Tree860_GaKluPlain(benchmark::State& s) {
+  run_cycles(s, tree_case(), Solver::GaKluPlain);
+}
 void BM_Tree860_GaEigenLu(benchmark::State& s) { run_cycles(s, tree_case(), Solver::GaEigenLu); }
 void BM_Tree860_Ida(benchmark::State& s) { run_cycles(s, tree_case(), Solver::Ida); }
 
 BENCHMARK(BM_ClosedLoop_GaKlu)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ClosedLoop_GaKluPlain)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ClosedLoop_GaEigenLu)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ClosedLoop_Ida)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Tree860_GaKlu)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Tree860_GaKluPlain)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Tree860_GaEigenLu)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Tree860_Ida)->Unit(benchmark::kMillisecond);
 
@@ -212,24 +235,27 @@ class RatioReporter final : public benchmark::ConsoleReporter {
 
 void print_ratios(const RatioReporter& r) {
   fmt::print("\nTime per step, candidate / baseline (< 1: candidate faster); wall | thread CPU\n");
-  fmt::print("{:<12} {:>18} {:>18} {:>18} {:>20} {:>16}\n", "model", "ga_klu us", "ga_eigen_lu us",
-             "ida us", "ga_klu/ga_eigen_lu", "ga_klu/ida");
+  fmt::print("{:<12} {:>18} {:>18} {:>18} {:>18} {:>20} {:>20} {:>16}\n", "model", "ga_klu us",
+             "ga_klu_plain us", "ga_eigen_lu us", "ida us", "ga_klu/ga_klu_plain",
+             "ga_klu/ga_eigen_lu", "ga_klu/ida");
+  constexpr std::array kSolvers{"GaKlu", "GaKluPlain", "GaEigenLu", "Ida"};
   for (const auto& [model, prefix] : {std::pair{"closed_loop", "BM_ClosedLoop_"},
                                       std::pair{"tree_860", "BM_Tree860_"}}) {
-    double figures[2][3];
+    double figures[2][kSolvers.size()];
     for (int cpu = 0; cpu < 2; ++cpu) {
-      int k = 0;
-      for (const char* solver : {"GaKlu", "GaEigenLu", "Ida"}) {
-        figures[cpu][k++] = r.us_per_step(fmt::format("{}{}", prefix, solver), cpu == 1);
+      for (std::size_t k = 0; k < kSolvers.size(); ++k) {
+        figures[cpu][k] = r.us_per_step(fmt::format("{}{}", prefix, kSolvers[k]), cpu == 1);
       }
     }
-    const auto pair = [](double wall, double cpu) { return fmt::format("{:.2f} | {:.2f}", wall, cpu); };
-    const auto ratio = [](double wall, double cpu) { return fmt::format("{:.3f} | {:.3f}", wall, cpu); };
-    fmt::print("{:<12} {:>18} {:>18} {:>18} {:>20} {:>16}\n", model,
-               pair(figures[0][0], figures[1][0]), pair(figures[0][1], figures[1][1]),
-               pair(figures[0][2], figures[1][2]),
-               ratio(figures[0][0] / figures[0][1], figures[1][0] / figures[1][1]),
-               ratio(figures[0][0] / figures[0][2], figures[1][0] / figures[1][2]));
+    const auto pair = [&](std::size_t k) {
+      return fmt::format("{:.2f} | {:.2f}", figures[0][k], figures[1][k]);
+    };
+    const auto ratio = [&](std::size_t k) {
+      return fmt::format("{:.3f} | {:.3f}", figures[0][0] / figures[0][k],
+                         figures[1][0] / figures[1][k]);
+    };
+    fmt::print("{:<12} {:>18} {:>18} {:>18} {:>18} {:>20} {:>20} {:>16}\n", model, pair(0),
+               pair(1), pair(2), pair(3), ratio(1), ratio(2), ratio(3));
   }
 }
 

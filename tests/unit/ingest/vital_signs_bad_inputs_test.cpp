@@ -63,8 +63,8 @@ TEST(VitalSignsBadInputs, EveryEntryCaseIsTheOnlyRejectedEntryNamingTheFieldAndV
   for (const auto& bad : cases) {
     SCOPED_TRACE(bad.input.filename().string());
     try {
-      const auto bundle =
-          read_patient_bundle(read_bytes(bad.input), bad.input.filename().string());
+      const auto bytes = read_bytes(bad.input);
+      const auto bundle = read_patient_bundle(bytes, bad.input.filename().string());
       EXPECT_EQ(bundle.patient_id, "p1");
       EXPECT_TRUE(bundle.samples.empty()) << bundle.samples.size() << " samples accepted";
       ASSERT_EQ(bundle.rejected.size(), 1U);
@@ -72,11 +72,31 @@ TEST(VitalSignsBadInputs, EveryEntryCaseIsTheOnlyRejectedEntryNamingTheFieldAndV
       EXPECT_NE(rejected.reason.find("[" + bad.code_name + "]"), std::string::npos)
           << rejected.reason;
       expect_fragments(rejected.reason, bad);
+      // The quarantine gets the entry's bytes as received, not a re-serialisation.
       EXPECT_FALSE(rejected.raw.empty());
+      EXPECT_NE(bytes.find(rejected.raw), std::string::npos) << rejected.raw;
+      EXPECT_EQ(rejected.reason.find("re-serialised"), std::string::npos) << rejected.reason;
     } catch (const std::exception& error) {
       ADD_FAILURE() << "threw a " << typeid(error).name() << ": " << error.what();
     }
   }
+}
+
+// Key order, spacing, escapes and number spellings that a JSON round trip would change.
+TEST(VitalSignsBadInputs, ARejectedEntryKeepsItsBytesExactly) {
+  const std::string bad_entry =
+      "{ \"resource\" :{\"resourceType\":\"Observation\", \"id\":\"hr-\\u00e9\",\n"
+      "   \"status\":\"final\",\"subject\":{\"reference\":\"Patient/p1\"},\n"
+      "   \"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8867-4\"}]},\n"
+      "   \"effectiveDateTime\":\"2026-01-01T10:00:00Z\",\n"
+      "   \"valueQuantity\":{\"value\":7.50E1,\"unit\":\"furlongs\",\"code\":\"furlongs\"}}}";
+  const std::string text =
+      "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[\n"
+      " {\"resource\":{\"resourceType\":\"Patient\",\"id\":\"p1\"}},\n " +
+      bad_entry + "\n]}";
+  const auto bundle = read_patient_bundle(text, "formatted.json");
+  ASSERT_EQ(bundle.rejected.size(), 1U);
+  EXPECT_EQ(bundle.rejected.front().raw, bad_entry);
 }
 
 }  // namespace

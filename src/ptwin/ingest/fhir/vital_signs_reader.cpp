@@ -9,6 +9,7 @@
 
 #include "ptwin/core/error.hpp"
 #include "ptwin/core/units.hpp"
+#include "ptwin/ingest/fhir/raw_array_elements.hpp"
 
 namespace ptwin::ingest::fhir {
 namespace {
@@ -252,6 +253,25 @@ PatientBundle read_patient_bundle(std::string_view json_text, std::string_view s
   PatientBundle result;
   const auto& entries = bundle.at("entry");
   read_patient(entries, source, result);
+  // The received bytes of each entry, located only once an entry is rejected.
+  std::optional<std::vector<std::string>> raw_entries;
+  std::string raw_entries_problem;
+  const auto raw_entry = [&](std::size_t i) -> std::pair<std::string, std::string_view> {
+    if (!raw_entries) {
+      try {
+        raw_entries = raw_array_elements(json_text, "entry", source);
+        if (raw_entries->size() != entries.size()) {
+          raw_entries_problem = fmt::format("{} raw entries located for {} parsed",
+                                            raw_entries->size(), entries.size());
+        }
+      } catch (const InputError& error) {
+        raw_entries.emplace();
+        raw_entries_problem = error.what();
+      }
+    }
+    if (raw_entries_problem.empty()) return {(*raw_entries)[i], {}};
+    return {entries[i].dump(), raw_entries_problem};
+  };
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const auto* resource = resource_of(entries[i]);
     const auto type = resource == nullptr ? std::string("?") : label(*resource, "resourceType");
@@ -275,7 +295,13 @@ PatientBundle read_patient_bundle(std::string_view json_text, std::string_view s
       read_observation(*resource, where, result.patient_id, entry_samples);
       result.samples.insert(result.samples.end(), entry_samples.begin(), entry_samples.end());
     } catch (const InputError& error) {
-      result.rejected.push_back({where, error.what(), entries[i].dump()});
+      auto [raw, problem] = raw_entry(i);
+      // Never silent: where the received bytes could not be cut out, the reason says so.
+      result.rejected.push_back(
+          {where,
+           problem.empty() ? std::string(error.what())
+                           : fmt::format("{} (raw entry re-serialised: {})", error.what(), problem),
+           std::move(raw)});
     }
   }
   return result;

@@ -60,9 +60,10 @@ void GeneralizedAlpha::update_weights(const std::vector<double>& y) {
   }
 }
 
-// Residual of each row divided by the size a residual would have if every unknown of the row
-// were off by its tolerance weight: values ~1 mean "within tolerance".
-double GeneralizedAlpha::scaled_residual_norm(const std::vector<double>& /*y*/, int& worst_row) {
+// Scale of each row: the size its residual would have if every unknown of the row were off by
+// its tolerance weight, from the current iteration matrix. Computed once per Newton solve (the
+// weights are fixed for the step), not at every iterate.
+void GeneralizedAlpha::update_row_scale() {
   const auto& system = model_.system();
   std::fill(row_scale_.begin(), row_scale_.end(), 0.0);
   const auto starts = system.column_starts();
@@ -75,7 +76,11 @@ double GeneralizedAlpha::scaled_residual_norm(const std::vector<double>& /*y*/, 
                                  std::abs(values[static_cast<std::size_t>(k)]) * weights_[column]);
     }
   }
-  const auto residual = system.residual();
+}
+
+// Largest residual divided by its row scale: values ~1 mean "within tolerance".
+double GeneralizedAlpha::scaled_residual_norm(int& worst_row) const {
+  const auto residual = model_.system().residual();
   double worst = 0.0;
   worst_row = 0;
   for (std::size_t i = 0; i < residual.size(); ++i) {
@@ -87,6 +92,24 @@ double GeneralizedAlpha::scaled_residual_norm(const std::vector<double>& /*y*/, 
     }
   }
   return worst;
+}
+
+// Comparing nnz doubles costs a small fraction of a numeric factorisation, and the comparison
+// is exact, so reuse never changes a result.
+bool GeneralizedAlpha::factorize_iteration_matrix() {
+  const auto values = model_.system().values();
+  if (settings_.reuse_unchanged_factorization && factorized_values_.size() == values.size() &&
+      std::equal(values.begin(), values.end(), factorized_values_.begin())) {
+    ++statistics_.reused_factorizations;
+    return true;
+  }
+  ++statistics_.factorizations;
+  if (!solver_->factorize(model_.system())) {
+    factorized_values_.clear();
+    return false;
+  }
+  factorized_values_.assign(values.begin(), values.end());
+  return true;
 }
 
 GeneralizedAlpha::NewtonOutcome GeneralizedAlpha::newton(const IntegratorState& start,
@@ -110,8 +133,17 @@ GeneralizedAlpha::NewtonOutcome GeneralizedAlpha::newton(const IntegratorState& 
       y_af_[i] = start.y[i] + alpha_f_ * (end.y[i] - start.y[i]);
       ydot_am_[i] = start.ydot[i] + alpha_m_ * (end.ydot[i] - start.ydot[i]);
     }
-    model_.evaluate(t_af, y_af_.data(), ydot_am_.data(), alpha_f_ * dy_ddot, alpha_m_);
-    norm = scaled_residual_norm(end.y, worst_row);
+    // The matrix is assembled only where it is used: for the row scales at the first iterate,
+    // and before a factorisation. Most steps converge at the second iterate, whose convergence
+    // check needs the residual alone.
+    const bool has_matrix = iteration == 0 || !settings_.residual_only_checks;
+    if (has_matrix) {
+      model_.evaluate(t_af, y_af_.data(), ydot_am_.data(), alpha_f_ * dy_ddot, alpha_m_);
+      update_row_scale();
+    } else {
+      model_.evaluate_residual(t_af, y_af_.data(), ydot_am_.data());
+    }
+    norm = scaled_residual_norm(worst_row);
     if (!std::isfinite(norm)) return {false, worst_row, norm, "the residual is not finite"};
     if (norm <= kResidualAcceptance) return {true, worst_row, norm, {}};
     if (norm > previous_norm && backtracks < kMaxBacktracks && iteration > 0) {
@@ -125,8 +157,10 @@ GeneralizedAlpha::NewtonOutcome GeneralizedAlpha::newton(const IntegratorState& 
       continue;
     }
     previous_norm = norm;
-    ++statistics_.factorizations;
-    if (!solver_->factorize(model_.system())) {
+    if (!has_matrix) {
+      model_.evaluate(t_af, y_af_.data(), ydot_am_.data(), alpha_f_ * dy_ddot, alpha_m_);
+    }
+    if (!factorize_iteration_matrix()) {
       return {false, worst_row, norm, "the Newton matrix is singular"};
     }
     auto residual = model_.system().residual();
@@ -182,8 +216,9 @@ bool GeneralizedAlpha::initialise_derivatives(IntegratorState& state) {
     model_.evaluate(state.t_s, y.data(), ydot.data(), 0.0, 1.0);
     std::copy(system.values().begin(), system.values().end(), mass.begin());
     model_.evaluate(state.t_s, y.data(), ydot.data(), 1.0, 0.0);
+    update_row_scale();
     int worst_row = 0;
-    const double norm = scaled_residual_norm(y, worst_row);
+    const double norm = scaled_residual_norm(worst_row);
     if (!std::isfinite(norm)) return false;
     if (norm <= kResidualAcceptance) {
       state.y = std::move(y);
@@ -202,8 +237,7 @@ bool GeneralizedAlpha::initialise_derivatives(IntegratorState& state) {
         values[static_cast<std::size_t>(k)] = mass[static_cast<std::size_t>(k)];
       }
     }
-    ++statistics_.factorizations;
-    if (!solver_->factorize(system)) return false;
+    if (!factorize_iteration_matrix()) return false;
     const auto residual = system.residual();
     for (std::size_t i = 0; i < n; ++i) delta_[i] = -residual[i];
     solver_->solve(delta_);

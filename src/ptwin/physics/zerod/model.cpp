@@ -136,6 +136,11 @@ void Model::evaluate(double t_s, const double* y, const double* ydot, double coe
   for (const auto& block : blocks_) block->evaluate(t_s, y, ydot, system_);
 }
 
+void Model::evaluate_residual(double t_s, const double* y, const double* ydot) {
+  system_.begin_residual_evaluation();
+  for (const auto& block : blocks_) block->evaluate(t_s, y, ydot, system_);
+}
+
 void Model::set_steady(bool is_steady) {
   for (auto& block : blocks_) block->set_steady(is_steady);
 }

@@ -52,6 +52,8 @@ class Model {
   /// Assembles R(y, ydot, t) and K = c_y dR/dy + c_ydot dR/dydot into system().
   void evaluate(double t_s, const double* y, const double* ydot, double coefficient_dy,
                 double coefficient_dydot);
+  /// Assembles R(y, ydot, t) alone; K in system() keeps the values of the last evaluate().
+  void evaluate_residual(double t_s, const double* y, const double* ydot);
   [[nodiscard]] SparseSystem& system() { return system_; }
   [[nodiscard]] const SparseSystem& system() const { return system_; }
 

@@ -65,7 +65,13 @@ void SparseSystem::finalize(int size) {
 void SparseSystem::begin_evaluation(double coefficient_dy, double coefficient_dydot) {
   coefficient_dy_ = coefficient_dy;
   coefficient_dydot_ = coefficient_dydot;
+  is_assembling_matrix_ = true;
   std::fill(values_.begin(), values_.end(), 0.0);
+  std::fill(residual_.begin(), residual_.end(), 0.0);
+}
+
+void SparseSystem::begin_residual_evaluation() {
+  is_assembling_matrix_ = false;
   std::fill(residual_.begin(), residual_.end(), 0.0);
 }
 

@@ -32,10 +32,15 @@ class SparseSystem {
 
   /// Starts an evaluation: zeroes residual and matrix and sets the coefficients of K.
   void begin_evaluation(double coefficient_dy, double coefficient_dydot);
+  /// Starts an evaluation of the residual alone: the matrix keeps its values and add_jacobian
+  /// does nothing (a Newton convergence check needs only R).
+  void begin_residual_evaluation();
+  [[nodiscard]] bool is_assembling_matrix() const { return is_assembling_matrix_; }
 
   void add_residual(int row, double value) { residual_[static_cast<std::size_t>(row)] += value; }
   /// Adds dR/dy and dR/dydot of the entry, combined with the coefficients of this evaluation.
   void add_jacobian(EntryHandle handle, double d_dy, double d_dydot) {
+    if (!is_assembling_matrix_) return;
     values_[value_index_[static_cast<std::size_t>(handle)]] +=
         coefficient_dy_ * d_dy + coefficient_dydot_ * d_dydot;
   }
@@ -63,6 +68,7 @@ class SparseSystem {
   double coefficient_dy_ = 1.0;
   double coefficient_dydot_ = 0.0;
   int size_ = 0;
+  bool is_assembling_matrix_ = true;
 };
 
 }  // namespace ptwin::physics::zerod

@@ -17,6 +17,7 @@
 #include "demo_ehr.hpp"
 #include "demo_report.hpp"
 #include "progress_bar.hpp"
+#include "read_file.hpp"
 #include "ptwin/core/clock.hpp"
 #include "ptwin/core/digest.hpp"
 #include "ptwin/core/error.hpp"
@@ -40,14 +41,6 @@ struct DemoOptions {
   std::string patient_id;  // with --ehr
   std::string fhir_packages;
 };
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorCode::Io, fmt::format("cannot open '{}'", path.string()));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Measurement uncertainty (one standard deviation) assumed for each target: AAMI/ISO 81060-2
 // allows cuff devices a mean error within 5 mmHg; thermodilution cardiac output repeats within
@@ -98,7 +91,7 @@ ingest::fhir::PatientBundle fetch_patient(const DemoOptions& options, const Twin
     return pull_patient(client, options.patient_id);
   }
   const auto& path = config.patient.fhir_bundle;
-  const auto shipped = nlohmann::json::parse(read_file(path), nullptr, false);
+  const auto shipped = nlohmann::json::parse(read_whole_file(path), nullptr, false);
   if (shipped.is_discarded() || !shipped.is_object()) {
     throw InputError(ErrorCode::BadInput, path.string(), "(file)", "is not a FHIR JSON Bundle");
   }
@@ -174,7 +167,7 @@ void run_demo(const DemoOptions& options) {
   }
 
   // Zone 2: personalise the model.
-  const auto model_text = read_file(config.model.file);
+  const auto model_text = read_whole_file(config.model.file);
   const auto model_json = zerod::read_json_file(config.model.file);
   twin::PersonalisationSettings settings;
   settings.parameters = config.personalisation.parameters;

@@ -13,8 +13,8 @@ namespace ptwin::app {
 ProgressBar::ProgressBar(std::string label)
     : label_(std::move(label)), is_terminal_(isatty(fileno(stderr)) == 1) {}
 
-void ProgressBar::update(int done, int total, const std::string& status) {
-  const double fraction = total > 0 ? std::clamp(static_cast<double>(done) / total, 0.0, 1.0) : 0.0;
+void ProgressBar::update(std::int64_t done, std::int64_t total, const std::string& status) {
+  const double fraction = total > 0 ? std::clamp(static_cast<double>(done) / static_cast<double>(total), 0.0, 1.0) : 0.0;
   if (is_terminal_) {
     constexpr int kWidth = 30;
     const int filled = static_cast<int>(fraction * kWidth);

@@ -3,6 +3,7 @@
 // A one-line progress bar on stderr. On a terminal it redraws in place; otherwise (CI logs) it
 // prints a line at every 10 %, so logs stay short.
 
+#include <cstdint>
 #include <string>
 
 namespace ptwin::app {
@@ -11,7 +12,7 @@ class ProgressBar {
  public:
   explicit ProgressBar(std::string label);
   /// Shows done/total and a short status text (e.g. "change 3.1e-3").
-  void update(int done, int total, const std::string& status);
+  void update(std::int64_t done, std::int64_t total, const std::string& status);
   /// Ends the line with a final status.
   void finish(const std::string& status);
 

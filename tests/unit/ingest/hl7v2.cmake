@@ -11,6 +11,7 @@ ptwin_add_test(ingest_hl7v2_test LABEL unit
     ${CMAKE_CURRENT_SOURCE_DIR}/hl7v2_ack_test.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/hl7v2_mllp_framer_test.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/hl7v2_ingestor_test.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/hl7v2_file_splitter_test.cpp
   LIBS ptwin::ingest)
 ptwin_add_test(ingest_hl7v2_bad_inputs_test LABEL unit
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/hl7v2_bad_inputs_test.cpp

@@ -18,6 +18,7 @@ list(APPEND ingest_sources
   hl7v2/problem.cpp
   hl7v2/ack.cpp
   hl7v2/mllp_framer.cpp
+  hl7v2/file_splitter.cpp
   hl7v2/mllp_listener.cpp
   hl7v2/ingestor.cpp)
 list(APPEND ingest_public_libs ptwin::store)

@@ -6,7 +6,9 @@
 //     whose rejected segments lack bytes or a reason, or whose counts do not add up;
 //   - an ADT whose resources are not a Patient and an Encounter that refer to each other;
 //   - an ACK that ptwin's own parser cannot read, or whose MSA-1 is not an ACK code;
-//   - MLLP framing that loses bytes: the frames and the framing bytes must add up to the input.
+//   - MLLP framing that loses bytes: the frames and the framing bytes must add up to the input;
+//   - a file split (ER7 text) whose frames are not pieces of the input in order, or that
+//     drops a non-blank line other than the batch envelope.
 // Seeds: tests/data/bad_inputs/hl7v2/*.hl7 (docs/hl7v2.md#fuzzing).
 #include <chrono>
 #include <cmath>
@@ -20,6 +22,7 @@
 #include "ptwin/core/error.hpp"
 #include "ptwin/core/time.hpp"
 #include "ptwin/ingest/hl7v2/ack.hpp"
+#include "ptwin/ingest/hl7v2/file_splitter.hpp"
 #include "ptwin/ingest/hl7v2/mllp_framer.hpp"
 #include "ptwin/ingest/hl7v2/reader.hpp"
 
@@ -94,6 +97,60 @@ void check_framing(std::string_view bytes) {
   if (accounted > bytes.size()) std::abort();
 }
 
+ void check_file_split(std::string_view bytes) {
+  const auto split = split_hl7v2_file(bytes, "fuzz.hl7", 1 << 20);
+  const auto first = bytes.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && bytes[first] == kStartBlock) return;  // MLLP: above
+  // ER7 text: each frame is the next piece of the input; what lies between frames is blank
+  // or batch envelope lines only.
+  // Envelope lines in a gap, or -1 when the gap holds anything else.
+  const auto envelope_lines = [](std::string_view gap) -> long {
+    long count = 0;
+    std::size_t begin = 0;
+    while (begin < gap.size()) {
+      auto end = gap.find_first_of("\r\n", begin);
+      if (end == std::string_view::npos) end = gap.size();
+      const auto line = gap.substr(begin, end - begin);
+      if (line.find_first_not_of(" \t") != std::string_view::npos) {
+        const auto id = line.substr(0, 3);
+        if (id != "FHS" && id != "BHS" && id != "BTS" && id != "FTS") return -1;
+        ++count;
+      }
+      begin = end + 1;
+    }
+    return count;
+  };
+  std::size_t at = 0;
+  long envelope = 0;
+  for (const auto& frame : split.frames) {
+    if (frame.bytes.empty()) std::abort();
+    // The frame's place: the first occurrence after the previous frame made of whole lines
+    // whose gap is envelope.
+    long gap_envelope = -1;
+    for (auto found = bytes.find(frame.bytes, at); found != std::string_view::npos;
+         found = bytes.find(frame.bytes, found + 1)) {
+      const auto end = found + frame.bytes.size();
+      const auto is_line_end = [&](std::size_t i) {
+        return i == 0 || i == bytes.size() || bytes[i - 1] == '\r' || bytes[i - 1] == '\n';
+      };
+      if (!is_line_end(found) || (!is_line_end(end) && frame.kind != FrameKind::Oversized)) {
+        continue;
+      }
+      gap_envelope = envelope_lines(bytes.substr(at, found - at));
+      if (gap_envelope >= 0) {
+        at = found + frame.bytes.size();
+        break;
+      }
+    }
+    if (gap_envelope < 0) std::abort();
+    envelope += gap_envelope;
+  }
+  const auto tail = envelope_lines(bytes.substr(at));
+  if (tail < 0) std::abort();
+  envelope += tail;
+  if (static_cast<std::size_t>(envelope) != split.envelope_segments) std::abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -108,5 +165,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   check_acks(bytes);
   check_framing(bytes);
+  check_file_split(bytes);
   return 0;
 }

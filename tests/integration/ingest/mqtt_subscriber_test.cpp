@@ -4,6 +4,7 @@
 // counted once (conservation), and a slow store slows the broker down instead of losing QoS 1
 // messages. QoS 0 messages are dropped only when configured so, and counted.
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <string>
 #include <vector>
@@ -215,6 +216,60 @@ TEST_F(MqttSubscriberTest, DropsOnlyQos0MessagesAndOnlyWhenToldAndCountsThem) {
     if (sample.source_id.ends_with("#mon-2")) qos1_values.insert(sample.value_si * 60.0);
   }
   EXPECT_EQ(qos1_values.size(), static_cast<std::size_t>(kQos1));
+}
+
+// A monitor whose clock is 30 s behind: its readings' time stamps are paired with the broker's
+// delivery times (the manual clock, set to the true time of each reading before it is sent),
+// and once min_pairs pairs are in, the samples are stored at the corrected time.
+TEST_F(MqttSubscriberTest, CorrectsADeviceClockThatRunsBehindOnceItHasEnoughPairs) {
+  auto correcting = settings(1);
+  correcting.clock_tracking.is_correcting = true;
+  correcting.clock_tracking.min_pairs = 8;
+  correcting.clock_tracking.refit_every = 4;
+  BiosensorSubscriber subscriber(correcting, store_, clock_);
+  subscriber.start();
+  ASSERT_TRUE(eventually([&] { return subscriber.metrics().is_subscribed; }));
+
+  constexpr int kReadings = 20;
+  constexpr std::int64_t kBehindMs = 30'000;
+  {
+    auto pub = publisher();
+    for (int i = 0; i < kReadings; ++i) {
+      const std::int64_t true_ms = kNowMs + 1000 * i;
+      clock_.set(time::from_epoch_ms(true_ms));
+      pub.publish(topic("mon-1/vitals"), heart_rate_reading("mon-1", 60 + i, true_ms - kBehindMs),
+                  1);
+      ASSERT_TRUE(eventually([&] {
+        return subscriber.metrics().received == static_cast<std::uint64_t>(i + 1);
+      }));
+    }
+    pub.wait_until_delivered();
+  }
+  ASSERT_TRUE(eventually([&] {
+    return subscriber.metrics().accepted == static_cast<std::uint64_t>(kReadings);
+  }));
+  subscriber.stop();
+
+  const auto clocks = subscriber.device_clocks();
+  ASSERT_EQ(clocks.size(), 1U);
+  const auto& device = clocks.begin()->second;
+  EXPECT_TRUE(clocks.begin()->first.ends_with("#mon-1")) << clocks.begin()->first;
+  EXPECT_EQ(device.pairs_seen, static_cast<std::size_t>(kReadings));
+  ASSERT_TRUE(device.model.has_value());
+  EXPECT_NEAR(device.model->offset_s, 30.0, 1e-6);
+  EXPECT_NEAR(device.model->drift, 0.0, 1e-9);
+
+  // Readings 0-6 came before the first fit (at the 8th pair) and keep the device's stamp;
+  // from the 8th on, samples carry the true time.
+  const auto samples = store_.samples("p1", "8867-4", time::from_epoch_ms(kNowMs) - kWholeDay,
+                                      time::from_epoch_ms(kNowMs) + kWholeDay);
+  ASSERT_EQ(samples.size(), static_cast<std::size_t>(kReadings));
+  for (const auto& sample : samples) {
+    const int i = static_cast<int>(std::lround(sample.value_si * 60.0)) - 60;
+    const std::int64_t true_ms = kNowMs + 1000 * i;
+    const std::int64_t expected_ms = i < 7 ? true_ms - kBehindMs : true_ms;
+    EXPECT_EQ(time::to_epoch_ns(sample.time) / 1'000'000, expected_ms) << "reading " << i;
+  }
 }
 
 }  // namespace

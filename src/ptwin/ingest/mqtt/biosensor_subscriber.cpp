@@ -40,7 +40,8 @@ struct BiosensorSubscriber::Impl {
       : settings(std::move(validated_settings)),
         clock(time_source),
         queue(settings.queue_capacity),
-        writer(target, settings.payload, metrics, settings.store_retry_delay_max, logger),
+        clocks(settings.clock_tracking),
+        writer(target, settings.payload, metrics, clocks, settings.store_retry_delay_max, logger),
         reconnect_delay(settings.reconnect_delay_min) {}
 
   void start();
@@ -73,6 +74,7 @@ struct BiosensorSubscriber::Impl {
   const std::shared_ptr<spdlog::logger> logger = logging::zone_logger("ingest");
   detail::MetricsBook metrics;
   detail::MessageQueue queue;
+  clock::SourceClockTracker clocks;
   detail::BatchWriter writer;
   std::unique_ptr<detail::MosquittoHandle> client;
   std::thread network_thread;
@@ -377,5 +379,9 @@ void BiosensorSubscriber::start() { impl_->start(); }
 void BiosensorSubscriber::stop() { impl_->stop(); }
 
 SubscriberMetrics BiosensorSubscriber::metrics() const { return impl_->metrics.snapshot(); }
+
+std::map<std::string, clock::SourceClock, std::less<>> BiosensorSubscriber::device_clocks() const {
+  return impl_->clocks.sources();
+}
 
 }  // namespace ptwin::ingest::mqtt

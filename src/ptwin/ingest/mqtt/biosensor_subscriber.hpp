@@ -5,7 +5,10 @@
 // a bounded queue; a writer thread parses batches of messages and persists them: samples with
 // one append_samples call per batch, bad payloads in the quarantine with their raw bytes.
 
+#include <functional>
+#include <map>
 #include <memory>
+#include <string>
 
 #include "ptwin/core/clock.hpp"
 #include "ptwin/ingest/mqtt/subscriber_metrics.hpp"
@@ -52,6 +55,10 @@ class BiosensorSubscriber {
 
   /// A consistent snapshot of the counters.
   [[nodiscard]] SubscriberMetrics metrics() const;
+
+  /// Each device's clock as estimated so far, keyed by the samples' source_id
+  /// ("mqtt:<topic>#<device>"); see SubscriberSettings::clock_tracking.
+  [[nodiscard]] std::map<std::string, clock::SourceClock, std::less<>> device_clocks() const;
 
  private:
   struct Impl;

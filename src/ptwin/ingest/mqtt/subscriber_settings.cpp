@@ -113,6 +113,7 @@ void validate(const SubscriberSettings& settings) {
   validate_subscriptions(settings);
   validate_queue_and_timing(settings);
   validate(settings.payload, "mqtt.payload");
+  clock::validate(settings.clock_tracking, "mqtt.clock_tracking");
 }
 
 BrokerAddress parse_broker_url(std::string_view url, std::string_view where) {

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ptwin/ingest/clock/source_clock_tracker.hpp"
 #include "ptwin/ingest/mqtt/payload_parser.hpp"
 
 namespace ptwin::ingest::mqtt {
@@ -63,6 +64,9 @@ struct SubscriberSettings {
   std::chrono::milliseconds stop_timeout{10'000};
 
   PayloadRules payload;
+  /// Each device's clock against the broker's delivery times (docs/mqtt.md#device-clocks):
+  /// estimated by default, time stamps corrected only with is_correcting.
+  clock::ClockTrackingSettings clock_tracking;
 };
 
 /// Checks every setting; throws InputError naming it (`mqtt.client_id`, `mqtt.subscriptions[1]

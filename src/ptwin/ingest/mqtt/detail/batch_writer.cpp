@@ -26,11 +26,13 @@ struct BatchWriter::Outcome {
 };
 
 BatchWriter::BatchWriter(store::Store& store, const PayloadRules& rules, MetricsBook& metrics,
+                         clock::SourceClockTracker& clocks,
                          std::chrono::milliseconds retry_delay_max,
                          std::shared_ptr<spdlog::logger> logger)
     : store_(store),
       rules_(rules),
       metrics_(metrics),
+      clocks_(clocks),
       retry_delay_max_(retry_delay_max),
       logger_(std::move(logger)) {}
 
@@ -40,6 +42,18 @@ void BatchWriter::abandon() {
   abandoned_.notify_all();
 }
 
+// The last reading of a message is the one taken closest to its sending, so its time stamp and
+// the delivery time make the pair (a waveform chunk's first sample can be seconds older).
+void BatchWriter::track_clock(std::vector<Sample>& samples, time::Instant received_at) {
+  if (samples.empty()) return;
+  const auto& device = samples.front().source_id;
+  auto last = samples.front().time;
+  for (const auto& sample : samples) last = std::max(last, sample.time);
+  clocks_.observe(device, last, received_at);
+  if (!clocks_.is_correcting(device)) return;
+  for (auto& sample : samples) sample.time = clocks_.to_utc(device, sample.time);
+}
+
 void BatchWriter::persist(const std::vector<InboundMessage>& batch) {
   std::vector<Outcome> outcomes(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -47,6 +61,7 @@ void BatchWriter::persist(const std::vector<InboundMessage>& batch) {
     try {
       outcomes[i].samples =
           parse_biosensor_payload(message.payload, source_of(message), rules_, message.received_at);
+      track_clock(outcomes[i].samples, message.received_at);
     } catch (const InputError& error) {
       outcomes[i].reason = error.what();
     } catch (const std::exception& error) {

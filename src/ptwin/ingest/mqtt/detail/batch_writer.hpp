@@ -15,6 +15,7 @@
 
 #include <spdlog/logger.h>
 
+#include "ptwin/ingest/clock/source_clock_tracker.hpp"
 #include "ptwin/ingest/mqtt/detail/message_queue.hpp"
 #include "ptwin/ingest/mqtt/detail/metrics_book.hpp"
 #include "ptwin/ingest/mqtt/payload_parser.hpp"
@@ -25,8 +26,11 @@ namespace ptwin::ingest::mqtt::detail {
 /// Used by one writer thread; abandon() may be called from any thread.
 class BatchWriter {
  public:
+  /// `clocks` sees each good message's (last reading time, delivery time) pair and corrects
+  /// its samples' times when it is correcting that device.
   BatchWriter(store::Store& store, const PayloadRules& rules, MetricsBook& metrics,
-              std::chrono::milliseconds retry_delay_max, std::shared_ptr<spdlog::logger> logger);
+              clock::SourceClockTracker& clocks, std::chrono::milliseconds retry_delay_max,
+              std::shared_ptr<spdlog::logger> logger);
 
   /// Persists every message of the batch (stored or quarantined) and counts it, retrying the
   /// store while it fails. Returns early only after abandon(): the messages not yet persisted
@@ -38,6 +42,7 @@ class BatchWriter {
 
  private:
   struct Outcome;  // one message, parsed
+  void track_clock(std::vector<Sample>& samples, time::Instant received_at);
   bool store_samples(const std::vector<InboundMessage>& batch, std::vector<Outcome>& outcomes,
                      std::uint64_t& uncounted);
   bool store_one_by_one(const std::vector<InboundMessage>& batch, std::vector<Outcome>& outcomes,
@@ -51,6 +56,7 @@ class BatchWriter {
   store::Store& store_;
   const PayloadRules& rules_;
   MetricsBook& metrics_;
+  clock::SourceClockTracker& clocks_;
   const std::chrono::milliseconds retry_delay_max_;
   std::shared_ptr<spdlog::logger> logger_;
   std::mutex mutex_;

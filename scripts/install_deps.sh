@@ -15,6 +15,7 @@ packages=(
   libcli11-dev                       # command line
   nlohmann-json3-dev                 # JSON model formats, FHIR JSON
   libsimdjson-dev                    # received bytes of JSON elements for the quarantine
+  libxml2-dev                        # FHIR XML (docs/fhir.md#xml)
   libyaml-cpp-dev                    # twin.yaml
   libsqlite3-dev sqlite3             # embedded store
   libssl-dev                         # SHA-256 digests of models and inputs (OpenSSL)

@@ -8,3 +8,5 @@ ptwin_add_test(ingest_validation_bad_inputs_test LABEL unit
   SOURCES validation_bad_inputs_test.cpp LIBS ptwin::ingest fmt::fmt)
 ptwin_add_test(ingest_validation_invariants_test LABEL unit
   SOURCES validation_invariants_test.cpp LIBS ptwin::ingest fmt::fmt)
+# FHIR XML to and from JSON (docs/fhir.md#xml).
+ptwin_add_test(ingest_xml_test LABEL unit SOURCES xml_reader_test.cpp LIBS ptwin::ingest fmt::fmt)

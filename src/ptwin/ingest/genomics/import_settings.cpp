@@ -9,9 +9,12 @@
 namespace ptwin::ingest::genomics {
 namespace {
 
-// FHIR R5 id: [A-Za-z0-9\-\.]{1,64}.
+// FHIR R5 id: [A-Za-z0-9\-\.]{1,64}; the Observation ids add up to 24 characters
+// ("-cyp2c19-clopidogrel", "-rs12248560"), so the patient id may have 40.
+constexpr std::size_t kMaxPatientIdLength = 40;
+
 bool is_fhir_id(const std::string& id) {
-  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+  return !id.empty() && id.size() <= kMaxPatientIdLength && std::all_of(id.begin(), id.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.';
   });
 }
@@ -22,7 +25,7 @@ void validate(const VcfImportSettings& settings) {
   if (!is_fhir_id(settings.patient_id)) {
     throw InputError(ErrorCode::BadInput, "genomics settings: patient_id",
                      printable_value(settings.patient_id),
-                     "is not a FHIR id (1-64 of A-Z a-z 0-9 - .)");
+                     "is not a FHIR id of 1-40 characters (A-Z a-z 0-9 - .)");
   }
   if (settings.min_genotype_quality && *settings.min_genotype_quality < 0) {
     throw InputError(ErrorCode::BadInput, "genomics settings: min_genotype_quality",

@@ -20,7 +20,8 @@ enum class AbsentSitePolicy {
 };
 
 struct VcfImportSettings {
-  /// FHIR Patient id the Observations are about ("synthetic-001" -> "Patient/synthetic-001").
+  /// FHIR Patient id the Observations are about ("synthetic-001" -> "Patient/synthetic-001"),
+  /// at most 40 characters (the Observation ids derived from it must fit in 64).
   std::string patient_id;
   /// The sample column to read; required when the file has more than one.
   std::optional<std::string> sample;

@@ -59,6 +59,12 @@ class Importer {
   void take(const detail::RawRecord& raw);
   [[nodiscard]] std::optional<RecordRejected> use_catalogue_record(const CatalogueVariant& variant,
                                                                    const detail::RawRecord& raw);
+  [[nodiscard]] std::optional<RecordRejected> check_reference(const CatalogueVariant& variant,
+                                                              const detail::RawRecord& raw) const;
+  [[nodiscard]] std::optional<RecordRejected> check_filter(const detail::RawRecord& raw) const;
+  [[nodiscard]] std::optional<RecordRejected> read_genotype(const CatalogueVariant& variant,
+                                                            const detail::RawRecord& raw,
+                                                            SiteCall& site);
   [[nodiscard]] std::optional<RecordRejected> check_quality(const detail::RawRecord& raw,
                                                             std::string_view tag,
                                                             std::optional<std::int32_t> minimum,
@@ -142,107 +148,121 @@ std::optional<RecordRejected> Importer::use_catalogue_record(const CatalogueVari
                                                  variant.rsid, first->second))
                               .what()};
   }
+  if (bcf_unpack(file_.record(), BCF_UN_ALL) < 0) {
+    return RecordRejected{Rejection::Malformed,
+                          InputError(ErrorCode::BadInput, where(raw, "record"), "",
+                                     "cannot be unpacked by htslib")
+                              .what()};
+  }
+  if (auto rejected = check_reference(variant, raw)) return rejected;
+  if (auto rejected = check_filter(raw)) return rejected;
+  SiteCall site;
+  site.variant = &variant;
+  site.line = raw.line;
+  if (auto rejected = read_genotype(variant, raw, site)) return rejected;
+  if (auto low = check_quality(raw, "GQ", settings_.min_genotype_quality, "min_genotype_quality")) {
+    return low;
+  }
+  if (auto low = check_quality(raw, "DP", settings_.min_read_depth, "min_read_depth")) return low;
+  if (bcf_get_format_int32(file_.header(), file_.record(), "PS", &format_ints_.values,
+                           &format_ints_.capacity) > 0) {
+    const auto ps = format_ints_.values[file_.sample_index()];
+    if (ps != bcf_int32_missing && ps != bcf_int32_vector_end) site.phase_set = ps;
+  }
+  sites_[&variant] = site;
+  return std::nullopt;
+}
+
+std::optional<RecordRejected> Importer::check_reference(const CatalogueVariant& variant,
+                                                        const detail::RawRecord& raw) const {
+  const std::string_view ref = file_.record()->d.allele[0];
+  if (ref.size() == 1 && std::toupper(static_cast<unsigned char>(ref[0])) == variant.reference) {
+    return std::nullopt;
+  }
+  return RecordRejected{
+      Rejection::UnexpectedAllele,
+      InputError(ErrorCode::BadInput, where(raw, "REF"), printable_value(ref),
+                 fmt::format("is not the {} reference base '{}' of {} at {}:{}; is the build "
+                             "right?",
+                             to_string(build_), variant.reference, variant.rsid,
+                             variant.chromosome, variant.position(build_)))
+          .what()};
+}
+
+std::optional<RecordRejected> Importer::check_filter(const detail::RawRecord& raw) const {
+  // VCF v4.3 §1.6.1 item 7: PASS, or "." when no filters were applied.
   bcf_hdr_t* header = file_.header();
   bcf1_t* record = file_.record();
-  if (bcf_unpack(record, BCF_UN_ALL) < 0) {
-    return RecordRejected{Rejection::Malformed, InputError(ErrorCode::BadInput, where(raw, "record"), "",
-                                                           "cannot be unpacked by htslib")
-                                                    .what()};
-  }
-  const std::string_view ref = record->d.allele[0];
-  if (ref.size() != 1 || std::toupper(static_cast<unsigned char>(ref[0])) != variant.reference) {
-    return RecordRejected{
-        Rejection::UnexpectedAllele,
-        InputError(ErrorCode::BadInput, where(raw, "REF"), printable_value(ref),
-                   fmt::format("is not the {} reference base '{}' of {} at {}:{}; is the build "
-                               "right?",
-                               to_string(build_), variant.reference, variant.rsid,
-                               variant.chromosome, variant.position(build_)))
-            .what()};
-  }
-  // FILTER: VCF v4.3 §1.6.1 item 7: PASS, or "." when no filters were applied.
   if (record->d.n_flt == 0) {
-    if (!settings_.accept_unfiltered) {
-      return RecordRejected{Rejection::Filtered,
-                            InputError(ErrorCode::BadInput, where(raw, "FILTER"), ".",
-                                       "is not PASS (no filters applied); set accept_unfiltered "
-                                       "to use such calls")
-                                .what()};
-    }
-  } else if (bcf_has_filter(header, record, const_cast<char*>("PASS")) != 1) {
-    std::string filters;
-    for (int i = 0; i < record->d.n_flt; ++i) {
-      if (!filters.empty()) filters.push_back(';');
-      filters.append(bcf_hdr_int2id(header, BCF_DT_ID, record->d.flt[i]));
-    }
+    if (settings_.accept_unfiltered) return std::nullopt;
     return RecordRejected{Rejection::Filtered,
-                          InputError(ErrorCode::BadInput, where(raw, "FILTER"),
-                                     printable_value(filters), "is not PASS")
+                          InputError(ErrorCode::BadInput, where(raw, "FILTER"), ".",
+                                     "is not PASS (no filters applied); set accept_unfiltered "
+                                     "to use such calls")
                               .what()};
   }
-  const int count = bcf_get_genotypes(header, record, &genotypes_.values, &genotypes_.capacity);
-  const int samples = bcf_hdr_nsamples(header);
+  if (bcf_has_filter(header, record, const_cast<char*>("PASS")) == 1) return std::nullopt;
+  std::string filters;
+  for (int i = 0; i < record->d.n_flt; ++i) {
+    if (!filters.empty()) filters.push_back(';');
+    filters.append(bcf_hdr_int2id(header, BCF_DT_ID, record->d.flt[i]));
+  }
+  return RecordRejected{Rejection::Filtered,
+                        InputError(ErrorCode::BadInput, where(raw, "FILTER"),
+                                   printable_value(filters), "is not PASS")
+                            .what()};
+}
+
+std::optional<RecordRejected> Importer::read_genotype(const CatalogueVariant& variant,
+                                                      const detail::RawRecord& raw,
+                                                      SiteCall& site) {
+  bcf1_t* record = file_.record();
+  const int count =
+      bcf_get_genotypes(file_.header(), record, &genotypes_.values, &genotypes_.capacity);
+  const int samples = bcf_hdr_nsamples(file_.header());
+  const auto reject = [&](Rejection kind, ErrorCode code, std::string value, std::string rule) {
+    return RecordRejected{kind, InputError(code, where(raw, "GT"), printable_value(value),
+                                           std::move(rule))
+                                    .what()};
+  };
   if (count <= 0 || samples <= 0) {
-    return RecordRejected{Rejection::NoCall,
-                          InputError(ErrorCode::MissingField, where(raw, "FORMAT/GT"), "",
-                                     "is absent; the genotype at this position is unknown")
-                              .what()};
+    return reject(Rejection::NoCall, ErrorCode::MissingField, "",
+                  "is absent; the genotype at this position is unknown");
   }
   const int ploidy = count / samples;
   const std::int32_t* gt = genotypes_.values + file_.sample_index() * ploidy;
   if (ploidy != 2 || gt[1] == bcf_int32_vector_end) {
-    return RecordRejected{Rejection::UnexpectedAllele,
-                          InputError(ErrorCode::BadInput, where(raw, "GT"), "",
-                                     "is not diploid, as a call on an autosome must be")
-                              .what()};
+    return reject(Rejection::UnexpectedAllele, ErrorCode::BadInput, "",
+                  "is not diploid, as a call on an autosome must be");
   }
-  const auto gt_text = fmt::format(
-      "{}{}{}", bcf_gt_is_missing(gt[0]) ? "." : std::to_string(bcf_gt_allele(gt[0])),
-      bcf_gt_is_phased(gt[1]) ? '|' : '/',
-      bcf_gt_is_missing(gt[1]) ? "." : std::to_string(bcf_gt_allele(gt[1])));
+  const auto allele_text = [](std::int32_t value) {
+    return bcf_gt_is_missing(value) ? std::string(".") : std::to_string(bcf_gt_allele(value));
+  };
+  const auto gt_text = fmt::format("{}{}{}", allele_text(gt[0]),
+                                   bcf_gt_is_phased(gt[1]) ? '|' : '/', allele_text(gt[1]));
   if (bcf_gt_is_missing(gt[0]) || bcf_gt_is_missing(gt[1])) {
-    return RecordRejected{Rejection::NoCall,
-                          InputError(ErrorCode::BadInput, where(raw, "GT"), gt_text,
-                                     "is a no-call; the genotype at this position is unknown")
-                              .what()};
+    return reject(Rejection::NoCall, ErrorCode::BadInput, gt_text,
+                  "is a no-call; the genotype at this position is unknown");
   }
-  SiteCall site;
-  site.variant = &variant;
-  site.line = raw.line;
   site.is_phased = bcf_gt_is_phased(gt[1]) != 0;
-  for (int i = 0; i < 2; ++i) {
+  const int alleles = static_cast<int>(record->n_allele);
+  for (std::size_t i = 0; i < 2; ++i) {
     const int allele = bcf_gt_allele(gt[i]);
-    const int alleles = static_cast<int>(record->n_allele);
     if (allele < 0 || allele >= alleles) {
-      return RecordRejected{Rejection::Malformed,
-                            InputError(ErrorCode::BadInput, where(raw, "GT"), gt_text,
-                                       fmt::format("names allele {} but the record has {}",
-                                                   allele, alleles))
-                                .what()};
+      return reject(Rejection::Malformed, ErrorCode::BadInput, gt_text,
+                    fmt::format("names allele {} but the record has {}", allele, alleles));
     }
     const std::string_view base = record->d.allele[allele];
     const bool is_variant =
         base.size() == 1 && std::toupper(static_cast<unsigned char>(base[0])) == variant.alternate;
     if (allele != 0 && !is_variant) {
-      return RecordRejected{
-          Rejection::UnexpectedAllele,
-          InputError(ErrorCode::BadInput, where(raw, "GT"), gt_text,
-                     fmt::format("calls allele '{}', which is not the catalogue's variant base "
-                                 "'{}' of {}",
-                                 printable_value(base), variant.alternate, variant.rsid))
-              .what()};
+      return reject(Rejection::UnexpectedAllele, ErrorCode::BadInput, gt_text,
+                    fmt::format("calls allele '{}', which is not the catalogue's variant base "
+                                "'{}' of {}",
+                                printable_value(base), variant.alternate, variant.rsid));
     }
-    site.carries_variant[static_cast<std::size_t>(i)] = allele != 0;
+    site.carries_variant[i] = allele != 0;
   }
-  if (auto low = check_quality(raw, "GQ", settings_.min_genotype_quality, "min_genotype_quality")) {
-    return low;
-  }
-  if (auto low = check_quality(raw, "DP", settings_.min_read_depth, "min_read_depth")) return low;
-  if (bcf_get_format_int32(header, record, "PS", &format_ints_.values, &format_ints_.capacity) > 0) {
-    const auto ps = format_ints_.values[file_.sample_index()];
-    if (ps != bcf_int32_missing && ps != bcf_int32_vector_end) site.phase_set = ps;
-  }
-  sites_[&variant] = site;
   return std::nullopt;
 }
 

@@ -191,6 +191,17 @@ TEST_F(VcfImportTest, ABuildThatContradictsTheHeaderIsAnErrorNamingTheLine) {
   EXPECT_EQ(store_.count_quarantined(), 0);
 }
 
+TEST_F(VcfImportTest, AMissingFileIsAnIoErrorNamingIt) {
+  try {
+    (void)import(dir_.path() / "absent.vcf");
+    FAIL() << "accepted";
+  } catch (const InputError& error) {
+    EXPECT_EQ(error.code(), ErrorCode::Io);
+    EXPECT_NE(std::string(error.what()).find("absent.vcf"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("cannot be opened"), std::string::npos);
+  }
+}
+
 TEST_F(VcfImportTest, AHeaderWithoutABuildNeedsAConfiguredOne) {
   std::string text = "##fileformat=VCFv4.2\n"
                      "##INFO=<ID=AC,Number=A,Type=Integer,Description=\"Allele count\">\n"

@@ -2,9 +2,13 @@
 // import_vcf on files written by the tests (plain, BGZF and BCF through htslib) with the
 // quarantine in an in-memory SQLite store: formats, builds, chromosome names, samples,
 // unusable calls, conservation of records, progress, and the shipped synthetic patient's VCF.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <htslib/hts_log.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -189,6 +193,32 @@ TEST_F(VcfImportTest, ABuildThatContradictsTheHeaderIsAnErrorNamingTheLine) {
     EXPECT_NE(std::string(error.what()).find("##reference=GRCh38"), std::string::npos);
   }
   EXPECT_EQ(store_.count_quarantined(), 0);
+}
+
+TEST_F(VcfImportTest, HtslibWritesNothingToStderrAndItsLogLevelIsRestored) {
+  // vcf_parse warns on stderr about an undefined FORMAT tag and an undeclared contig.
+  std::string text = vcf_header(ReferenceBuild::GRCh38, {"S1"});
+  text += "chr1\t1000\t.\tA\tG\t50\tPASS\t.\tGT:XX\t0/1:7\n";
+  text += catalogue_record(ReferenceBuild::GRCh38, "rs4244285", {"0/1:99:30"});
+  const auto file = dir_.write("noisy.vcf", text);
+  const auto captured = dir_.path() / "stderr.txt";
+  const auto level = hts_get_log_level();
+  std::fflush(stderr);
+  const int saved = dup(STDERR_FILENO);
+  const int sink = open(captured.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ASSERT_GE(sink, 0);
+  dup2(sink, STDERR_FILENO);
+  const auto result = import(file);
+  std::fflush(stderr);
+  dup2(saved, STDERR_FILENO);
+  close(sink);
+  close(saved);
+  EXPECT_EQ(result.counts.malformed, 1);
+  std::ifstream stream(captured);
+  const std::string written((std::istreambuf_iterator<char>(stream)),
+                            std::istreambuf_iterator<char>());
+  EXPECT_EQ(written, "");
+  EXPECT_EQ(hts_get_log_level(), level);
 }
 
 TEST_F(VcfImportTest, AMissingFileIsAnIoErrorNamingIt) {

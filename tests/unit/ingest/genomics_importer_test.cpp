@@ -221,6 +221,31 @@ TEST_F(VcfImportTest, HtslibWritesNothingToStderrAndItsLogLevelIsRestored) {
   EXPECT_EQ(hts_get_log_level(), level);
 }
 
+TEST_F(VcfImportTest, PhaseFromGtAndPsResolvesTwoHeterozygousVariants) {
+  const auto file_with = [&](const std::string& star2, const std::string& star17) {
+    std::string text = vcf_header(ReferenceBuild::GRCh38, {"S1"});
+    text += catalogue_record(ReferenceBuild::GRCh38, "rs12248560", {star17}, "PASS", "GT:GQ:DP:PS");
+    text += catalogue_record(ReferenceBuild::GRCh38, "rs4986893", {"0|0:99:30:100"}, "PASS",
+                             "GT:GQ:DP:PS");
+    text += catalogue_record(ReferenceBuild::GRCh38, "rs4244285", {star2}, "PASS", "GT:GQ:DP:PS");
+    return dir_.write("phased.vcf", text);
+  };
+  VcfImportSettings settings;
+  settings.patient_id = "p1";
+  settings.absent_sites = AbsentSitePolicy::AssumeReference;
+  const auto trans = import(file_with("1|0:99:30:100", "0|1:99:30:100"), settings);
+  EXPECT_EQ(gene(trans, "CYP2C19").diplotype, "*2/*17");
+  EXPECT_EQ(gene(trans, "CYP2C19").phenotype->phenotype, "Intermediate metabolizer");
+  const auto cis = import(file_with("1|0:99:30:100", "1|0:99:30:100"), settings);
+  EXPECT_EQ(gene(cis, "CYP2C19").status, GeneCallStatus::NotCalled);
+  const auto other_set = import(file_with("1|0:99:30:100", "0|1:99:30:200"), settings);
+  EXPECT_EQ(gene(other_set, "CYP2C19").status, GeneCallStatus::Ambiguous);
+  const auto unphased = import(file_with("1/0:99:30:.", "0/1:99:30:."), settings);
+  EXPECT_EQ(gene(unphased, "CYP2C19").status, GeneCallStatus::Ambiguous);
+  EXPECT_EQ(gene(unphased, "CYP2C19").candidates,
+            (std::vector<std::string>{"*1/[*2+*17]", "*2/*17"}));
+}
+
 TEST_F(VcfImportTest, AMissingFileIsAnIoErrorNamingIt) {
   try {
     (void)import(dir_.path() / "absent.vcf");

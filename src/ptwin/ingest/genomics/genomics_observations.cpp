@@ -22,8 +22,9 @@ constexpr std::string_view kRxNorm = "http://www.nlm.nih.gov/research/umls/rxnor
 constexpr std::string_view kTbdCodes =
     "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs";
 
-// LOINC codes, as used by the Genomics Reporting IG STU3 profiles (Variant, Genotype,
-// TherapeuticImplication) and checked against their LOINC names:
+// LOINC codes as the HL7 Genomics Reporting IG (STU3, hl7.fhir.uv.genomics-reporting) binds them
+// in its Variant, Genotype and TherapeuticImplication profiles and uses them in its examples;
+// displays are the LOINC short names:
 //   69548-6 Genetic variant assessment          48018-6 Gene studied [ID]
 //   62374-4 Human reference sequence assembly   48013-7 Genomic reference sequence [ID]
 //   92822-6 Genomic coordinate system [Type]    81254-5 Genomic allele start-end
@@ -33,7 +34,9 @@ constexpr std::string_view kTbdCodes =
 //   51963-7 Medication assessed [ID]            53040-2 Genetic variation's effect on drug
 //                                                       metabolism
 // Answers: LA9633-4 Present, LA6706-1 Heterozygous, LA6705-3 Homozygous, LA30102-0 1-based
-// character counting, LA14029-5 GRCh37, LA26806-2 GRCh38.
+// character counting, LA14029-5 GRCh37, LA26806-2 GRCh38 (the IG's reference-genome value
+// set). "therapeutic-implication" and "conclusion-string" are codes of the IG's own
+// tbd-codes-cs code system.
 
 json coding(std::string_view system, std::string_view code, std::string_view display = {}) {
   json result{{"system", system}, {"code", code}};

@@ -175,7 +175,9 @@ std::optional<RecordRejected> Importer::use_catalogue_record(const CatalogueVari
 
 std::optional<RecordRejected> Importer::check_reference(const CatalogueVariant& variant,
                                                         const detail::RawRecord& raw) const {
-  const std::string_view ref = file_.record()->d.allele[0];
+  const bcf1_t* record = file_.record();
+  const std::string_view ref =
+      record->n_allele > 0 && record->d.allele[0] != nullptr ? record->d.allele[0] : "";
   if (ref.size() == 1 && std::toupper(static_cast<unsigned char>(ref[0])) == variant.reference) {
     return std::nullopt;
   }
@@ -252,7 +254,8 @@ std::optional<RecordRejected> Importer::read_genotype(const CatalogueVariant& va
       return reject(Rejection::Malformed, ErrorCode::BadInput, gt_text,
                     fmt::format("names allele {} but the record has {}", allele, alleles));
     }
-    const std::string_view base = record->d.allele[allele];
+    const char* called = record->d.allele[allele];
+    const std::string_view base = called != nullptr ? called : "";
     const bool is_variant =
         base.size() == 1 && std::toupper(static_cast<unsigned char>(base[0])) == variant.alternate;
     if (allele != 0 && !is_variant) {

@@ -277,6 +277,11 @@ void VcfFile::throw_record_error(const RawRecord& raw, std::string field, std::s
 void VcfFile::check_text_fields(const RawRecord& raw) const {
   // The first nine fields and the column count, without allocating: this runs on every line.
   const auto line = without_cr(raw.bytes);
+  // htslib reads the line as a C string: a NUL would cut it short where our checks do not.
+  if (const auto nul = line.find('\0'); nul != std::string_view::npos) {
+    throw_record_error(raw, "record", std::string(line.substr(0, nul)),
+                       fmt::format("contains a NUL byte at offset {}; a VCF line is text", nul));
+  }
   std::array<std::string_view, 9> fields{};
   std::size_t columns = 0;
   std::size_t start = 0;

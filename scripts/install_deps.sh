@@ -27,6 +27,7 @@ packages=(
   postgresql libpq-dev               # FHIR resource store's second backend; test server
   wrk                                # HTTP load generator: bench/server/fhir_search_latency.sh
   mosquitto mosquitto-clients libmosquitto-dev  # MQTT biosensor feed; test broker (docs/mqtt.md)
+  libhts-dev                         # VCF/BCF reading for the genomics feed (docs/genomics.md)
 )
 # npm fetches the HL7 FHIR R5 packages (scripts/install_fhir_packages.sh); a Node.js already
 # installed from elsewhere brings its own npm, which Debian's package would conflict with.

@@ -213,8 +213,11 @@ NdjsonImportSummary NdjsonImporter::import_stream(std::istream& input, std::stri
         type_field != resource.end() && type_field->is_string() ? type_field->get<std::string>() : "";
     if (resource_type && type != *resource_type) {
       reject(LineRejection::WrongResourceType,
-             fmt::format("resourceType '{}' in a file of {} resources", printable_value(type),
-                         *resource_type));
+             type.empty() ? fmt::format("the line has no resourceType (a string); this file "
+                                        "holds {} resources",
+                                        *resource_type)
+                          : fmt::format("resourceType '{}' in a file of {} resources",
+                                        printable_value(type), *resource_type));
       continue;
     }
     if (!result.is_valid()) {

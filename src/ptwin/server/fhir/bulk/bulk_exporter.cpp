@@ -137,12 +137,16 @@ BulkExporter::BulkExporter(sf::ResourceStore& store, const time::Clock& clock,
 
 BulkExporter::~BulkExporter() { stop(); }
 
-void BulkExporter::stop() {
+void BulkExporter::request_stop() {
   {
     const std::lock_guard lock(mutex_);
     is_stopping_ = true;
   }
   wake_.notify_all();
+}
+
+void BulkExporter::stop() {
+  request_stop();
   if (worker_.joinable()) worker_.join();
 }
 

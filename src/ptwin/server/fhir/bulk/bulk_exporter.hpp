@@ -90,7 +90,10 @@ class BulkExporter {
   [[nodiscard]] std::optional<std::filesystem::path> file(std::string_view id,
                                                           std::string_view name);
 
-  /// Stops the worker after the page it is writing; unfinished jobs stay in the store.
+  /// Asks the worker to stop after the page it is writing, without waiting (callable from
+  /// on_page); unfinished jobs stay in the store for the next exporter.
+  void request_stop();
+  /// request_stop() and waits for the worker to end.
   void stop();
 
   [[nodiscard]] const std::vector<std::string>& resource_types() const { return types_; }

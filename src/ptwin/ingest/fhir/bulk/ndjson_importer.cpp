@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <fstream>
 #include <numeric>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -42,6 +43,118 @@ std::string describe(const validation::ValidationResult& result) {
                          : fmt::format("{}: {}", first->expression, first->diagnostics);
   if (errors > 1) text += fmt::format(" (and {} more errors)", errors - 1);
   return text;
+}
+
+// One line as read, owned (the reader's view does not outlive the next read).
+struct RawLine {
+  std::int64_t number = 0;
+  std::uint64_t length = 0;
+  std::string bytes;
+  bool is_too_long = false;
+};
+
+// What preparing a line gave: blank, a rejection with its reason, or a resource to write.
+struct PreparedLine {
+  bool is_blank = false;
+  std::optional<LineRejection> rejection;
+  std::string why;
+  sf::NewResource resource;
+  std::string id;
+};
+
+// Parse, type check, validation and index extraction of one line. Thread-safe (the validator
+// and extractor are); touches nothing but its arguments.
+struct LinePreparer {
+  const validation::Validator& validator;
+  const indexing::IndexExtractor& extractor;
+  std::size_t max_line_bytes;
+  const std::optional<std::string>& resource_type;
+
+  void operator()(const RawLine& line, PreparedLine& out) const {
+    const auto reject = [&](LineRejection reason, std::string why) {
+      out.rejection = reason;
+      out.why = std::move(why);
+    };
+    if (line.is_too_long) {
+      return reject(LineRejection::LineTooLong,
+                    fmt::format("the line has {} bytes, more than the limit of {}; its first {} "
+                                "bytes are kept here",
+                                line.length, max_line_bytes, line.bytes.size()));
+    }
+    if (is_blank(line.bytes)) {
+      out.is_blank = true;
+      return;
+    }
+    json resource;
+    const validation::ValidationResult result = validator.validate_text(line.bytes, resource);
+    if (resource.is_discarded() || !resource.is_object()) {
+      return reject(LineRejection::NotJson,
+                    resource.is_discarded() ? describe(result)
+                                            : "the line is JSON but not an object; NDJSON for "
+                                              "FHIR holds one resource object per line");
+    }
+    const auto type_field = resource.find("resourceType");
+    std::string type =
+        type_field != resource.end() && type_field->is_string() ? type_field->get<std::string>() : "";
+    if (resource_type && type != *resource_type) {
+      return reject(LineRejection::WrongResourceType,
+                    type.empty() ? fmt::format("the line has no resourceType (a string); this "
+                                               "file holds {} resources",
+                                               *resource_type)
+                                 : fmt::format("resourceType '{}' in a file of {} resources",
+                                               printable_value(type), *resource_type));
+    }
+    if (!result.is_valid()) return reject(LineRejection::InvalidResource, describe(result));
+    const auto id_field = resource.find("id");
+    if (id_field == resource.end() || !id_field->is_string() ||
+        !sf::is_resource_id(id_field->get_ref<const std::string&>())) {
+      return reject(LineRejection::InvalidResource,
+                    fmt::format("{}.id is missing or not a FHIR id; an imported resource keeps "
+                                "the id its server gave it",
+                                type));
+    }
+    try {
+      indexing::Extraction extraction = extractor.extract(resource);
+      out.id = id_field->get<std::string>();
+      out.resource = sf::NewResource{std::move(type), line.bytes, std::move(extraction.rows)};
+    } catch (const InputError& error) {
+      reject(LineRejection::InvalidResource, error.what());
+    }
+  }
+};
+
+// Runs `preparer` over every line on `threads` threads (0: one per hardware thread), each
+// taking a contiguous slice; an exception other than the rejections is rethrown here.
+void prepare_in_parallel(const LinePreparer& preparer, const std::vector<RawLine>& lines,
+                         std::vector<PreparedLine>& prepared, std::size_t threads) {
+  if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
+  threads = std::min(threads, lines.size());
+  const auto run = [&](std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) preparer(lines[i], prepared[i]);
+  };
+  if (threads <= 1) return run(0, lines.size());
+  std::vector<std::exception_ptr> errors(threads);
+  std::vector<std::thread> workers;
+  workers.reserve(threads - 1);
+  const std::size_t slice = (lines.size() + threads - 1) / threads;
+  for (std::size_t t = 1; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      try {
+        run(std::min(t * slice, lines.size()), std::min((t + 1) * slice, lines.size()));
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    });
+  }
+  try {
+    run(0, std::min(slice, lines.size()));
+  } catch (...) {
+    errors[0] = std::current_exception();
+  }
+  for (std::thread& worker : workers) worker.join();
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
 }
 
 }  // namespace
@@ -177,68 +290,38 @@ NdjsonImportSummary NdjsonImporter::import_stream(std::istream& input, std::stri
   NdjsonImportSummary summary;
   NdjsonLineReader reader(input, settings_.max_line_bytes);
   Batch batch(*this);
-  const auto flush = [&] {
+  const LinePreparer preparer{validator_, extractor_, settings_.max_line_bytes, resource_type};
+  std::vector<RawLine> chunk;
+  std::vector<PreparedLine> prepared;
+  // One batch of lines at a time: read in order, prepared (parse, validate, extract) in
+  // parallel, then quarantined or written in line order, so the result does not depend on the
+  // number of threads and memory stays bounded by one batch.
+  while (true) {
+    chunk.clear();
+    while (chunk.size() < settings_.batch_size) {
+      const std::optional<NdjsonLine> line = reader.next();
+      if (!line) break;
+      chunk.push_back({line->number, line->length, std::string(line->bytes), line->is_too_long});
+    }
+    if (chunk.empty()) break;
+    prepared.assign(chunk.size(), PreparedLine{});
+    prepare_in_parallel(preparer, chunk, prepared, settings_.prepare_threads);
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+      ++summary.lines;
+      PreparedLine& line = prepared[i];
+      const std::string where = fmt::format("{}:{}", source, chunk[i].number);
+      if (line.is_blank) {
+        ++summary.blank_lines;
+      } else if (line.rejection) {
+        store::QuarantineEntry entry{where, std::move(line.why), std::move(chunk[i].bytes), {}};
+        quarantine(entry, *line.rejection, summary);
+      } else {
+        batch.add({std::move(line.resource), std::move(line.id), where});
+      }
+    }
     batch.flush(summary);
     if (progress) progress(reader.bytes_read(), total_bytes);
-  };
-  json resource;
-  while (const std::optional<NdjsonLine> line = reader.next()) {
-    ++summary.lines;
-    const std::string where = fmt::format("{}:{}", source, line->number);
-    const auto reject = [&](LineRejection reason, std::string why) {
-      store::QuarantineEntry entry{where, std::move(why), std::string(line->bytes), {}};
-      quarantine(entry, reason, summary);
-    };
-    if (line->is_too_long) {
-      reject(LineRejection::LineTooLong,
-             fmt::format("the line has {} bytes, more than the limit of {}; its first {} bytes "
-                         "are kept here",
-                         line->length, settings_.max_line_bytes, line->bytes.size()));
-      continue;
-    }
-    if (is_blank(line->bytes)) {
-      ++summary.blank_lines;
-      continue;
-    }
-    const validation::ValidationResult result = validator_.validate_text(line->bytes, resource);
-    if (resource.is_discarded() || !resource.is_object()) {
-      reject(LineRejection::NotJson, resource.is_discarded()
-                                         ? describe(result)
-                                         : "the line is JSON but not an object; NDJSON for FHIR "
-                                           "holds one resource object per line");
-      continue;
-    }
-    const auto type_field = resource.find("resourceType");
-    const std::string type =
-        type_field != resource.end() && type_field->is_string() ? type_field->get<std::string>() : "";
-    if (resource_type && type != *resource_type) {
-      reject(LineRejection::WrongResourceType,
-             type.empty() ? fmt::format("the line has no resourceType (a string); this file "
-                                        "holds {} resources",
-                                        *resource_type)
-                          : fmt::format("resourceType '{}' in a file of {} resources",
-                                        printable_value(type), *resource_type));
-      continue;
-    }
-    if (!result.is_valid()) {
-      reject(LineRejection::InvalidResource, describe(result));
-      continue;
-    }
-    const auto id_field = resource.find("id");
-    if (id_field == resource.end() || !id_field->is_string() ||
-        !sf::is_resource_id(id_field->get_ref<const std::string&>())) {
-      reject(LineRejection::InvalidResource,
-             fmt::format("{}.id is missing or not a FHIR id; an imported resource keeps the id "
-                         "its server gave it",
-                         type));
-      continue;
-    }
-    indexing::Extraction extraction = extractor_.extract(resource);
-    batch.add({sf::NewResource{type, std::string(line->bytes), std::move(extraction.rows)},
-               id_field->get<std::string>(), where});
-    if (batch.size() >= settings_.batch_size) flush();
   }
-  flush();
   summary.bytes = reader.bytes_read();
   logging::zone_logger("ingest")->info(
       "ndjson import source={} lines={} accepted={} blank={} quarantined={}", source,

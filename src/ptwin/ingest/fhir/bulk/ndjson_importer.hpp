@@ -4,7 +4,8 @@
 // ResourceStore: each line is parsed, validated (R5 validator), index-extracted and written
 // with update-as-create under its own id, so that an importer of another server's export keeps
 // that server's ids (and references between the files stay valid). Lines are written in
-// batched transactions; memory stays constant whatever the file size (NdjsonLineReader).
+// batched transactions; memory stays constant whatever the file size (NdjsonLineReader): one
+// batch of lines is held at a time, prepared on several threads and written in line order.
 //
 // Bad lines never disappear: each goes to the quarantine sink with its raw bytes, its source
 // ("<file>:<line>") and the reason, and is counted by reason in the summary, so that
@@ -57,8 +58,11 @@ struct NdjsonImportSummary {
 };
 
 struct NdjsonImportSettings {
-  std::size_t batch_size = 500;                    // resources per store transaction
+  std::size_t batch_size = 500;                    // lines per store transaction
   std::size_t max_line_bytes = 64U * 1024U * 1024U;  // longer lines are quarantined
+  /// Threads that parse, validate and index the lines of a batch (0: one per hardware
+  /// thread); the store writes stay on the calling thread, in line order.
+  std::size_t prepare_threads = 0;
 };
 
 /// Called after each batch: bytes of the input consumed so far and its total size (0 when

@@ -204,6 +204,37 @@ TEST_P(BulkExportTest, AJobStoppedMidwayCompletesInTheNextFacadeOnTheSameDatabas
   EXPECT_EQ(exported, expected);
 }
 
+TEST_P(BulkExportTest, DeleteCancelsARunningJobAndTheNextJobStillRuns) {
+  settings_.page_size = 2;
+  // The client deletes the job while its first page is being written.
+  std::promise<std::string> kicked_off;  // the worker may start before kick-off has answered
+  std::shared_future<std::string> status_url_known = kicked_off.get_future().share();
+  std::promise<long> deleted;
+  bool has_deleted = false;
+  settings_.on_page = [&](const std::string&, std::int64_t) {
+    if (!has_deleted) {
+      has_deleted = true;
+      deleted.set_value(http("DELETE", status_url_known.get()).status);
+    }
+  };
+  start();
+  const std::string id = create(patient("Cancelled"));
+  for (int o = 0; o < 9; ++o) (void)create(heart_rate(id, 80.0 + o));
+  const std::string status_url = kick_off("/$export?_type=Observation");
+  kicked_off.set_value(status_url);
+  auto answer = deleted.get_future();
+  ASSERT_EQ(answer.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  EXPECT_EQ(answer.get(), 202);
+  EXPECT_EQ(http("GET", status_url).status, 404);
+  const std::string job_id = status_url.substr(status_url.rfind('/') + 1);
+  // The worker leaves the cancelled job at its next page and takes the next one.
+  const Reply next = wait_for(kick_off("/$export?_type=Patient"));
+  ASSERT_EQ(next.status, 200) << next.body;
+  EXPECT_EQ(download_all(next.json()).size(), 1U);
+  EXPECT_FALSE(std::filesystem::exists(settings_.directory / job_id));
+  EXPECT_EQ(http("GET", status_url).status, 404);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, BulkExportTest,
                          ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
 

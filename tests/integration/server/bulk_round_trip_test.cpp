@@ -3,6 +3,7 @@
 // status URL with the FHIR client, downloads the files and imports them into a second store
 // (its own SQLite file). Both stores then hold the same resources under the same ids, with the
 // same content apart from meta (versionId and lastUpdated are the importing store's).
+#include <fstream>
 #include <map>
 
 #include "bulk_export_fixture.hpp"
@@ -67,6 +68,25 @@ TEST_P(BulkExportTest, AnExportImportedIntoASecondStoreGivesTheSameResources) {
   }
   // The downloads were removed once imported.
   EXPECT_TRUE(std::filesystem::is_empty(directory_ / "downloads"));
+
+  // The same manifest with its files already on disk (as a manifest JSON + files would come).
+  const std::filesystem::path files = directory_ / "files";
+  std::filesystem::create_directories(files);
+  for (const auto& output : report.manifest.output) {
+    const Reply file = http("GET", output.url);
+    std::ofstream(files / output.url.substr(output.url.rfind('/') + 1), std::ios::binary)
+        << file.body;
+  }
+  store::fhir::SqliteResourceStore third(directory_ / "third.db", other_clock);
+  bulk_import::NdjsonImporter local_importer(
+      third, *validator_, extractor,
+      [&](const store::QuarantineEntry& entry) { (void)quarantine.quarantine(entry); }, {});
+  bulk_import::BulkExportImport local(client, local_importer, directory_ / "unused");
+  const bulk_import::BulkImportReport from_disk = local.from_local_files(report.manifest, files);
+  EXPECT_EQ(from_disk.total.accepted, report.total.accepted);
+  for (const std::string type : {"Patient", "Observation", "Device"}) {
+    EXPECT_EQ(contents(third, type), contents(*store_, type)) << type;
+  }
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <array>
 #include <string_view>
 
+#include "ptwin/server/fhir/bulk/bulk_routes.hpp"
 #include "ptwin/server/fhir/fhir_facade.hpp"
 
 namespace ptwin::server::fhir {
@@ -55,7 +56,7 @@ json FhirFacade::capability_statement() const {
                          {"conditionalDelete", "not-supported"},
                          {"searchParam", std::move(params)}});
   }
-  return {{"resourceType", "CapabilityStatement"},
+  json statement = {{"resourceType", "CapabilityStatement"},
           {"status", "active"},
           {"date", "2024-01-01"},
           {"kind", "instance"},
@@ -69,6 +70,8 @@ json FhirFacade::capability_statement() const {
                          {"interaction", json::array({{{"code", "transaction"}},
                                                       {{"code", "batch"}},
                                                       {{"code", "history-system"}}})}}})}};
+  if (settings_.bulk_export != nullptr) bulk::describe_bulk_export(statement);
+  return statement;
 }
 
 }  // namespace ptwin::server::fhir

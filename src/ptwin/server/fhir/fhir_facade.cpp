@@ -11,6 +11,7 @@
 
 #include "ptwin/core/error.hpp"
 #include "ptwin/core/logging.hpp"
+#include "ptwin/server/fhir/bulk/bulk_routes.hpp"
 #include "ptwin/server/fhir/fhir_facade_context.hpp"
 #include "ptwin/server/fhir/fhir_response.hpp"
 #include "ptwin/store/fhir/search_values.hpp"
@@ -228,6 +229,11 @@ HttpResponse FhirFacade::respond(const HttpRequest& request, Context& context) c
       context.params = parse_query(request.query());
     } catch (const InputError& error) {
       throw FhirError(400, "invalid", error.what());
+    }
+    // Bulk Data status and file answers are not FHIR JSON: routed before the Accept check.
+    if (settings_.bulk_export != nullptr && bulk::is_bulk_route(context.segments)) {
+      return bulk::handle_bulk_route(*settings_.bulk_export, request, context.segments,
+                                     context.params, context.base_url);
     }
     check_accept(request);
     context.method = request.method;

@@ -32,6 +32,10 @@
 
 namespace ptwin::server::fhir {
 
+namespace bulk {
+class BulkExporter;
+}  // namespace bulk
+
 /// A request body refused by validation. `body` is the raw bytes received (PHI: store it in
 /// the quarantine, never log it).
 struct QuarantinedBody {
@@ -48,6 +52,8 @@ struct FhirFacadeSettings {
   /// Path prefix of the FHIR base ("" or "/fhir"); the base URL is http://<Host><base_path>.
   std::string base_path;
   QuarantineSink quarantine;
+  /// Bulk Data $export (docs/bulk_data.md); nullptr: not offered. Must outlive the facade.
+  bulk::BulkExporter* bulk_export = nullptr;
 };
 
 class FhirFacade {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "ptwin/core/time.hpp"
+#include "ptwin/store/fhir/bulk_export_records.hpp"
 #include "ptwin/store/fhir/index_rows.hpp"
 #include "ptwin/store/fhir/search_query.hpp"
 
@@ -173,6 +174,20 @@ class ResourceTransaction {
   [[nodiscard]] virtual HistoryPage history(const HistoryQuery& query) = 0;
   /// Throws InputError when validate(query) does.
   [[nodiscard]] virtual SearchResult search(const SearchQuery& query) = 0;
+
+  /// One page of resources for Bulk Data export (ExportScan). Throws InputError for an invalid
+  /// type, an after_id that is not a FHIR id, or a limit outside 1..kMaxPageSize.
+  [[nodiscard]] virtual std::vector<ResourceVersion> export_scan(const ExportScan& scan) = 0;
+
+  // Bulk Data export jobs (bulk_export_records.hpp).
+  /// Inserts the job or replaces the stored row with the same id. Throws InputError for an
+  /// invalid job id.
+  virtual void save_export_job(const ExportJobRecord& job) = 0;
+  [[nodiscard]] virtual std::optional<ExportJobRecord> export_job(std::string_view id) = 0;
+  /// Every job, oldest transaction time first.
+  [[nodiscard]] virtual std::vector<ExportJobRecord> export_jobs() = 0;
+  /// Returns false when there was no such job.
+  virtual bool delete_export_job(std::string_view id) = 0;
 
   /// Makes every write durable (the backend's durability setting says against what).
   virtual void commit() = 0;

@@ -4,6 +4,8 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 
+#include <array>
+#include <cctype>
 #include <mutex>
 
 #include "ptwin/core/logging.hpp"
@@ -178,6 +180,88 @@ nlohmann::json FhirClient::request_json(std::string_view method, const std::stri
     throw FhirClientError(method, url, status, "the body is not a FHIR JSON resource");
   }
   return json;
+}
+
+std::optional<std::string> FetchedResponse::header(const std::string& lower_case_name) const {
+  const auto found = headers.find(lower_case_name);
+  if (found == headers.end()) return std::nullopt;
+  return found->second;
+}
+
+namespace {
+
+std::size_t write_to_stream(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* sink = static_cast<std::ostream*>(user);
+  sink->write(data, static_cast<std::streamsize>(size * count));
+  return *sink ? size * count : 0;
+}
+
+std::size_t collect_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* headers = static_cast<std::map<std::string, std::string>*>(user);
+  const std::string_view line(data, size * count);
+  const std::size_t colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    std::string name(line.substr(0, colon));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+      value.remove_suffix(1);
+    }
+    (*headers)[name] = std::string(value);
+  }
+  return size * count;
+}
+
+}  // namespace
+
+FetchedResponse FhirClient::fetch(const std::string& url, std::string_view accept,
+                                  std::ostream* sink) {
+  if (!base_.contains(url)) {
+    throw FhirClientError(url, 0, fmt::format("the URL leaves the server {}; refusing to fetch it",
+                                              base_.str()));
+  }
+  FetchedResponse response;
+  std::array<char, CURL_ERROR_SIZE> error_buffer{};
+  curl_slist* headers = curl_slist_append(nullptr, fmt::format("Accept: {}", accept).c_str());
+  if (settings_.bearer_token) {
+    headers = curl_slist_append(
+        headers, fmt::format("Authorization: Bearer {}", *settings_.bearer_token).c_str());
+  }
+  CURL* h = curl_->handle;
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, nullptr);
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &collect_header);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &response.headers);
+  if (sink != nullptr) {
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &write_to_stream);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, sink);
+  } else {
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
+  }
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer.data());
+  const CURLcode code = curl_easy_perform(h);
+  // The handle is shared with the JSON calls: put back what they expect.
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, nullptr);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, nullptr);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &append_body);
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, curl_->headers);
+  curl_slist_free_all(headers);
+  if (code != CURLE_OK) {
+    const std::string detail =
+        error_buffer[0] != '\0' ? error_buffer.data() : curl_easy_strerror(code);
+    throw FhirClientError(url, 0, code == CURLE_WRITE_ERROR && sink != nullptr
+                                      ? "the body could not be written to its destination"
+                                      : detail);
+  }
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+  if (response.status < 200 || response.status >= 300) {
+    throw FhirClientError(url, response.status, outcome_summary(response.body));
+  }
+  return response;
 }
 
 nlohmann::json FhirClient::capabilities() {

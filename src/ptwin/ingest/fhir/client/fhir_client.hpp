@@ -12,6 +12,8 @@
 // redirect the client anywhere) all throw FhirClientError naming the URL.
 
 #include <chrono>
+#include <map>
+#include <ostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -55,6 +57,15 @@ struct SearchPage {
   std::optional<long> total;             // Bundle.total when the server gives it
 };
 
+/// The answer to FhirClient::fetch: a 2xx status, its headers and (unless streamed to a sink)
+/// its body.
+struct FetchedResponse {
+  long status = 0;
+  std::map<std::string, std::string> headers;  // names in lower case, last value wins
+  std::string body;                            // empty when the body went to a sink
+  [[nodiscard]] std::optional<std::string> header(const std::string& lower_case_name) const;
+};
+
 /// Everything pulled for one patient: the Patient and the resources that refer to it.
 struct PatientContext {
   nlohmann::json patient;
@@ -95,6 +106,14 @@ class FhirClient {
   /// POST [base] a batch or transaction Bundle: the batch-response / transaction-response.
   /// In a batch each entry succeeds or fails on its own: read entry.response.status.
   nlohmann::json submit_bundle(const nlohmann::json& bundle);
+
+  /// GET `url` (which must be on this server: a Bulk Data status URL or output file) with
+  /// `accept`, for answers that are not single FHIR resources. The body goes to `sink` as it
+  /// arrives when one is given (a file of any size), else into the result (bounded like every
+  /// other response). Throws FhirClientError for a URL off the server, no answer, or a non-2xx
+  /// status (quoting the OperationOutcome).
+  FetchedResponse fetch(const std::string& url, std::string_view accept,
+                        std::ostream* sink = nullptr);
 
   /// The Patient and, for each type in `types`, every resource whose `patient` search
   /// parameter points at it (paged to the end).

@@ -95,8 +95,13 @@ ValidationResult Validator::validate(const json& resource) const {
 }
 
 ValidationResult Validator::validate_text(std::string_view json_text) const {
-  DuplicateKeyFinder finder;
   json resource;
+  return validate_text(json_text, resource);
+}
+
+ValidationResult Validator::validate_text(std::string_view json_text, json& resource) const {
+  DuplicateKeyFinder finder;
+  resource = json(json::value_t::discarded);
   const auto unparseable = [](std::string diagnostics, std::string value) {
     ValidationResult result;
     result.issues.push_back({IssueSeverity::Fatal, IssueType::Structure, std::string(),

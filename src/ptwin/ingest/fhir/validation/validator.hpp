@@ -119,6 +119,10 @@ class Validator {
   /// Parses `json_text` first: text that is not JSON gives one "fatal" structure issue naming
   /// the byte offset, and duplicate property names (not allowed in FHIR JSON) give errors.
   [[nodiscard]] ValidationResult validate_text(std::string_view json_text) const;
+  /// The same, handing the parsed document to `parsed` (left discarded when the text is not
+  /// JSON), so that a caller that needs the JSON as well parses it once.
+  [[nodiscard]] ValidationResult validate_text(std::string_view json_text,
+                                               nlohmann::json& parsed) const;
 
  private:
   const definitions::Definitions& definitions_;

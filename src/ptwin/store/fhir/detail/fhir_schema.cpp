@@ -221,10 +221,36 @@ CREATE INDEX fhir_uri_by_value ON fhir_uri_index (resource_type, param, uri);
 CREATE INDEX fhir_uri_by_resource ON fhir_uri_index (resource_pk, param);
 )sql";
 
+// Bulk Data $export jobs (server/fhir/bulk): one row per job, so that a job survives a
+// restart. The store keeps the request and progress as opaque JSON written by the exporter.
+constexpr std::string_view kSqliteV2 = R"sql(
+CREATE TABLE fhir_export_jobs (
+  id                  TEXT    NOT NULL PRIMARY KEY,
+  state               TEXT    NOT NULL,
+  request_json        TEXT    NOT NULL,
+  progress_json       TEXT    NOT NULL,
+  transaction_time_ns INTEGER NOT NULL,
+  updated_ns          INTEGER NOT NULL
+);
+)sql";
+constexpr std::string_view kPostgresV2 = R"sql(
+CREATE TABLE fhir_export_jobs (
+  id                  TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  state               TEXT COLLATE "C" NOT NULL,
+  request_json        TEXT    NOT NULL,
+  progress_json       TEXT    NOT NULL,
+  transaction_time_ns BIGINT  NOT NULL,
+  updated_ns          BIGINT  NOT NULL
+);
+)sql";
+
 constexpr std::string_view kStepOneDescription =
     "resources, versions, string/token/date/number/quantity/reference/uri indexes";
-constexpr std::array kSqliteSteps{SchemaStep{1, kStepOneDescription, kSqliteV1}};
-constexpr std::array kPostgresSteps{SchemaStep{1, kStepOneDescription, kPostgresV1}};
+constexpr std::string_view kStepTwoDescription = "bulk data export jobs";
+constexpr std::array kSqliteSteps{SchemaStep{1, kStepOneDescription, kSqliteV1},
+                                  SchemaStep{2, kStepTwoDescription, kSqliteV2}};
+constexpr std::array kPostgresSteps{SchemaStep{1, kStepOneDescription, kPostgresV1},
+                                    SchemaStep{2, kStepTwoDescription, kPostgresV2}};
 
 constexpr std::string_view kCreateVersionTable = R"sql(
 CREATE TABLE IF NOT EXISTS fhir_schema_migrations (

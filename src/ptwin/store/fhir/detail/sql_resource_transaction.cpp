@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "ptwin/core/error.hpp"
+#include "ptwin/store/fhir/detail/export_sql.hpp"
 #include "ptwin/store/fhir/detail/resource_json.hpp"
 #include "ptwin/store/fhir/detail/resource_rows.hpp"
 #include "ptwin/store/fhir/detail/sql_queries.hpp"
@@ -227,6 +228,27 @@ HistoryPage SqlResourceTransaction::history(const HistoryQuery& query) {
 SearchResult SqlResourceTransaction::search(const SearchQuery& query) {
   return guarded("search", false,
                  [&] { return run_search(core_.session(), query, core_.clock().now()); });
+}
+
+std::vector<ResourceVersion> SqlResourceTransaction::export_scan(const ExportScan& scan) {
+  return guarded("export scan", false, [&] { return run_export_scan(core_.session(), scan); });
+}
+
+void SqlResourceTransaction::save_export_job(const ExportJobRecord& job) {
+  guarded("save export job", true, [&] { upsert_export_job(core_.session(), job); });
+}
+
+std::optional<ExportJobRecord> SqlResourceTransaction::export_job(std::string_view id) {
+  return guarded("read export job", false, [&] { return select_export_job(core_.session(), id); });
+}
+
+std::vector<ExportJobRecord> SqlResourceTransaction::export_jobs() {
+  return guarded("list export jobs", false, [&] { return select_export_jobs(core_.session()); });
+}
+
+bool SqlResourceTransaction::delete_export_job(std::string_view id) {
+  return guarded("delete export job", true,
+                 [&] { return delete_export_job_row(core_.session(), id); });
 }
 
 void SqlResourceTransaction::commit() {

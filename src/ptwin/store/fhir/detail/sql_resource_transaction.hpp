@@ -33,6 +33,11 @@ class SqlResourceTransaction final : public ResourceTransaction {
                                  std::int64_t version_id) override;
   [[nodiscard]] HistoryPage history(const HistoryQuery& query) override;
   [[nodiscard]] SearchResult search(const SearchQuery& query) override;
+  [[nodiscard]] std::vector<ResourceVersion> export_scan(const ExportScan& scan) override;
+  void save_export_job(const ExportJobRecord& job) override;
+  [[nodiscard]] std::optional<ExportJobRecord> export_job(std::string_view id) override;
+  [[nodiscard]] std::vector<ExportJobRecord> export_jobs() override;
+  bool delete_export_job(std::string_view id) override;
   void commit() override;
   void rollback() override;
 

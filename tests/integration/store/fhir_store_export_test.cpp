@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: Apache-2.0
+// What Bulk Data export needs from the resource store, on both backends: the keyset-paged scan
+// (type, lastUpdated window, after_id, Patient compartment, deleted resources left out) and the
+// job rows (save, replace, read, list, delete, id checks). Also: a SQLite file at schema
+// version 1 is upgraded to the job table.
+#include <sqlite3.h>
+
+#include "fhir_store_fixture.hpp"
+
+namespace ptwin::store::fhir::test_support {
+namespace {
+
+class FhirStoreExport : public FhirStoreTest {
+ protected:
+  std::vector<std::string> scan_ids(ExportScan scan) {
+    std::vector<std::string> ids;
+    while (true) {
+      const auto transaction = store().begin(TransactionMode::ReadOnly);
+      const std::vector<ResourceVersion> page = transaction->export_scan(scan);
+      transaction->commit();
+      for (const ResourceVersion& version : page) ids.push_back(version.id);
+      if (std::ssize(page) < scan.limit) return ids;
+      scan.after_id = page.back().id;
+    }
+  }
+  static ExportScan scan_of(std::string type, std::int64_t limit) {
+    ExportScan scan;
+    scan.resource_type = std::move(type);
+    scan.until = utc("2100-01-01T00:00:00Z");
+    scan.limit = limit;
+    return scan;
+  }
+};
+
+TEST_P(FhirStoreExport, ScanPagesByIdWithinTheTimeWindowAndSkipsDeletions) {
+  std::vector<std::string> all;
+  for (int i = 0; i < 7; ++i) {
+    all.push_back(create(observation({.subject = "Patient/p1"})).id);
+  }
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(scan_ids(scan_of("Observation", 3)), all);  // pages of 3, 3, 1
+  EXPECT_EQ(scan_ids(scan_of("Observation", 7)), all);  // a full last page, then an empty one
+  // _since / until: strictly after since, at or before until.
+  clock_.advance(std::chrono::hours(1));
+  const std::string later = create(observation({})).id;
+  ExportScan since = scan_of("Observation", 100);
+  since.since = utc("2024-05-01T12:00:00Z");
+  EXPECT_EQ(scan_ids(since), std::vector<std::string>{later});
+  ExportScan until = scan_of("Observation", 100);
+  until.until = utc("2024-05-01T12:00:00Z");
+  EXPECT_EQ(scan_ids(until), all);
+  (void)store().remove("Observation", all.front());
+  all.erase(all.begin());
+  EXPECT_EQ(scan_ids(until), all);
+}
+
+TEST_P(FhirStoreExport, PatientCompartmentScanKeepsResourcesThatReferenceAPatient) {
+  const std::string patient_id = create(patient({.family = "Compartment"})).id;
+  const std::string linked = create(observation({.subject = "Patient/" + patient_id})).id;
+  (void)create(observation({}));  // no subject
+  ExportScan scan = scan_of("Observation", 100);
+  scan.is_patient_compartment = true;
+  EXPECT_EQ(scan_ids(scan), std::vector<std::string>{linked});
+  ExportScan patients = scan_of("Patient", 100);
+  patients.is_patient_compartment = true;
+  EXPECT_EQ(scan_ids(patients), std::vector<std::string>{patient_id});
+}
+
+TEST_P(FhirStoreExport, ScanRefusesABadTypeIdOrLimit) {
+  ExportScan bad_id = scan_of("Observation", 10);
+  bad_id.after_id = "no spaces allowed";
+  for (const ExportScan& scan : {scan_of("observation", 10), scan_of("Observation", 0),
+                                 scan_of("Observation", kMaxPageSize + 1), bad_id}) {
+    const auto transaction = store().begin(TransactionMode::ReadOnly);
+    EXPECT_THROW((void)transaction->export_scan(scan), InputError) << scan.resource_type;
+  }
+}
+
+TEST_P(FhirStoreExport, JobRowsAreSavedReplacedListedAndDeleted) {
+  ExportJobRecord job{.id = "job-1",
+                      .state = "accepted",
+                      .request_json = R"({"types":["Patient"]})",
+                      .progress_json = "{}",
+                      .transaction_time = utc("2024-05-01T12:00:00Z"),
+                      .updated_at = utc("2024-05-01T12:00:01Z")};
+  ExportJobRecord other = job;
+  other.id = "job-0";
+  other.transaction_time = utc("2024-05-01T13:00:00Z");
+  {
+    const auto transaction = store().begin(TransactionMode::ReadWrite);
+    transaction->save_export_job(job);
+    transaction->save_export_job(other);
+    job.state = "running";
+    job.progress_json = R"({"next_type":1})";
+    transaction->save_export_job(job);  // replaces
+    EXPECT_THROW(transaction->save_export_job(ExportJobRecord{.id = "bad id!",
+                                                              .state = "accepted",
+                                                              .request_json = "{}",
+                                                              .progress_json = "{}",
+                                                              .transaction_time = {},
+                                                              .updated_at = {}}),
+                 InputError);
+  }  // the throw failed the transaction: nothing was written
+  {
+    const auto transaction = store().begin(TransactionMode::ReadOnly);
+    EXPECT_TRUE(transaction->export_jobs().empty());
+    transaction->commit();
+  }
+  {
+    const auto transaction = store().begin(TransactionMode::ReadWrite);
+    transaction->save_export_job(other);
+    transaction->save_export_job(job);
+    transaction->commit();
+  }
+  const auto reopened = open_store();  // a second connection reads what the first wrote
+  const auto transaction = reopened->begin(TransactionMode::ReadWrite);
+  EXPECT_EQ(transaction->export_job("job-1"), job);
+  EXPECT_FALSE(transaction->export_job("job-2").has_value());
+  EXPECT_FALSE(transaction->export_job("../etc").has_value());
+  const auto jobs = transaction->export_jobs();
+  ASSERT_EQ(jobs.size(), 2U);
+  EXPECT_EQ(jobs[0].id, "job-1");  // oldest transaction time first
+  EXPECT_EQ(jobs[1].id, "job-0");
+  EXPECT_TRUE(transaction->delete_export_job("job-1"));
+  EXPECT_FALSE(transaction->delete_export_job("job-1"));
+  EXPECT_EQ(transaction->export_jobs().size(), 1U);
+  transaction->commit();
+}
+
+PTWIN_FHIR_STORE_BACKENDS(FhirStoreExport);
+
+TEST(SqliteResourceStoreSchema, AVersionOneFileGetsTheExportJobTable) {
+  const store::test_support::TempDir dir;
+  const auto path = dir.file("v1.sqlite");
+  const time::ManualClock clock(utc("2024-05-01T12:00:00Z"));
+  {
+    SqliteResourceStore store(path, clock);
+    (void)store.create(patient({.family = "Before"}));
+  }
+  {  // Take the file back to version 1, as a build before step 2 left it.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "DROP TABLE fhir_export_jobs; "
+                           "DELETE FROM fhir_schema_migrations WHERE version = 2;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  SqliteResourceStore store(path, clock);
+  EXPECT_EQ(store.schema_version(), 2);
+  const auto transaction = store.begin(TransactionMode::ReadWrite);
+  EXPECT_TRUE(transaction->export_jobs().empty());
+  EXPECT_EQ(transaction->export_scan(ExportScan{.resource_type = "Patient",
+                                                .since = std::nullopt,
+                                                .until = utc("2100-01-01T00:00:00Z"),
+                                                .after_id = std::nullopt,
+                                                .is_patient_compartment = false,
+                                                .limit = 10})
+                .size(),
+            1U);
+  transaction->commit();
+}
+
+}  // namespace
+}  // namespace ptwin::store::fhir::test_support

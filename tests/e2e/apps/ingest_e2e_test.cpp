@@ -123,4 +123,62 @@ TEST_F(IngestE2e, AMissingFileIsRefusedBeforeAnythingIsImported) {
   EXPECT_FALSE(fs::exists(dir_ / "twin.db"));
 }
 
+TEST_F(IngestE2e, FhirNdjsonJsonXmlAndTransactionsAreValidatedStoredOrQuarantined) {
+  const auto ndjson = write(
+      "export.ndjson",
+      "{\"resourceType\":\"Patient\",\"id\":\"p1\"}\n"
+      "{\"resourceType\":\"Observation\",\"id\":\"o1\",\"status\":\"final\",\"code\":{\"text\":"
+      "\"HR\"},\"subject\":{\"reference\":\"Patient/p1\"},\"valueQuantity\":{\"value\":72}}\n"
+      "\n"
+      "{\"resourceType\":\"Observation\",\"id\":\"o2\",\"status\":\"finished\"}\n");
+  const auto xml = write("patient.xml",
+                         "<Patient xmlns=\"http://hl7.org/fhir\"><id value=\"p2\"/>"
+                         "<birthDate value=\"1970-01-01\"/></Patient>");
+  const auto transaction = write("transaction.json", R"({"resourceType": "Bundle", "type": "transaction",
+    "entry": [
+      {"fullUrl": "urn:uuid:6b0c1ae4-1f6c-4a0e-9d1b-2f6f8e2b7c11",
+       "resource": {"resourceType": "Patient", "name": [{"family": "Doe"}]},
+       "request": {"method": "POST", "url": "Patient"}},
+      {"resource": {"resourceType": "Observation", "status": "final", "code": {"text": "MAP"},
+                    "subject": {"reference": "urn:uuid:6b0c1ae4-1f6c-4a0e-9d1b-2f6f8e2b7c11"}},
+       "request": {"method": "POST", "url": "Observation"}}]})");
+  const auto result =
+      run(ptwin(ndjson.string() + " " + xml.string() + " " + transaction.string()), dir_);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  // NDJSON: 4 lines, one blank (skipped), one invalid status (quarantined).
+  EXPECT_NE(result.output.find("4 resources: 2 accepted, 1 quarantined, 1 skipped"),
+            std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("1 resources: 1 accepted, 0 quarantined"), std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("2 resources: 2 accepted, 0 quarantined"), std::string::npos)
+      << result.output;
+  ptwin::store::SqliteStore store(dir_ / "twin.db");
+  const auto quarantined = store.quarantined(std::nullopt);
+  ASSERT_EQ(quarantined.size(), 1U);
+  EXPECT_EQ(quarantined.front().entry.raw_bytes,
+            "{\"resourceType\":\"Observation\",\"id\":\"o2\",\"status\":\"finished\"}");
+  EXPECT_NE(quarantined.front().entry.source.find("export.ndjson:4"), std::string::npos)
+      << quarantined.front().entry.source;
+  EXPECT_NE(quarantined.front().entry.reason.find("finished"), std::string::npos)
+      << quarantined.front().entry.reason;
+}
+
+TEST_F(IngestE2e, AVcfBecomesPharmacogenomicObservationsOfThePatientNamed) {
+  const auto vcf = fs::path(PTWIN_SOURCE_DIR) / "data/genomics/synthetic-001.vcf";
+  const auto without_patient = run(ptwin(vcf.string()), dir_);
+  EXPECT_EQ(without_patient.exit_code, 2) << without_patient.output;
+  EXPECT_NE(without_patient.output.find("--patient"), std::string::npos) << without_patient.output;
+
+  const auto result = run(ptwin("--patient synthetic-001 " + vcf.string()), dir_);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("10 variant records: 7 accepted, 0 quarantined, 3 skipped"),
+            std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("CYP2C19 *1/*2 (Intermediate metabolizer)"), std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("9 Observations stored, 0 refused"), std::string::npos)
+      << result.output;
+}
+
 }  // namespace

@@ -32,6 +32,10 @@
 
 namespace ptwin::server::fhir {
 
+namespace subscriptions {
+class SubscriptionRecorder;
+}  // namespace subscriptions
+
 /// A request body refused by validation. `body` is the raw bytes received (PHI: store it in
 /// the quarantine, never log it).
 struct QuarantinedBody {
@@ -48,6 +52,11 @@ struct FhirFacadeSettings {
   /// Path prefix of the FHIR base ("" or "/fhir"); the base URL is http://<Host><base_path>.
   std::string base_path;
   QuarantineSink quarantine;
+  /// Topic-based subscriptions (docs/subscriptions.md): when set, every committed create,
+  /// update and delete is recorded as outbox events of the matching subscriptions in its own
+  /// transaction, SubscriptionTopic and Subscription writes are registered, and
+  /// Subscription/[id]/$status and $events are served. Must outlive the facade.
+  subscriptions::SubscriptionRecorder* subscriptions = nullptr;
 };
 
 class FhirFacade {
@@ -90,7 +99,7 @@ class FhirFacade {
                  const std::string& id, const std::string& body,
                  const std::optional<std::string>& if_match, const Context& context) const;
   Outcome remove(store::fhir::ResourceTransaction& transaction, const std::string& type,
-                 const std::string& id) const;
+                 const std::string& id, const Context& context) const;
   Outcome read(store::fhir::ResourceTransaction& transaction, const std::string& type,
                const std::string& id, const std::optional<std::string>& version) const;
   Outcome search(store::fhir::ResourceTransaction& transaction, const std::string& type,
@@ -105,6 +114,18 @@ class FhirFacade {
   Outcome entry(store::fhir::ResourceTransaction& transaction, const nlohmann::json& request,
                 const nlohmann::json* resource, const std::optional<std::string>& assigned_id,
                 const Context& context) const;
+
+  /// Subscriptions (subscription_hooks.cpp): records `written` (and the version before it)
+  /// with the subscription recorder, if there is one.
+  void record_change(store::fhir::ResourceTransaction& transaction,
+                     const std::optional<store::fhir::ResourceVersion>& previous,
+                     const store::fhir::ResourceVersion& written, const Context& context) const;
+  /// The version a write replaces, read only when subscriptions are on.
+  std::optional<store::fhir::ResourceVersion> version_before(
+      store::fhir::ResourceTransaction& transaction, const std::string& type,
+      const std::string& id) const;
+  /// GET Subscription/[id]/$status | $events.
+  HttpResponse subscription_operation(const HttpRequest& request, const Context& context) const;
 
   /// Parses, checks the type and validates; returns the JSON and its index rows.
   /// A refused body is added to context.refused for the quarantine.

@@ -17,6 +17,7 @@
 #include "ptwin/core/time.hpp"
 #include "ptwin/store/fhir/index_rows.hpp"
 #include "ptwin/store/fhir/search_query.hpp"
+#include "ptwin/store/fhir/subscription_outbox.hpp"
 
 namespace ptwin::store::fhir {
 
@@ -173,6 +174,22 @@ class ResourceTransaction {
   [[nodiscard]] virtual HistoryPage history(const HistoryQuery& query) = 0;
   /// Throws InputError when validate(query) does.
   [[nodiscard]] virtual SearchResult search(const SearchQuery& query) = 0;
+
+  // The subscription event outbox (subscription_outbox.hpp).
+  /// Appends an event under the subscription's next number and returns that number. Throws
+  /// InputError for an empty subscription id, topic or focus, or an unknown interaction.
+  [[nodiscard]] virtual std::int64_t append_subscription_event(
+      const NewSubscriptionEvent& event) = 0;
+  /// Throws InputError for since < 1, until < since or a limit out of 1..kMaxPageSize.
+  [[nodiscard]] virtual std::vector<SubscriptionEvent> subscription_events(
+      const SubscriptionEventQuery& query) = 0;
+  /// {0, 0} for a subscription without events.
+  [[nodiscard]] virtual SubscriptionEventCounters subscription_event_counters(
+      std::string_view subscription_id) = 0;
+  /// Records that the subscriber acknowledged every event up to `event_number`. The mark
+  /// only moves forward; a number beyond the last assigned one throws InputError.
+  virtual void mark_subscription_delivered(std::string_view subscription_id,
+                                           std::int64_t event_number) = 0;
 
   /// Makes every write durable (the backend's durability setting says against what).
   virtual void commit() = 0;

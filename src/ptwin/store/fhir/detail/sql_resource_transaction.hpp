@@ -33,6 +33,13 @@ class SqlResourceTransaction final : public ResourceTransaction {
                                  std::int64_t version_id) override;
   [[nodiscard]] HistoryPage history(const HistoryQuery& query) override;
   [[nodiscard]] SearchResult search(const SearchQuery& query) override;
+  [[nodiscard]] std::int64_t append_subscription_event(const NewSubscriptionEvent& event) override;
+  [[nodiscard]] std::vector<SubscriptionEvent> subscription_events(
+      const SubscriptionEventQuery& query) override;
+  [[nodiscard]] SubscriptionEventCounters subscription_event_counters(
+      std::string_view subscription_id) override;
+  void mark_subscription_delivered(std::string_view subscription_id,
+                                   std::int64_t event_number) override;
   void commit() override;
   void rollback() override;
 

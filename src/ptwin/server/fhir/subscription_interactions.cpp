@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+// The FHIR facade's side of topic-based subscriptions: recording committed changes with the
+// subscription recorder and the Subscription operations ($status, $events). The logic lives in
+// subscriptions/; this file only connects it to the facade's transactions and requests.
+#include <fmt/format.h>
+
+#include "ptwin/server/fhir/fhir_facade.hpp"
+#include "ptwin/server/fhir/fhir_facade_context.hpp"
+#include "ptwin/server/fhir/fhir_response.hpp"
+#include "ptwin/server/fhir/subscriptions/subscription_operations.hpp"
+#include "ptwin/server/fhir/subscriptions/subscription_recorder.hpp"
+#include "ptwin/store/fhir/search_values.hpp"
+
+namespace ptwin::server::fhir {
+namespace {
+
+namespace sf = store::fhir;
+namespace subs = subscriptions;
+
+subs::Interaction interaction_of(const std::optional<sf::ResourceVersion>& previous,
+                                 const sf::ResourceVersion& written) {
+  switch (written.operation) {
+    case sf::VersionOperation::Create: return subs::Interaction::Create;
+    case sf::VersionOperation::Delete: return subs::Interaction::Delete;
+    case sf::VersionOperation::Update: break;
+  }
+  // An update with no live version before it creates the resource (update-as-create).
+  return previous.has_value() ? subs::Interaction::Update : subs::Interaction::Create;
+}
+
+}  // namespace
+
+std::optional<sf::ResourceVersion> FhirFacade::version_before(sf::ResourceTransaction& transaction,
+                                                              const std::string& type,
+                                                              const std::string& id) const {
+  if (settings_.subscriptions == nullptr || !sf::is_resource_id(id)) return std::nullopt;
+  sf::ReadResult current = transaction.read(type, id);
+  if (current.status != sf::ReadStatus::Found) return std::nullopt;
+  return std::move(current.version);
+}
+
+void FhirFacade::record_change(sf::ResourceTransaction& transaction,
+                               const std::optional<sf::ResourceVersion>& previous,
+                               const sf::ResourceVersion& written, const Context& context) const {
+  if (settings_.subscriptions == nullptr) return;
+  const subs::Interaction interaction = interaction_of(previous, written);
+  const std::optional<nlohmann::json> before =
+      previous.has_value() ? std::optional(resource_json(*previous)) : std::nullopt;
+  const std::optional<nlohmann::json> after =
+      written.is_deletion() ? std::nullopt : std::optional(resource_json(written));
+  // A create that the registry takes as an update-as-create has no previous version either.
+  const subs::Interaction evaluated =
+      interaction == subs::Interaction::Update && !before ? subs::Interaction::Create : interaction;
+  settings_.subscriptions->record(transaction, evaluated, before ? &*before : nullptr,
+                                  after ? &*after : nullptr, context.subscription_touches);
+}
+
+HttpResponse FhirFacade::subscription_operation(const HttpRequest& request,
+                                                const Context& context) const {
+  const auto& s = context.segments;
+  if (settings_.subscriptions == nullptr) {
+    throw FhirError(404, "not-supported", "subscriptions are not enabled on this server");
+  }
+  if (request.method != "GET") {
+    throw FhirError(405, "not-supported", fmt::format("{} is not allowed on {}", request.method,
+                                                      request.path()));
+  }
+  const auto transaction = store_.begin(sf::TransactionMode::ReadOnly);
+  nlohmann::json body;
+  if (s[2] == "$status") {
+    body = subs::status_operation(*transaction, s[1], context.base_url);
+  } else if (s[2] == "$events") {
+    body = subs::events_operation(*transaction, s[1], context.params, context.base_url,
+                                  settings_.subscriptions->clock().now());
+  } else {
+    throw FhirError(404, "not-supported",
+                    fmt::format("operation '{}' is not served on Subscription", s[2]));
+  }
+  transaction->commit();
+  return fhir_response(200, body);
+}
+
+}  // namespace ptwin::server::fhir

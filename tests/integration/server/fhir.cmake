@@ -11,3 +11,8 @@ ptwin_add_test(server_subscriptions_delivery_test LABEL integration
   SOURCES subscriptions_delivery_test.cpp ${PROJECT_SOURCE_DIR}/tests/support/http_test_server.cpp
   LIBS ptwin::server ptwin::store ptwin::ingest CURL::libcurl PkgConfig::LIBPQ
        nlohmann_json::nlohmann_json fmt::fmt Threads::Threads)
+# ptwin as subscriber of a FHIR server's subscription: gap recovery, id-only fetch, quarantine.
+ptwin_add_test(server_subscription_receiver_test LABEL integration
+  SOURCES subscription_receiver_test.cpp ${PROJECT_SOURCE_DIR}/tests/support/http_test_server.cpp
+  LIBS ptwin::server ptwin::store ptwin::ingest CURL::libcurl PkgConfig::LIBPQ
+       nlohmann_json::nlohmann_json fmt::fmt Threads::Threads)

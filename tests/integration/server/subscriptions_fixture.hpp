@@ -93,11 +93,16 @@ class SubscriptionsTest : public ::testing::TestWithParam<Backend> {
     delivery_.reset();
     server_.reset();
     facade_.reset();
+    websocket_.reset();
+    // No base URL: handshakes on the websocket name the subscription relatively.
+    websocket_ = std::make_unique<subscriptions::WebsocketChannel>(
+        *store_, clock_, subscriptions::WebsocketSettings{});
     recorder_ = std::make_unique<subscriptions::SubscriptionRecorder>(*store_, *definitions_,
                                                                      *extractor_, clock_);
     (void)recorder_->load();
     FhirFacadeSettings settings;
     settings.subscriptions = recorder_.get();
+    settings.websocket = websocket_.get();
     facade_ = std::make_unique<FhirFacade>(*store_, *definitions_, *validator_, settings);
     server_ = std::make_unique<HttpServer>(HttpServerSettings{}, facade_->handler());
     base_ = server_->origin();
@@ -108,13 +113,15 @@ class SubscriptionsTest : public ::testing::TestWithParam<Backend> {
                                         .max_retry_delay = std::chrono::seconds(8),
                                         .failures_before_error = 3,
                                         .default_timeout = std::chrono::seconds(5),
-                                        .max_notifications_per_round = 100});
+                                        .max_notifications_per_round = 100,
+                                        .websocket = websocket_.get()});
   }
 
   void TearDown() override {
     delivery_.reset();
     server_.reset();
     facade_.reset();
+    websocket_.reset();
     recorder_.reset();
     receiver_.reset();
     store_.reset();
@@ -206,6 +213,7 @@ class SubscriptionsTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<subscriptions::SubscriptionRecorder> recorder_;
   std::unique_ptr<FhirFacade> facade_;
   std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<subscriptions::WebsocketChannel> websocket_;
   std::unique_ptr<subscriptions::RestHookDelivery> delivery_;
   std::unique_ptr<ptwin::testing::HttpTestServer> receiver_;
   std::string base_;

@@ -34,6 +34,7 @@ namespace ptwin::server::fhir {
 
 namespace subscriptions {
 class SubscriptionRecorder;
+class WebsocketChannel;
 }  // namespace subscriptions
 
 /// A request body refused by validation. `body` is the raw bytes received (PHI: store it in
@@ -57,6 +58,9 @@ struct FhirFacadeSettings {
   /// transaction, SubscriptionTopic and Subscription writes are registered, and
   /// Subscription/[id]/$status and $events are served. Must outlive the facade.
   subscriptions::SubscriptionRecorder* subscriptions = nullptr;
+  /// The websocket channel: when set (with `subscriptions`), Subscription/[id]/
+  /// $get-ws-binding-token issues binding tokens for websocket Subscriptions.
+  subscriptions::WebsocketChannel* websocket = nullptr;
 };
 
 class FhirFacade {
@@ -124,7 +128,7 @@ class FhirFacade {
   std::optional<store::fhir::ResourceVersion> version_before(
       store::fhir::ResourceTransaction& transaction, const std::string& type,
       const std::string& id) const;
-  /// GET Subscription/[id]/$status | $events.
+  /// GET Subscription/[id]/$status | $events | $get-ws-binding-token.
   HttpResponse subscription_operation(const HttpRequest& request, const Context& context) const;
 
   /// Parses, checks the type and validates; returns the JSON and its index rows.

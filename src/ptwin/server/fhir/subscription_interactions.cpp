@@ -8,7 +8,9 @@
 #include "ptwin/server/fhir/fhir_facade_context.hpp"
 #include "ptwin/server/fhir/fhir_response.hpp"
 #include "ptwin/server/fhir/subscriptions/subscription_operations.hpp"
+#include "ptwin/server/fhir/subscriptions/subscription_channel.hpp"
 #include "ptwin/server/fhir/subscriptions/subscription_recorder.hpp"
+#include "ptwin/server/fhir/subscriptions/websocket_channel.hpp"
 #include "ptwin/store/fhir/search_values.hpp"
 
 namespace ptwin::server::fhir {
@@ -26,6 +28,34 @@ subs::Interaction interaction_of(const std::optional<sf::ResourceVersion>& previ
   }
   // An update with no live version before it creates the resource (update-as-create).
   return previous.has_value() ? subs::Interaction::Update : subs::Interaction::Create;
+}
+
+// R5 OperationDefinition Subscription-get-ws-binding-token: token, expiration, subscription,
+// websocket-url.
+nlohmann::json binding_token(sf::ResourceTransaction& transaction, subs::WebsocketChannel* channel,
+                             const std::string& id) {
+  if (channel == nullptr) {
+    throw FhirError(404, "not-supported", "the websocket channel is not enabled on this server");
+  }
+  const sf::ReadResult found =
+      sf::is_resource_id(id) ? transaction.read("Subscription", id) : sf::ReadResult{};
+  if (found.status != sf::ReadStatus::Found) {
+    throw FhirError(404, "not-found", fmt::format("Subscription/{} is not known", id));
+  }
+  const subs::SubscriptionChannel subscription_channel =
+      subs::read_channel(nlohmann::json::parse(found.version->json));
+  if (subscription_channel.type != subs::ChannelType::Websocket) {
+    throw FhirError(400, "invalid",
+                    fmt::format("Subscription/{} does not use the websocket channel", id),
+                    "Subscription.channelType");
+  }
+  const subs::BindingToken token = channel->issue_token({id});
+  return {{"resourceType", "Parameters"},
+          {"parameter",
+           {{{"name", "token"}, {"valueString", token.token}},
+            {{"name", "expiration"}, {"valueDateTime", time::format_iso8601(token.expiration)}},
+            {{"name", "subscription"}, {"valueString", id}},
+            {{"name", "websocket-url"}, {"valueUrl", token.websocket_url}}}}};
 }
 
 }  // namespace
@@ -72,6 +102,8 @@ HttpResponse FhirFacade::subscription_operation(const HttpRequest& request,
   } else if (s[2] == "$events") {
     body = subs::events_operation(*transaction, s[1], context.params, context.base_url,
                                   settings_.subscriptions->clock().now());
+  } else if (s[2] == "$get-ws-binding-token") {
+    body = binding_token(*transaction, settings_.websocket, s[1]);
   } else {
     throw FhirError(404, "not-supported",
                     fmt::format("operation '{}' is not served on Subscription", s[2]));

@@ -25,8 +25,15 @@ std::string method_of(std::string_view interaction) {
   return "DELETE";
 }
 
+// Absolute on the server's base; relative ("Encounter/e1") when no base URL is configured.
+std::string reference_to(const NotificationSubject& subject, std::string_view type,
+                         std::string_view id) {
+  if (subject.base_url.empty()) return fmt::format("{}/{}", type, id);
+  return fmt::format("{}/{}/{}", subject.base_url, type, id);
+}
+
 std::string focus_url(const NotificationSubject& subject, const sf::SubscriptionEvent& event) {
-  return fmt::format("{}/{}/{}", subject.base_url, event.focus_type, event.focus_id);
+  return reference_to(subject, event.focus_type, event.focus_id);
 }
 
 }  // namespace
@@ -52,7 +59,7 @@ nlohmann::json subscription_status(const NotificationSubject& subject, Notificat
       {"type", std::string(to_string(type))},
       {"eventsSinceSubscriptionStart", std::to_string(events_since_start)},
       {"subscription",
-       {{"reference", fmt::format("{}/Subscription/{}", subject.base_url, subject.subscription_id)}}},
+       {{"reference", reference_to(subject, "Subscription", subject.subscription_id)}}},
       {"topic", subject.topic_url}};
   if (!events.empty()) {
     nlohmann::json list = nlohmann::json::array();

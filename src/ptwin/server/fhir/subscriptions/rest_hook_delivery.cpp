@@ -91,7 +91,8 @@ DeliveryRound RestHookDelivery::run_once() {
                                             version.id, error.what());
       continue;
     }
-    if (target.channel.type != ChannelType::RestHook) continue;
+    const bool is_websocket = target.channel.type == ChannelType::Websocket;
+    if (is_websocket && settings_.websocket == nullptr) continue;
     {
       const std::lock_guard lock(state_mutex_);
       const auto [entry, is_new] =
@@ -100,7 +101,11 @@ DeliveryRound RestHookDelivery::run_once() {
                                                        .last_sent = now});
       target.state = entry->second;
     }
-    if (now >= target.state.next_attempt) deliver(target, round);
+    if (is_websocket && target.subject.status == "requested") {
+      change_status(target, "active", round);
+    }
+    const bool is_reachable = !is_websocket || settings_.websocket->is_bound(target.id);
+    if (is_reachable && now >= target.state.next_attempt) deliver(target, round);
     const std::lock_guard lock(state_mutex_);
     states_[target.id] = target.state;
   }
@@ -193,6 +198,11 @@ bool RestHookDelivery::deliver_events(Target& target, DeliveryRound& round) {
 }
 
 bool RestHookDelivery::send(Target& target, const nlohmann::json& bundle, DeliveryRound& round) {
+  if (target.channel.type == ChannelType::Websocket) {
+    const bool is_sent = settings_.websocket->send(target.id, bundle.dump());
+    if (is_sent) target.state.last_sent = target.now;
+    return is_sent;
+  }
   const std::chrono::milliseconds timeout =
       target.channel.timeout ? std::chrono::duration_cast<std::chrono::milliseconds>(
                                    *target.channel.timeout)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// Delivers the outbox of every rest-hook Subscription (R5 subscriptions.html#rest-hook):
+// Delivers the outbox of every rest-hook (and, with a WebsocketChannel, websocket) Subscription (R5 subscriptions.html#rest-hook):
 //   requested: a handshake Bundle; a 2xx answer makes the Subscription active.
 //   active / error: the events after the subscriber's acknowledged mark, maxCount per
 //     notification Bundle, in event-number order; the mark moves only after a 2xx answer, so
@@ -32,6 +32,7 @@
 #include "ptwin/server/fhir/subscriptions/rest_hook_sender.hpp"
 #include "ptwin/server/fhir/subscriptions/subscription_channel.hpp"
 #include "ptwin/server/fhir/subscriptions/subscription_recorder.hpp"
+#include "ptwin/server/fhir/subscriptions/websocket_channel.hpp"
 #include "ptwin/store/fhir/resource_store.hpp"
 
 namespace ptwin::server::fhir::subscriptions {
@@ -47,6 +48,12 @@ struct DeliverySettings {
   /// Bound on the notifications one subscription sends per round, so one busy subscriber
   /// cannot starve the others; the rest goes in the next round.
   int max_notifications_per_round = 100;
+  /// When set, websocket Subscriptions are delivered too: a requested one becomes active at
+  /// once (its handshake is sent when a client binds), and while a client is bound its events
+  /// and heartbeats are written there as for a rest-hook. A write that fails unbinds the
+  /// client and leaves the events in the outbox; it never moves the status to error (there is
+  /// no endpoint to blame, only a client that went away).
+  WebsocketChannel* websocket = nullptr;
 };
 
 /// What one round did (all subscriptions together).

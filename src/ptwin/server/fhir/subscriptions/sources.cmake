@@ -15,5 +15,6 @@ list(APPEND server_sources
   fhir/subscriptions/rest_hook_sender.cpp
   fhir/subscriptions/subscription_channel.cpp
   fhir/subscriptions/subscription_operations.cpp
-  fhir/subscriptions/subscription_recorder.cpp)
+  fhir/subscriptions/subscription_recorder.cpp
+  fhir/subscriptions/websocket_channel.cpp)
 list(APPEND server_private_libs CURL::libcurl)

@@ -118,14 +118,23 @@ void WebsocketChannel::Impl::serve(std::shared_ptr<Connection> connection) {
     return;
   }
   connection->stream.text(true);
+  // Bound before the handshakes are written, under the write lock: a notification sent
+  // meanwhile waits for the lock, so the client always reads its handshakes first.
+  const std::lock_guard write_lock(connection->write_mutex);
+  {
+    const std::lock_guard lock(mutex);
+    for (const std::string& id : subscription_ids) bound.emplace(id, connection);
+  }
   for (const std::string& id : subscription_ids) {
     const std::optional<std::string> bundle = handshake(id);
     if (!bundle) continue;
     connection->stream.write(asio::buffer(*bundle), error);
-    if (error) return;
+    if (error) {
+      const std::lock_guard lock(mutex);
+      std::erase_if(bound, [&](const auto& entry) { return entry.second == connection; });
+      return;
+    }
   }
-  const std::lock_guard lock(mutex);
-  for (const std::string& id : subscription_ids) bound.emplace(id, connection);
   logger->info("websocket bound subscriptions={}", subscription_ids.size());
 }
 

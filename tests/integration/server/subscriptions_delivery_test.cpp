@@ -238,6 +238,20 @@ TEST_P(SubscriptionsTest, ASubscriptionSetOffReceivesNothing) {
   EXPECT_EQ(status["entry"][0]["resource"]["eventsSinceSubscriptionStart"], "0");
 }
 
+TEST_P(SubscriptionsTest, TheCapabilityStatementListsTheSubscriptionOperations) {
+  const nlohmann::json capabilities = get("/metadata").json();
+  const nlohmann::json* subscription = nullptr;
+  for (const auto& resource : capabilities["rest"][0]["resource"]) {
+    if (resource["type"] == "Subscription") subscription = &resource;
+  }
+  ASSERT_NE(subscription, nullptr);
+  std::vector<std::string> operations;
+  for (const auto& operation : (*subscription)["operation"]) operations.push_back(operation["name"]);
+  EXPECT_EQ(operations, (std::vector<std::string>{"status", "events", "get-ws-binding-token"}));
+  EXPECT_NE((*subscription)["documentation"].get<std::string>().find("rest-hook, websocket"),
+            std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SubscriptionsTest,
                          ::testing::Values(Backend::Sqlite, Backend::Postgres), backend_name);
 

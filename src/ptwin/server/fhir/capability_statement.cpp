@@ -54,6 +54,7 @@ json FhirFacade::capability_statement() const {
                          {"conditionalUpdate", false},
                          {"conditionalDelete", "not-supported"},
                          {"searchParam", std::move(params)}});
+    if (type == "Subscription") add_subscription_capabilities(resources.back());
   }
   return {{"resourceType", "CapabilityStatement"},
           {"status", "active"},

@@ -128,6 +128,9 @@ class FhirFacade {
   std::optional<store::fhir::ResourceVersion> version_before(
       store::fhir::ResourceTransaction& transaction, const std::string& type,
       const std::string& id) const;
+  /// The Subscription operations and channels served, on the CapabilityStatement's
+  /// Subscription entry (nothing when subscriptions are off).
+  void add_subscription_capabilities(nlohmann::json& subscription_entry) const;
   /// GET Subscription/[id]/$status | $events | $get-ws-binding-token.
   HttpResponse subscription_operation(const HttpRequest& request, const Context& context) const;
 

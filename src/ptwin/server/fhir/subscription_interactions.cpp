@@ -85,6 +85,28 @@ void FhirFacade::record_change(sf::ResourceTransaction& transaction,
                                   after ? &*after : nullptr, context.subscription_touches);
 }
 
+void FhirFacade::add_subscription_capabilities(nlohmann::json& subscription_entry) const {
+  if (settings_.subscriptions == nullptr) return;
+  nlohmann::json operations = nlohmann::json::array(
+      {{{"name", "status"},
+        {"definition", "http://hl7.org/fhir/OperationDefinition/Subscription-status"}},
+       {{"name", "events"},
+        {"definition", "http://hl7.org/fhir/OperationDefinition/Subscription-events"}}});
+  if (settings_.websocket != nullptr) {
+    operations.push_back(
+        {{"name", "get-ws-binding-token"},
+         {"definition", "http://hl7.org/fhir/OperationDefinition/Subscription-get-ws-binding-token"}});
+  }
+  subscription_entry["operation"] = std::move(operations);
+  subscription_entry["documentation"] = fmt::format(
+      "Topic-based subscriptions (R5): channels rest-hook{}; content empty, id-only (default), "
+      "full-resource; maxCount, heartbeatPeriod, timeout and parameter (HTTP headers) honoured; "
+      "filterBy as the topic's canFilterBy allows. Events are numbered per subscription, kept "
+      "in a durable outbox and retried until acknowledged; $events (instance level) returns "
+      "any stored event.",
+      settings_.websocket != nullptr ? ", websocket" : "");
+}
+
 HttpResponse FhirFacade::subscription_operation(const HttpRequest& request,
                                                 const Context& context) const {
   const auto& s = context.segments;

@@ -26,7 +26,9 @@ constexpr std::array<std::string_view, 5> kStatuses{"requested", "active", "erro
 }
 
 std::string shown(const nlohmann::json& value) {
-  std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+  std::string text =
+      value.is_string() ? value.get<std::string>()
+                        : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (text.size() > 80) text = text.substr(0, 80) + "...";
   return text;
 }
@@ -137,6 +139,9 @@ Notification read_notification(std::string_view body) {
     bundle = nlohmann::json::parse(body);
   } catch (const nlohmann::json::parse_error& error) {
     refuse("body", fmt::format("byte {}", error.byte), "must be JSON (a FHIR Bundle)");
+  } catch (const nlohmann::json::exception& error) {
+    // out_of_range: a number beyond double's range ("1e3307"), found by the fuzzer.
+    refuse("body", error.what(), "must be JSON whose numbers fit a double");
   }
   if (!bundle.is_object()) refuse("body", shown(bundle), "must be a JSON object (a FHIR Bundle)");
   if (required_string(bundle, "resourceType", "Bundle") != "Bundle") {
@@ -153,10 +158,13 @@ Notification read_notification(std::string_view body) {
   }
   const nlohmann::json& first = (*entries)[0];
   const nlohmann::json* status = first.is_object() ? member(first, "resource") : nullptr;
-  if (status == nullptr || !status->is_object() ||
-      status->value("resourceType", std::string()) != "SubscriptionStatus") {
-    refuse("entry[0].resource", status == nullptr ? "(absent)" : shown(status->value("resourceType", nlohmann::json())),
-           "must be a SubscriptionStatus");
+  const nlohmann::json* status_type =
+      status != nullptr && status->is_object() ? member(*status, "resourceType") : nullptr;
+  if (status_type == nullptr || *status_type != "SubscriptionStatus") {
+    const std::string found = status == nullptr        ? "(absent)"
+                              : status_type != nullptr ? shown(*status_type)
+                                                       : shown(*status);
+    refuse("entry[0].resource", found, "must be a SubscriptionStatus");
   }
   constexpr std::string_view kStatus = "entry[0].resource";
   Notification result;

@@ -4,6 +4,8 @@
 // Subscription's headers and batching, heartbeats, retries with backoff, the error status and
 // recovery without loss, a restart resuming from the acknowledged mark, and $status/$events.
 #include <algorithm>
+#include <atomic>
+#include <future>
 #include <numeric>
 
 #include "subscriptions_fixture.hpp"
@@ -236,6 +238,49 @@ TEST_P(SubscriptionsTest, ASubscriptionSetOffReceivesNothing) {
   EXPECT_EQ(delivery_->run_once().notifications, 0);
   const nlohmann::json status = get("/Subscription/" + id + "/$status").json();
   EXPECT_EQ(status["entry"][0]["resource"]["eventsSinceSubscriptionStart"], "0");
+}
+
+TEST_P(SubscriptionsTest, AnEndpointSlowerThanTheTimeoutCountsAsAFailure) {
+  const std::string id = active_subscription();
+  // The subscriber holds its answer until the test releases it, after delivery gave up
+  // waiting (Subscription.timeout 1 s).
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  ptwin::testing::HttpTestServer slow([released](const ptwin::testing::HttpRequest&) {
+    released.wait();
+    return ptwin::testing::HttpResponse{};
+  });
+  nlohmann::json subscription_json = get("/Subscription/" + id).json();
+  subscription_json["endpoint"] = slow.origin() + "/hook";
+  subscription_json["timeout"] = 1;
+  ASSERT_EQ(put("/Subscription/" + id, subscription_json).status, 200);
+  (void)create(encounter("planned"));
+  const auto started = std::chrono::steady_clock::now();
+  const subscriptions::DeliveryRound round = delivery_->run_once();
+  const auto waited = std::chrono::steady_clock::now() - started;
+  release.set_value();
+  EXPECT_EQ(round.failures, 1);
+  EXPECT_EQ(round.events_delivered, 0);
+  EXPECT_GE(waited, std::chrono::milliseconds(900));
+  EXPECT_LT(waited, std::chrono::seconds(4));  // the 5 s default would have waited longer
+}
+
+TEST_P(SubscriptionsTest, TheBackgroundThreadDeliversAndStops) {
+  (void)create(topic());
+  std::promise<void> handshaken;
+  std::atomic<bool> is_first = true;
+  ptwin::testing::HttpTestServer subscriber([&](const ptwin::testing::HttpRequest&) {
+    if (is_first.exchange(false)) handshaken.set_value();
+    return ptwin::testing::HttpResponse{};
+  });
+  nlohmann::json subscription_json = subscription();
+  subscription_json["endpoint"] = subscriber.origin() + "/hook";
+  const std::string id = create(subscription_json);
+  std::future<void> done = handshaken.get_future();
+  delivery_->start(std::chrono::milliseconds(20));
+  EXPECT_EQ(done.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  delivery_->stop();
+  EXPECT_EQ(subscription_status(id), "active");
 }
 
 TEST_P(SubscriptionsTest, TheCapabilityStatementListsTheSubscriptionOperations) {

@@ -5,11 +5,12 @@
 // after acknowledging them (as a failing proxy would) or be down (503). The receiver must hand
 // every event to the twin exactly once and in order: lost ones recovered with $events, id-only
 // focuses read from the EHR, refused Bundles quarantined and counted.
+#include "ptwin/ingest/fhir/notifications/subscription_receiver.hpp"
+
 #include <atomic>
 #include <numeric>
 
 #include "ptwin/ingest/fhir/client/fhir_client.hpp"
-#include "ptwin/ingest/fhir/notifications/subscription_receiver.hpp"
 #include "ptwin/server/fhir/subscriptions/notification_endpoint.hpp"
 #include "subscriptions_fixture.hpp"
 #include "support/bad_input_corpus.hpp"
@@ -34,18 +35,20 @@ class SubscriptionReceiverTest : public SubscriptionsTest {
                                          .max_pages = 10,
                                          .is_tls_verified = true});
     twin_receiver_ = std::make_unique<notifications::SubscriptionReceiver>(
-        *client_, "twin-feed", [this](const notifications::ReceivedEvent& event) {
-          handled_.push_back(event);
-        });
+        *client_, "twin-feed",
+        [this](const notifications::ReceivedEvent& event) { handled_.push_back(event); });
     endpoint_ = std::make_unique<subscriptions::NotificationEndpoint>(
         *twin_receiver_, clock_,
         [this](const store::QuarantineEntry& entry) { quarantined_.push_back(entry); });
-    twin_server_ = std::make_unique<HttpServer>(
-        HttpServerSettings{}, [this](const HttpRequest& request) {
+    twin_server_ =
+        std::make_unique<HttpServer>(HttpServerSettings{}, [this](const HttpRequest& request) {
           switch (link_.load()) {
-            case Link::Up: return endpoint_->handle(request);
-            case Link::LosesNotifications: return HttpResponse::with_body(200, "application/fhir+json", "{}");
-            case Link::Down: break;
+            case Link::Up:
+              return endpoint_->handle(request);
+            case Link::LosesNotifications:
+              return HttpResponse::with_body(200, "application/fhir+json", "{}");
+            case Link::Down:
+              break;
           }
           return HttpResponse::with_body(503, "application/fhir+json", "{}");
         });
@@ -154,10 +157,10 @@ TEST_P(SubscriptionReceiverTest, RepeatedNotificationsAreHandledOnce) {
 
 TEST_P(SubscriptionReceiverTest, RefusedBundlesAreQuarantinedAndCounted) {
   subscribe();
-  const auto cases = ::ptwin::testing::scoped_corpus(
-      std::filesystem::path(PTWIN_SOURCE_DIR) / "tests" / "data" / "bad_inputs" /
-          "subscription_notifications",
-      ".json", {"notification"}, "notification");
+  const auto cases =
+      ::ptwin::testing::scoped_corpus(std::filesystem::path(PTWIN_SOURCE_DIR) / "tests" / "data" /
+                                          "bad_inputs" / "subscription_notifications",
+                                      ".json", {"notification"}, "notification");
   ASSERT_GE(cases.size(), 10U);
   for (const auto& bad : cases) {
     const std::string body = ::ptwin::testing::read_bytes(bad.input);
@@ -168,7 +171,8 @@ TEST_P(SubscriptionReceiverTest, RefusedBundlesAreQuarantinedAndCounted) {
   (void)create(encounter("planned"));
   nlohmann::json other = get("/Subscription/twin-feed/$events").json();
   other["entry"][0]["resource"]["subscription"]["reference"] = base_ + "/Subscription/other";
-  EXPECT_EQ(http("POST", twin_server_->origin() + "/notifications", other.dump(), kJson).status, 400);
+  EXPECT_EQ(http("POST", twin_server_->origin() + "/notifications", other.dump(), kJson).status,
+            400);
   ASSERT_EQ(quarantined_.size(), cases.size() + 1);
   EXPECT_EQ(quarantined_[0].raw_bytes, ::ptwin::testing::read_bytes(cases[0].input));
   EXPECT_EQ(quarantined_[0].source, "fhir-notification:Subscription/twin-feed");

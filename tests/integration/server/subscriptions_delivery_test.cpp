@@ -7,6 +7,7 @@
 #include <atomic>
 #include <future>
 #include <numeric>
+#include <thread>
 
 #include "subscriptions_fixture.hpp"
 
@@ -90,7 +91,8 @@ TEST_P(SubscriptionsTest, EventsAreCommittedWithTheirChangeOrNotAtAll) {
       {"resourceType", "Bundle"},
       {"type", "transaction"},
       {"entry",
-       {{{"resource", encounter("planned")}, {"request", {{"method", "POST"}, {"url", "Encounter"}}}},
+       {{{"resource", encounter("planned")},
+         {"request", {{"method", "POST"}, {"url", "Encounter"}}}},
         {{"resource", {{"resourceType", "Encounter"}, {"status", "not-a-status"}}},
          {"request", {{"method", "POST"}, {"url", "Encounter"}}}}}}};
   EXPECT_NE(post("", bundle).status, 200);
@@ -170,8 +172,8 @@ TEST_P(SubscriptionsTest, EventsOperationReturnsStoredEventsByRangeAndContent) {
   const std::string id = active_subscription();
   std::vector<std::string> encounters;
   for (int i = 0; i < 4; ++i) encounters.push_back(create(encounter("planned")));
-  const Reply reply =
-      get("/Subscription/" + id + "/$events?eventsSinceNumber=2&eventsUntilNumber=3&content=full-resource");
+  const Reply reply = get("/Subscription/" + id +
+                          "/$events?eventsSinceNumber=2&eventsUntilNumber=3&content=full-resource");
   ASSERT_EQ(reply.status, 200) << reply.body;
   const nlohmann::json bundle = reply.json();
   EXPECT_EQ(bundle["type"], "subscription-notification");
@@ -188,7 +190,8 @@ TEST_P(SubscriptionsTest, EventsOperationReturnsStoredEventsByRangeAndContent) {
   EXPECT_EQ(empty["entry"].size(), 1U);
   EXPECT_EQ(empty["entry"][0]["resource"]["notificationEvent"].size(), 4U);
   EXPECT_EQ(get("/Subscription/" + id + "/$events?eventsSinceNumber=0").status, 400);
-  EXPECT_EQ(get("/Subscription/" + id + "/$events?eventsSinceNumber=3&eventsUntilNumber=2").status, 400);
+  EXPECT_EQ(get("/Subscription/" + id + "/$events?eventsSinceNumber=3&eventsUntilNumber=2").status,
+            400);
   EXPECT_EQ(get("/Subscription/" + id + "/$events?content=everything").status, 400);
   EXPECT_EQ(get("/Subscription/" + id + "/$events?since=1").status, 400);
   EXPECT_EQ(get("/Subscription/unknown/$events").status, 404);
@@ -283,6 +286,35 @@ TEST_P(SubscriptionsTest, TheBackgroundThreadDeliversAndStops) {
   EXPECT_EQ(subscription_status(id), "active");
 }
 
+TEST_P(SubscriptionsTest, ACommitWithEventsWakesTheDeliveryThread) {
+  const std::string id = active_subscription();
+  std::promise<void> notified;
+  std::atomic<bool> is_first = true;
+  ptwin::testing::HttpTestServer subscriber([&](const ptwin::testing::HttpRequest&) {
+    if (is_first.exchange(false)) notified.set_value();
+    return ptwin::testing::HttpResponse{};
+  });
+  nlohmann::json subscription_json = get("/Subscription/" + id).json();
+  subscription_json["endpoint"] = subscriber.origin() + "/hook";
+  ASSERT_EQ(put("/Subscription/" + id, subscription_json).status, 200);
+  recorder_->set_event_listener([this] { delivery_->wake(); });
+  // A poll interval far beyond the wait below: once the thread's first round is over, only
+  // the wake can deliver in time.
+  const std::uint64_t rounds_before = delivery_->completed_rounds();
+  delivery_->start(std::chrono::minutes(10));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (delivery_->completed_rounds() == rounds_before &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  ASSERT_GT(delivery_->completed_rounds(), rounds_before);
+  (void)create(encounter("planned"));
+  std::future<void> done = notified.get_future();
+  EXPECT_EQ(done.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  delivery_->stop();
+  recorder_->set_event_listener({});
+}
+
 TEST_P(SubscriptionsTest, TheCapabilityStatementListsTheSubscriptionOperations) {
   const nlohmann::json capabilities = get("/metadata").json();
   const nlohmann::json* subscription = nullptr;
@@ -291,7 +323,8 @@ TEST_P(SubscriptionsTest, TheCapabilityStatementListsTheSubscriptionOperations) 
   }
   ASSERT_NE(subscription, nullptr);
   std::vector<std::string> operations;
-  for (const auto& operation : (*subscription)["operation"]) operations.push_back(operation["name"]);
+  for (const auto& operation : (*subscription)["operation"])
+    operations.push_back(operation["name"]);
   EXPECT_EQ(operations, (std::vector<std::string>{"status", "events", "get-ws-binding-token"}));
   EXPECT_NE((*subscription)["documentation"].get<std::string>().find("rest-hook, websocket"),
             std::string::npos);

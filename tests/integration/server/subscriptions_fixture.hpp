@@ -6,15 +6,15 @@
 // and keeps every body it was sent. Time is a ManualClock; a test drives delivery with
 // run_once(), so retries and heartbeats are exact and nothing sleeps.
 
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "fhir_facade_fixture.hpp"
 #include "ptwin/ingest/fhir/indexing/index_extractor.hpp"
@@ -49,7 +49,8 @@ class SubscriptionsTest : public ::testing::TestWithParam<Backend> {
     ingest::fhir::validation::ValidatorOptions options;
     options.invariant_evaluator =
         ingest::fhir::validation::make_fhirpath_invariant_evaluator(*definitions_);
-    validator_ = std::make_unique<ingest::fhir::validation::Validator>(*definitions_, std::move(options));
+    validator_ =
+        std::make_unique<ingest::fhir::validation::Validator>(*definitions_, std::move(options));
     extractor_ = std::make_unique<ingest::fhir::indexing::IndexExtractor>(*definitions_);
   }
   static void TearDownTestSuite() {
@@ -69,7 +70,8 @@ class SubscriptionsTest : public ::testing::TestWithParam<Backend> {
       store_ = std::make_unique<store::fhir::PostgresResourceStore>(
           postgres_url(), clock_, store::fhir::PostgresOptions{.schema = schema_});
     } else {
-      directory_ = std::filesystem::temp_directory_path() / fmt::format("ptwin_fhir_subs_{}", unique);
+      directory_ =
+          std::filesystem::temp_directory_path() / fmt::format("ptwin_fhir_subs_{}", unique);
       std::filesystem::create_directories(directory_);
       store_ = std::make_unique<store::fhir::SqliteResourceStore>(directory_ / "fhir.db", clock_);
     }
@@ -81,7 +83,8 @@ class SubscriptionsTest : public ::testing::TestWithParam<Backend> {
                             .headers = {}};
           for (const auto& [name, value] : request.headers) delivery.headers[name] = value;
           deliveries_.push_back(delivery);
-          return ptwin::testing::HttpResponse{.status = delivery.answered, .body = "{}",
+          return ptwin::testing::HttpResponse{.status = delivery.answered,
+                                              .body = "{}",
                                               .content_type = "application/fhir+json",
                                               .headers = {}};
         });
@@ -98,7 +101,7 @@ class SubscriptionsTest : public ::testing::TestWithParam<Backend> {
     websocket_ = std::make_unique<subscriptions::WebsocketChannel>(
         *store_, clock_, subscriptions::WebsocketSettings{});
     recorder_ = std::make_unique<subscriptions::SubscriptionRecorder>(*store_, *definitions_,
-                                                                     *extractor_, clock_);
+                                                                      *extractor_, clock_);
     (void)recorder_->load();
     FhirFacadeSettings settings;
     settings.subscriptions = recorder_.get();
@@ -127,7 +130,8 @@ class SubscriptionsTest : public ::testing::TestWithParam<Backend> {
     store_.reset();
     if (!schema_.empty()) {
       PGconn* connection = PQconnectdb(postgres_url());
-      PQsetNoticeProcessor(connection, [](void*, const char*) {}, nullptr);
+      PQsetNoticeProcessor(
+          connection, [](void*, const char*) {}, nullptr);
       PQclear(PQexec(connection, fmt::format("DROP SCHEMA \"{}\" CASCADE", schema_).c_str()));
       PQfinish(connection);
     }

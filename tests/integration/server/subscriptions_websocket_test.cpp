@@ -28,8 +28,9 @@ class WebsocketClient {
   explicit WebsocketClient(const std::string& url) : stream_(context_) {
     const std::string authority = url.substr(url.find("//") + 2);
     const auto colon = authority.rfind(':');
-    const tcp::endpoint endpoint(asio::ip::make_address(authority.substr(0, colon)),
-                                 static_cast<unsigned short>(std::stoi(authority.substr(colon + 1))));
+    const tcp::endpoint endpoint(
+        asio::ip::make_address(authority.substr(0, colon)),
+        static_cast<unsigned short>(std::stoi(authority.substr(colon + 1))));
     stream_.next_layer().connect(endpoint);
     const timeval timeout{.tv_sec = 5, .tv_usec = 0};
     ::setsockopt(stream_.next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout,
@@ -130,8 +131,7 @@ TEST_P(WebsocketSubscriptionTest, ATokenBindsOnceAndABindIsRequiredFirst) {
   WebsocketClient second(parameter(token, "websocket-url"));
   second.send("bind-with-token: " + parameter(token, "token"));
   EXPECT_THROW((void)second.read(), beast::system_error);
-  EXPECT_NE(second.reason().find("already used"), std::string::npos)
-      << second.reason();
+  EXPECT_NE(second.reason().find("already used"), std::string::npos) << second.reason();
 
   WebsocketClient third(parameter(token, "websocket-url"));
   third.send("hello");

@@ -4,14 +4,15 @@
 // with an InputError naming the element and the value of its .expect file. Each bad case
 // changes one thing in kGoodNotification below. The same files seed
 // fuzz/notification_reader_fuzzer.
+#include "ptwin/ingest/fhir/notifications/notification_reader.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <string>
 
-#include "support/bad_input_corpus.hpp"
 #include "ptwin/core/error.hpp"
-#include "ptwin/ingest/fhir/notifications/notification_reader.hpp"
+#include "support/bad_input_corpus.hpp"
 
 namespace ptwin::ingest::fhir::notifications {
 namespace {
@@ -72,8 +73,8 @@ TEST(NotificationReader, ReadsAHeartbeatWithoutEventsAndAHandshakeWithoutCount) 
 }
 
 TEST(NotificationReader, EveryCorpusBundleIsRefusedNamingTheElementAndValue) {
-  const auto cases = ::ptwin::testing::scoped_corpus(kCorpus, ".json", {"notification"},
-                                                      "notification");
+  const auto cases =
+      ::ptwin::testing::scoped_corpus(kCorpus, ".json", {"notification"}, "notification");
   ASSERT_GE(cases.size(), kMinimumCases);
   std::size_t refused = 0;
   for (const auto& bad : cases) {

@@ -4,9 +4,8 @@
 // shape of R5 subscriptions.html#notifications for each content level.
 #include <gtest/gtest.h>
 
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "ptwin/core/error.hpp"
 #include "ptwin/core/time.hpp"
@@ -103,12 +102,22 @@ class NotificationBundleTest : public ::testing::Test {
                                      .status = "active"};
   const time::Instant now_ = time::parse_iso8601("2024-05-01T12:00:00Z");
   const std::vector<store::fhir::SubscriptionEvent> events_{
-      {.subscription_id = "s1", .event_number = 7, .topic_url = subject_.topic_url,
-       .interaction = "update", .focus_type = "Encounter", .focus_id = "e1",
-       .focus_version_id = 2, .recorded = time::parse_iso8601("2024-05-01T11:00:00Z")},
-      {.subscription_id = "s1", .event_number = 8, .topic_url = subject_.topic_url,
-       .interaction = "delete", .focus_type = "Encounter", .focus_id = "e2",
-       .focus_version_id = 3, .recorded = time::parse_iso8601("2024-05-01T11:30:00Z")}};
+      {.subscription_id = "s1",
+       .event_number = 7,
+       .topic_url = subject_.topic_url,
+       .interaction = "update",
+       .focus_type = "Encounter",
+       .focus_id = "e1",
+       .focus_version_id = 2,
+       .recorded = time::parse_iso8601("2024-05-01T11:00:00Z")},
+      {.subscription_id = "s1",
+       .event_number = 8,
+       .topic_url = subject_.topic_url,
+       .interaction = "delete",
+       .focus_type = "Encounter",
+       .focus_id = "e2",
+       .focus_version_id = 3,
+       .recorded = time::parse_iso8601("2024-05-01T11:30:00Z")}};
   int lookups_ = 0;
   FocusLookup lookup_ = [this](const store::fhir::SubscriptionEvent& event) {
     ++lookups_;
@@ -118,8 +127,9 @@ class NotificationBundleTest : public ::testing::Test {
 };
 
 TEST_F(NotificationBundleTest, IdOnlyHasTheStatusFirstThenOneEntryPerFocus) {
-  const nlohmann::json bundle = notification_bundle(subject_, NotificationType::EventNotification,
-                                                    8, events_, PayloadContent::IdOnly, lookup_, now_);
+  const nlohmann::json bundle =
+      notification_bundle(subject_, NotificationType::EventNotification, 8, events_,
+                          PayloadContent::IdOnly, lookup_, now_);
   EXPECT_EQ(bundle["type"], "subscription-notification");
   EXPECT_EQ(bundle["timestamp"], "2024-05-01T12:00:00Z");
   ASSERT_EQ(bundle["entry"].size(), 3U);
@@ -131,7 +141,8 @@ TEST_F(NotificationBundleTest, IdOnlyHasTheStatusFirstThenOneEntryPerFocus) {
   EXPECT_EQ(status["subscription"]["reference"], "http://ehr.test/fhir/Subscription/s1");
   EXPECT_EQ(status["notificationEvent"][0]["eventNumber"], "7");
   EXPECT_EQ(status["notificationEvent"][0]["timestamp"], "2024-05-01T11:00:00Z");
-  EXPECT_EQ(status["notificationEvent"][1]["focus"]["reference"], "http://ehr.test/fhir/Encounter/e2");
+  EXPECT_EQ(status["notificationEvent"][1]["focus"]["reference"],
+            "http://ehr.test/fhir/Encounter/e2");
   EXPECT_EQ(bundle["entry"][1]["request"]["method"], "PUT");
   EXPECT_EQ(bundle["entry"][2]["request"]["method"], "DELETE");
   EXPECT_FALSE(bundle["entry"][1].contains("resource"));
@@ -139,17 +150,18 @@ TEST_F(NotificationBundleTest, IdOnlyHasTheStatusFirstThenOneEntryPerFocus) {
 }
 
 TEST_F(NotificationBundleTest, FullResourceLooksUpLiveVersionsOnly) {
-  const nlohmann::json bundle = notification_bundle(subject_, NotificationType::EventNotification,
-                                                    8, events_, PayloadContent::FullResource,
-                                                    lookup_, now_);
+  const nlohmann::json bundle =
+      notification_bundle(subject_, NotificationType::EventNotification, 8, events_,
+                          PayloadContent::FullResource, lookup_, now_);
   EXPECT_EQ(bundle["entry"][1]["resource"]["id"], "e1");
   EXPECT_FALSE(bundle["entry"][2].contains("resource"));  // a deletion has no content
   EXPECT_EQ(lookups_, 1);
 }
 
 TEST_F(NotificationBundleTest, EmptyContentCarriesNumbersButNoFocus) {
-  const nlohmann::json bundle = notification_bundle(subject_, NotificationType::EventNotification,
-                                                    8, events_, PayloadContent::Empty, lookup_, now_);
+  const nlohmann::json bundle =
+      notification_bundle(subject_, NotificationType::EventNotification, 8, events_,
+                          PayloadContent::Empty, lookup_, now_);
   ASSERT_EQ(bundle["entry"].size(), 1U);
   const nlohmann::json& event = bundle["entry"][0]["resource"]["notificationEvent"][0];
   EXPECT_EQ(event["eventNumber"], "7");

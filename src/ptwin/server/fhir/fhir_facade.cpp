@@ -212,6 +212,9 @@ HttpResponse FhirFacade::handle(const HttpRequest& request) const {
   if (settings_.subscriptions != nullptr && !context.subscription_touches.empty()) {
     settings_.subscriptions->resync(context.subscription_touches);
   }
+  if (settings_.subscriptions != nullptr && context.subscription_events > 0) {
+    settings_.subscriptions->events_committed();
+  }
   return response;
 }
 

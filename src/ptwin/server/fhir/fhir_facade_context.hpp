@@ -25,6 +25,8 @@ struct FhirFacade::Context {
   /// SubscriptionTopics and Subscriptions written during this request: the subscription
   /// registry is re-synchronised with the store for them once the transactions have ended.
   mutable std::vector<subscriptions::SubscriptionTouch> subscription_touches;
+  /// Subscription events appended during this request (delivery is woken after it).
+  mutable std::size_t subscription_events = 0;
 };
 
 }  // namespace ptwin::server::fhir

@@ -7,8 +7,8 @@
 #include "ptwin/server/fhir/fhir_facade.hpp"
 #include "ptwin/server/fhir/fhir_facade_context.hpp"
 #include "ptwin/server/fhir/fhir_response.hpp"
-#include "ptwin/server/fhir/subscriptions/subscription_operations.hpp"
 #include "ptwin/server/fhir/subscriptions/subscription_channel.hpp"
+#include "ptwin/server/fhir/subscriptions/subscription_operations.hpp"
 #include "ptwin/server/fhir/subscriptions/subscription_recorder.hpp"
 #include "ptwin/server/fhir/subscriptions/websocket_channel.hpp"
 #include "ptwin/store/fhir/search_values.hpp"
@@ -22,9 +22,12 @@ namespace subs = subscriptions;
 subs::Interaction interaction_of(const std::optional<sf::ResourceVersion>& previous,
                                  const sf::ResourceVersion& written) {
   switch (written.operation) {
-    case sf::VersionOperation::Create: return subs::Interaction::Create;
-    case sf::VersionOperation::Delete: return subs::Interaction::Delete;
-    case sf::VersionOperation::Update: break;
+    case sf::VersionOperation::Create:
+      return subs::Interaction::Create;
+    case sf::VersionOperation::Delete:
+      return subs::Interaction::Delete;
+    case sf::VersionOperation::Update:
+      break;
   }
   // An update with no live version before it creates the resource (update-as-create).
   return previous.has_value() ? subs::Interaction::Update : subs::Interaction::Create;
@@ -81,8 +84,9 @@ void FhirFacade::record_change(sf::ResourceTransaction& transaction,
   // A create that the registry takes as an update-as-create has no previous version either.
   const subs::Interaction evaluated =
       interaction == subs::Interaction::Update && !before ? subs::Interaction::Create : interaction;
-  settings_.subscriptions->record(transaction, evaluated, before ? &*before : nullptr,
-                                  after ? &*after : nullptr, context.subscription_touches);
+  context.subscription_events +=
+      settings_.subscriptions->record(transaction, evaluated, before ? &*before : nullptr,
+                                      after ? &*after : nullptr, context.subscription_touches);
 }
 
 void FhirFacade::add_subscription_capabilities(nlohmann::json& subscription_entry) const {
@@ -95,7 +99,8 @@ void FhirFacade::add_subscription_capabilities(nlohmann::json& subscription_entr
   if (settings_.websocket != nullptr) {
     operations.push_back(
         {{"name", "get-ws-binding-token"},
-         {"definition", "http://hl7.org/fhir/OperationDefinition/Subscription-get-ws-binding-token"}});
+         {"definition",
+          "http://hl7.org/fhir/OperationDefinition/Subscription-get-ws-binding-token"}});
   }
   subscription_entry["operation"] = std::move(operations);
   subscription_entry["documentation"] = fmt::format(
@@ -114,8 +119,8 @@ HttpResponse FhirFacade::subscription_operation(const HttpRequest& request,
     throw FhirError(404, "not-supported", "subscriptions are not enabled on this server");
   }
   if (request.method != "GET") {
-    throw FhirError(405, "not-supported", fmt::format("{} is not allowed on {}", request.method,
-                                                      request.path()));
+    throw FhirError(405, "not-supported",
+                    fmt::format("{} is not allowed on {}", request.method, request.path()));
   }
   const auto transaction = store_.begin(sf::TransactionMode::ReadOnly);
   nlohmann::json body;

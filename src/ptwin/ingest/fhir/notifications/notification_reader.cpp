@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/ingest/fhir/notifications/notification_reader.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
-
 #include <span>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "ptwin/core/error.hpp"
 
@@ -26,9 +25,9 @@ constexpr std::array<std::string_view, 5> kStatuses{"requested", "active", "erro
 }
 
 std::string shown(const nlohmann::json& value) {
-  std::string text =
-      value.is_string() ? value.get<std::string>()
-                        : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string text = value.is_string()
+                         ? value.get<std::string>()
+                         : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (text.size() > 80) text = text.substr(0, 80) + "...";
   return text;
 }
@@ -75,7 +74,8 @@ std::string code(const nlohmann::json& object, std::string_view key, std::string
 void read_events(const nlohmann::json& status, std::string_view where, Notification& result) {
   const nlohmann::json* events = member(status, "notificationEvent");
   if (events == nullptr) return;
-  if (!events->is_array()) refuse(fmt::format("{}.notificationEvent", where), shown(*events), "must be an array");
+  if (!events->is_array())
+    refuse(fmt::format("{}.notificationEvent", where), shown(*events), "must be an array");
   std::int64_t previous = 0;
   for (std::size_t i = 0; i < events->size(); ++i) {
     const nlohmann::json& event = (*events)[i];
@@ -97,7 +97,8 @@ void read_events(const nlohmann::json& status, std::string_view where, Notificat
       parsed.focus = required_string(*focus, "reference", at + ".focus");
     }
     if (const nlohmann::json* timestamp = member(event, "timestamp"); timestamp != nullptr) {
-      if (!timestamp->is_string()) refuse(at + ".timestamp", shown(*timestamp), "must be an instant string");
+      if (!timestamp->is_string())
+        refuse(at + ".timestamp", shown(*timestamp), "must be an instant string");
       parsed.timestamp = timestamp->get<std::string>();
     }
     result.events.push_back(std::move(parsed));
@@ -117,11 +118,43 @@ void read_entries(const nlohmann::json& entries, Notification& result) {
       parsed.method = required_string(*request, "method", at + ".request");
     }
     if (const nlohmann::json* resource = member(entry, "resource")) {
-      if (!resource->is_object()) refuse(at + ".resource", shown(*resource), "must be a resource object");
+      if (!resource->is_object())
+        refuse(at + ".resource", shown(*resource), "must be a resource object");
       (void)required_string(*resource, "resourceType", at + ".resource");
       parsed.resource = *resource;
     }
     result.entries.push_back(std::move(parsed));
+  }
+}
+
+// The events fit the notification's type and count (subscriptions.html#notifications).
+void check_events(const Notification& result) {
+  constexpr std::string_view kEvents = "entry[0].resource.notificationEvent";
+  const bool is_event_type = result.type == "event-notification" || result.type == "query-event";
+  if (result.type == "event-notification" && result.events.empty()) {
+    refuse(kEvents, "(absent)", "an event-notification carries at least one event");
+  }
+  if (!is_event_type && !result.events.empty()) {
+    refuse(kEvents, std::to_string(result.events.size()) + " events",
+           fmt::format("a {} carries no events", result.type));
+  }
+  if (result.type == "event-notification" &&
+      result.events.back().event_number > result.events_since_start) {
+    refuse("entry[0].resource.eventsSinceSubscriptionStart",
+           std::to_string(result.events_since_start),
+           fmt::format("is below the notification's last event number {}",
+                       result.events.back().event_number));
+  }
+}
+
+// Every event focus is one of the Bundle's entries, so a receiver can find what it names.
+void check_focuses(const Notification& result) {
+  for (std::size_t i = 0; i < result.events.size(); ++i) {
+    const auto& focus = result.events[i].focus;
+    if (focus && result.entry(*focus) == nullptr) {
+      refuse(fmt::format("entry[0].resource.notificationEvent[{}].focus", i), *focus,
+             "names no entry of the Bundle (no entry has that fullUrl)");
+    }
   }
 }
 
@@ -172,42 +205,27 @@ Notification read_notification(std::string_view body) {
   result.status = code(*status, "status", kStatus, kStatuses);
   const nlohmann::json* subscription = member(*status, "subscription");
   if (subscription == nullptr || !subscription->is_object()) {
-    refuse("entry[0].resource.subscription", subscription == nullptr ? "(absent)" : shown(*subscription),
+    refuse("entry[0].resource.subscription",
+           subscription == nullptr ? "(absent)" : shown(*subscription),
            "must be a Reference to the Subscription");
   }
-  result.subscription = required_string(*subscription, "reference", "entry[0].resource.subscription");
-  if (const nlohmann::json* topic = member(*status, "topic"); topic != nullptr && topic->is_string()) {
+  result.subscription =
+      required_string(*subscription, "reference", "entry[0].resource.subscription");
+  if (const nlohmann::json* topic = member(*status, "topic");
+      topic != nullptr && topic->is_string()) {
     result.topic = topic->get<std::string>();
   }
   if (const nlohmann::json* since = member(*status, "eventsSinceSubscriptionStart")) {
     result.events_since_start = integer64(*since, "entry[0].resource.eventsSinceSubscriptionStart");
   } else if (result.type != "handshake") {
-    refuse("entry[0].resource.eventsSinceSubscriptionStart", "(absent)",
-           fmt::format("is required in a {} (it is how a receiver finds missed events)", result.type));
+    refuse(
+        "entry[0].resource.eventsSinceSubscriptionStart", "(absent)",
+        fmt::format("is required in a {} (it is how a receiver finds missed events)", result.type));
   }
   read_events(*status, kStatus, result);
-  const bool is_event_type = result.type == "event-notification" || result.type == "query-event";
-  if (result.type == "event-notification" && result.events.empty()) {
-    refuse("entry[0].resource.notificationEvent", "(absent)", "an event-notification carries at least one event");
-  }
-  if (!is_event_type && !result.events.empty()) {
-    refuse("entry[0].resource.notificationEvent", std::to_string(result.events.size()) + " events",
-           fmt::format("a {} carries no events", result.type));
-  }
-  if (!result.events.empty() && result.events.back().event_number > result.events_since_start &&
-      result.type == "event-notification") {
-    refuse("entry[0].resource.eventsSinceSubscriptionStart", std::to_string(result.events_since_start),
-           fmt::format("is below the notification's last event number {}",
-                       result.events.back().event_number));
-  }
+  check_events(result);
   read_entries(*entries, result);
-  for (std::size_t i = 0; i < result.events.size(); ++i) {
-    const auto& focus = result.events[i].focus;
-    if (focus && result.entry(*focus) == nullptr) {
-      refuse(fmt::format("entry[0].resource.notificationEvent[{}].focus", i), *focus,
-             "names no entry of the Bundle (no entry has that fullUrl)");
-    }
-  }
+  check_focuses(result);
   return result;
 }
 

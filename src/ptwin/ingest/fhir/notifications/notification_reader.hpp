@@ -15,12 +15,11 @@
 // receiver's consumer does that.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace ptwin::ingest::fhir::notifications {
 
@@ -39,7 +38,7 @@ struct NotificationEntry {
 };
 
 struct Notification {
-  std::string type{};  // handshake | heartbeat | event-notification | query-status | query-event
+  std::string type{};    // handshake | heartbeat | event-notification | query-status | query-event
   std::string status{};  // the Subscription's status as the sender saw it
   std::string subscription{};  // SubscriptionStatus.subscription.reference
   std::string topic{};

@@ -29,7 +29,8 @@ std::pair<std::string, std::string> type_and_id(std::string_view reference) {
   }
   const auto before = reference.rfind('/', last - 1);
   const std::size_t start = before == std::string_view::npos ? 0 : before + 1;
-  return {std::string(reference.substr(start, last - start)), std::string(reference.substr(last + 1))};
+  return {std::string(reference.substr(start, last - start)),
+          std::string(reference.substr(last + 1))};
 }
 
 }  // namespace
@@ -46,10 +47,10 @@ SubscriptionReceiver::SubscriptionReceiver(FhirClient& client, std::string subsc
 ReceiveOutcome SubscriptionReceiver::receive(std::string_view body) {
   const Notification notification = read_notification(body);
   if (!names_subscription(notification.subscription, subscription_id_)) {
-    throw InputError(ErrorCode::BadInput, "notification entry[0].resource.subscription.reference",
-                     printable_value(notification.subscription),
-                     fmt::format("must name Subscription/{}, the one this receiver serves",
-                                 subscription_id_));
+    throw InputError(
+        ErrorCode::BadInput, "notification entry[0].resource.subscription.reference",
+        printable_value(notification.subscription),
+        fmt::format("must name Subscription/{}, the one this receiver serves", subscription_id_));
   }
   ReceiveOutcome outcome{.type = notification.type, .handled = 0, .recovered = 0, .repeats = 0};
   if (notification.type == "event-notification" || notification.type == "query-event") {

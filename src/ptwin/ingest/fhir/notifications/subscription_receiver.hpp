@@ -21,11 +21,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "ptwin/ingest/fhir/client/fhir_client.hpp"
 #include "ptwin/ingest/fhir/notifications/notification_reader.hpp"
@@ -35,7 +34,7 @@ namespace ptwin::ingest::fhir::notifications {
 /// One event as the twin sees it.
 struct ReceivedEvent {
   std::int64_t event_number = 0;
-  std::string focus{};             // the focus reference as sent ("" for content "empty")
+  std::string focus{};                  // the focus reference as sent ("" for content "empty")
   std::optional<std::string> method{};  // POST / PUT / DELETE when the sender said
   /// The focus resource; nullopt when it was deleted or the content is "empty".
   std::optional<nlohmann::json> resource{};

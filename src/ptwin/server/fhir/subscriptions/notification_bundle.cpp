@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/server/fhir/subscriptions/notification_bundle.hpp"
 
-#include <random>
-
 #include <fmt/format.h>
+
+#include <random>
 
 namespace ptwin::server::fhir::subscriptions {
 namespace {
@@ -40,11 +40,16 @@ std::string focus_url(const NotificationSubject& subject, const sf::Subscription
 
 std::string_view to_string(NotificationType type) {
   switch (type) {
-    case NotificationType::Handshake: return "handshake";
-    case NotificationType::Heartbeat: return "heartbeat";
-    case NotificationType::EventNotification: return "event-notification";
-    case NotificationType::QueryStatus: return "query-status";
-    case NotificationType::QueryEvent: return "query-event";
+    case NotificationType::Handshake:
+      return "handshake";
+    case NotificationType::Heartbeat:
+      return "heartbeat";
+    case NotificationType::EventNotification:
+      return "event-notification";
+    case NotificationType::QueryStatus:
+      return "query-status";
+    case NotificationType::QueryEvent:
+      return "query-event";
   }
   return "event-notification";
 }
@@ -82,9 +87,9 @@ nlohmann::json notification_bundle(const NotificationSubject& subject, Notificat
                                    PayloadContent content, const FocusLookup& lookup,
                                    time::Instant now) {
   nlohmann::json entries = nlohmann::json::array();
-  entries.push_back({{"fullUrl", "urn:uuid:" + random_uuid()},
-                     {"resource", subscription_status(subject, type, events_since_start, events,
-                                                      content)}});
+  entries.push_back(
+      {{"fullUrl", "urn:uuid:" + random_uuid()},
+       {"resource", subscription_status(subject, type, events_since_start, events, content)}});
   if (content != PayloadContent::Empty) {
     for (const sf::SubscriptionEvent& event : events) {
       nlohmann::json entry{{"fullUrl", focus_url(subject, event)},

@@ -9,12 +9,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "ptwin/core/time.hpp"
 #include "ptwin/server/fhir/subscriptions/subscription_channel.hpp"
@@ -40,11 +39,9 @@ using FocusLookup =
     std::function<std::optional<nlohmann::json>(const store::fhir::SubscriptionEvent&)>;
 
 /// The SubscriptionStatus resource (no id; it lives in the Bundle under a urn:uuid fullUrl).
-[[nodiscard]] nlohmann::json subscription_status(const NotificationSubject& subject,
-                                                 NotificationType type,
-                                                 std::int64_t events_since_start,
-                                                 std::span<const store::fhir::SubscriptionEvent> events,
-                                                 PayloadContent content);
+[[nodiscard]] nlohmann::json subscription_status(
+    const NotificationSubject& subject, NotificationType type, std::int64_t events_since_start,
+    std::span<const store::fhir::SubscriptionEvent> events, PayloadContent content);
 
 /// The whole notification Bundle. `lookup` is called for full-resource only.
 [[nodiscard]] nlohmann::json notification_bundle(

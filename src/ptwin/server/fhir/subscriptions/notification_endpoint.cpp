@@ -9,9 +9,9 @@
 
 namespace ptwin::server::fhir::subscriptions {
 
-NotificationEndpoint::NotificationEndpoint(ingest::fhir::notifications::SubscriptionReceiver& receiver,
-                                           const time::Clock& clock,
-                                           NotificationQuarantine quarantine)
+NotificationEndpoint::NotificationEndpoint(
+    ingest::fhir::notifications::SubscriptionReceiver& receiver, const time::Clock& clock,
+    NotificationQuarantine quarantine)
     : receiver_(receiver), clock_(clock), quarantine_(std::move(quarantine)) {
   if (!quarantine_) {
     throw InputError(ErrorCode::MissingField, "notification endpoint: quarantine", "(empty)",
@@ -30,8 +30,8 @@ EndpointCounts NotificationEndpoint::counts() const {
 
 HttpResponse NotificationEndpoint::handle(const HttpRequest& request) {
   if (request.method != "POST") {
-    return fhir_response(405, operation_outcome("not-supported",
-                                                "POST notification Bundles to this endpoint"));
+    return fhir_response(
+        405, operation_outcome("not-supported", "POST notification Bundles to this endpoint"));
   }
   const std::lock_guard lock(mutex_);
   ++counts_.received;
@@ -39,13 +39,14 @@ HttpResponse NotificationEndpoint::handle(const HttpRequest& request) {
   try {
     const ingest::fhir::notifications::ReceiveOutcome outcome = receiver_.receive(request.body);
     ++counts_.accepted;
-    logger->debug("notification handled subscription={} type={} handled={} recovered={} "
-                  "repeats={}",
-                  receiver_.subscription_id(), outcome.type, outcome.handled, outcome.recovered,
-                  outcome.repeats);
-    return fhir_response(200, operation_outcome("informational",
-                                                fmt::format("{} event(s) handled", outcome.handled),
-                                                {}, "information"));
+    logger->debug(
+        "notification handled subscription={} type={} handled={} recovered={} "
+        "repeats={}",
+        receiver_.subscription_id(), outcome.type, outcome.handled, outcome.recovered,
+        outcome.repeats);
+    return fhir_response(
+        200, operation_outcome("informational", fmt::format("{} event(s) handled", outcome.handled),
+                               {}, "information"));
   } catch (const InputError& error) {
     ++counts_.refused;
     quarantine_(store::QuarantineEntry{
@@ -60,8 +61,9 @@ HttpResponse NotificationEndpoint::handle(const HttpRequest& request) {
     ++counts_.failed;
     logger->error("notification not handled subscription={} error={}", receiver_.subscription_id(),
                   error.what());
-    return fhir_response(503, operation_outcome("transient", "the EHR could not be reached to "
-                                                             "complete this notification; send it again"));
+    return fhir_response(503, operation_outcome("transient",
+                                                "the EHR could not be reached to "
+                                                "complete this notification; send it again"));
   } catch (const Error& error) {
     ++counts_.failed;
     const bool is_transient = error.code() == ErrorCode::Io;

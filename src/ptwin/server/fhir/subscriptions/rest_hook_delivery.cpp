@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/server/fhir/subscriptions/rest_hook_delivery.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "ptwin/core/error.hpp"
 #include "ptwin/core/logging.hpp"
@@ -49,12 +49,13 @@ RestHookDelivery::RestHookDelivery(sf::ResourceStore& store, SubscriptionRecorde
     : store_(store), recorder_(recorder), clock_(clock), settings_(std::move(settings)) {
   if (settings_.failures_before_error < 1 || settings_.first_retry_delay.count() <= 0 ||
       settings_.max_retry_delay < settings_.first_retry_delay) {
-    throw InputError(ErrorCode::BadInput, "rest-hook delivery settings",
-                     fmt::format("failures_before_error={} first_retry_delay={}ms "
-                                 "max_retry_delay={}ms",
-                                 settings_.failures_before_error, settings_.first_retry_delay.count(),
-                                 settings_.max_retry_delay.count()),
-                     "need failures_before_error >= 1 and 0 < first_retry_delay <= max_retry_delay");
+    throw InputError(
+        ErrorCode::BadInput, "rest-hook delivery settings",
+        fmt::format("failures_before_error={} first_retry_delay={}ms "
+                    "max_retry_delay={}ms",
+                    settings_.failures_before_error, settings_.first_retry_delay.count(),
+                    settings_.max_retry_delay.count()),
+        "need failures_before_error >= 1 and 0 < first_retry_delay <= max_retry_delay");
   }
 }
 
@@ -87,18 +88,17 @@ DeliveryRound RestHookDelivery::run_once() {
     try {
       target.channel = read_channel(subscription);
     } catch (const InputError& error) {
-      logging::zone_logger("server")->error("subscription not delivered id={} error={}",
-                                            version.id, error.what());
+      logging::zone_logger("server")->error("subscription not delivered id={} error={}", version.id,
+                                            error.what());
       continue;
     }
     const bool is_websocket = target.channel.type == ChannelType::Websocket;
     if (is_websocket && settings_.websocket == nullptr) continue;
     {
       const std::lock_guard lock(state_mutex_);
-      const auto [entry, is_new] =
-          states_.try_emplace(target.id, DeliveryState{.consecutive_failures = 0,
-                                                       .next_attempt = now,
-                                                       .last_sent = now});
+      const auto [entry, is_new] = states_.try_emplace(
+          target.id,
+          DeliveryState{.consecutive_failures = 0, .next_attempt = now, .last_sent = now});
       target.state = entry->second;
     }
     if (is_websocket && target.subject.status == "requested") {
@@ -109,6 +109,7 @@ DeliveryRound RestHookDelivery::run_once() {
     const std::lock_guard lock(state_mutex_);
     states_[target.id] = target.state;
   }
+  ++completed_rounds_;
   return round;
 }
 
@@ -116,7 +117,8 @@ void RestHookDelivery::deliver(Target& target, DeliveryRound& round) {
   if (target.subject.status == "requested") {
     const std::int64_t last = [&] {
       const auto transaction = store_.begin(sf::TransactionMode::ReadOnly);
-      const std::int64_t number = transaction->subscription_event_counters(target.id).last_event_number;
+      const std::int64_t number =
+          transaction->subscription_event_counters(target.id).last_event_number;
       transaction->commit();
       return number;
     }();
@@ -140,7 +142,8 @@ void RestHookDelivery::deliver(Target& target, DeliveryRound& round) {
   if (has_sent_events || !period || target.now - target.state.last_sent < *period) return;
   const std::int64_t last = [&] {
     const auto transaction = store_.begin(sf::TransactionMode::ReadOnly);
-    const std::int64_t number = transaction->subscription_event_counters(target.id).last_event_number;
+    const std::int64_t number =
+        transaction->subscription_event_counters(target.id).last_event_number;
     transaction->commit();
     return number;
   }();
@@ -167,7 +170,8 @@ bool RestHookDelivery::deliver_events(Target& target, DeliveryRound& round) {
          .since = counters.delivered_through + 1,
          .until = counters.last_event_number,
          .limit = std::min<std::int64_t>(target.channel.max_count, sf::kMaxPageSize)});
-    const FocusLookup lookup = [&](const sf::SubscriptionEvent& event) -> std::optional<nlohmann::json> {
+    const FocusLookup lookup =
+        [&](const sf::SubscriptionEvent& event) -> std::optional<nlohmann::json> {
       const sf::ReadResult found =
           transaction->vread(event.focus_type, event.focus_id, event.focus_version_id);
       if (found.status != sf::ReadStatus::Found) return std::nullopt;
@@ -175,10 +179,10 @@ bool RestHookDelivery::deliver_events(Target& target, DeliveryRound& round) {
     };
     // eventsSinceSubscriptionStart is the number of the last event in this notification, so
     // the same Bundle can be rebuilt by $events and a receiver reads no gap into it.
-    bundle = notification_bundle(target.subject, NotificationType::EventNotification,
-                                 events.empty() ? counters.delivered_through
-                                                : events.back().event_number,
-                                 events, target.channel.content, lookup, target.now);
+    bundle = notification_bundle(
+        target.subject, NotificationType::EventNotification,
+        events.empty() ? counters.delivered_through : events.back().event_number, events,
+        target.channel.content, lookup, target.now);
     transaction->commit();
   }
   if (events.empty()) {
@@ -204,9 +208,9 @@ bool RestHookDelivery::send(Target& target, const nlohmann::json& bundle, Delive
     return is_sent;
   }
   const std::chrono::milliseconds timeout =
-      target.channel.timeout ? std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   *target.channel.timeout)
-                             : settings_.default_timeout;
+      target.channel.timeout
+          ? std::chrono::duration_cast<std::chrono::milliseconds>(*target.channel.timeout)
+          : settings_.default_timeout;
   const SendOutcome outcome =
       sender_.post(target.channel.endpoint, target.channel.headers, bundle.dump(), timeout);
   const auto logger = logging::zone_logger("server");
@@ -226,13 +230,14 @@ bool RestHookDelivery::send(Target& target, const nlohmann::json& bundle, Delive
   const auto delay = std::min<std::chrono::milliseconds>(
       settings_.first_retry_delay * (std::int64_t{1} << doublings), settings_.max_retry_delay);
   state.next_attempt = target.now + delay;
-  logger->warn("subscription delivery failed id={} failures={} retry_in_ms={} reason={}",
-               target.id, state.consecutive_failures, delay.count(), outcome.detail);
+  logger->warn("subscription delivery failed id={} failures={} retry_in_ms={} reason={}", target.id,
+               state.consecutive_failures, delay.count(), outcome.detail);
   if (state.consecutive_failures >= settings_.failures_before_error &&
       target.subject.status != "error") {
-    logger->error("subscription set to error id={} failures={}; its events stay in the outbox "
-                  "and are sent when the endpoint answers",
-                  target.id, state.consecutive_failures);
+    logger->error(
+        "subscription set to error id={} failures={}; its events stay in the outbox "
+        "and are sent when the endpoint answers",
+        target.id, state.consecutive_failures);
     change_status(target, "error", round);
   }
   return false;

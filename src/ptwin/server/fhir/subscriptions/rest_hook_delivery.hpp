@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// Delivers the outbox of every rest-hook (and, with a WebsocketChannel, websocket) Subscription (R5 subscriptions.html#rest-hook):
+// Delivers the outbox of every rest-hook (and, with a WebsocketChannel, websocket) Subscription (R5
+// subscriptions.html#rest-hook):
 //   requested: a handshake Bundle; a 2xx answer makes the Subscription active.
 //   active / error: the events after the subscriber's acknowledged mark, maxCount per
 //     notification Bundle, in event-number order; the mark moves only after a 2xx answer, so
@@ -17,16 +18,16 @@
 //
 // Thread-safety: run_once() runs one round at a time (a mutex); start/stop/wake from any thread.
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "ptwin/core/clock.hpp"
 #include "ptwin/server/fhir/subscriptions/rest_hook_sender.hpp"
@@ -93,6 +94,8 @@ class RestHookDelivery {
   void wake();
 
   [[nodiscard]] std::optional<DeliveryState> state(const std::string& subscription_id) const;
+  /// Rounds finished so far (run_once calls and thread rounds), for monitoring.
+  [[nodiscard]] std::uint64_t completed_rounds() const { return completed_rounds_.load(); }
 
  private:
   struct Target;  // one subscription in one round
@@ -109,6 +112,7 @@ class RestHookDelivery {
   std::mutex round_mutex_;
   mutable std::mutex state_mutex_;
   std::map<std::string, DeliveryState, std::less<>> states_;
+  std::atomic<std::uint64_t> completed_rounds_{0};
   std::mutex thread_mutex_;
   std::condition_variable wake_;
   bool is_stopping_ = false;

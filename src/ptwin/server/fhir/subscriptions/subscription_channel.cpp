@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/server/fhir/subscriptions/subscription_channel.hpp"
 
-#include <cctype>
-
 #include <fmt/format.h>
+
+#include <cctype>
 
 #include "ptwin/core/error.hpp"
 #include "ptwin/server/fhir/subscriptions/detail/json_fields.hpp"
@@ -22,8 +22,8 @@ bool is_header_name(std::string_view name) {
   if (name.empty()) return false;
   for (const char c : name) {
     const auto u = static_cast<unsigned char>(c);
-    const bool is_token = std::isalnum(u) != 0 || std::string_view("!#$%&'*+-.^_`|~").find(c) !=
-                                                      std::string_view::npos;
+    const bool is_token = std::isalnum(u) != 0 ||
+                          std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
     if (!is_token) return false;
   }
   return true;
@@ -63,9 +63,12 @@ void read_parameters(const nlohmann::json& subscription, const std::string& wher
 
 std::string_view to_string(PayloadContent content) {
   switch (content) {
-    case PayloadContent::Empty: return "empty";
-    case PayloadContent::IdOnly: return "id-only";
-    case PayloadContent::FullResource: return "full-resource";
+    case PayloadContent::Empty:
+      return "empty";
+    case PayloadContent::IdOnly:
+      return "id-only";
+    case PayloadContent::FullResource:
+      return "full-resource";
   }
   return "id-only";
 }
@@ -83,7 +86,8 @@ SubscriptionChannel read_channel(const nlohmann::json& subscription) {
       fmt::format("Subscription '{}'", subscription.value("id", std::string("(no id)")));
   SubscriptionChannel channel;
   const nlohmann::json* type = detail::member(subscription, "channelType");
-  if (type == nullptr || !type->is_object()) refuse(where, "channelType", "", "is required (a Coding)");
+  if (type == nullptr || !type->is_object())
+    refuse(where, "channelType", "", "is required (a Coding)");
   const std::string code = detail::required_string(*type, "code", where + ".channelType");
   if (code == "rest-hook") {
     channel.type = ChannelType::RestHook;
@@ -102,7 +106,8 @@ SubscriptionChannel read_channel(const nlohmann::json& subscription) {
            "a rest-hook needs an http:// or https:// endpoint");
   }
   read_parameters(subscription, where, channel);
-  if (const auto period = non_negative(subscription, "heartbeatPeriod", where); period && *period > 0) {
+  if (const auto period = non_negative(subscription, "heartbeatPeriod", where);
+      period && *period > 0) {
     channel.heartbeat_period = std::chrono::seconds(*period);
   }
   if (const auto timeout = non_negative(subscription, "timeout", where); timeout && *timeout > 0) {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/server/fhir/subscriptions/subscription_operations.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
-
-#include <fmt/format.h>
 
 #include "ptwin/server/fhir/fhir_response.hpp"
 #include "ptwin/server/fhir/subscriptions/notification_bundle.hpp"
@@ -40,10 +40,10 @@ std::int64_t event_number(std::string_view name, std::string_view text) {
   std::int64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || value < 1) {
-    throw FhirError(400, "invalid",
-                    fmt::format("{} '{}': give an event number, an integer of 1 or more", name,
-                                text),
-                    std::string(name));
+    throw FhirError(
+        400, "invalid",
+        fmt::format("{} '{}': give an event number, an integer of 1 or more", name, text),
+        std::string(name));
   }
   return value;
 }
@@ -60,8 +60,8 @@ nlohmann::json status_operation(sf::ResourceTransaction& transaction, std::strin
   return {{"resourceType", "Bundle"},
           {"type", "searchset"},
           {"total", 1},
-          {"entry",
-           nlohmann::json::array({{{"resource", std::move(status)}, {"search", {{"mode", "match"}}}}})}};
+          {"entry", nlohmann::json::array(
+                        {{{"resource", std::move(status)}, {"search", {{"mode", "match"}}}}})}};
 }
 
 nlohmann::json events_operation(sf::ResourceTransaction& transaction, std::string_view id,
@@ -102,16 +102,20 @@ nlohmann::json events_operation(sf::ResourceTransaction& transaction, std::strin
   const std::int64_t to = std::min(until.value_or(last), last);
   const std::int64_t from = since.value_or(std::max<std::int64_t>(1, to - kMaxEventsPerQuery + 1));
   if (since && until && *until < *since) {
-    throw FhirError(400, "invalid",
-                    fmt::format("eventsUntilNumber {} is below eventsSinceNumber {}", *until, *since),
-                    "eventsUntilNumber");
+    throw FhirError(
+        400, "invalid",
+        fmt::format("eventsUntilNumber {} is below eventsSinceNumber {}", *until, *since),
+        "eventsUntilNumber");
   }
   std::vector<sf::SubscriptionEvent> events;
   if (counters.last_event_number > 0 && from <= to) {
-    events = transaction.subscription_events(
-        {.subscription_id = std::string(id), .since = from, .until = to, .limit = kMaxEventsPerQuery});
+    events = transaction.subscription_events({.subscription_id = std::string(id),
+                                              .since = from,
+                                              .until = to,
+                                              .limit = kMaxEventsPerQuery});
   }
-  const FocusLookup lookup = [&](const sf::SubscriptionEvent& event) -> std::optional<nlohmann::json> {
+  const FocusLookup lookup =
+      [&](const sf::SubscriptionEvent& event) -> std::optional<nlohmann::json> {
     const sf::ReadResult found =
         transaction.vread(event.focus_type, event.focus_id, event.focus_version_id);
     if (found.status != sf::ReadStatus::Found) return std::nullopt;

@@ -11,10 +11,9 @@
 // numbers included, and a receiver asks again from the next one.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "ptwin/core/time.hpp"
 #include "ptwin/server/fhir/search_request.hpp"

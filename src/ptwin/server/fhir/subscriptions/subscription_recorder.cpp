@@ -40,12 +40,14 @@ bool is_registered_status(std::string_view status) {
   return status == "requested" || status == "active" || status == "error";
 }
 
-SubscriptionRecorder::SubscriptionRecorder(sf::ResourceStore& store,
-                                           const ingest::fhir::definitions::Definitions& definitions,
-                                           const ingest::fhir::indexing::IndexExtractor& extractor,
-                                           const time::Clock& clock,
-                                           TopicRegistrySettings settings)
-    : store_(store), extractor_(extractor), clock_(clock), registry_(definitions, extractor, clock, std::move(settings)) {}
+SubscriptionRecorder::SubscriptionRecorder(
+    sf::ResourceStore& store, const ingest::fhir::definitions::Definitions& definitions,
+    const ingest::fhir::indexing::IndexExtractor& extractor, const time::Clock& clock,
+    TopicRegistrySettings settings)
+    : store_(store),
+      extractor_(extractor),
+      clock_(clock),
+      registry_(definitions, extractor, clock, std::move(settings)) {}
 
 LoadSummary SubscriptionRecorder::load() {
   LoadSummary summary;
@@ -56,8 +58,8 @@ LoadSummary SubscriptionRecorder::load() {
       ++summary.topics;
     } catch (const InputError& error) {
       ++summary.refused;
-      logger->error("stored SubscriptionTopic not registered id={} error={}",
-                    text_of(&topic, "id"), error.what());
+      logger->error("stored SubscriptionTopic not registered id={} error={}", text_of(&topic, "id"),
+                    error.what());
     }
   }
   for (const nlohmann::json& subscription : stored_resources(store_, "Subscription")) {
@@ -107,10 +109,12 @@ void SubscriptionRecorder::register_change(Interaction interaction, const nlohma
   register_stored_subscription(*current);
 }
 
-void SubscriptionRecorder::record(sf::ResourceTransaction& transaction, Interaction interaction,
-                                  const nlohmann::json* previous, const nlohmann::json* current,
-                                  std::vector<SubscriptionTouch>& touched) {
+std::size_t SubscriptionRecorder::record(sf::ResourceTransaction& transaction,
+                                         Interaction interaction, const nlohmann::json* previous,
+                                         const nlohmann::json* current,
+                                         std::vector<SubscriptionTouch>& touched) {
   register_change(interaction, previous, current, touched);
+  std::size_t appended = 0;
   const TopicEvaluation evaluation = registry_.evaluate(interaction, previous, current);
   const auto logger = logging::zone_logger("server");
   for (const TopicFailure& failure : evaluation.failures) {
@@ -127,8 +131,10 @@ void SubscriptionRecorder::record(sf::ResourceTransaction& transaction, Interact
                                    .focus_version_id = 0};
       if (event.focus_version_id) row.focus_version_id = std::stoll(*event.focus_version_id);
       (void)transaction.append_subscription_event(row);
+      ++appended;
     }
   }
+  return appended;
 }
 
 void SubscriptionRecorder::resync(std::span<const SubscriptionTouch> touched) {

@@ -18,12 +18,12 @@
 // Thread-safety: every member may be called from several threads (the registry locks).
 
 #include <cstddef>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ptwin/core/clock.hpp"
 #include "ptwin/ingest/fhir/definitions/definitions.hpp"
@@ -66,10 +66,11 @@ class SubscriptionRecorder {
   /// delete). Registers topics and subscriptions (throws InputError naming the element when
   /// one is invalid or, for a topic delete, still has subscriptions), then appends an outbox
   /// event for each matching subscription. A topic or filter that cannot be evaluated on these
-  /// versions is logged and matches nothing (TopicFailure). Appends to `touched`.
-  void record(store::fhir::ResourceTransaction& transaction, Interaction interaction,
-              const nlohmann::json* previous, const nlohmann::json* current,
-              std::vector<SubscriptionTouch>& touched);
+  /// versions is logged and matches nothing (TopicFailure). Appends to `touched`. Returns
+  /// the number of events appended.
+  std::size_t record(store::fhir::ResourceTransaction& transaction, Interaction interaction,
+                     const nlohmann::json* previous, const nlohmann::json* current,
+                     std::vector<SubscriptionTouch>& touched);
 
   /// Makes the registry match the store for what `touched` names (see the file comment).
   /// Never throws: a stored resource that does not compile is logged and left unregistered.
@@ -81,6 +82,15 @@ class SubscriptionRecorder {
   /// or changed since `expected_version` (a client wrote it meanwhile; the caller re-reads).
   [[nodiscard]] bool set_status(std::string_view id, std::string_view status,
                                 std::int64_t expected_version);
+
+  /// Called by events_committed(): typically RestHookDelivery::wake, so that delivery starts
+  /// at once instead of at its next poll. Set it before serving (not synchronised).
+  void set_event_listener(std::function<void()> listener) { listener_ = std::move(listener); }
+  /// The facade calls this after a request whose transactions appended events (a rolled-back
+  /// one only causes a round that finds nothing new).
+  void events_committed() const {
+    if (listener_) listener_();
+  }
 
   [[nodiscard]] const TopicRegistry& registry() const { return registry_; }
   [[nodiscard]] const time::Clock& clock() const { return clock_; }
@@ -94,6 +104,7 @@ class SubscriptionRecorder {
   const ingest::fhir::indexing::IndexExtractor& extractor_;
   const time::Clock& clock_;
   TopicRegistry registry_;
+  std::function<void()> listener_;
 };
 
 /// Is a Subscription with this status registered (and so given events)? requested, active

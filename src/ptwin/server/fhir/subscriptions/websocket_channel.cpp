@@ -4,13 +4,13 @@
 // Boost 1.74's asio uses std::exchange without including <utility>.
 #include <utility>
 
+#include <algorithm>
+#include <random>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <fmt/format.h>
-
-#include <algorithm>
-#include <random>
 
 #include "ptwin/core/error.hpp"
 #include "ptwin/core/logging.hpp"
@@ -69,7 +69,8 @@ std::optional<std::string> WebsocketChannel::Impl::handshake(const std::string& 
   const sf::ReadResult found = transaction->read("Subscription", subscription_id);
   if (found.status != sf::ReadStatus::Found) return std::nullopt;
   const nlohmann::json subscription = nlohmann::json::parse(found.version->json);
-  const std::int64_t last = transaction->subscription_event_counters(subscription_id).last_event_number;
+  const std::int64_t last =
+      transaction->subscription_event_counters(subscription_id).last_event_number;
   transaction->commit();
   const std::string canonical = subscription.value("topic", std::string());
   const NotificationSubject subject{.base_url = settings.base_url,
@@ -168,9 +169,9 @@ WebsocketChannel::WebsocketChannel(sf::ResourceStore& store, const time::Clock& 
   if (!error) acceptor.bind(endpoint, error);
   if (!error) acceptor.listen(asio::socket_base::max_listen_connections, error);
   if (error) {
-    throw Error(ErrorCode::Io, fmt::format("websocket channel cannot listen on {}:{}: {}",
-                                           impl_->settings.address, impl_->settings.port,
-                                           error.message()));
+    throw Error(ErrorCode::Io,
+                fmt::format("websocket channel cannot listen on {}:{}: {}", impl_->settings.address,
+                            impl_->settings.port, error.message()));
   }
   impl_->accept_thread = std::thread([this] { impl_->accept_loop(); });
   logging::zone_logger("server")->info("websocket channel listening url={}", url());
@@ -215,9 +216,8 @@ BindingToken WebsocketChannel::issue_token(std::vector<std::string> subscription
                      .websocket_url = url()};
   const std::lock_guard lock(impl_->mutex);
   // Forget expired tokens so that an unused one does not stay forever.
-  std::erase_if(impl_->tokens, [&](const auto& entry) {
-    return impl_->clock.now() >= entry.second.expiration;
-  });
+  std::erase_if(impl_->tokens,
+                [&](const auto& entry) { return impl_->clock.now() >= entry.second.expiration; });
   impl_->tokens.emplace(token.token, token);
   return token;
 }

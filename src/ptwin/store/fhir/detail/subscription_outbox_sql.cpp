@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/store/fhir/detail/subscription_outbox_sql.hpp"
 
-#include <array>
-
 #include <fmt/format.h>
+
+#include <array>
 
 #include "ptwin/core/error.hpp"
 #include "ptwin/store/fhir/search_query.hpp"
@@ -48,10 +48,9 @@ std::int64_t append_event(SqlSession& session, const NewSubscriptionEvent& event
       "SELECT last_event_number FROM fhir_subscription_counters WHERE subscription_id = ?", id,
       kNumber, "read subscription event counter");
   const std::int64_t number = as_int64(rows.at(0).at(0));
-  const std::array<SqlValue, 8> params{event.subscription_id,  number,
-                                       event.topic_url,        event.interaction,
-                                       event.focus_type,       event.focus_id,
-                                       event.focus_version_id, time::to_epoch_ns(recorded)};
+  const std::array<SqlValue, 8> params{
+      event.subscription_id, number,         event.topic_url,        event.interaction,
+      event.focus_type,      event.focus_id, event.focus_version_id, time::to_epoch_ns(recorded)};
   session.execute(
       "INSERT INTO fhir_subscription_events (subscription_id, event_number, topic_url, "
       "interaction, focus_type, focus_id, focus_version_id, recorded_ns) VALUES "
@@ -71,8 +70,7 @@ std::vector<SubscriptionEvent> select_events(SqlSession& session,
                      std::to_string(query.until), "must not be below eventsSinceNumber");
   }
   if (query.limit < 1 || query.limit > kMaxPageSize) {
-    throw InputError(ErrorCode::BadInput, "subscription events: limit",
-                     std::to_string(query.limit),
+    throw InputError(ErrorCode::BadInput, "subscription events: limit", std::to_string(query.limit),
                      fmt::format("must be 1..{}", kMaxPageSize));
   }
   const std::array<SqlValue, 4> params{query.subscription_id, query.since, query.until,
@@ -114,11 +112,11 @@ void mark_delivered(SqlSession& session, std::string_view subscription_id,
                     std::int64_t event_number) {
   const SubscriptionEventCounters counters = select_counters(session, subscription_id);
   if (event_number > counters.last_event_number || event_number < 0) {
-    throw InputError(ErrorCode::BadInput,
-                     fmt::format("subscription '{}': delivered event number", subscription_id),
-                     std::to_string(event_number),
-                     fmt::format("must be 0..{} (the last event assigned)",
-                                 counters.last_event_number));
+    throw InputError(
+        ErrorCode::BadInput,
+        fmt::format("subscription '{}': delivered event number", subscription_id),
+        std::to_string(event_number),
+        fmt::format("must be 0..{} (the last event assigned)", counters.last_event_number));
   }
   if (event_number <= counters.delivered_through) return;
   const std::array<SqlValue, 2> params{event_number, std::string(subscription_id)};

@@ -232,6 +232,27 @@ TEST_P(SubscriptionsTest, SubscriptionsThatCannotBeServedAreRefused) {
   EXPECT_EQ(recorder_->registry().topic_count(), 0U);
 }
 
+TEST_P(SubscriptionsTest, ASubscriptionWhoseTransactionRollsBackIsNotRegistered) {
+  (void)create(topic());
+  // The Subscription entry is registered as it is written, then the invalid Encounter rolls
+  // the transaction back: the registry must follow the store, not the attempt.
+  const nlohmann::json bundle{
+      {"resourceType", "Bundle"},
+      {"type", "transaction"},
+      {"entry",
+       {{{"resource", subscription()}, {"request", {{"method", "POST"}, {"url", "Subscription"}}}},
+        {{"resource", {{"resourceType", "Encounter"}, {"status", "not-a-status"}}},
+         {"request", {{"method", "POST"}, {"url", "Encounter"}}}}}}};
+  EXPECT_NE(post("", bundle).status, 200);
+  EXPECT_EQ(recorder_->registry().subscription_count(), 0U);
+  EXPECT_EQ(get("/Subscription").json().value("total", -1), 0);
+  // The same transaction without the bad entry registers it.
+  nlohmann::json good = bundle;
+  good["entry"].erase(1);
+  EXPECT_EQ(post("", good).status, 200);
+  EXPECT_EQ(recorder_->registry().subscription_count(), 1U);
+}
+
 TEST_P(SubscriptionsTest, ASubscriptionSetOffReceivesNothing) {
   const std::string id = active_subscription();
   nlohmann::json off = get("/Subscription/" + id).json();

@@ -19,18 +19,15 @@ namespace {
 namespace sf = store::fhir;
 namespace subs = subscriptions;
 
-subs::Interaction interaction_of(const std::optional<sf::ResourceVersion>& previous,
-                                 const sf::ResourceVersion& written) {
+// A PUT that creates (or resurrects a deleted resource) stays an update with no previous
+// version: the registry's update-as-create, which fires update triggers (resultForCreate).
+subs::Interaction interaction_of(const sf::ResourceVersion& written) {
   switch (written.operation) {
-    case sf::VersionOperation::Create:
-      return subs::Interaction::Create;
-    case sf::VersionOperation::Delete:
-      return subs::Interaction::Delete;
-    case sf::VersionOperation::Update:
-      break;
+    case sf::VersionOperation::Create: return subs::Interaction::Create;
+    case sf::VersionOperation::Update: return subs::Interaction::Update;
+    case sf::VersionOperation::Delete: return subs::Interaction::Delete;
   }
-  // An update with no live version before it creates the resource (update-as-create).
-  return previous.has_value() ? subs::Interaction::Update : subs::Interaction::Create;
+  return subs::Interaction::Update;
 }
 
 // R5 OperationDefinition Subscription-get-ws-binding-token: token, expiration, subscription,
@@ -76,16 +73,13 @@ void FhirFacade::record_change(sf::ResourceTransaction& transaction,
                                const std::optional<sf::ResourceVersion>& previous,
                                const sf::ResourceVersion& written, const Context& context) const {
   if (settings_.subscriptions == nullptr) return;
-  const subs::Interaction interaction = interaction_of(previous, written);
   const std::optional<nlohmann::json> before =
       previous.has_value() ? std::optional(resource_json(*previous)) : std::nullopt;
   const std::optional<nlohmann::json> after =
       written.is_deletion() ? std::nullopt : std::optional(resource_json(written));
-  // A create that the registry takes as an update-as-create has no previous version either.
-  const subs::Interaction evaluated =
-      interaction == subs::Interaction::Update && !before ? subs::Interaction::Create : interaction;
   context.subscription_events +=
-      settings_.subscriptions->record(transaction, evaluated, before ? &*before : nullptr,
+      settings_.subscriptions->record(transaction, interaction_of(written),
+                                      before ? &*before : nullptr,
                                       after ? &*after : nullptr, context.subscription_touches);
 }
 

@@ -175,32 +175,40 @@ void SubscriptionRecorder::resync(std::span<const SubscriptionTouch> touched) {
 
 bool SubscriptionRecorder::set_status(std::string_view id, std::string_view status,
                                       std::int64_t expected_version) {
-  nlohmann::json updated;
-  {
-    const auto transaction = store_.begin(sf::TransactionMode::ReadWrite);
-    const sf::ReadResult current = transaction->read("Subscription", id);
-    if (current.status != sf::ReadStatus::Found ||
-        current.version->version_id != expected_version) {
-      return false;
+  const auto logger = logging::zone_logger("server");
+  const auto transaction = store_.begin(sf::TransactionMode::ReadWrite);
+  const sf::ReadResult current = transaction->read("Subscription", id);
+  if (current.status != sf::ReadStatus::Found ||
+      current.version->version_id != expected_version) {
+    return false;
+  }
+  const nlohmann::json before = nlohmann::json::parse(current.version->json);
+  nlohmann::json updated = before;
+  updated["status"] = std::string(status);
+  const std::string body = updated.dump();
+  ingest::fhir::indexing::Extraction extraction = extractor_.extract(updated);
+  const sf::UpdateResult result = transaction->update(
+      sf::NewResource{"Subscription", body, std::move(extraction.rows)}, id,
+      sf::UpdateOptions{.allows_create = false, .expected_version = expected_version});
+  if (result.status != sf::UpdateStatus::Updated) return false;
+  // Registered while this transaction still holds the writer lock: no change can be recorded
+  // between the commit and the registration under the old status (a change committed right
+  // after activation must be an event).
+  const auto reregister = [&](const nlohmann::json& version) {
+    try {
+      register_stored_subscription(version);
+    } catch (const InputError& error) {
+      logger->error("subscription not re-registered id={} error={}", id, error.what());
     }
-    updated = nlohmann::json::parse(current.version->json);
-    updated["status"] = std::string(status);
-    const std::string body = updated.dump();
-    ingest::fhir::indexing::Extraction extraction = extractor_.extract(updated);
-    const sf::UpdateResult result = transaction->update(
-        sf::NewResource{"Subscription", body, std::move(extraction.rows)}, id,
-        sf::UpdateOptions{.allows_create = false, .expected_version = expected_version});
-    if (result.status != sf::UpdateStatus::Updated) return false;
-    transaction->commit();
-    updated = nlohmann::json::parse(result.version->json);
-  }
+  };
+  reregister(nlohmann::json::parse(result.version->json));
   try {
-    register_stored_subscription(updated);
-  } catch (const InputError& error) {
-    logging::zone_logger("server")->error("subscription not re-registered id={} error={}", id,
-                                          error.what());
+    transaction->commit();
+  } catch (...) {
+    reregister(before);
+    throw;
   }
-  logging::zone_logger("server")->info("subscription status changed id={} status={}", id, status);
+  logger->info("subscription status changed id={} status={}", id, status);
   return true;
 }
 

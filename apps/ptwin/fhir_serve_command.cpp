@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "fhir_serve_subscriptions.hpp"
 #include "ptwin/core/clock.hpp"
 #include "ptwin/core/error.hpp"
 #include "ptwin/ingest/fhir/definitions/definitions.hpp"
@@ -38,6 +39,7 @@ struct FhirServeOptions {
   std::string base_path = "/fhir";
   int threads = 4;
   std::string fhir_packages;
+  std::optional<int> websocket_port;  // the subscription websocket channel; off when unset
 };
 
 void run_fhir_serve(const FhirServeOptions& o) {
@@ -67,8 +69,10 @@ void run_fhir_serve(const FhirServeOptions& o) {
   if (quarantine_path.empty()) quarantine_path = o.postgres_url.empty() ? o.database : "ptwin-quarantine.db";
   store::SqliteStore quarantine_store(quarantine_path);
   std::mutex quarantine_mutex;
+  ServedSubscriptions subscriptions(*resources, *definitions, clock, o.websocket_port, o.address);
   server::fhir::FhirFacadeSettings settings;
   settings.base_path = o.base_path;
+  subscriptions.attach(settings);
   settings.quarantine = [&](const server::fhir::QuarantinedBody& refused) {
     const std::lock_guard lock(quarantine_mutex);
     (void)quarantine_store.quarantine({fmt::format("fhir-serve: {}", refused.resource_type),
@@ -83,14 +87,21 @@ void run_fhir_serve(const FhirServeOptions& o) {
   http.port = static_cast<std::uint16_t>(o.port);
   http.threads = o.threads;
   server::HttpServer server(http, facade.handler());
+  subscriptions.start(server.origin() + o.base_path);
   fmt::print("ptwin fhir-serve: FHIR R5 at {}{} ({}), {} resource types; Ctrl-C stops\n",
              server.origin(), o.base_path,
              o.postgres_url.empty() ? fmt::format("SQLite {}", o.database) : "PostgreSQL",
              facade.resource_types().size());
+  fmt::print("ptwin fhir-serve: subscriptions: {} topics, {} subscriptions registered{}\n",
+             subscriptions.loaded().topics, subscriptions.loaded().subscriptions,
+             subscriptions.websocket_url().empty()
+                 ? std::string()
+                 : fmt::format("; websocket channel at {}", subscriptions.websocket_url()));
   std::fflush(stdout);
   int received = 0;
   sigwait(&stop_signals, &received);
   fmt::print("ptwin fhir-serve: stopping on signal {}\n", received);
+  server.stop();  // no request may record events while delivery stops
   server.stop();
 }
 
@@ -113,6 +124,9 @@ Command register_fhir_serve(CLI::App& app) {
   sub->add_option("--port", options->port, "TCP port (0: any free port)")->capture_default_str();
   sub->add_option("--base", options->base_path, "path prefix of the FHIR base")->capture_default_str();
   sub->add_option("--threads", options->threads, "worker threads")->capture_default_str();
+  sub->add_option("--websocket-port", options->websocket_port,
+                  "serve the subscription websocket channel on this port (0: any free port); "
+                  "rest-hook subscriptions are always delivered");
   sub->add_option("--fhir-packages", options->fhir_packages,
                   "folder holding hl7.fhir.r5.core (default: $PTWIN_FHIR_PACKAGE_DIR)");
   return {sub, [options] { run_fhir_serve(*options); }};

@@ -92,6 +92,24 @@ TEST(FhirClient, VreadAndCapabilitiesUseTheirPaths) {
   EXPECT_EQ(client.vread("Patient", "p1", "2").at("meta").at("versionId"), "2");
 }
 
+TEST(FhirClient, AnInstanceOperationKeepsTheDollarAndEncodesItsParameters) {
+  HttpTestServer server([](const HttpRequest&) {
+    return fhir({{"resourceType", "Bundle"}, {"type", "subscription-notification"}});
+  });
+  FhirClientSettings settings;
+  settings.base_url = server.origin() + "/fhir";
+  FhirClient client(settings);
+  const json answer = client.instance_operation(
+      "Subscription", "s1", "events", {{"eventsSinceNumber", "3"}, {"eventsUntilNumber", "9"}});
+  EXPECT_EQ(answer["type"], "subscription-notification");
+  EXPECT_EQ(server.requests().at(0).target,
+            "/fhir/Subscription/s1/$events?eventsSinceNumber=3&eventsUntilNumber=9");
+  EXPECT_THROW((void)client.instance_operation("Subscription", "s1", "$events", {}), InputError);
+  EXPECT_THROW((void)client.instance_operation("Subscription", "s1", "events/../x", {}),
+               InputError);
+  EXPECT_EQ(server.requests().size(), 1U);
+}
+
 TEST(FhirClient, AnErrorStatusQuotesTheOperationOutcome) {
   HttpTestServer server([](const HttpRequest&) {
     return fhir(outcome("Resource Patient/zz is not known", "Patient.id"), 404);

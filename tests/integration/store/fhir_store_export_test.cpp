@@ -129,7 +129,7 @@ TEST_P(FhirStoreExport, JobRowsAreSavedReplacedListedAndDeleted) {
 
 PTWIN_FHIR_STORE_BACKENDS(FhirStoreExport);
 
-TEST(SqliteResourceStoreSchema, AVersionOneFileGetsTheExportJobTable) {
+TEST(SqliteResourceStoreSchema, AVersionOneFileGetsTheLaterSteps) {
   const store::test_support::TempDir dir;
   const auto path = dir.file("v1.sqlite");
   const time::ManualClock clock(utc("2024-05-01T12:00:00Z"));
@@ -142,13 +142,16 @@ TEST(SqliteResourceStoreSchema, AVersionOneFileGetsTheExportJobTable) {
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
                            "DROP TABLE fhir_export_jobs; "
-                           "DELETE FROM fhir_schema_migrations WHERE version = 2;",
+                           "DROP TABLE fhir_subscription_counters; "
+                           "DROP TABLE fhir_subscription_events; "
+                           "DELETE FROM fhir_schema_migrations WHERE version >= 2;",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);
   }
   SqliteResourceStore store(path, clock);
-  EXPECT_EQ(store.schema_version(), 2);
+  EXPECT_EQ(store.schema_version(), 3);
+  EXPECT_EQ(store.schema_version(), SqliteResourceStore::latest_schema_version());
   const auto transaction = store.begin(TransactionMode::ReadWrite);
   EXPECT_TRUE(transaction->export_jobs().empty());
   EXPECT_EQ(transaction->export_scan(ExportScan{.resource_type = "Patient",

@@ -102,18 +102,25 @@ TEST_F(FilterTest, AbsoluteReferencesToThisServerAreLocal) {
   EXPECT_EQ(matched(with_status("in-progress")), std::vector<std::string>{"mine"});
 }
 
-TEST_F(FilterTest, OnlyActiveSubscriptionsBeforeTheirEndMatch) {
+TEST_F(FilterTest, OnlyActiveAndErrorSubscriptionsBeforeTheirEndMatch) {
   nlohmann::json requested = subscription("requested");
   requested["status"] = "requested";
   registry().register_subscription(requested);
+  nlohmann::json off = subscription("off");
+  off["status"] = "off";
+  registry().register_subscription(off);
+  // An error subscription's endpoint is failing: its events are kept for later delivery.
+  nlohmann::json failing = subscription("failing");
+  failing["status"] = "error";
+  registry().register_subscription(failing);
   nlohmann::json ending = subscription("ending");
   ending["end"] = "2024-05-01T12:00:00Z";  // the clock reads exactly this
   registry().register_subscription(ending);
   nlohmann::json later = subscription("later");
   later["end"] = "2024-05-01T12:00:01Z";
   registry().register_subscription(later);
-  EXPECT_EQ(matched(with_status("in-progress")), std::vector<std::string>{"later"});
-  EXPECT_EQ(registry().subscription_count(), 3u);
+  EXPECT_EQ(matched(with_status("in-progress")), (std::vector<std::string>{"failing", "later"}));
+  EXPECT_EQ(registry().subscription_count(), 5u);
 }
 
 TEST_F(FilterTest, ADeleteIsFilteredOnTheDeletedVersion) {

@@ -108,7 +108,7 @@ FhirFacade::Outcome FhirFacade::entry(sf::ResourceTransaction& transaction, cons
   if (method == "PUT" && !id.empty()) {
     return update(transaction, type, id, resource->dump(), optional_text("ifMatch"), context);
   }
-  if (method == "DELETE" && !id.empty()) return remove(transaction, type, id);
+  if (method == "DELETE" && !id.empty()) return remove(transaction, type, id, context);
   if (method == "GET" && id.empty()) return search(transaction, type, parse_query(query), context);
   if (method == "GET") {
     const auto history = id.find("/_history/");

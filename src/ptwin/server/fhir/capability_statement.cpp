@@ -55,6 +55,7 @@ json FhirFacade::capability_statement() const {
                          {"conditionalUpdate", false},
                          {"conditionalDelete", "not-supported"},
                          {"searchParam", std::move(params)}});
+    if (type == "Subscription") add_subscription_capabilities(resources.back());
   }
   json statement = {{"resourceType", "CapabilityStatement"},
           {"status", "active"},

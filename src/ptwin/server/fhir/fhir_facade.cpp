@@ -210,6 +210,12 @@ HttpResponse FhirFacade::handle(const HttpRequest& request) const {
   if (settings_.quarantine) {
     for (const QuarantinedBody& refused : context.refused) settings_.quarantine(refused);
   }
+  if (settings_.subscriptions != nullptr && !context.subscription_touches.empty()) {
+    settings_.subscriptions->resync(context.subscription_touches);
+  }
+  if (settings_.subscriptions != nullptr && context.subscription_events > 0) {
+    settings_.subscriptions->events_committed();
+  }
   return response;
 }
 
@@ -276,6 +282,9 @@ HttpResponse FhirFacade::dispatch(const HttpRequest& request, const Context& con
     const auto transaction = store_.begin(sf::TransactionMode::ReadOnly);
     return to_response(history(*transaction, std::nullopt, std::nullopt, context.params, context), context);
   }
+  if (s.size() == 3 && s[0] == "Subscription" && s[2].starts_with("$")) {
+    return subscription_operation(request, context);
+  }
   const std::string& type = s[0];
   require_type(type);
   const sf::TransactionMode mode =
@@ -304,7 +313,7 @@ HttpResponse FhirFacade::dispatch(const HttpRequest& request, const Context& con
     outcome = update(*transaction, type, s[1], request.body, header_text(request, "If-Match"),
                      context);
   } else if (s.size() == 2 && method == "DELETE") {
-    outcome = remove(*transaction, type, s[1]);
+    outcome = remove(*transaction, type, s[1], context);
   } else if (s.size() == 3 && s[2] == "_history" && method == "GET") {
     outcome = history(*transaction, type, s[1], context.params, context);
   } else if (s.size() == 4 && s[2] == "_history" && method == "GET") {
@@ -388,17 +397,20 @@ FhirFacade::Outcome FhirFacade::create(sf::ResourceTransaction& transaction,
     const auto criteria = parse_criteria(extractor_, type, parse_query(query), context.base_url);
     sf::ConditionalCreateResult result = transaction.conditional_create(resource, criteria);
     switch (result.status) {
-      case sf::ConditionalCreateStatus::Created: return {201, std::move(result.version), true, {}};
+      case sf::ConditionalCreateStatus::Created:
+        record_change(transaction, std::nullopt, *result.version, context);
+        return {201, std::move(result.version), true, {}};
       case sf::ConditionalCreateStatus::Existing: return {200, std::move(result.version), false, {}};
       case sf::ConditionalCreateStatus::MultipleMatches:
         throw FhirError(412, "duplicate",
                         fmt::format("If-None-Exist matches {} resources", result.match_count));
     }
   }
-  if (assigned_id.has_value()) {
-    return {201, transaction.create_with_id(resource, *assigned_id), true, {}};
-  }
-  return {201, transaction.create(resource), true, {}};
+  sf::ResourceVersion created = assigned_id.has_value()
+                                    ? transaction.create_with_id(resource, *assigned_id)
+                                    : transaction.create(resource);
+  record_change(transaction, std::nullopt, created, context);
+  return {201, std::move(created), true, {}};
 }
 
 FhirFacade::Outcome FhirFacade::update(sf::ResourceTransaction& transaction,
@@ -414,7 +426,11 @@ FhirFacade::Outcome FhirFacade::update(sf::ResourceTransaction& transaction,
   }
   sf::UpdateOptions options{.allows_create = true, .expected_version = std::nullopt};
   if (if_match.has_value()) options.expected_version = parse_etag(*if_match);
+  const std::optional<sf::ResourceVersion> previous = version_before(transaction, type, id);
   sf::UpdateResult result = transaction.update(resource, id, options);
+  if (result.status == sf::UpdateStatus::Updated || result.status == sf::UpdateStatus::Created) {
+    record_change(transaction, previous, *result.version, context);
+  }
   switch (result.status) {
     case sf::UpdateStatus::Updated: return {200, std::move(result.version), false, {}};
     case sf::UpdateStatus::Created: return {201, std::move(result.version), true, {}};
@@ -430,8 +446,13 @@ FhirFacade::Outcome FhirFacade::update(sf::ResourceTransaction& transaction,
 }
 
 FhirFacade::Outcome FhirFacade::remove(sf::ResourceTransaction& transaction,
-                                       const std::string& type, const std::string& id) const {
+                                       const std::string& type, const std::string& id,
+                                       const Context& context) const {
+  const std::optional<sf::ResourceVersion> previous = version_before(transaction, type, id);
   sf::DeleteResult result = transaction.remove(type, id);
+  if (result.status == sf::DeleteStatus::Deleted) {
+    record_change(transaction, previous, *result.version, context);
+  }
   if (result.status == sf::DeleteStatus::NotFound) {
     // R5 http.html#delete: deleting a resource that does not exist is not an error.
     return {200, std::nullopt, false,

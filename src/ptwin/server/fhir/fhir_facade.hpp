@@ -35,6 +35,10 @@ namespace ptwin::server::fhir {
 namespace bulk {
 class BulkExporter;
 }  // namespace bulk
+namespace subscriptions {
+class SubscriptionRecorder;
+class WebsocketChannel;
+}  // namespace subscriptions
 
 /// A request body refused by validation. `body` is the raw bytes received (PHI: store it in
 /// the quarantine, never log it).
@@ -54,6 +58,14 @@ struct FhirFacadeSettings {
   QuarantineSink quarantine;
   /// Bulk Data $export (docs/bulk_data.md); nullptr: not offered. Must outlive the facade.
   bulk::BulkExporter* bulk_export = nullptr;
+  /// Topic-based subscriptions (docs/subscriptions.md): when set, every committed create,
+  /// update and delete is recorded as outbox events of the matching subscriptions in its own
+  /// transaction, SubscriptionTopic and Subscription writes are registered, and
+  /// Subscription/[id]/$status and $events are served. Must outlive the facade.
+  subscriptions::SubscriptionRecorder* subscriptions = nullptr;
+  /// The websocket channel: when set (with `subscriptions`), Subscription/[id]/
+  /// $get-ws-binding-token issues binding tokens for websocket Subscriptions.
+  subscriptions::WebsocketChannel* websocket = nullptr;
 };
 
 class FhirFacade {
@@ -96,7 +108,7 @@ class FhirFacade {
                  const std::string& id, const std::string& body,
                  const std::optional<std::string>& if_match, const Context& context) const;
   Outcome remove(store::fhir::ResourceTransaction& transaction, const std::string& type,
-                 const std::string& id) const;
+                 const std::string& id, const Context& context) const;
   Outcome read(store::fhir::ResourceTransaction& transaction, const std::string& type,
                const std::string& id, const std::optional<std::string>& version) const;
   Outcome search(store::fhir::ResourceTransaction& transaction, const std::string& type,
@@ -111,6 +123,21 @@ class FhirFacade {
   Outcome entry(store::fhir::ResourceTransaction& transaction, const nlohmann::json& request,
                 const nlohmann::json* resource, const std::optional<std::string>& assigned_id,
                 const Context& context) const;
+
+  /// Subscriptions (subscription_hooks.cpp): records `written` (and the version before it)
+  /// with the subscription recorder, if there is one.
+  void record_change(store::fhir::ResourceTransaction& transaction,
+                     const std::optional<store::fhir::ResourceVersion>& previous,
+                     const store::fhir::ResourceVersion& written, const Context& context) const;
+  /// The version a write replaces, read only when subscriptions are on.
+  std::optional<store::fhir::ResourceVersion> version_before(
+      store::fhir::ResourceTransaction& transaction, const std::string& type,
+      const std::string& id) const;
+  /// The Subscription operations and channels served, on the CapabilityStatement's
+  /// Subscription entry (nothing when subscriptions are off).
+  void add_subscription_capabilities(nlohmann::json& subscription_entry) const;
+  /// GET Subscription/[id]/$status | $events | $get-ws-binding-token.
+  HttpResponse subscription_operation(const HttpRequest& request, const Context& context) const;
 
   /// Parses, checks the type and validates; returns the JSON and its index rows.
   /// A refused body is added to context.refused for the quarantine.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ptwin/server/fhir/fhir_facade.hpp"
+#include "ptwin/server/fhir/subscriptions/subscription_recorder.hpp"
 
 namespace ptwin::server::fhir {
 
@@ -21,6 +22,11 @@ struct FhirFacade::Context {
   /// after the request's store transactions have ended, so that a sink may write to the same
   /// database (a SQLite file allows one writer at a time).
   mutable std::vector<QuarantinedBody> refused;
+  /// SubscriptionTopics and Subscriptions written during this request: the subscription
+  /// registry is re-synchronised with the store for them once the transactions have ended.
+  mutable std::vector<subscriptions::SubscriptionTouch> subscription_touches;
+  /// Subscription events appended during this request (delivery is woken after it).
+  mutable std::size_t subscription_events = 0;
 };
 
 }  // namespace ptwin::server::fhir

@@ -6,5 +6,6 @@ list(APPEND server_sources
   fhir/fhir_facade.cpp
   fhir/fhir_response.cpp
   fhir/search_interactions.cpp
-  fhir/search_request.cpp)
+  fhir/search_request.cpp
+  fhir/subscription_interactions.cpp)
 list(APPEND server_public_libs ptwin::store ptwin::ingest nlohmann_json::nlohmann_json)

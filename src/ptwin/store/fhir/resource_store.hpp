@@ -18,6 +18,7 @@
 #include "ptwin/store/fhir/bulk_export_records.hpp"
 #include "ptwin/store/fhir/index_rows.hpp"
 #include "ptwin/store/fhir/search_query.hpp"
+#include "ptwin/store/fhir/subscription_outbox.hpp"
 
 namespace ptwin::store::fhir {
 
@@ -188,6 +189,21 @@ class ResourceTransaction {
   [[nodiscard]] virtual std::vector<ExportJobRecord> export_jobs() = 0;
   /// Returns false when there was no such job.
   virtual bool delete_export_job(std::string_view id) = 0;
+  // The subscription event outbox (subscription_outbox.hpp).
+  /// Appends an event under the subscription's next number and returns that number. Throws
+  /// InputError for an empty subscription id, topic or focus, or an unknown interaction.
+  [[nodiscard]] virtual std::int64_t append_subscription_event(
+      const NewSubscriptionEvent& event) = 0;
+  /// Throws InputError for since < 1, until < since or a limit out of 1..kMaxPageSize.
+  [[nodiscard]] virtual std::vector<SubscriptionEvent> subscription_events(
+      const SubscriptionEventQuery& query) = 0;
+  /// {0, 0} for a subscription without events.
+  [[nodiscard]] virtual SubscriptionEventCounters subscription_event_counters(
+      std::string_view subscription_id) = 0;
+  /// Records that the subscriber acknowledged every event up to `event_number`. The mark
+  /// only moves forward; a number beyond the last assigned one throws InputError.
+  virtual void mark_subscription_delivered(std::string_view subscription_id,
+                                           std::int64_t event_number) = 0;
 
   /// Makes every write durable (the backend's durability setting says against what).
   virtual void commit() = 0;

@@ -286,6 +286,26 @@ nlohmann::json FhirClient::read(std::string_view type, std::string_view id) {
   return json;
 }
 
+nlohmann::json FhirClient::instance_operation(std::string_view type, std::string_view id,
+                                              std::string_view operation,
+                                              const SearchParameters& parameters) {
+  require_resource_type(type, "operation.type");
+  require_logical_id(id, "operation.id");
+  const bool is_name =
+      !operation.empty() && operation.front() >= 'a' && operation.front() <= 'z' &&
+      operation.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") ==
+          std::string_view::npos;
+  if (!is_name) {
+    throw InputError(ErrorCode::BadInput, "operation.name", std::string(operation),
+                     "must be an operation name without '$': [a-z][A-Za-z0-9-]*");
+  }
+  // '$' is written as is: it is a sub-delimiter a server may read differently when encoded.
+  std::string url = base_.join({type, id});
+  url.append("/$").append(operation);
+  if (!parameters.empty()) url.append("?").append(query_string(parameters));
+  return get_json(url);
+}
+
 nlohmann::json FhirClient::vread(std::string_view type, std::string_view id,
                                  std::string_view version) {
   require_resource_type(type, "vread.type");

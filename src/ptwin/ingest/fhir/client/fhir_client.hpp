@@ -90,6 +90,12 @@ class FhirClient {
   /// GET [base]/[type]/[id]/_history/[version].
   [[nodiscard]] nlohmann::json vread(std::string_view type, std::string_view id,
                                      std::string_view version);
+  /// GET [base]/[type]/[id]/$[operation]?parameters (e.g. Subscription/7/$events): the
+  /// operation's answer, whatever resource it is. `operation` is the name without '$'
+  /// ([a-z][A-Za-z0-9-]*); anything else throws InputError.
+  [[nodiscard]] nlohmann::json instance_operation(std::string_view type, std::string_view id,
+                                                  std::string_view operation,
+                                                  const SearchParameters& parameters);
   /// GET [base]/[type]?parameters: the first page.
   [[nodiscard]] SearchPage search(std::string_view type, const SearchParameters& parameters);
   /// Follows a page's next link.

@@ -182,7 +182,9 @@ CompiledSubscription compile_subscription(const nlohmann::json& subscription,
   compiled.topic_url = topic.url;
   compiled.status = detail::required_string(subscription, "status", where);
   detail::require_code(compiled.status, kStatusCodes, where + ".status");
-  compiled.is_active = compiled.status == "active";
+  // An error subscription keeps collecting events while its endpoint is down, so that they
+  // can be delivered when it answers again (docs/subscriptions.md#guarantees).
+  compiled.is_active = compiled.status == "active" || compiled.status == "error";
   if (const auto end = detail::optional_string(subscription, "end", where)) {
     compiled.end = time::parse_iso8601(*end, std::nullopt, where + ".end");
   }

@@ -34,8 +34,9 @@ struct CompiledSubscription {
   std::string id{};
   std::string topic_url{};
   std::string status{};  // requested | active | error | off | entered-in-error
-  /// Only an active subscription is matched: the server activates a requested one after its
-  /// handshake, and off/error/entered-in-error ones receive nothing.
+  /// Only an active or error subscription is matched: the server activates a requested one
+  /// after its handshake; an error one (its endpoint failing) still collects events, kept in
+  /// the outbox until delivered; off and entered-in-error ones receive nothing.
   bool is_active = false;
   /// Subscription.end: not matched from this instant on.
   std::optional<time::Instant> end{};

@@ -244,13 +244,59 @@ CREATE TABLE fhir_export_jobs (
 );
 )sql";
 
+// Step 3: the subscription event outbox (subscription_outbox.hpp). The counter row per
+// subscription hands out event numbers; events reference the focus version and are kept until
+// purged (nothing purges them yet), so that $events can answer for any number still held.
+constexpr std::string_view kSqliteV3 = R"sql(
+CREATE TABLE fhir_subscription_counters (
+  subscription_id   TEXT    NOT NULL PRIMARY KEY,
+  last_event_number INTEGER NOT NULL CHECK (last_event_number >= 0),
+  delivered_through INTEGER NOT NULL CHECK (delivered_through >= 0),
+  CHECK (delivered_through <= last_event_number)
+);
+CREATE TABLE fhir_subscription_events (
+  subscription_id  TEXT    NOT NULL,
+  event_number     INTEGER NOT NULL CHECK (event_number >= 1),
+  topic_url        TEXT    NOT NULL,
+  interaction      TEXT    NOT NULL CHECK (interaction IN ('create', 'update', 'delete')),
+  focus_type       TEXT    NOT NULL,
+  focus_id         TEXT    NOT NULL,
+  focus_version_id INTEGER NOT NULL,
+  recorded_ns      INTEGER NOT NULL,
+  PRIMARY KEY (subscription_id, event_number)
+);
+)sql";
+
+constexpr std::string_view kPostgresV3 = R"sql(
+CREATE TABLE fhir_subscription_counters (
+  subscription_id   TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  last_event_number BIGINT NOT NULL CHECK (last_event_number >= 0),
+  delivered_through BIGINT NOT NULL CHECK (delivered_through >= 0),
+  CHECK (delivered_through <= last_event_number)
+);
+CREATE TABLE fhir_subscription_events (
+  subscription_id  TEXT COLLATE "C" NOT NULL,
+  event_number     BIGINT NOT NULL CHECK (event_number >= 1),
+  topic_url        TEXT COLLATE "C" NOT NULL,
+  interaction      TEXT COLLATE "C" NOT NULL CHECK (interaction IN ('create', 'update', 'delete')),
+  focus_type       TEXT COLLATE "C" NOT NULL,
+  focus_id         TEXT COLLATE "C" NOT NULL,
+  focus_version_id BIGINT NOT NULL,
+  recorded_ns      BIGINT NOT NULL,
+  PRIMARY KEY (subscription_id, event_number)
+);
+)sql";
+
 constexpr std::string_view kStepOneDescription =
     "resources, versions, string/token/date/number/quantity/reference/uri indexes";
 constexpr std::string_view kStepTwoDescription = "bulk data export jobs";
+constexpr std::string_view kStepThreeDescription = "subscription event outbox and counters";
 constexpr std::array kSqliteSteps{SchemaStep{1, kStepOneDescription, kSqliteV1},
-                                  SchemaStep{2, kStepTwoDescription, kSqliteV2}};
+                                  SchemaStep{2, kStepTwoDescription, kSqliteV2},
+                                  SchemaStep{3, kStepThreeDescription, kSqliteV3}};
 constexpr std::array kPostgresSteps{SchemaStep{1, kStepOneDescription, kPostgresV1},
-                                    SchemaStep{2, kStepTwoDescription, kPostgresV2}};
+                                    SchemaStep{2, kStepTwoDescription, kPostgresV2},
+                                    SchemaStep{3, kStepThreeDescription, kPostgresV3}};
 
 constexpr std::string_view kCreateVersionTable = R"sql(
 CREATE TABLE IF NOT EXISTS fhir_schema_migrations (

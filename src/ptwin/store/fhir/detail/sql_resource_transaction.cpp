@@ -8,6 +8,7 @@
 #include "ptwin/store/fhir/detail/resource_json.hpp"
 #include "ptwin/store/fhir/detail/resource_rows.hpp"
 #include "ptwin/store/fhir/detail/sql_queries.hpp"
+#include "ptwin/store/fhir/detail/subscription_outbox_sql.hpp"
 #include "ptwin/store/fhir/search_values.hpp"
 
 namespace ptwin::store::fhir::detail {
@@ -249,6 +250,29 @@ std::vector<ExportJobRecord> SqlResourceTransaction::export_jobs() {
 bool SqlResourceTransaction::delete_export_job(std::string_view id) {
   return guarded("delete export job", true,
                  [&] { return delete_export_job_row(core_.session(), id); });
+}
+
+std::int64_t SqlResourceTransaction::append_subscription_event(const NewSubscriptionEvent& event) {
+  return guarded("append subscription event", true,
+                 [&] { return append_event(core_.session(), event, core_.clock().now()); });
+}
+
+std::vector<SubscriptionEvent> SqlResourceTransaction::subscription_events(
+    const SubscriptionEventQuery& query) {
+  return guarded("subscription events", false,
+                 [&] { return select_events(core_.session(), query); });
+}
+
+SubscriptionEventCounters SqlResourceTransaction::subscription_event_counters(
+    std::string_view subscription_id) {
+  return guarded("subscription event counters", false,
+                 [&] { return select_counters(core_.session(), subscription_id); });
+}
+
+void SqlResourceTransaction::mark_subscription_delivered(std::string_view subscription_id,
+                                                         std::int64_t event_number) {
+  guarded("mark subscription delivered", true,
+          [&] { mark_delivered(core_.session(), subscription_id, event_number); });
 }
 
 void SqlResourceTransaction::commit() {

@@ -38,6 +38,13 @@ class SqlResourceTransaction final : public ResourceTransaction {
   [[nodiscard]] std::optional<ExportJobRecord> export_job(std::string_view id) override;
   [[nodiscard]] std::vector<ExportJobRecord> export_jobs() override;
   bool delete_export_job(std::string_view id) override;
+  [[nodiscard]] std::int64_t append_subscription_event(const NewSubscriptionEvent& event) override;
+  [[nodiscard]] std::vector<SubscriptionEvent> subscription_events(
+      const SubscriptionEventQuery& query) override;
+  [[nodiscard]] SubscriptionEventCounters subscription_event_counters(
+      std::string_view subscription_id) override;
+  void mark_subscription_delivered(std::string_view subscription_id,
+                                   std::int64_t event_number) override;
   void commit() override;
   void rollback() override;
 

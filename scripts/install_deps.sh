@@ -26,6 +26,7 @@ packages=(
   libboost-dev                       # Boost.Beast: FHIR REST facade and test servers
   postgresql libpq-dev               # FHIR resource store's second backend; test server
   wrk                                # HTTP load generator: bench/server/fhir_search_latency.sh
+  curl                               # Bulk Data kick-off in the fhir-serve end-to-end test
   mosquitto mosquitto-clients libmosquitto-dev  # MQTT biosensor feed; test broker (docs/mqtt.md)
   libhts-dev                         # VCF/BCF reading for the genomics feed (docs/genomics.md)
 )

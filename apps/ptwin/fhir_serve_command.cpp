@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -21,6 +22,7 @@
 #include "ptwin/ingest/fhir/definitions/definitions.hpp"
 #include "ptwin/ingest/fhir/validation/fhirpath_invariants.hpp"
 #include "ptwin/ingest/fhir/validation/validator.hpp"
+#include "ptwin/server/fhir/bulk/bulk_exporter.hpp"
 #include "ptwin/server/fhir/fhir_facade.hpp"
 #include "ptwin/server/http/http_server.hpp"
 #include "ptwin/store/fhir/postgres_resource_store.hpp"
@@ -40,6 +42,7 @@ struct FhirServeOptions {
   int threads = 4;
   std::string fhir_packages;
   std::optional<int> websocket_port;  // the subscription websocket channel; off when unset
+  std::string export_directory;       // Bulk Data $export files; empty: <db>.export
 };
 
 void run_fhir_serve(const FhirServeOptions& o) {
@@ -73,6 +76,20 @@ void run_fhir_serve(const FhirServeOptions& o) {
   server::fhir::FhirFacadeSettings settings;
   settings.base_path = o.base_path;
   subscriptions.attach(settings);
+  // Bulk Data $export: jobs live in the store and resume here after a restart.
+  std::vector<std::string> types;
+  {
+    const server::fhir::FhirFacade probe(*resources, *definitions, validator, {});
+    types = probe.resource_types();
+  }
+  server::fhir::bulk::BulkExportSettings export_settings;
+  export_settings.directory = o.export_directory.empty()
+                                  ? std::filesystem::path(o.postgres_url.empty()
+                                                              ? o.database + ".export"
+                                                              : "ptwin-export")
+                                  : std::filesystem::path(o.export_directory);
+  server::fhir::bulk::BulkExporter exporter(*resources, clock, types, export_settings);
+  settings.bulk_export = &exporter;
   settings.quarantine = [&](const server::fhir::QuarantinedBody& refused) {
     const std::lock_guard lock(quarantine_mutex);
     (void)quarantine_store.quarantine({fmt::format("fhir-serve: {}", refused.resource_type),
@@ -101,8 +118,7 @@ void run_fhir_serve(const FhirServeOptions& o) {
   int received = 0;
   sigwait(&stop_signals, &received);
   fmt::print("ptwin fhir-serve: stopping on signal {}\n", received);
-  server.stop();  // no request may record events while delivery stops
-  server.stop();
+  server.stop();  // no request may record events while delivery or an export stops
 }
 
 }  // namespace
@@ -112,8 +128,9 @@ Command register_fhir_serve(CLI::App& app) {
   auto* sub = app.add_subcommand(
       "fhir-serve",
       "Serve the FHIR R5 REST API (create/read/update/delete, history, search, batch and "
-      "transaction Bundles, /metadata) over a SQLite file or PostgreSQL. Every write is validated "
-      "against the R5 definitions; refused bodies are quarantined with their OperationOutcome.");
+      "transaction Bundles, /metadata, topic-based Subscriptions, Bulk Data $export) over a SQLite "
+      "file or PostgreSQL. Every write is validated against the R5 definitions; refused bodies "
+      "are quarantined with their OperationOutcome.");
   sub->add_option("--db", options->database, "SQLite file for the resources")->capture_default_str();
   sub->add_option("--quarantine-db", options->quarantine_database,
                   "SQLite file whose quarantine table keeps refused bodies (default: the --db "
@@ -127,6 +144,9 @@ Command register_fhir_serve(CLI::App& app) {
   sub->add_option("--websocket-port", options->websocket_port,
                   "serve the subscription websocket channel on this port (0: any free port); "
                   "rest-hook subscriptions are always delivered");
+  sub->add_option("--export-dir", options->export_directory,
+                  "folder of Bulk Data $export files (default: <db>.export; ptwin-export with "
+                  "--postgres)");
   sub->add_option("--fhir-packages", options->fhir_packages,
                   "folder holding hl7.fhir.r5.core (default: $PTWIN_FHIR_PACKAGE_DIR)");
   return {sub, [options] { run_fhir_serve(*options); }};

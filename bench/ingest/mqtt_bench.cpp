@@ -43,6 +43,7 @@
 #include "ptwin/ingest/mqtt/payload_parser.hpp"
 #include "ptwin/store/forwarding_store.hpp"
 #include "ptwin/store/sqlite_store.hpp"
+#include "store/scratch_dir.hpp"
 #include "support/ratio_output.hpp"
 
 namespace {
@@ -83,25 +84,6 @@ std::string payload(Kind kind, std::int64_t index) {
 }
 
 int samples_per_message(Kind kind) { return kind == Kind::Vital ? 1 : kWaveformValues; }
-
-class TempDir {
- public:
-  TempDir() {
-    std::string name = (std::filesystem::temp_directory_path() / "ptwin-mqtt-bench-XXXXXX").string();
-    if (mkdtemp(name.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = name;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 ptwin::store::SqliteOptions normal_sync() {
   ptwin::store::SqliteOptions options;
@@ -183,7 +165,7 @@ struct Latencies {
 };
 
 void BM_InProcess(benchmark::State& state, Kind kind) {
-  TempDir dir;
+  const ptwin::bench::ScratchDir dir("ptwin-mqtt-bench");
   ptwin::store::SqliteStore store(dir.path() / "bench.db", normal_sync());
   const mqtt::PayloadRules rules;
   const ptwin::time::SystemClock clock;
@@ -214,7 +196,7 @@ void BM_Mqtt(benchmark::State& state, Kind kind, int per_iteration) {
     return;
   }
   const auto broker = mqtt::parse_broker_url(url, "PTWIN_TEST_MQTT_URL");
-  TempDir dir;
+  const ptwin::bench::ScratchDir dir("ptwin-mqtt-bench");
   ptwin::store::SqliteStore sqlite(dir.path() / "bench.db", normal_sync());
   TimingStore store(sqlite);
   const ptwin::time::SystemClock clock;

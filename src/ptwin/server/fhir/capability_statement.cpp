@@ -62,7 +62,7 @@ json FhirFacade::capability_statement() const {
           {"date", "2024-01-01"},
           {"kind", "instance"},
           {"fhirVersion", "5.0.0"},
-          {"format", json::array({"application/fhir+json", "json"})},
+          {"format", json::array({"application/fhir+json", "json", "application/fhir+xml", "xml"})},
           {"software", {{"name", "ptwin"}}},
           {"implementation", {{"description", "ptwin FHIR R5 facade"}}},
           {"rest",

@@ -11,6 +11,7 @@
 
 #include "ptwin/core/error.hpp"
 #include "ptwin/core/logging.hpp"
+#include "ptwin/ingest/fhir/xml/fhir_xml.hpp"
 #include "ptwin/server/fhir/bulk/bulk_routes.hpp"
 #include "ptwin/server/fhir/fhir_facade_context.hpp"
 #include "ptwin/server/fhir/fhir_response.hpp"
@@ -89,41 +90,72 @@ bool is_r5(const MediaType& media) {
   return !version.has_value() || *version == "5.0" || version->starts_with("5.0.");
 }
 
-// Accept (RFC 9110 12.5.1): at least one range with q > 0 must cover FHIR JSON for R5; anything
-// else is refused with 406 rather than answered in a format the client did not ask for.
-void check_accept(const HttpRequest& request) {
+bool is_xml_media_type(std::string_view type) {
+  return type == "application/fhir+xml" || type == "application/xml" || type == "text/xml";
+}
+
+// Accept (RFC 9110 12.5.1): the format of the answer is the one of FHIR JSON and FHIR XML (R5)
+// that the ranges give the higher q, JSON on a tie; neither covered with q > 0 is refused with
+// 406 rather than answered in a format the client did not ask for. Returns true for XML.
+bool accepts_xml_over_json(const HttpRequest& request) {
   const auto accept = request.header("Accept");
-  if (!accept.has_value() || trim(*accept).empty()) return;
+  if (!accept.has_value() || trim(*accept).empty()) return false;
+  double json_q = 0.0;
+  double xml_q = 0.0;
   std::size_t start = 0;
   while (start <= accept->size()) {
     const std::size_t end = std::min(accept->find(',', start), accept->size());
     const MediaType range = parse_media_type(accept->substr(start, end - start));
-    const bool covers_json = is_json_media_type(range.type) || range.type == "application/*" ||
-                             range.type == "*/*";
-    const auto q = range.parameter("q");
-    const bool is_refused = q.has_value() && std::strtod(q->c_str(), nullptr) <= 0.0;
-    if (covers_json && !is_refused && is_r5(range)) return;
+    const auto q_text = range.parameter("q");
+    const double q = q_text.has_value() ? std::strtod(q_text->c_str(), nullptr) : 1.0;
+    const bool is_any = range.type == "application/*" || range.type == "*/*";
+    if (is_r5(range)) {
+      if (is_json_media_type(range.type) || is_any) json_q = std::max(json_q, q);
+      if (is_xml_media_type(range.type) || is_any) xml_q = std::max(xml_q, q);
+    }
     start = end + 1;
   }
+  if (json_q > 0.0 && json_q >= xml_q) return false;
+  if (xml_q > 0.0) return true;
   throw FhirError(406, "not-supported",
-                  fmt::format("Accept '{}': this server answers application/fhir+json "
-                              "(fhirVersion=5.0) only",
+                  fmt::format("Accept '{}': this server answers application/fhir+json or "
+                              "application/fhir+xml (fhirVersion=5.0) only",
                               *accept));
+}
+
+// _format (R5 http.html#mime-type) overrides Accept.
+std::optional<bool> format_asks_xml(const QueryParams& params) {
+  std::optional<bool> is_xml;
+  for (const auto& [name, value] : params) {
+    if (name != "_format") continue;
+    const auto type = parse_media_type(value).type;
+    if (value == "json" || is_json_media_type(type)) {
+      is_xml = false;
+    } else if (value == "xml" || is_xml_media_type(type)) {
+      is_xml = true;
+    } else {
+      throw FhirError(406, "not-supported",
+                      fmt::format("_format '{}': this server answers json or xml", value));
+    }
+  }
+  return is_xml;
 }
 
 void check_body_type(const HttpRequest& request) {
   const auto content_type = request.header("Content-Type");
   const MediaType media = parse_media_type(content_type.value_or(""));
-  if (!content_type.has_value() || !is_json_media_type(media.type)) {
+  if (!content_type.has_value() ||
+      (!is_json_media_type(media.type) && !is_xml_media_type(media.type))) {
     throw FhirError(415, "not-supported",
-                    fmt::format("Content-Type '{}': send application/fhir+json",
+                    fmt::format("Content-Type '{}': send application/fhir+json or "
+                                "application/fhir+xml",
                                 content_type.value_or("")));
   }
   const auto charset = media.parameter("charset");
   if (charset.has_value() && lower(*charset) != "utf-8") {
     throw FhirError(415, "not-supported",
-                    fmt::format("Content-Type '{}': FHIR JSON is UTF-8; send charset=utf-8 or "
-                                "no charset",
+                    fmt::format("Content-Type '{}': FHIR JSON and XML are UTF-8; send "
+                                "charset=utf-8 or no charset",
                                 *content_type));
   }
   if (!is_r5(media)) {
@@ -206,6 +238,7 @@ void FhirFacade::require_type(std::string_view type) const {
 HttpResponse FhirFacade::handle(const HttpRequest& request) const {
   Context context;
   HttpResponse response = respond(request, context);
+  if (context.is_xml_response) response = as_fhir_xml(std::move(response), definitions_);
   // Every transaction of the request has ended here (committed or rolled back).
   if (settings_.quarantine) {
     for (const QuarantinedBody& refused : context.refused) settings_.quarantine(refused);
@@ -241,14 +274,26 @@ HttpResponse FhirFacade::respond(const HttpRequest& request, Context& context) c
       return bulk::handle_bulk_route(*settings_.bulk_export, request, context.segments,
                                      context.params, context.base_url);
     }
-    check_accept(request);
+    const auto format_xml = format_asks_xml(context.params);
+    context.is_xml_response = format_xml.has_value() ? *format_xml : accepts_xml_over_json(request);
     context.method = request.method;
     context.prefer_return = preferred_return(request);
-    for (const auto& [name, value] : context.params) {
-      if (name == "_format" && value != "json" && !is_json_media_type(parse_media_type(value).type)) {
-        throw FhirError(406, "not-supported",
-                        fmt::format("_format '{}': this server answers JSON only", value));
+    const auto content_type = parse_media_type(request.header("Content-Type").value_or("")).type;
+    if ((request.method == "POST" || request.method == "PUT") && is_xml_media_type(content_type)) {
+      // FHIR XML is read into the JSON form once, here; everything after sees JSON.
+      check_body_type(request);
+      HttpRequest as_json = request;
+      try {
+        as_json.body = ingest::fhir::xml::read_fhir_xml(request.body, definitions_).dump();
+      } catch (const InputError& error) {
+        auto outcome = operation_outcome("structure", error.what(), error.where());
+        context.refused.push_back({context.segments.empty() ? std::string("Bundle")
+                                                            : context.segments.front(),
+                                   request.body, outcome});
+        throw FhirError(400, std::move(outcome));
       }
+      as_json.headers["Content-Type"] = std::string(kFhirJson);
+      return dispatch(as_json, context);
     }
     return dispatch(request, context);
   } catch (const FhirError& error) {

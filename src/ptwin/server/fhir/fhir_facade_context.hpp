@@ -16,6 +16,7 @@ struct FhirFacade::Context {
   std::vector<std::string> segments;  // path after the base, percent-decoded
   QueryParams params;                 // the query string, decoded
   std::string method;                 // the HTTP method
+  bool is_xml_response = false;       // Accept or _format asked for FHIR XML (docs/fhir_facade.md)
   /// Prefer: return=minimal | representation | OperationOutcome, for creates and updates.
   std::optional<std::string> prefer_return;
   /// Bodies refused by validation during this request. They reach the quarantine sink only

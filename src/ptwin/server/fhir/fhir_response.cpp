@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/server/fhir/fhir_response.hpp"
 
+#include "ptwin/core/logging.hpp"
+#include "ptwin/ingest/fhir/xml/fhir_xml.hpp"
+
 #include <array>
 #include <charconv>
 #include <chrono>
@@ -87,6 +90,25 @@ nlohmann::json resource_json(const store::fhir::ResourceVersion& version) {
                                                  "that is not JSON",
                                                  version.resource_type, version.id,
                                                  version.version_id));
+  }
+}
+
+HttpResponse as_fhir_xml(HttpResponse response,
+                         const ingest::fhir::definitions::Definitions& definitions) {
+  const auto content_type = response.headers.find("Content-Type");
+  if (content_type == response.headers.end() || !content_type->second.starts_with(kFhirJson) ||
+      response.body.empty()) {
+    return response;
+  }
+  try {
+    response.body =
+        ingest::fhir::xml::write_fhir_xml(nlohmann::json::parse(response.body), definitions);
+    content_type->second = std::string(kFhirXml) + "; charset=utf-8";
+    return response;
+  } catch (const std::exception& error) {
+    logging::zone_logger("server")->error("fhir response not writable as XML error={}", error.what());
+    return fhir_response(500, operation_outcome("exception", "the answer could not be written as "
+                                                             "FHIR XML; see the server log"));
   }
 }
 

@@ -12,12 +12,14 @@
 #include <nlohmann/json.hpp>
 
 #include "ptwin/core/time.hpp"
+#include "ptwin/ingest/fhir/definitions/definitions.hpp"
 #include "ptwin/server/http/http_message.hpp"
 #include "ptwin/store/fhir/resource_store.hpp"
 
 namespace ptwin::server::fhir {
 
 inline constexpr std::string_view kFhirJson = "application/fhir+json";
+inline constexpr std::string_view kFhirXml = "application/fhir+xml";
 
 /// A request the facade refuses: the HTTP status and the OperationOutcome that explains it.
 /// Thrown inside the facade and turned into a response at its boundary.
@@ -59,5 +61,11 @@ void add_version_headers(HttpResponse& response, const store::fhir::ResourceVers
 /// The stored JSON of a version, parsed (throws Error(Internal) if the store returned
 /// something that is not JSON).
 [[nodiscard]] nlohmann::json resource_json(const store::fhir::ResourceVersion& version);
+
+/// A FHIR JSON response written as FHIR XML (ingest/fhir/xml); other responses unchanged. A body
+/// that cannot be written as XML (a bug: the facade writes valid resources) becomes a 500
+/// OperationOutcome in JSON, logged.
+[[nodiscard]] HttpResponse as_fhir_xml(HttpResponse response,
+                                       const ingest::fhir::definitions::Definitions& definitions);
 
 }  // namespace ptwin::server::fhir

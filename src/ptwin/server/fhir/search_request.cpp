@@ -167,8 +167,11 @@ sf::Include parse_include(std::string_view name, std::string_view text) {
   return include;
 }
 
-bool is_format_json(std::string_view value) {
-  return value == "json" || value == "application/json" || value == "application/fhir+json";
+// json or xml (the facade answers either; fhir_facade.cpp picks which).
+bool is_served_format(std::string_view value) {
+  return value == "json" || value == "application/json" || value == "application/fhir+json" ||
+         value == "xml" || value == "application/xml" || value == "text/xml" ||
+         value == "application/fhir+xml";
 }
 
 }  // namespace
@@ -198,8 +201,9 @@ SearchRequest parse_search(const ix::IndexExtractor& parameters, std::string_vie
     } else if (name == "_offset") {
       request.query.offset = parse_count(name, value);
     } else if (name == "_format") {
-      if (!is_format_json(value)) {
-        throw FhirError(406, "not-supported", fmt::format("_format '{}': only JSON is served", value));
+      if (!is_served_format(value)) {
+        throw FhirError(406, "not-supported",
+                        fmt::format("_format '{}': json or xml is served", value));
       }
     } else if (name == "_total") {
       if (value == "none") request.total = TotalMode::None;

@@ -4,3 +4,7 @@
 ptwin_add_test(ingest_notification_reader_test LABEL unit
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/notification_reader_test.cpp
   LIBS ptwin::ingest)
+# Received events routed into the twin's store (docs/subscriptions.md#into-the-twin).
+ptwin_add_test(ingest_twin_event_router_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/twin_event_router_test.cpp
+  LIBS ptwin::ingest ptwin::store fmt::fmt)

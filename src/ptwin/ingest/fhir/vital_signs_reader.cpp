@@ -307,4 +307,12 @@ PatientBundle read_patient_bundle(std::string_view json_text, std::string_view s
   return result;
 }
 
+std::vector<Sample> read_vital_sign_observation(const json& observation,
+                                                std::string_view patient_id,
+                                                std::string_view where) {
+  std::vector<Sample> samples;
+  read_observation(observation, std::string(where), std::string(patient_id), samples);
+  return samples;
+}
+
 }  // namespace ptwin::ingest::fhir

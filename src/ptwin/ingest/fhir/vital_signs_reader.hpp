@@ -34,6 +34,13 @@ struct PatientBundle {
 /// not a Bundle, no Patient); single bad Observations are rejected entries instead.
 [[nodiscard]] PatientBundle read_patient_bundle(std::string_view json_text, std::string_view source);
 
+/// The samples of one Observation of `patient_id` (its subject must be Patient/<patient_id>),
+/// by the rules of the bundle reader; `where` names it in errors. Throws InputError naming the
+/// field and the value when the Observation breaks a rule or holds no code ptwin reads.
+[[nodiscard]] std::vector<Sample> read_vital_sign_observation(const nlohmann::json& observation,
+                                                              std::string_view patient_id,
+                                                              std::string_view where);
+
 /// LOINC codes of the quantities above.
 namespace loinc {
 inline constexpr std::string_view kHeartRate = "8867-4";

@@ -42,6 +42,7 @@
 #include "ptwin/ingest/fhir/validation/validator.hpp"
 #include "ptwin/store/fhir/sqlite_resource_store.hpp"
 #include "store/scratch_dir.hpp"
+#include "support/benchmark_main.hpp"
 #include "support/ratio_output.hpp"
 
 namespace {
@@ -339,12 +340,7 @@ void print_ratios(std::FILE* out, const BulkCollector& collector) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool is_console = ptwin::bench::is_console_format(argc, argv);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  ptwin::logging::set_level("warn");
-  benchmark::AddCustomContext("ptwin_build_type", PTWIN_BUILD_TYPE);
-  try {
+  return ptwin::bench::run_benchmark_main(argc, argv, "fhir_bulk_bench", [](std::FILE* out) {
     benchmark::AddCustomContext("bulk_resources", std::to_string(workload().resources));
     // One pass over the whole file per iteration; a pass is the unit, not a line.
     benchmark::RegisterBenchmark("Bulk/parse", BM_Parse)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
@@ -357,12 +353,6 @@ int main(int argc, char** argv) {
     BulkCollector collector(*benchmark::CreateDefaultDisplayReporter());
     benchmark::RunSpecifiedBenchmarks(&collector);
     std::fflush(stdout);
-    print_ratios(is_console ? stdout : stderr, collector);
-  } catch (const std::exception& error) {
-    fmt::print(stderr, "fhir_bulk_bench: {}\n", error.what());
-    benchmark::Shutdown();
-    return 1;
-  }
-  benchmark::Shutdown();
-  return 0;
+    print_ratios(out, collector);
+  });
 }

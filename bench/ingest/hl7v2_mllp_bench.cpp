@@ -56,6 +56,7 @@
 #include "ptwin/ingest/hl7v2/reader.hpp"
 #include "ptwin/ingest/hl7v2/settings.hpp"
 #include "ptwin/store/sqlite_store.hpp"
+#include "support/benchmark_main.hpp"
 #include "support/ratio_output.hpp"
 
 namespace {
@@ -425,21 +426,10 @@ void print_ratios(std::FILE* out, const Hl7v2Collector& collector) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool is_console = ptwin::bench::is_console_format(argc, argv);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  ptwin::logging::set_level("warn");  // connection lines would break the table
-  benchmark::AddCustomContext("ptwin_build_type", PTWIN_BUILD_TYPE);
-  try {
+  return ptwin::bench::run_benchmark_main(argc, argv, "hl7v2_bench", [](std::FILE* out) {
     Hl7v2Collector collector(*benchmark::CreateDefaultDisplayReporter());
     benchmark::RunSpecifiedBenchmarks(&collector);
     std::fflush(stdout);
-    print_ratios(is_console ? stdout : stderr, collector);
-  } catch (const std::exception& error) {
-    fmt::print(stderr, "hl7v2_bench: {}\n", error.what());
-    benchmark::Shutdown();
-    return 1;
-  }
-  benchmark::Shutdown();
-  return 0;
+    print_ratios(out, collector);
+  });
 }

@@ -44,6 +44,7 @@
 #include "ptwin/store/forwarding_store.hpp"
 #include "ptwin/store/sqlite_store.hpp"
 #include "store/scratch_dir.hpp"
+#include "support/benchmark_main.hpp"
 #include "support/ratio_output.hpp"
 
 namespace {
@@ -290,21 +291,10 @@ void print_ratios(std::FILE* out, const Collector& collector) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool is_console = ptwin::bench::is_console_format(argc, argv);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  ptwin::logging::set_level("warn");
-  benchmark::AddCustomContext("ptwin_build_type", PTWIN_BUILD_TYPE);
-  try {
+  return ptwin::bench::run_benchmark_main(argc, argv, "mqtt_bench", [](std::FILE* out) {
     Collector collector;
     benchmark::RunSpecifiedBenchmarks(&collector);
     std::fflush(stdout);
-    print_ratios(is_console ? stdout : stderr, collector);
-  } catch (const std::exception& error) {
-    fmt::print(stderr, "mqtt_bench: {}\n", error.what());
-    benchmark::Shutdown();
-    return 1;
-  }
-  benchmark::Shutdown();
-  return 0;
+    print_ratios(out, collector);
+  });
 }

@@ -37,6 +37,7 @@
 #include "ptwin/ingest/genomics/pgx_catalogue.hpp"
 #include "ptwin/ingest/genomics/vcf_importer.hpp"
 #include "ptwin/store/sqlite_store.hpp"
+#include "support/benchmark_main.hpp"
 #include "support/ratio_output.hpp"
 
 namespace {
@@ -218,12 +219,7 @@ void print_ratios(std::FILE* out, const RatioCollector& collector) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool is_console = ptwin::bench::is_console_format(argc, argv);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  ptwin::logging::set_level("warn");
-  benchmark::AddCustomContext("ptwin_build_type", PTWIN_BUILD_TYPE);
-  try {
+  return ptwin::bench::run_benchmark_main(argc, argv, "vcf_bench", [](std::FILE* out) {
     benchmark::AddCustomContext("vcf_records", std::to_string(files().records()));
     for (const auto format : kFormats) {
       benchmark::RegisterBenchmark(fmt::format("Vcf/bcf_read/{}", format).c_str(),
@@ -236,12 +232,6 @@ int main(int argc, char** argv) {
     RatioCollector collector(*benchmark::CreateDefaultDisplayReporter());
     benchmark::RunSpecifiedBenchmarks(&collector);
     std::fflush(stdout);
-    print_ratios(is_console ? stdout : stderr, collector);
-  } catch (const std::exception& error) {
-    fmt::print(stderr, "vcf_bench: {}\n", error.what());
-    benchmark::Shutdown();
-    return 1;
-  }
-  benchmark::Shutdown();
-  return 0;
+    print_ratios(out, collector);
+  });
 }

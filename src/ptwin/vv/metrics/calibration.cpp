@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "ptwin/core/error.hpp"
+#include "ptwin/uq/logistic_regression.hpp"
 #include "ptwin/vv/metrics/metric_input_checks.hpp"
 
 namespace ptwin::vv {
@@ -60,47 +61,25 @@ void fill_reliability(std::span<const PredictedOutcome> predictions, int bin_cou
   }
 }
 
-// Logistic regression of the outcome on logit(p) by Newton-Raphson (IRLS) on (a, b).
+// Logistic regression of the outcome on logit(p), from the calibrated answer (a, b) = (0, 1).
 void fit_recalibration(std::span<const PredictedOutcome> predictions, double epsilon,
                        CalibrationReport& report) {
-  std::vector<double> x(predictions.size());
+  std::vector<uq::LabelledValue> data(predictions.size());
   for (std::size_t i = 0; i < predictions.size(); ++i) {
     const double p = std::clamp(predictions[i].probability, epsilon, 1.0 - epsilon);
-    x[i] = std::log(p / (1.0 - p));
+    data[i] = {std::log(p / (1.0 - p)), predictions[i].occurred};
   }
-  double a = 0.0;
-  double b = 1.0;
-  constexpr int kMaxIterations = 100;
-  for (int iteration = 0; iteration < kMaxIterations; ++iteration) {
-    double g0 = 0.0, g1 = 0.0, h00 = 0.0, h01 = 0.0, h11 = 0.0;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-      const double eta = a + b * x[i];
-      const double mu = 1.0 / (1.0 + std::exp(-eta));
-      const double r = (predictions[i].occurred ? 1.0 : 0.0) - mu;
-      const double w = mu * (1.0 - mu);
-      g0 += r;
-      g1 += r * x[i];
-      h00 += w;
-      h01 += w * x[i];
-      h11 += w * x[i] * x[i];
-    }
-    const double det = h00 * h11 - h01 * h01;
-    if (!(det > 0.0) || !std::isfinite(det)) break;
-    const double da = (h11 * g0 - h01 * g1) / det;
-    const double db = (h00 * g1 - h01 * g0) / det;
-    a += da;
-    b += db;
-    if (std::abs(da) < 1e-10 && std::abs(db) < 1e-10) {
-      report.calibration_intercept = a;
-      report.calibration_slope = b;
-      return;
-    }
+  uq::LogisticFitSettings start;
+  start.initial_slope = 1.0;
+  try {
+    const uq::LogisticFit fit = uq::fit_logistic_regression(data, start);
+    report.calibration_intercept = fit.intercept;
+    report.calibration_slope = fit.slope;
+  } catch (const Error& e) {  // classes were checked: this is non-convergence
+    throw Error(e.code(), fmt::format("calibration: the recalibration slope and intercept are "
+                                      "undefined: {}",
+                                      e.what()));
   }
-  throw Error(ErrorCode::BadInput,
-              fmt::format("calibration: the logistic recalibration fit of {} cases did not "
-                          "converge (last slope {:.4g}); the predictions probably separate the "
-                          "outcomes completely, where slope and intercept are not defined",
-                          predictions.size(), b));
 }
 
 void fill_hosmer_lemeshow(std::span<const PredictedOutcome> predictions, int groups,

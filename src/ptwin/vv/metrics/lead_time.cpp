@@ -68,21 +68,17 @@ EventDetection detect(std::span<const TimedScore> scores, const EventInterval& e
 
 }  // namespace
 
-LeadTimeReport lead_times(std::span<const TimedScore> scores, std::span<const EventInterval> events,
-                          const LeadTimeSettings& settings) {
-  check_inputs(scores, events, settings);
+LeadTimeReport summarise_detections(std::vector<EventDetection> detections) {
   LeadTimeReport report;
   std::vector<std::chrono::nanoseconds> detected_leads;
-  std::optional<time::Instant> previous_end;
-  for (const EventInterval& event : events) {
-    EventDetection detection = detect(scores, event, previous_end, settings);
-    if (detection.detected) detected_leads.push_back(detection.lead_time);
-    report.events.push_back(detection);
-    previous_end = event.end;
+  for (const auto& d : detections) {
+    if (d.detected) detected_leads.push_back(d.lead_time);
   }
+  report.events = std::move(detections);
   report.detected = detected_leads.size();
-  if (!events.empty()) {
-    report.sensitivity = static_cast<double>(report.detected) / static_cast<double>(events.size());
+  if (!report.events.empty()) {
+    report.sensitivity =
+        static_cast<double>(report.detected) / static_cast<double>(report.events.size());
   }
   if (!detected_leads.empty()) {
     std::sort(detected_leads.begin(), detected_leads.end());
@@ -91,6 +87,18 @@ LeadTimeReport lead_times(std::span<const TimedScore> scores, std::span<const Ev
                                          : (detected_leads[n / 2 - 1] + detected_leads[n / 2]) / 2;
   }
   return report;
+}
+
+LeadTimeReport lead_times(std::span<const TimedScore> scores, std::span<const EventInterval> events,
+                          const LeadTimeSettings& settings) {
+  check_inputs(scores, events, settings);
+  std::vector<EventDetection> detections;
+  std::optional<time::Instant> previous_end;
+  for (const EventInterval& event : events) {
+    detections.push_back(detect(scores, event, previous_end, settings));
+    previous_end = event.end;
+  }
+  return summarise_detections(std::move(detections));
 }
 
 }  // namespace ptwin::vv

@@ -48,4 +48,7 @@ struct LeadTimeReport {
                                         std::span<const EventInterval> events,
                                         const LeadTimeSettings& settings);
 
+/// Sensitivity and median lead time of detections pooled over patients.
+[[nodiscard]] LeadTimeReport summarise_detections(std::vector<EventDetection> detections);
+
 }  // namespace ptwin::vv

@@ -26,6 +26,7 @@ enum class ErrorCode {
   FhirPackageMissing,     // the HL7 FHIR R5 definitions package is not installed where looked for
   FhirDefinitionInvalid,  // a file of the FHIR definitions package cannot be read as a definition
   RemoteServer,           // a remote server (FHIR, PACS) was unreachable or answered with an error
+  NumericalBreakdown,     // a matrix that must be positive definite is not, or a value is not finite
 };
 
 struct ErrorCodeInfo {
@@ -65,6 +66,9 @@ inline constexpr std::array kErrorCodeTable{
     ErrorCodeInfo{ErrorCode::RemoteServer, "remote-server", 502,
                   "check the server address, that it is running, and the OperationOutcome it "
                   "returned"},
+    ErrorCodeInfo{ErrorCode::NumericalBreakdown, "numerical-breakdown", 422,
+                  "check the noise covariances and the initial covariance of the estimator named "
+                  "in the message: the step and the matrix that failed are named"},
 };
 
 [[nodiscard]] constexpr const ErrorCodeInfo& error_code_info(ErrorCode code) {

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ptwin/twin/estimation/detail/covariance_numerics.hpp"
+
+#include <vector>
+
+#include <Eigen/Eigenvalues>
+#include <boost/math/distributions/chi_squared.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "ptwin/core/error.hpp"
+
+namespace ptwin::twin::estimation::detail {
+namespace {
+
+std::string describe(const StepContext& context) {
+  return fmt::format("{} step {} ({})", context.estimator, context.step, context.stage);
+}
+
+std::vector<double> diagonal_of(const Eigen::MatrixXd& matrix) {
+  const Eigen::VectorXd d = matrix.diagonal();
+  return {d.data(), d.data() + d.size()};
+}
+
+}  // namespace
+
+void require_finite(const Eigen::MatrixXd& values, const StepContext& context,
+                    std::string_view what) {
+  if (values.allFinite()) return;
+  throw Error(ErrorCode::NumericalBreakdown,
+              fmt::format("{}: {} has a non-finite value (NaN or infinite); the model's f or h "
+                          "returned it, or an earlier matrix was singular",
+                          describe(context), what));
+}
+
+Eigen::LLT<Eigen::MatrixXd> checked_cholesky(const Eigen::MatrixXd& matrix,
+                                             const StepContext& context,
+                                             std::string_view matrix_name) {
+  require_finite(matrix, context, matrix_name);
+  Eigen::LLT<Eigen::MatrixXd> factor(matrix);
+  const bool is_factored = factor.info() == Eigen::Success &&
+                           factor.matrixLLT().diagonal().minCoeff() > 0.0 &&
+                           factor.matrixLLT().allFinite();
+  if (is_factored) return factor;
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(symmetrised(matrix),
+                                                             Eigen::EigenvaluesOnly);
+  throw Error(ErrorCode::NumericalBreakdown,
+              fmt::format("{}: {} ({}x{}) is not positive definite: its Cholesky factorisation "
+                          "(LLT) failed; smallest eigenvalue {:.6g}, diagonal [{:.6g}]. The state "
+                          "or the observation is not determined by the model and its noise: "
+                          "give the process noise Q, the observation noise R or the initial "
+                          "covariance a positive variance on every component",
+                          describe(context), matrix_name, matrix.rows(), matrix.cols(),
+                          eigen.eigenvalues().minCoeff(), fmt::join(diagonal_of(matrix), ", ")));
+}
+
+Eigen::MatrixXd symmetrised(const Eigen::MatrixXd& matrix) {
+  return 0.5 * (matrix + matrix.transpose());
+}
+
+double chi_squared_quantile(double probability, int degrees_of_freedom) {
+  const boost::math::chi_squared_distribution<double> distribution(degrees_of_freedom);
+  return boost::math::quantile(distribution, probability);
+}
+
+}  // namespace ptwin::twin::estimation::detail

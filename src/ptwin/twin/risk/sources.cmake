@@ -1,0 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
+# Risk predictors and their baselines (docs/twin.md).
+list(APPEND twin_sources
+  risk/current_map_baseline.cpp)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/vv/hypotension_evaluation.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "ptwin/core/error.hpp"
@@ -99,6 +101,82 @@ HypotensionRiskPredictor current_map_baseline_predictor(
     for (std::size_t i : indices) p.push_back(baseline.probability(patient.samples[i].mean_arterial_pressure_pa));
     return p;
   };
+}
+
+namespace {
+
+// Replays one patient through a live twin in time order (cardiac output before the MAP of the
+// same instant) and calls `at_prediction(twin, sample index)` at each requested index.
+template <typename AtPrediction>
+void replay_through_twin(const SyntheticPatient& patient, std::span<const std::size_t> indices,
+                         const twin::risk::HypotensionRiskSettings& settings,
+                         AtPrediction&& at_prediction) {
+  if (indices.empty() || patient.samples.empty()) return;
+  const auto& first = patient.samples.front();
+  twin::risk::HypotensionRiskTwin twin(settings, first.time, first.mean_arterial_pressure_pa);
+  std::size_t next_co = 0;
+  std::size_t next_prediction = 0;
+  for (std::size_t i = 0; i < patient.samples.size() && next_prediction < indices.size(); ++i) {
+    const auto& sample = patient.samples[i];
+    while (next_co < patient.cardiac_output.size() &&
+           patient.cardiac_output[next_co].time <= sample.time) {
+      (void)twin.assimilate_cardiac_output(patient.cardiac_output[next_co].time,
+                                           patient.cardiac_output[next_co].cardiac_output_m3_per_s);
+      ++next_co;
+    }
+    if (i > 0) (void)twin.assimilate_mean_arterial_pressure(sample.time, sample.mean_arterial_pressure_pa);
+    if (indices[next_prediction] == i) {
+      at_prediction(twin, i);
+      ++next_prediction;
+    }
+  }
+}
+
+}  // namespace
+
+HypotensionRiskPredictor hypotension_risk_twin_predictor(
+    const twin::risk::HypotensionRiskSettings& settings) {
+  return [settings](const SyntheticPatient& patient, std::span<const std::size_t> indices,
+                    std::chrono::seconds horizon) {
+    std::vector<double> probabilities;
+    replay_through_twin(patient, indices, settings,
+                        [&](const twin::risk::HypotensionRiskTwin& twin, std::size_t) {
+                          probabilities.push_back(twin.forecast(horizon).probability);
+                        });
+    return probabilities;
+  };
+}
+
+ForecastCoverage evaluate_forecast_coverage(const std::vector<SyntheticPatient>& cohort,
+                                            const twin::risk::HypotensionRiskSettings& twin_settings,
+                                            const HypotensionEvaluationSettings& settings) {
+  ForecastCoverage coverage;
+  coverage.horizon = settings.horizon;
+  std::size_t map_inside = 0, co_inside = 0;
+  for (std::size_t p = 1; p < cohort.size(); p += 2) {
+    const SyntheticPatient& patient = cohort[p];
+    const LabelledPatient labelled = label_patient(patient, settings);
+    replay_through_twin(
+        patient, labelled.prediction_indices, twin_settings,
+        [&](const twin::risk::HypotensionRiskTwin& twin, std::size_t i) {
+          const time::Instant target = patient.samples[i].time + settings.horizon;
+          const auto later = std::lower_bound(
+              patient.samples.begin() + static_cast<std::ptrdiff_t>(i), patient.samples.end(), target,
+              [](const twin::cohort::CohortSample& s, time::Instant t) { return s.time < t; });
+          if (later == patient.samples.end() || later->time != target) return;  // past the record
+          const auto f = twin.forecast(settings.horizon);
+          const double map = later->true_mean_arterial_pressure_pa;
+          const double co = later->true_cardiac_output_m3_per_s;
+          map_inside += (map >= f.mean_arterial_pressure_pa.p05 && map <= f.mean_arterial_pressure_pa.p95) ? 1 : 0;
+          co_inside += (co >= f.cardiac_output_m3_per_s.p05 && co <= f.cardiac_output_m3_per_s.p95) ? 1 : 0;
+          ++coverage.forecasts;
+        });
+  }
+  if (coverage.forecasts > 0) {
+    coverage.mean_arterial_pressure = static_cast<double>(map_inside) / static_cast<double>(coverage.forecasts);
+    coverage.cardiac_output = static_cast<double>(co_inside) / static_cast<double>(coverage.forecasts);
+  }
+  return coverage;
 }
 
 HypotensionEvaluation evaluate_hypotension_prediction(const std::vector<SyntheticPatient>& cohort,

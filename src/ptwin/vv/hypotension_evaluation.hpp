@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ptwin/twin/cohort/hypotension_cohort.hpp"
+#include "ptwin/twin/risk/hypotension_risk_twin.hpp"
 #include "ptwin/vv/metrics/calibration.hpp"
 #include "ptwin/vv/metrics/lead_time.hpp"
 #include "ptwin/vv/metrics/roc.hpp"
@@ -59,6 +60,27 @@ struct HypotensionEvaluation {
 /// useful as the `predictor` to check the harness (the paired difference is then zero).
 [[nodiscard]] HypotensionRiskPredictor current_map_baseline_predictor(
     const std::vector<twin::cohort::SyntheticPatient>& cohort,
+    const HypotensionEvaluationSettings& settings);
+
+/// The live twin's risk (twin::risk::HypotensionRiskTwin) as a HypotensionRiskPredictor: each
+/// patient's MAP and cardiac output are assimilated in time order and a forecast is made at
+/// each prediction time from the data up to it.
+[[nodiscard]] HypotensionRiskPredictor hypotension_risk_twin_predictor(
+    const twin::risk::HypotensionRiskSettings& settings);
+
+/// How often the twin's nominal 90 % forecast intervals of MAP and CO contain the truth (the
+/// generator's noise-free values) `horizon` ahead, over every test patient and every prediction
+/// time whose horizon lies inside the record.
+struct ForecastCoverage {
+  std::chrono::seconds horizon{0};
+  std::size_t forecasts = 0;
+  double mean_arterial_pressure = 0.0;  // share inside [p05, p95]
+  double cardiac_output = 0.0;
+};
+
+[[nodiscard]] ForecastCoverage evaluate_forecast_coverage(
+    const std::vector<twin::cohort::SyntheticPatient>& cohort,
+    const twin::risk::HypotensionRiskSettings& twin_settings,
     const HypotensionEvaluationSettings& settings);
 
 }  // namespace ptwin::vv

@@ -69,6 +69,46 @@ TEST(HypotensionEvaluation, APredictorThatSeesTheFutureBeatsTheBaseline) {
   EXPECT_GT(e.predictor.lead_time.sensitivity, e.baseline.lead_time.sensitivity);
 }
 
+// The live twin's risk beside current MAP alone at 5 and 15 minutes. Measured on this cohort
+// (seed 20261124, 60 patients x 4 h, 30 test patients): see docs/twin.md#hypotension-risk for
+// the figures on a held-out 200-patient cohort. The assertions are the claims made there: better
+// discrimination than the baseline, and calibration slope within 0.6-1.4.
+TEST(HypotensionEvaluation, TheTwinRiskAgainstCurrentMapAlone) {
+  const auto patients = cohort();
+  const auto twin = ptwin::vv::hypotension_risk_twin_predictor({});
+  for (const auto horizon : {5min, 15min}) {
+    ptwin::vv::HypotensionEvaluationSettings settings;
+    settings.horizon = horizon;
+    const auto e = ptwin::vv::evaluate_hypotension_prediction(patients, "twin", twin, settings);
+    const std::string h = std::to_string(horizon.count()) + "min";
+    RecordProperty("twin_auroc_" + h, std::to_string(e.predictor.auroc.area));
+    RecordProperty("baseline_auroc_" + h, std::to_string(e.baseline.auroc.area));
+    RecordProperty("twin_slope_" + h, std::to_string(e.predictor.calibration.calibration_slope));
+    EXPECT_GT(e.predictor.auroc.area, e.baseline.auroc.area) << h;
+    EXPECT_GT(e.predictor.calibration.calibration_slope, 0.6) << h;
+    EXPECT_LT(e.predictor.calibration.calibration_slope, 1.4) << h;
+  }
+}
+
+// Nominal 90 % forecast intervals of MAP and CO against the generator's truth.
+TEST(HypotensionEvaluation, ForecastIntervalsCoverTheTruthNearTheirNominalRate) {
+  const auto patients = cohort();
+  for (const auto horizon : {5min, 15min}) {
+    ptwin::vv::HypotensionEvaluationSettings settings;
+    settings.horizon = horizon;
+    settings.prediction_interval = 60s;
+    const auto c = ptwin::vv::evaluate_forecast_coverage(patients, {}, settings);
+    const std::string h = std::to_string(horizon.count()) + "min";
+    RecordProperty("map_coverage_" + h, std::to_string(c.mean_arterial_pressure));
+    RecordProperty("co_coverage_" + h, std::to_string(c.cardiac_output));
+    EXPECT_GT(c.forecasts, 5000u);
+    EXPECT_GT(c.mean_arterial_pressure, 0.85) << h;
+    EXPECT_LT(c.mean_arterial_pressure, 0.97) << h;
+    EXPECT_GT(c.cardiac_output, 0.85) << h;
+    EXPECT_LT(c.cardiac_output, 0.99) << h;
+  }
+}
+
 TEST(HypotensionEvaluation, APredictorReturningTheWrongCountIsAnError) {
   const auto patients = cohort();
   const ptwin::vv::HypotensionRiskPredictor broken =

@@ -1,4 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # Risk predictors and their baselines (docs/twin.md).
 list(APPEND twin_sources
-  risk/current_map_baseline.cpp)
+  risk/current_map_baseline.cpp
+  risk/haemodynamic_trend_model.cpp
+  risk/hypotension_risk_twin.cpp)

@@ -68,6 +68,17 @@ TEST(PkpdInputErrors, ScheduleErrorsNameTheEntry) {
       ErrorCode::BadInput, "infusion_rate[1].time", "0 s");
 }
 
+TEST(PkpdInputErrors, RefusedInfusionLeavesTheScheduleUnchanged) {
+  DosingSchedule schedule;
+  schedule.set_infusion_rate(10.0 * units::min, 1.0 * ug_per_min);
+  // The infusion would end at 10 min, where a rate change already exists.
+  expect_input_error([&] { schedule.add_infusion(5.0 * units::min, 5.0 * units::min,
+                                                 2.0 * ug_per_min); },
+                     ErrorCode::BadInput, "infusion_rate[2].time", "600 s");
+  ASSERT_EQ(schedule.rate_changes().size(), 1U);
+  EXPECT_EQ(schedule.infusion_rate_at(6.0 * units::min).si(), 0.0);
+}
+
 TEST(PkpdInputErrors, ModelParametersMustBePositive) {
   expect_input_error(
       [] {

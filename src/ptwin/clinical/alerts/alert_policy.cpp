@@ -61,56 +61,66 @@ void AlertPolicy::step(std::size_t r, Episode& episode, const SignalSample& samp
   episode.has_sample = true;
   episode.last_time = sample.time;
   episode.last_value = sample.value;
-  const double value = sample.value;
-  const auto now = sample.time;
   switch (episode.state) {
-    case AlertState::Idle:
-      if (!is_breach(rule, value)) return;
-      episode.breach_start = now;
-      if (rule.minimum_duration.count() == 0) {
-        raise(r, episode, sample.patient, now, NotificationKind::Raised,
-              fmt::format("value {} reached raise threshold {}", value, rule.raise_threshold),
-              out);
-      } else {
-        change_state(r, episode, sample.patient, now, AlertState::Pending,
-                     fmt::format("value {} reached raise threshold {}; waiting {} s in breach",
-                                 value, rule.raise_threshold, seconds(rule.minimum_duration)));
-      }
-      return;
-    case AlertState::Pending:
-      if (!is_breach(rule, value)) {
-        change_state(r, episode, sample.patient, now, AlertState::Idle,
-                     fmt::format("value {} left breach after {} s, before the minimum duration",
-                                 value, seconds(now - episode.breach_start)));
-      } else if (now - episode.breach_start >= rule.minimum_duration) {
-        raise(r, episode, sample.patient, now, NotificationKind::Raised,
-              fmt::format("in breach for {} s (minimum {} s), value {}",
-                          seconds(now - episode.breach_start), seconds(rule.minimum_duration),
-                          value),
-              out);
-      }
-      return;
+    case AlertState::Idle: return on_idle(r, episode, sample, out);
+    case AlertState::Pending: return on_pending(r, episode, sample, out);
     case AlertState::Open:
-    case AlertState::Snoozed:
-      if (is_clear(rule, value)) {
-        notify(r, episode, sample.patient, now, NotificationKind::Cleared, out);
-        change_state(r, episode, sample.patient, now, AlertState::Idle,
-                     fmt::format("value {} reached clear threshold {}", value,
-                                 rule.clear_threshold));
-        episode.level = 0;
-        return;
-      }
-      if (episode.state == AlertState::Snoozed && now < episode.snoozed_until &&
-          is_worse(rule, value, episode.acknowledged_value)) {
-        raise(r, episode, sample.patient, now, NotificationKind::Reraised,
-              fmt::format("value {} is worse than {} at acknowledgement by at least {}", value,
-                          episode.acknowledged_value, *rule.worsening_margin),
-              out);
-        return;
-      }
-      advance_timers(r, episode, sample.patient, now, out);
-      return;
+    case AlertState::Snoozed: return on_alerting(r, episode, sample, out);
   }
+}
+
+void AlertPolicy::on_idle(std::size_t r, Episode& episode, const SignalSample& sample,
+                          std::vector<AlertNotification>& out) {
+  const AlertRule& rule = rules_[r];
+  if (!is_breach(rule, sample.value)) return;
+  episode.breach_start = sample.time;
+  if (rule.minimum_duration.count() == 0) {
+    raise(r, episode, sample.patient, sample.time, NotificationKind::Raised,
+          fmt::format("value {} reached raise threshold {}", sample.value, rule.raise_threshold),
+          out);
+    return;
+  }
+  change_state(r, episode, sample.patient, sample.time, AlertState::Pending,
+               fmt::format("value {} reached raise threshold {}; waiting {} s in breach",
+                           sample.value, rule.raise_threshold, seconds(rule.minimum_duration)));
+}
+
+void AlertPolicy::on_pending(std::size_t r, Episode& episode, const SignalSample& sample,
+                             std::vector<AlertNotification>& out) {
+  const AlertRule& rule = rules_[r];
+  const auto in_breach_for = sample.time - episode.breach_start;
+  if (!is_breach(rule, sample.value)) {
+    change_state(r, episode, sample.patient, sample.time, AlertState::Idle,
+                 fmt::format("value {} left breach after {} s, before the minimum duration",
+                             sample.value, seconds(in_breach_for)));
+  } else if (in_breach_for >= rule.minimum_duration) {
+    raise(r, episode, sample.patient, sample.time, NotificationKind::Raised,
+          fmt::format("in breach for {} s (minimum {} s), value {}", seconds(in_breach_for),
+                      seconds(rule.minimum_duration), sample.value),
+          out);
+  }
+}
+
+void AlertPolicy::on_alerting(std::size_t r, Episode& episode, const SignalSample& sample,
+                              std::vector<AlertNotification>& out) {
+  const AlertRule& rule = rules_[r];
+  if (is_clear(rule, sample.value)) {
+    notify(r, episode, sample.patient, sample.time, NotificationKind::Cleared, out);
+    change_state(r, episode, sample.patient, sample.time, AlertState::Idle,
+                 fmt::format("value {} reached clear threshold {}", sample.value,
+                             rule.clear_threshold));
+    episode.level = 0;
+    return;
+  }
+  if (episode.state == AlertState::Snoozed && sample.time < episode.snoozed_until &&
+      is_worse(rule, sample.value, episode.acknowledged_value)) {
+    raise(r, episode, sample.patient, sample.time, NotificationKind::Reraised,
+          fmt::format("value {} is worse than {} at acknowledgement by at least {}",
+                      sample.value, episode.acknowledged_value, *rule.worsening_margin),
+          out);
+    return;
+  }
+  advance_timers(r, episode, sample.patient, sample.time, out);
 }
 
 void AlertPolicy::advance_timers(std::size_t r, Episode& episode, std::string_view patient,

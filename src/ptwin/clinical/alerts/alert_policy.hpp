@@ -56,9 +56,10 @@ class AlertPolicy final : public AlertSource {
   /// expired while the last value is still in breach. Appends notifications to `out`.
   void tick(time::Instant now, std::vector<AlertNotification>& out);
 
-  /// The state of `patient` under `rule` (Idle if never seen).
+  /// The state of `patient` under `rule` (Idle if the patient was never seen).
+  /// Throws InputError(NotFound) naming "rule" for a rule the policy does not have.
   [[nodiscard]] AlertState state(std::string_view patient, std::string_view rule) const;
-  /// The current level (0 when no alert is open or snoozed).
+  /// The current level (0 when no alert is open or snoozed). Throws as state().
   [[nodiscard]] int level(std::string_view patient, std::string_view rule) const;
 
   /// Every state change so far, in order.
@@ -84,6 +85,12 @@ class AlertPolicy final : public AlertSource {
 
   void step(std::size_t rule_index, Episode& episode, const SignalSample& sample,
             std::vector<AlertNotification>& out);
+  void on_idle(std::size_t rule_index, Episode& episode, const SignalSample& sample,
+               std::vector<AlertNotification>& out);
+  void on_pending(std::size_t rule_index, Episode& episode, const SignalSample& sample,
+                  std::vector<AlertNotification>& out);
+  void on_alerting(std::size_t rule_index, Episode& episode, const SignalSample& sample,
+                   std::vector<AlertNotification>& out);
   void advance_timers(std::size_t rule_index, Episode& episode, std::string_view patient,
                       time::Instant now, std::vector<AlertNotification>& out);
   void raise(std::size_t rule_index, Episode& episode, std::string_view patient,

@@ -52,6 +52,36 @@ void check(bool is_ok, const char* field, double value, const char* rule) {
   }
 }
 
+// Places the patient's excursions, one per slot, kinds in random order; appends the events'
+// ground-truth intervals to `events`.
+std::vector<Excursion> plan_excursions(const SyntheticMapSettings& settings, double slot_s,
+                                       time::Instant start, Random& random,
+                                       std::vector<EventInterval>& events) {
+  const std::size_t excursions = settings.events_per_patient + settings.dips_per_patient;
+  std::vector<char> kinds(settings.events_per_patient, 1);
+  kinds.resize(excursions, 0);
+  for (std::size_t i = kinds.size(); i > 1; --i) {  // Fisher-Yates on our own uniform draws
+    const auto j = static_cast<std::size_t>(random.uniform() * static_cast<double>(i));
+    std::swap(kinds[i - 1], kinds[std::min(j, i - 1)]);
+  }
+  const double dip_s = Seconds(settings.dip_length).count();
+  const double drift_s = Seconds(settings.drift).count();
+  std::vector<Excursion> plan;
+  for (std::size_t k = 0; k < excursions; ++k) {
+    const double begin_s = static_cast<double>(k) * slot_s + random.uniform() * slot_s / 2.0;
+    if (kinds[k] == 0) {
+      plan.push_back({begin_s, dip_s / 2.0, 0.0, dip_s / 2.0, settings.dip_level_mmhg, false});
+      continue;
+    }
+    plan.push_back({begin_s, drift_s, Seconds(settings.event_length).count(),
+                    Seconds(settings.recovery).count(), settings.event_level_mmhg, true});
+    const auto onset =
+        start + std::chrono::duration_cast<std::chrono::nanoseconds>(Seconds(begin_s + drift_s));
+    events.push_back({onset, onset + settings.event_length});
+  }
+  return plan;
+}
+
 }  // namespace
 
 std::vector<PatientRecord> synthetic_map_records(const SyntheticMapSettings& settings) {
@@ -74,28 +104,7 @@ std::vector<PatientRecord> synthetic_map_records(const SyntheticMapSettings& set
   records.reserve(settings.patients);
   for (std::size_t p = 0; p < settings.patients; ++p) {
     PatientRecord record{fmt::format("synthetic-{}", p), {}, {}};
-    // Kinds in random order over the slots (Fisher-Yates on our own uniform draws).
-    std::vector<char> kinds(settings.events_per_patient, 1);
-    kinds.resize(excursions, 0);
-    for (std::size_t i = kinds.size(); i > 1; --i) {
-      const auto j = static_cast<std::size_t>(random.uniform() * static_cast<double>(i));
-      std::swap(kinds[i - 1], kinds[std::min(j, i - 1)]);
-    }
-    std::vector<Excursion> plan;
-    for (std::size_t k = 0; k < excursions; ++k) {
-      const double begin_s = static_cast<double>(k) * slot_s + random.uniform() * slot_s / 2.0;
-      if (kinds[k] != 0) {
-        plan.push_back({begin_s, Seconds(settings.drift).count(),
-                        Seconds(settings.event_length).count(), Seconds(settings.recovery).count(),
-                        settings.event_level_mmhg, true});
-        const double onset_s = begin_s + Seconds(settings.drift).count();
-        const auto onset = start + std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                       Seconds(onset_s));
-        record.events.push_back({onset, onset + settings.event_length});
-      } else {
-        plan.push_back({begin_s, dip_s / 2.0, 0.0, dip_s / 2.0, settings.dip_level_mmhg, false});
-      }
-    }
+    const auto plan = plan_excursions(settings, slot_s, start, random, record.events);
     double noise = random.normal() * settings.noise_sd_mmhg;
     const auto count = static_cast<std::size_t>(std::floor(duration_s / interval_s)) + 1;
     record.samples.reserve(count);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "ptwin/core/error.hpp"
 
@@ -58,8 +59,12 @@ DosingSchedule& DosingSchedule::add_infusion(units::Duration start, units::Durat
     throw InputError(ErrorCode::BadInput, fmt::format("infusion_rate[{}].duration", rates_.size()),
                      fmt::format("{} s", duration.si()), "must be greater than zero");
   }
-  set_infusion_rate(start, rate);
-  return set_infusion_rate(start + duration, MassRate::from_si(0.0));
+  // Both changes are checked before either is added, so a refused call changes nothing.
+  DosingSchedule checked = *this;
+  checked.set_infusion_rate(start, rate);
+  checked.set_infusion_rate(start + duration, MassRate::from_si(0.0));
+  rates_ = std::move(checked.rates_);
+  return *this;
 }
 
 MassRate DosingSchedule::infusion_rate_at(units::Duration time) const {

@@ -34,19 +34,18 @@ CompartmentAmounts TwoCompartmentModel::advance(const CompartmentAmounts& amount
   const double d1 = amounts.central.si() - steady_central_kg;
   const double d2 = amounts.peripheral.si() - steady_peripheral_kg;
   // K = [[-(k10 + k12), k21], [k12, -k21]], eigenvalues l1 = -alpha, l2 = -beta. Sylvester:
-  // e^{K h} = (e^{l1 h} (K - l2 I) - e^{l2 h} (K - l1 I)) / (l1 - l2).
+  // e^{K h} = (e^{l1 h} (K - l2 I) - e^{l2 h} (K - l1 I)) / (l1 - l2)
+  //         = e^{l1 h} I + (K - l1 I) dd,  dd = (e^{l1 h} - e^{l2 h}) / (l1 - l2),
+  // with the divided difference dd = e^{l2 h} expm1((l1 - l2) h) / (l1 - l2), which stays
+  // accurate when alpha and beta are close (a small Q).
   const double h_s = duration.si();
   const double e1 = std::exp(-alpha_per_s_ * h_s);
-  const double e2 = std::exp(-beta_per_s_ * h_s);
-  const double l1 = -alpha_per_s_;
-  const double l2 = -beta_per_s_;
-  const double k11 = -(k10_per_s_ + k12_per_s_);
-  const double k22 = -k21_per_s_;
-  const double denominator = l1 - l2;
-  const double m11 = (e1 * (k11 - l2) - e2 * (k11 - l1)) / denominator;
-  const double m12 = (e1 - e2) * k21_per_s_ / denominator;
-  const double m21 = (e1 - e2) * k12_per_s_ / denominator;
-  const double m22 = (e1 * (k22 - l2) - e2 * (k22 - l1)) / denominator;
+  const double gap_per_s = beta_per_s_ - alpha_per_s_;  // l1 - l2 < 0
+  const double dd = std::exp(-beta_per_s_ * h_s) * std::expm1(gap_per_s * h_s) / gap_per_s;
+  const double m11 = e1 + (-(k10_per_s_ + k12_per_s_) + alpha_per_s_) * dd;
+  const double m12 = k21_per_s_ * dd;
+  const double m21 = k12_per_s_ * dd;
+  const double m22 = e1 + (-k21_per_s_ + alpha_per_s_) * dd;
   return {Mass::from_si(steady_central_kg + m11 * d1 + m12 * d2),
           Mass::from_si(steady_peripheral_kg + m21 * d1 + m22 * d2)};
 }

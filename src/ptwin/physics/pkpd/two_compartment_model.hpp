@@ -11,7 +11,8 @@
 // distinct whenever Q > 0, so a bolus D gives C(t) = A e^{-alpha t} + B e^{-beta t} with
 // A = D/V1 (alpha - k21)/(alpha - beta), B = D/V1 (k21 - beta)/(alpha - beta).
 // advance() is exact for a constant rate: x(h) = x_ss + e^{K h}(x(0) - x_ss), with x_ss the
-// steady state of the rate and e^{K h} from Sylvester's formula for the 2x2 matrix K.
+// steady state of the rate and e^{K h} from Sylvester's formula for the 2x2 matrix K, written
+// with the divided difference (e^{-alpha h} - e^{-beta h}) / (beta - alpha) through expm1.
 
 #include "ptwin/physics/pkpd/compartment_model.hpp"
 

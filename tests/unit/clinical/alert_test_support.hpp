@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// Small helpers for the alert tests: times in minutes from a fixed instant, samples, rules.
+// Shared by the alert tests: times in minutes from a fixed instant, samples, rules.
 
 #include <chrono>
 #include <string>

@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
   const std::vector<ptwin::app::Command> commands{ptwin::app::register_demo(app),
                                                   ptwin::app::register_simulate(app),
                                                   ptwin::app::register_fhir_serve(app),
-                                                  ptwin::app::register_ingest(app)};
+                                                  ptwin::app::register_ingest(app),
+                                                  ptwin::app::register_serve(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

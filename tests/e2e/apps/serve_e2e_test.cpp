@@ -191,6 +191,10 @@ TEST_F(ServeEndToEnd, EveryFeedReachesTheStoreAndTheCountsAddUp) {
   {
     MllpTestClient mllp(mllp_port);
     EXPECT_EQ(mllp.ack_code(oru("E2E-1", time::SystemClock().now())), "AA");
+    // A message type the twin does not read: refused whole, quarantined.
+    EXPECT_EQ(mllp.ack_code("MSH|^~\\&|X|Y|||" + hl7_time(time::SystemClock().now()) +
+                            "||ORM^O01|O1|P|2.5.1\r"),
+              "AR");
   }
 
   // FHIR: the EHR handshakes with serve's endpoint, then notifies the
@@ -229,15 +233,28 @@ TEST_F(ServeEndToEnd, EveryFeedReachesTheStoreAndTheCountsAddUp) {
   EXPECT_EQ(metric(metrics, R"(ptwin_feed_accepted_total{feed="mqtt"})"), 5);
   EXPECT_EQ(metric(metrics, R"(ptwin_feed_quarantined_total{feed="mqtt"})"), 1);
   EXPECT_EQ(metric(metrics, R"(ptwin_feed_samples_stored_total{feed="mqtt"})"), 5);
-  EXPECT_EQ(metric(metrics, R"(ptwin_feed_received_total{feed="hl7v2"})"), 1);
+  EXPECT_EQ(metric(metrics, R"(ptwin_feed_received_total{feed="hl7v2"})"), 2);
   EXPECT_EQ(metric(metrics, R"(ptwin_feed_accepted_total{feed="hl7v2"})"), 1);
+  EXPECT_EQ(metric(metrics, R"(ptwin_feed_quarantined_total{feed="hl7v2"})"), 1);
   EXPECT_EQ(metric(metrics, R"(ptwin_feed_samples_stored_total{feed="hl7v2"})"), 2);
   EXPECT_EQ(metric(metrics, R"(ptwin_feed_quarantined_total{feed="fhir_subscription"})"), 0);
   // One latency per stored input and stage: 5 MQTT messages, 1 frame, 1
   // Observation.
   const std::vector<std::pair<std::string, int>> inputs_by_feed{
       {"mqtt", 5}, {"hl7v2", 1}, {"fhir_subscription", 1}};
+  double samples_in_metrics = 0;
+  double quarantined_in_metrics = 0;
   for (const auto& [feed, inputs] : inputs_by_feed) {
+    // Per feed: received = accepted + quarantined + not_stored + pending.
+    const auto counter = [&, name = feed](std::string_view metric_name) {
+      return metric(metrics, fmt::format(R"({}{{feed="{}"}})", metric_name, name));
+    };
+    EXPECT_EQ(counter("ptwin_feed_received_total"),
+              counter("ptwin_feed_accepted_total") + counter("ptwin_feed_quarantined_total") +
+                  counter("ptwin_feed_not_stored_total") + counter("ptwin_feed_pending"))
+        << feed;
+    samples_in_metrics += counter("ptwin_feed_samples_stored_total");
+    quarantined_in_metrics += counter("ptwin_feed_quarantined_total");
     for (const char* stage : {"transport", "ingest"}) {
       const auto labels = fmt::format(R"(feed="{}",stage="{}")", feed, stage);
       const double count =
@@ -260,14 +277,21 @@ TEST_F(ServeEndToEnd, EveryFeedReachesTheStoreAndTheCountsAddUp) {
   EXPECT_EQ(WEXITSTATUS(exit_status), 0) << serve.output();
   EXPECT_NE(serve.output().find("ptwin serve: stopped"), std::string::npos);
 
-  // Conservation in the store: 5 + 2 + 1 samples, and the one bad MQTT payload
-  // quarantined with its bytes.
+  // Conservation in the store: 5 + 2 + 1 samples, what the metrics counted; the bad MQTT
+  // payload and the refused frame quarantined with their bytes (the subscription routed no
+  // event to the quarantine).
   const store::SqliteStore store(dir_ / "twin.db");
   EXPECT_EQ(store.count_samples(), 8);
-  const auto quarantined = store.quarantined(std::nullopt);
-  ASSERT_EQ(quarantined.size(), 1U);
-  EXPECT_EQ(quarantined.front().entry.raw_bytes,
+  EXPECT_EQ(static_cast<double>(store.count_samples()), samples_in_metrics);
+  EXPECT_EQ(status["feeds"]["fhir_subscription"]["events"]["quarantined"], 0);
+  EXPECT_EQ(static_cast<double>(store.count_quarantined()), quarantined_in_metrics);
+  const auto from_mqtt = store.quarantined("mqtt:");
+  ASSERT_EQ(from_mqtt.size(), 1U);
+  EXPECT_EQ(from_mqtt.front().entry.raw_bytes,
             R"({"device":"mon-7","patient":"p1","quantity":"heart_rate"})");
+  const auto from_hl7v2 = store.quarantined("hl7v2:");
+  ASSERT_EQ(from_hl7v2.size(), 1U);
+  EXPECT_NE(from_hl7v2.front().entry.raw_bytes.find("ORM^O01"), std::string::npos);
   const auto from = time::from_epoch_ms(now_ms - 60'000);
   const auto to = time::from_epoch_ms(now_ms + 60'000);
   EXPECT_EQ(store.samples("p1", "8867-4", from, to).size(), 5U);  // MQTT

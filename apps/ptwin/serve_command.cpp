@@ -68,13 +68,12 @@ void run_serve(const ServeOptions& options) {
                                  .idle_timeout = std::chrono::seconds(60)},
       serve_endpoints(view));
   fmt::print("ptwin serve: twin {} store {}\n", config.twin.id, config.store.path.string());
-  for (const auto& feed : feeds)
+  for (const auto& feed : feeds) {
     fmt::print("ptwin serve: feed {}: {}\n", feed->name(), feed->describe());
+  }
   if (feeds.empty()) fmt::print("ptwin serve: no feeds declared (twin.yaml feeds:)\n");
-  fmt::print(
-      "ptwin serve: HTTP at {} (/healthz /metrics /status); SIGINT or "
-      "SIGTERM stops\n",
-      http.origin());
+  fmt::print("ptwin serve: HTTP at {} (/healthz /metrics /status); SIGINT or SIGTERM stops\n",
+             http.origin());
   std::fflush(stdout);
   const int received = stop_signals.wait();
   fmt::print("ptwin serve: stopping on signal {}: draining feeds\n", received);
@@ -82,12 +81,10 @@ void run_serve(const ServeOptions& options) {
   for (const auto& feed : feeds) feed->stop();
   for (const auto& feed : feeds) {
     const auto c = feed->counts();
-    fmt::print(
-        "ptwin serve: feed {}: received {} accepted {} quarantined {} "
-        "not_stored {} "
-        "pending {} samples {}\n",
-        feed->name(), c.received, c.accepted, c.quarantined, c.not_stored, c.pending,
-        c.samples_stored);
+    fmt::print("ptwin serve: feed {}: received {} accepted {} quarantined {} not_stored {} "
+               "pending {} samples {}\n",
+               feed->name(), c.received, c.accepted, c.quarantined, c.not_stored, c.pending,
+               c.samples_stored);
   }
   http.stop();
   feeds.clear();

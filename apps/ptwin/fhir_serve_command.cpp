@@ -4,7 +4,6 @@
 // SQLite file: the resources' own file unless --quarantine-db names another (with --postgres,
 // ptwin-quarantine.db).
 
-#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -17,6 +16,7 @@
 
 #include "commands.hpp"
 #include "fhir_serve_subscriptions.hpp"
+#include "stop_signals.hpp"
 #include "ptwin/core/clock.hpp"
 #include "ptwin/core/error.hpp"
 #include "ptwin/ingest/fhir/definitions/definitions.hpp"
@@ -46,12 +46,7 @@ struct FhirServeOptions {
 };
 
 void run_fhir_serve(const FhirServeOptions& o) {
-  // Block the stop signals before any thread starts, so that only sigwait below receives them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  StopSignals stop_signals;  // before any thread starts
 
   const auto definitions =
       ingest::fhir::definitions::Definitions::open(fhir_package_dir(o.fhir_packages));
@@ -115,8 +110,7 @@ void run_fhir_serve(const FhirServeOptions& o) {
                  ? std::string()
                  : fmt::format("; websocket channel at {}", subscriptions.websocket_url()));
   std::fflush(stdout);
-  int received = 0;
-  sigwait(&stop_signals, &received);
+  const int received = stop_signals.wait();
   fmt::print("ptwin fhir-serve: stopping on signal {}\n", received);
   server.stop();  // no request may record events while delivery or an export stops
 }

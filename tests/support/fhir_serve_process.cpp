@@ -2,7 +2,6 @@
 #include "support/fhir_serve_process.hpp"
 
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -11,8 +10,6 @@
 #include <thread>
 
 #include "ptwin/ingest/fhir/client/fhir_client.hpp"
-
-extern char** environ;
 
 namespace ptwin::testing {
 
@@ -24,12 +21,7 @@ FhirServeProcess::FhirServeProcess(const std::string& executable,
   std::vector<std::string> args{executable, "fhir-serve", "--db", database.string(),
                                 "--port", std::to_string(port), "--threads", "2"};
   args.insert(args.end(), extra_arguments.begin(), extra_arguments.end());
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  if (posix_spawn(&pid_, executable.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
-    throw std::runtime_error("cannot spawn " + executable);
-  }
+  process_ = std::make_unique<ChildProcess>(args, database.string() + ".log");
   base_url_ = "http://127.0.0.1:" + std::to_string(port) + "/fhir";
   ingest::fhir::FhirClientSettings settings;
   settings.base_url = base_url_;
@@ -48,15 +40,13 @@ FhirServeProcess::FhirServeProcess(const std::string& executable,
 }
 
 FhirServeProcess::~FhirServeProcess() {
-  if (pid_ != 0) (void)stop();
+  if (process_) (void)stop();
 }
 
 int FhirServeProcess::stop() {
-  int status = 0;
-  if (pid_ == 0) return status;
-  kill(pid_, SIGINT);
-  waitpid(pid_, &status, 0);
-  pid_ = 0;
+  if (!process_) return 0;
+  const int status = process_->stop(SIGINT);
+  process_.reset();
   return status;
 }
 

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // `ptwin fhir-serve` as a separate process on 127.0.0.1 for end-to-end tests: started on a
-// random port, ready once it answers /metadata, stopped with SIGINT.
-
-#include <sys/types.h>
+// random port, ready once it answers /metadata, stopped with SIGINT. Its output goes to
+// <database>.log.
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "support/child_process.hpp"
 
 namespace ptwin::testing {
 
@@ -28,7 +30,7 @@ class FhirServeProcess {
   int stop();
 
  private:
-  pid_t pid_ = 0;
+  std::unique_ptr<ChildProcess> process_;
   std::string base_url_;
 };
 

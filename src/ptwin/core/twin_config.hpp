@@ -5,7 +5,11 @@
 // reports all problems at once, each with its path, so that a user fixes a file in one pass.
 // Schema and defaults: docs/core.md#twinyaml.
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +39,8 @@ enum class PersonalisationTarget {                     // the names used in twin
 [[nodiscard]] std::string_view to_string(SimulationOutput output);
 [[nodiscard]] std::string_view to_string(StoreBackend backend);
 [[nodiscard]] std::string_view to_string(PersonalisationTarget target);
+enum class ClockTracking;
+[[nodiscard]] std::string_view to_string(ClockTracking tracking);
 
 /// `twin:` the twin's identity.
 struct TwinSection {
@@ -92,6 +98,64 @@ struct OutputsSection {
   friend bool operator==(const OutputsSection&, const OutputsSection&) = default;
 };
 
+/// `feeds.mqtt.topics[i]`: one topic filter (MQTT wildcards + and # allowed) and its QoS.
+struct MqttTopicConfig {
+  std::string filter;
+  int qos = 1;  // 0 or 1
+  friend bool operator==(const MqttTopicConfig&, const MqttTopicConfig&) = default;
+};
+
+enum class ClockTracking { Estimate, Correct };  // "estimate", "correct"
+
+/// `feeds.mqtt:` biosensor readings from an MQTT broker (docs/serve.md#mqtt).
+struct MqttFeedConfig {
+  std::string host = "127.0.0.1";
+  int port = 1883;                      // 1..65535
+  std::string client_id;                // required: the broker keeps the session under it
+  std::vector<MqttTopicConfig> topics;  // required, non-empty
+  ClockTracking clock_tracking = ClockTracking::Estimate;
+  friend bool operator==(const MqttFeedConfig&, const MqttFeedConfig&) = default;
+};
+
+/// `feeds.hl7v2:` an HL7 v2 feed over MLLP (docs/serve.md#hl7v2).
+struct Hl7v2FeedConfig {
+  std::string address = "127.0.0.1";
+  int port = 2575;  // 0..65535; 0: any free port (logged at startup)
+  /// Local time minus UTC of sending "<application>/<facility>" sources whose time stamps
+  /// carry no offset, e.g. {"MONITOR/ICU": +60 min}; within +-14 h.
+  std::map<std::string, std::chrono::minutes, std::less<>> zone_offsets;
+  friend bool operator==(const Hl7v2FeedConfig&, const Hl7v2FeedConfig&) = default;
+};
+
+/// `feeds.fhir_subscription:` a topic-based Subscription on an EHR (docs/serve.md#fhir).
+struct FhirSubscriptionFeedConfig {
+  std::string ehr_base_url;  // required: http(s)://host[:port]/path
+  std::string topic;         // required: the SubscriptionTopic's canonical URL
+  /// filterBy of the Subscription: search parameter -> value, e.g. {"patient": "Patient/p1"}.
+  std::map<std::string, std::string, std::less<>> filter;
+  std::string subscription_id;  // default "ptwin-<twin.id>": created with PUT under this id
+  std::string address = "127.0.0.1";  // where the rest-hook endpoint listens
+  int port = 8091;                    // 0..65535; 0: any free port
+  int heartbeat_period_s = 60;        // 1..86400
+  friend bool operator==(const FhirSubscriptionFeedConfig&,
+                         const FhirSubscriptionFeedConfig&) = default;
+};
+
+/// `feeds:` the data sources `ptwin serve` keeps alive; each is optional.
+struct FeedsSection {
+  std::optional<MqttFeedConfig> mqtt;
+  std::optional<Hl7v2FeedConfig> hl7v2;
+  std::optional<FhirSubscriptionFeedConfig> fhir_subscription;
+  friend bool operator==(const FeedsSection&, const FeedsSection&) = default;
+};
+
+/// `serve:` ptwin's own HTTP endpoints (/healthz, /metrics, /status).
+struct ServeSection {
+  std::string address = "127.0.0.1";
+  int port = 8090;  // 0..65535; 0: any free port
+  friend bool operator==(const ServeSection&, const ServeSection&) = default;
+};
+
 /// A validated twin declaration. Relative paths in the file are resolved against
 /// `base_directory` (the directory of the YAML file) and stored lexically normalised.
 struct TwinConfig {
@@ -104,6 +168,8 @@ struct TwinConfig {
   PersonalisationSection personalisation;
   StoreSection store;
   OutputsSection outputs;
+  FeedsSection feeds;
+  ServeSection serve;
   friend bool operator==(const TwinConfig&, const TwinConfig&) = default;
 };
 

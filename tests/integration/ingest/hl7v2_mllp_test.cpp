@@ -5,11 +5,6 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
-// Boost 1.74's asio uses std::exchange without including <utility> (GCC 12, C++20).
-#include <utility>
-
-#include <boost/asio.hpp>
-
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -26,12 +21,11 @@
 #include "ptwin/ingest/hl7v2/message.hpp"
 #include "ptwin/ingest/hl7v2/mllp_listener.hpp"
 #include "ptwin/store/sqlite_store.hpp"
+#include "support/mllp_test_client.hpp"
 
 namespace ptwin::ingest::hl7v2 {
 namespace {
 
-namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 
 // How long a test waits for the listener's threads before it fails; a hang, not a timing.
@@ -78,47 +72,7 @@ std::string oru(std::string_view control_id, std::string_view obx_unit = "mm[Hg]
        "OBX|2|NM|8480-6^SBP^LN||120|" + std::string(obx_unit) + "|||||F"});
 }
 
-/// A blocking MLLP client: sends bytes, reads ACK frames.
-class Client {
- public:
-  explicit Client(std::uint16_t port) : socket_(io_) {
-    socket_.connect({asio::ip::make_address("127.0.0.1"), port});
-  }
-  void send(const std::string& bytes) { asio::write(socket_, asio::buffer(bytes)); }
-  void send_message(const std::string& message) { send(mllp_frame(message)); }
-  /// The next ACK, parsed; fails the test when the connection ends first.
-  Message next_ack() {
-    while (pending_.empty()) {
-      std::array<char, 4096> buffer{};
-      boost::system::error_code error;
-      const auto size = socket_.read_some(asio::buffer(buffer), error);
-      if (error) throw std::runtime_error("connection ended before the ACK: " + error.message());
-      framer_.feed(std::string_view(buffer.data(), size), pending_);
-    }
-    auto frame = std::move(pending_.front());
-    pending_.erase(pending_.begin());
-    EXPECT_EQ(frame.kind, FrameKind::Message);
-    return Message::parse(frame.bytes, "ack");
-  }
-  std::string ack_code(const std::string& message) {
-    send_message(message);
-    return next_ack().field("MSA", 1);
-  }
-  /// True when the listener closes the connection (read ends with EOF or a reset).
-  bool is_closed_by_listener() {
-    std::array<char, 4096> buffer{};
-    boost::system::error_code error;
-    while (!error) (void)socket_.read_some(asio::buffer(buffer), error);
-    return error == asio::error::eof || error == asio::error::connection_reset;
-  }
-  void close() { socket_.close(); }
-
- private:
-  asio::io_context io_;
-  tcp::socket socket_;
-  MllpFramer framer_{1U << 20U};
-  std::vector<Frame> pending_;
-};
+using Client = ::ptwin::testing::MllpTestClient;
 
 class Hl7v2MllpTest : public ::testing::Test {
  protected:

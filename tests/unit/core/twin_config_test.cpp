@@ -208,7 +208,7 @@ TEST(ParseTwinConfig, ListsKnownKeysWhenNoKeyIsClose) {
   ASSERT_EQ(error->problems().size(), 1u);
   EXPECT_TRUE(contains(error->problems().front().rule,
                        "(known keys: twin, patient, model, simulation, personalisation, store, "
-                       "outputs)"));
+                       "outputs, feeds, serve)"));
 }
 
 TEST(ParseTwinConfig, RejectsWrongScalarTypesAndRanges) {

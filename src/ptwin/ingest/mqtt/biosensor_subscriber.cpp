@@ -41,7 +41,8 @@ struct BiosensorSubscriber::Impl {
         clock(time_source),
         queue(settings.queue_capacity),
         clocks(settings.clock_tracking),
-        writer(target, settings.payload, metrics, clocks, settings.store_retry_delay_max, logger),
+        writer(target, settings.payload, metrics, clocks, settings.store_retry_delay_max, logger,
+               settings.on_stored),
         reconnect_delay(settings.reconnect_delay_min) {}
 
   void start();

@@ -25,6 +25,7 @@ struct SubscriberMetrics {
   std::uint64_t store_failures = 0;     // failed store calls, each retried
   std::uint64_t connections = 0;        // successful CONNACKs, the first one included
   std::uint64_t connection_losses = 0;  // connections lost without stop() asking
+  std::uint64_t observer_failures = 0;  // SubscriberSettings::on_stored threw (logged)
   bool is_connected = false;            // a CONNACK was received and the socket is still open
   bool is_subscribed = false;           // and the broker granted every subscription on it
 

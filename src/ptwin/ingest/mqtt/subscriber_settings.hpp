@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +31,18 @@ enum class Qos0Overflow {
   Wait,  // wait for room like QoS 1 (default: nothing is dropped)
   Drop,  // drop it, count it in dropped_qos0 and log the count (warn)
 };
+
+/// One message whose samples are now in the store, and when the broker delivered it.
+struct StoredMessage {
+  std::span<const Sample> samples;  // as stored (clock-corrected when correcting)
+  time::Instant received_at{};
+};
+
+/// Called on the writer thread after each message's samples are stored: where later stages
+/// attach (latency metrics, the twin's update). It runs before the next batch is written, so
+/// keep it short. An exception it throws is logged (error) and counted in
+/// SubscriberMetrics::observer_failures; the message stays stored and counted as accepted.
+using StoredMessageObserver = std::function<void(const StoredMessage&)>;
 
 struct SubscriberSettings {
   std::string host = "127.0.0.1";
@@ -67,6 +81,8 @@ struct SubscriberSettings {
   /// Each device's clock against the broker's delivery times (docs/mqtt.md#device-clocks):
   /// estimated by default, time stamps corrected only with is_correcting.
   clock::ClockTrackingSettings clock_tracking;
+  /// Optional: see StoredMessageObserver.
+  StoredMessageObserver on_stored;
 };
 
 /// Checks every setting; throws InputError naming it (`mqtt.client_id`, `mqtt.subscriptions[1]

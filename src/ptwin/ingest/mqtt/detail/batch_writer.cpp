@@ -28,13 +28,26 @@ struct BatchWriter::Outcome {
 BatchWriter::BatchWriter(store::Store& store, const PayloadRules& rules, MetricsBook& metrics,
                          clock::SourceClockTracker& clocks,
                          std::chrono::milliseconds retry_delay_max,
-                         std::shared_ptr<spdlog::logger> logger)
+                         std::shared_ptr<spdlog::logger> logger,
+                         const StoredMessageObserver& on_stored)
     : store_(store),
       rules_(rules),
       metrics_(metrics),
       clocks_(clocks),
       retry_delay_max_(retry_delay_max),
-      logger_(std::move(logger)) {}
+      logger_(std::move(logger)),
+      on_stored_(on_stored) {}
+
+void BatchWriter::notify_stored(const std::vector<Sample>& samples, time::Instant received_at) {
+  if (!on_stored_) return;
+  try {
+    on_stored_(StoredMessage{.samples = samples, .received_at = received_at});
+  } catch (const std::exception& error) {
+    // The samples are stored whatever a later stage makes of them.
+    metrics_.on_observer_failure();
+    logger_->error("stored-message observer failed error={}", error.what());
+  }
+}
 
 void BatchWriter::abandon() {
   const std::lock_guard lock(mutex_);
@@ -98,6 +111,9 @@ bool BatchWriter::store_samples(const std::vector<InboundMessage>& batch,
   }
   metrics_.on_accepted(messages, samples.size());
   uncounted -= messages;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (outcomes[i].reason.empty()) notify_stored(outcomes[i].samples, batch[i].received_at);
+  }
   return true;
 }
 
@@ -115,6 +131,7 @@ bool BatchWriter::store_one_by_one(const std::vector<InboundMessage>& batch,
       }
       metrics_.on_accepted(1, outcome.samples.size());
       --uncounted;
+      notify_stored(outcome.samples, batch[i].received_at);
     } catch (const InputError& error) {
       outcome.reason =
           fmt::format("{}: the store refused its samples: {}", source_of(batch[i]), error.what());

@@ -19,6 +19,7 @@
 #include "ptwin/ingest/mqtt/detail/message_queue.hpp"
 #include "ptwin/ingest/mqtt/detail/metrics_book.hpp"
 #include "ptwin/ingest/mqtt/payload_parser.hpp"
+#include "ptwin/ingest/mqtt/subscriber_settings.hpp"
 #include "ptwin/store/store.hpp"
 
 namespace ptwin::ingest::mqtt::detail {
@@ -30,7 +31,7 @@ class BatchWriter {
   /// its samples' times when it is correcting that device.
   BatchWriter(store::Store& store, const PayloadRules& rules, MetricsBook& metrics,
               clock::SourceClockTracker& clocks, std::chrono::milliseconds retry_delay_max,
-              std::shared_ptr<spdlog::logger> logger);
+              std::shared_ptr<spdlog::logger> logger, const StoredMessageObserver& on_stored);
 
   /// Persists every message of the batch (stored or quarantined) and counts it, retrying the
   /// store while it fails. Returns early only after abandon(): the messages not yet persisted
@@ -42,6 +43,7 @@ class BatchWriter {
 
  private:
   struct Outcome;  // one message, parsed
+  void notify_stored(const std::vector<Sample>& samples, time::Instant received_at);
   void track_clock(std::vector<Sample>& samples, time::Instant received_at);
   bool store_samples(const std::vector<InboundMessage>& batch, std::vector<Outcome>& outcomes,
                      std::uint64_t& uncounted);
@@ -59,6 +61,7 @@ class BatchWriter {
   clock::SourceClockTracker& clocks_;
   const std::chrono::milliseconds retry_delay_max_;
   std::shared_ptr<spdlog::logger> logger_;
+  const StoredMessageObserver& on_stored_;
   std::mutex mutex_;
   std::condition_variable abandoned_;
   bool is_abandoned_ = false;

@@ -67,6 +67,9 @@ class MetricsBook {
   void on_store_failure() {
     update([](SubscriberMetrics& m) { ++m.store_failures; });
   }
+  void on_observer_failure() {
+    update([](SubscriberMetrics& m) { ++m.observer_failures; });
+  }
   void on_connected() {
     update([](SubscriberMetrics& m) {
       ++m.connections;

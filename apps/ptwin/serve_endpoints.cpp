@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "serve_endpoints.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "ptwin/core/assert.hpp"
+
+namespace ptwin::app {
+namespace {
+
+double seconds_between(time::Instant from, time::Instant to) {
+  return static_cast<double>((to - from).count()) * 1e-9;
+}
+
+// One Prometheus histogram (cumulative `le` buckets, _sum, _count) of one feed
+// and stage.
+void append_histogram(std::string& out, std::string_view feed, std::string_view stage,
+                      const LatencyHistogram::Snapshot& snapshot) {
+  const auto& bounds = LatencyHistogram::upper_bounds_s();
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < bounds.size(); ++i) {
+    cumulative += snapshot.bucket_counts[i];
+    fmt::format_to(std::back_inserter(out),
+                   "ptwin_stage_latency_seconds_bucket{{feed=\"{}\",stage=\"{}"
+                   "\",le=\"{:.6g}\"}} {}\n",
+                   feed, stage, bounds[i], cumulative);
+  }
+  fmt::format_to(std::back_inserter(out),
+                 "ptwin_stage_latency_seconds_bucket{{feed=\"{}\",stage=\"{}\",le=\"+"
+                 "Inf\"}} {}\n"
+                 "ptwin_stage_latency_seconds_sum{{feed=\"{}\",stage=\"{}\"}} {:.9g}\n"
+                 "ptwin_stage_latency_seconds_count{{feed=\"{}\",stage=\"{}\"}} {}\n",
+                 feed, stage, snapshot.count, feed, stage, snapshot.sum_s, feed, stage,
+                 snapshot.count);
+}
+
+void append_counter(std::string& out, std::string_view name, std::string_view help,
+                    std::string_view type,
+                    const std::vector<std::pair<std::string_view, std::uint64_t>>& values) {
+  fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+  for (const auto& [feed, value] : values) {
+    fmt::format_to(std::back_inserter(out), "{}{{feed=\"{}\"}} {}\n", name, feed, value);
+  }
+}
+
+nlohmann::json latency_json(const LatencyHistogram::Snapshot& snapshot) {
+  nlohmann::json out{{"count", snapshot.count}, {"negative", snapshot.negative}};
+  out["p50_s"] = snapshot.count == 0 ? nlohmann::json() : nlohmann::json(*snapshot.quantile_s(0.5));
+  out["p99_s"] =
+      snapshot.count == 0 ? nlohmann::json() : nlohmann::json(*snapshot.quantile_s(0.99));
+  return out;
+}
+
+}  // namespace
+
+StageLatencies::StageLatencies(const std::vector<std::string>& feeds) {
+  for (const auto& feed : feeds) feeds_.emplace(feed, std::make_unique<Stages>());
+}
+
+void StageLatencies::on_stored(const ingest::stream::StoredSamples& stored) {
+  Stages& stages = stages_of(stored.feed);
+  if (!stored.samples.empty()) {
+    const auto newest =
+        std::max_element(stored.samples.begin(), stored.samples.end(),
+                         [](const Sample& a, const Sample& b) { return a.time < b.time; });
+    stages.transport.record(stored.received_at - newest->time);
+  }
+  stages.ingest.record(stored.stored_at - stored.received_at);
+}
+
+const StageLatencies::Stages& StageLatencies::of(std::string_view feed) const {
+  return stages_of(feed);
+}
+
+// The map never changes after construction, and the histograms are thread-safe.
+StageLatencies::Stages& StageLatencies::stages_of(std::string_view feed) const {
+  const auto found = feeds_.find(feed);
+  PTWIN_ASSERT(found != feeds_.end(), "samples published by a feed that was not declared");
+  return *found->second;
+}
+
+std::string prometheus_text(const ServeView& view) {
+  std::vector<std::pair<std::string_view, FeedCounts>> counts;
+  for (const auto& feed : view.feeds) counts.emplace_back(feed->name(), feed->counts());
+  const auto column = [&counts](std::uint64_t FeedCounts::*member) {
+    std::vector<std::pair<std::string_view, std::uint64_t>> values;
+    for (const auto& [feed, c] : counts) values.emplace_back(feed, c.*member);
+    return values;
+  };
+  std::string out;
+  append_counter(out, "ptwin_feed_received_total",
+                 "Inputs received (messages, frames, notifications).", "counter",
+                 column(&FeedCounts::received));
+  append_counter(out, "ptwin_feed_accepted_total", "Inputs stored.", "counter",
+                 column(&FeedCounts::accepted));
+  append_counter(out, "ptwin_feed_quarantined_total",
+                 "Inputs refused and kept in the quarantine with the reason.", "counter",
+                 column(&FeedCounts::quarantined));
+  append_counter(out, "ptwin_feed_not_stored_total",
+                 "Inputs not stored: the sender sends them again, or given up at stop.", "counter",
+                 column(&FeedCounts::not_stored));
+  append_counter(out, "ptwin_feed_pending", "Inputs received and not yet persisted.", "gauge",
+                 column(&FeedCounts::pending));
+  append_counter(out, "ptwin_feed_samples_stored_total", "Samples stored.", "counter",
+                 column(&FeedCounts::samples_stored));
+  out +=
+      "# HELP ptwin_stage_latency_seconds Per-stage latency: transport = "
+      "received - source "
+      "time stamp, ingest = stored - received.\n# TYPE "
+      "ptwin_stage_latency_seconds histogram\n";
+  for (const auto& feed : view.feeds) {
+    const auto& stages = view.latencies.of(feed->name());
+    append_histogram(out, feed->name(), "transport", stages.transport.snapshot());
+    append_histogram(out, feed->name(), "ingest", stages.ingest.snapshot());
+  }
+  out +=
+      "# HELP ptwin_stage_latency_negative_total Latencies below zero (a "
+      "source clock ahead of "
+      "ours), not in the histogram.\n# TYPE "
+      "ptwin_stage_latency_negative_total counter\n";
+  for (const auto& feed : view.feeds) {
+    const auto& stages = view.latencies.of(feed->name());
+    fmt::format_to(std::back_inserter(out),
+                   "ptwin_stage_latency_negative_total{{feed=\"{}\",stage="
+                   "\"transport\"}} {}\n"
+                   "ptwin_stage_latency_negative_total{{feed=\"{}\",stage="
+                   "\"ingest\"}} {}\n",
+                   feed->name(), stages.transport.snapshot().negative, feed->name(),
+                   stages.ingest.snapshot().negative);
+  }
+  fmt::format_to(std::back_inserter(out),
+                 "# HELP ptwin_sample_sink_failures_total Sample sinks that "
+                 "threw (logged).\n"
+                 "# TYPE ptwin_sample_sink_failures_total counter\n"
+                 "ptwin_sample_sink_failures_total {}\n",
+                 view.stream.sink_failures());
+  return out;
+}
+
+nlohmann::json status_json(const ServeView& view) {
+  const auto now = view.clock.now();
+  nlohmann::json feeds = nlohmann::json::object();
+  for (const auto& feed : view.feeds) {
+    const auto c = feed->counts();
+    const auto& stages = view.latencies.of(feed->name());
+    nlohmann::json entry = feed->status();
+    entry["received"] = c.received;
+    entry["accepted"] = c.accepted;
+    entry["quarantined"] = c.quarantined;
+    entry["not_stored"] = c.not_stored;
+    entry["pending"] = c.pending;
+    entry["samples_stored"] = c.samples_stored;
+    entry["latency"] = {{"transport", latency_json(stages.transport.snapshot())},
+                        {"ingest", latency_json(stages.ingest.snapshot())}};
+    feeds[std::string(feed->name())] = std::move(entry);
+  }
+  return {{"twin", view.config.twin.id},
+          {"started_at", time::format_iso8601(view.started_at)},
+          {"uptime_s", seconds_between(view.started_at, now)},
+          {"store",
+           {{"path", view.config.store.path.string()},
+            {"samples", view.store.count_samples()},
+            {"quarantined", view.store.count_quarantined()}}},
+          {"feeds", std::move(feeds)},
+          {"sample_sink_failures", view.stream.sink_failures()}};
+}
+
+server::HttpHandler serve_endpoints(const ServeView& view) {
+  return [&view](const server::HttpRequest& request) {
+    if (request.method != "GET" && request.method != "HEAD") {
+      auto response = server::HttpResponse::with_body(405, "text/plain", "use GET\n");
+      response.headers["Allow"] = "GET, HEAD";
+      return response;
+    }
+    const auto path = request.path();
+    if (path == "/healthz") return server::HttpResponse::with_body(200, "text/plain", "ok\n");
+    if (path == "/metrics") {
+      return server::HttpResponse::with_body(200, "text/plain; version=0.0.4; charset=utf-8",
+                                             prometheus_text(view));
+    }
+    if (path == "/status") {
+      return server::HttpResponse::with_body(200, "application/json", status_json(view).dump(2));
+    }
+    return server::HttpResponse::with_body(404, "text/plain",
+                                           "ptwin serve answers /healthz, /metrics and /status\n");
+  };
+}
+
+}  // namespace ptwin::app

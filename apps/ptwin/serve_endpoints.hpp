@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// ptwin serve's own HTTP endpoints (docs/serve.md#endpoints): /healthz
+// (liveness), /metrics (Prometheus text exposition format 0.0.4) and /status
+// (JSON), and the per-stage latency histograms they report, fed by the sample
+// stream.
+
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ptwin/core/latency_histogram.hpp"
+#include "ptwin/server/http/http_server.hpp"
+#include "served_feed.hpp"
+
+namespace ptwin::app {
+
+/// Per feed: transport = received_at - the newest sample's source time stamp
+/// (the source's clock against ours: a negative value means the source clock
+/// runs ahead, counted apart); ingest = stored_at - received_at. One value of
+/// each per published input.
+class StageLatencies final : public ingest::stream::SampleSink {
+ public:
+  struct Stages {
+    LatencyHistogram transport;
+    LatencyHistogram ingest;
+  };
+  /// One pair of histograms per feed name; samples of another feed are a
+  /// programming error.
+  explicit StageLatencies(const std::vector<std::string>& feeds);
+  void on_stored(const ingest::stream::StoredSamples& stored) override;
+  [[nodiscard]] const Stages& of(std::string_view feed) const;
+
+ private:
+  [[nodiscard]] Stages& stages_of(std::string_view feed) const;
+  std::map<std::string, std::unique_ptr<Stages>, std::less<>> feeds_;  // fixed after construction
+};
+
+/// What the endpoints report; every reference outlives the handler.
+struct ServeView {
+  const TwinConfig& config;
+  const std::vector<std::unique_ptr<ServedFeed>>& feeds;
+  const StageLatencies& latencies;
+  const ingest::stream::SampleStream& stream;
+  const store::Store& store;
+  const time::Clock& clock;
+  time::Instant started_at;
+};
+
+[[nodiscard]] std::string prometheus_text(const ServeView& view);
+[[nodiscard]] nlohmann::json status_json(const ServeView& view);
+/// GET (or HEAD) /healthz, /metrics, /status; 404 elsewhere, 405 for other
+/// methods.
+[[nodiscard]] server::HttpHandler serve_endpoints(const ServeView& view);
+
+}  // namespace ptwin::app

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// SIGINT and SIGTERM for the long-running commands (`fhir-serve`, `serve`):
+// blocked in every thread from construction on, so that only wait() receives
+// them and shutdown runs in order on the main thread. Construct before any
+// thread starts: threads inherit the signal mask.
+
+#include <csignal>
+
+namespace ptwin::app {
+
+class StopSignals {
+ public:
+  StopSignals();
+  /// Blocks until SIGINT or SIGTERM arrives; returns its number.
+  [[nodiscard]] int wait();
+
+ private:
+  sigset_t signals_{};
+};
+
+}  // namespace ptwin::app

@@ -49,6 +49,12 @@ void validate(const SlopeSumSettings& settings) {
   require_positive(settings.refractory_s, "refractory_s");
   require_positive(settings.decay_after_s, "decay_after_s");
   require_positive(settings.decay_time_constant_s, "decay_time_constant_s");
+  if (settings.lowpass_window_s >= settings.search_window_s) {
+    throw InputError(ErrorCode::BadInput, "slope sum settings: lowpass_window_s",
+                     fmt::format("{}", settings.lowpass_window_s),
+                     fmt::format("must be shorter than search_window_s ({})",
+                                 settings.search_window_s));
+  }
 }
 
 double SlopeSumOnsetDetector::RunningSum::push_sum(double value) {
@@ -191,7 +197,9 @@ std::int64_t SlopeSumOnsetDetector::pressure_foot(std::int64_t ssf_onset, std::i
     return filtered_at(std::min(i + group_delay_n_, end - 1));
   };
   const std::int64_t lower = std::max({ssf_onset - foot_search_n_, last_onset_ + 1, ssf_first_});
-  const std::int64_t upper = std::max(lower, std::min(crossing + search_n_, end - 2));
+  // While streaming, the filtered pressure is known up to crossing + search_n_ (decide());
+  // looking further would make the onset depend on how the signal was chunked.
+  const std::int64_t upper = std::max(lower, crossing + search_n_ - group_delay_n_ - 1);
   std::int64_t steepest = lower;
   double steepest_slope_pa = -1.0;
   for (std::int64_t i = lower; i <= upper; ++i) {

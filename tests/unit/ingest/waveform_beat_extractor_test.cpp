@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -333,6 +334,20 @@ TEST(ArterialBeatExtractor, RefusesNonFiniteSamplesNamingIndexAndValue) {
   const auto tail = std::span(pressures).subspan(1000);
   EXPECT_EQ(extractor.push(tail), reference.push(tail));
   EXPECT_EQ(extractor.finish(), reference.finish());
+}
+
+TEST(PressureSignal, SampleTimesAreExactNanosecondsEvenAfterAYear) {
+  auto signal = description();
+  signal.sample_rate_hz = 1000.0;
+  const std::int64_t year_of_samples = 1000LL * 86400 * 365;
+  EXPECT_EQ(sample_time(signal, year_of_samples + 1) - signal.start,
+            std::chrono::hours(24 * 365) + std::chrono::milliseconds(1));
+  signal.sample_rate_hz = 125.0;
+  EXPECT_EQ(sample_time(signal, 3) - signal.start, std::chrono::nanoseconds(24'000'000));
+  signal.sample_rate_hz = 300.0;  // 1/300 s is not a whole number of ns: rounded
+  EXPECT_EQ(sample_time(signal, 1) - signal.start, std::chrono::nanoseconds(3'333'333));
+  signal.sample_rate_hz = 62.5;
+  EXPECT_EQ(sample_time(signal, 5) - signal.start, std::chrono::nanoseconds(80'000'000));
 }
 
 TEST(ArterialBeatExtractor, RefusesAnImplausiblePressureAndABadRate) {

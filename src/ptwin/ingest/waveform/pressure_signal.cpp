@@ -26,7 +26,17 @@ void validate(const SignalDescription& description) {
 }
 
 time::Instant sample_time(const SignalDescription& description, std::int64_t index) {
-  const double offset_ns = static_cast<double>(index) * 1e9 / description.sample_rate_hz;
+  const double rate = description.sample_rate_hz;
+  if (rate == std::floor(rate)) {
+    // Whole seconds apart from the fraction, so that a year at 1 kHz (3e16 ns, beyond the 2^53
+    // a double holds exactly) still lands on the exact nanosecond.
+    const auto per_second = static_cast<std::int64_t>(rate);
+    const std::int64_t seconds = index / per_second;
+    const std::int64_t remainder = index % per_second;
+    const auto fraction_ns = std::llround(static_cast<double>(remainder) * 1e9 / rate);
+    return description.start + std::chrono::seconds{seconds} + std::chrono::nanoseconds{fraction_ns};
+  }
+  const double offset_ns = static_cast<double>(index) * 1e9 / rate;
   return description.start + std::chrono::nanoseconds{std::llround(offset_ns)};
 }
 

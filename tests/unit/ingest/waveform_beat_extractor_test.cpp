@@ -288,6 +288,34 @@ TEST(ArterialBeatExtractor, ChunkedInputGivesTheSameBeatsOnWildSignals) {
   EXPECT_EQ(beats, expected);
 }
 
+TEST(ArterialBeatExtractor, AbandonsALongFlatLineWithoutKeepingIt) {
+  SyntheticRecord record;
+  const SyntheticBeat normal{.period_s = 0.8, .systolic_mmhg = 120, .diastolic_mmhg = 80};
+  append_beats(record, kRateHz, normal, 40);
+  append_level(record, kRateHz, 60.0, 60.0);  // a damped, flat line for a minute
+  append_beats(record, kRateHz, normal, 40);
+  add_noise(record, kNoiseMmHg, kSeed + 3);
+  const auto pressures = to_pressures(record.pressure_mmhg);
+  ArterialBeatExtractor one_shot(description());
+  auto expected = one_shot.push(pressures);
+  const auto rest = one_shot.finish();
+  expected.insert(expected.end(), rest.begin(), rest.end());
+  EXPECT_EQ(one_shot.counts().abandoned_spans, 1);
+  for (const auto& beat : expected) EXPECT_LE(beat.duration.in(units::s), 10.0);
+  EXPECT_GE(expected.size(), 70U);  // the beats on both sides are still found
+
+  ArterialBeatExtractor chunked(description());
+  std::vector<ArterialBeat> beats;
+  for (std::size_t at = 0; at < pressures.size(); at += 100) {
+    const auto out = chunked.push(std::span(pressures).subspan(at, std::min<std::size_t>(100, pressures.size() - at)));
+    beats.insert(beats.end(), out.begin(), out.end());
+  }
+  const auto chunked_rest = chunked.finish();
+  beats.insert(beats.end(), chunked_rest.begin(), chunked_rest.end());
+  EXPECT_EQ(beats, expected);
+  EXPECT_EQ(chunked.counts().abandoned_spans, 1);
+}
+
 TEST(ArterialBeatExtractor, ReturnsBeatsWhileStreaming) {
   SyntheticRecord record;
   append_beats(record, kRateHz, {.period_s = 0.8, .systolic_mmhg = 120, .diastolic_mmhg = 80}, 50);

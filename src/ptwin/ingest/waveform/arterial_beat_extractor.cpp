@@ -31,6 +31,11 @@ const BeatExtractionSettings& validated(const BeatExtractionSettings& settings) 
                      fmt::format("must be positive and at most onsets.search_window_s ({})",
                                  settings.onsets.search_window_s));
   }
+  if (!std::isfinite(settings.max_beat_s) || settings.max_beat_s < 3.0) {
+    throw InputError(ErrorCode::BadInput, "beat extraction settings: max_beat_s",
+                     fmt::format("{}", settings.max_beat_s),
+                     "must be finite and at least 3 s (a heart rate of 20 /min)");
+  }
   if (!std::isfinite(settings.flat_guard_s) || settings.flat_guard_s < 0.0) {
     throw InputError(ErrorCode::BadInput, "beat extraction settings: flat_guard_s",
                      fmt::format("{}", settings.flat_guard_s), "must be finite and not negative");
@@ -47,7 +52,8 @@ ArterialBeatExtractor::ArterialBeatExtractor(SignalDescription description,
       detector_(description_.sample_rate_hz, settings.onsets),
       flat_(description_.sample_rate_hz, settings.flat_segments),
       foot_n_(std::llround(settings.foot_window_s * description_.sample_rate_hz)),
-      guard_n_(std::llround(settings.flat_guard_s * description_.sample_rate_hz)) {}
+      guard_n_(std::llround(settings.flat_guard_s * description_.sample_rate_hz)),
+      max_beat_n_(std::llround(settings.max_beat_s * description_.sample_rate_hz)) {}
 
 std::vector<ArterialBeat> ArterialBeatExtractor::push(std::span<const units::Pressure> pressures) {
   PTWIN_ASSERT(!is_finished_, "ArterialBeatExtractor::push after finish");
@@ -61,6 +67,13 @@ std::vector<ArterialBeat> ArterialBeatExtractor::push(std::span<const units::Pre
   new_onsets_.clear();
   detector_.push(values_pa, new_onsets_);
   measure_beats(new_onsets_);
+  // An open beat that can no longer end within max_beat_s is given up now, so that a flat line
+  // does not keep its samples for hours. measure_beats() applies the same rule to an onset that
+  // arrives in time, so the outcome does not depend on chunking.
+  if (previous_onset_ >= 0 && detector_.earliest_future_onset() - previous_onset_ > max_beat_n_) {
+    ++counts_.abandoned_spans;
+    previous_onset_ = -1;
+  }
   std::vector<ArterialBeat> out;
   release(false, out);
   trim_raw();
@@ -80,7 +93,9 @@ std::vector<ArterialBeat> ArterialBeatExtractor::finish() {
 
 void ArterialBeatExtractor::measure_beats(std::span<const std::int64_t> onsets) {
   for (const std::int64_t onset : onsets) {
-    if (previous_onset_ >= 0) {
+    if (previous_onset_ >= 0 && onset - previous_onset_ > max_beat_n_) {
+      ++counts_.abandoned_spans;
+    } else if (previous_onset_ >= 0) {
       pending_.push_back({measure(previous_onset_, onset), onset});
     }
     previous_onset_ = onset;

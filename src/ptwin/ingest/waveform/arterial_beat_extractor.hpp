@@ -9,7 +9,8 @@
 //   quality:  FlatSegmentDetector (line flush, zeroing) and BeatQualityRules (Sun et al. 2006)
 // A beat is returned once the samples after it are enough to know whether a flush or zeroing
 // segment starts within `flat_guard_s` of it, i.e. about 2 s after its end; finish() returns
-// the rest. The stretch after the last onset is not a complete beat and is not returned.
+// the rest. The stretch after the last onset is not a complete beat and is not returned, nor
+// is a stretch of more than `max_beat_s` between two onsets (counted in abandoned_spans).
 // Not thread-safe; one extractor per signal.
 
 #include <cstdint>
@@ -33,6 +34,10 @@ struct BeatExtractionSettings {
   BeatQualityRules quality;
   double foot_window_s = 0.050;  // where the diastolic minimum is looked for around the onset
   double flat_guard_s = 0.5;     // beats this close to a flush/zeroing segment are excluded too
+  // Onsets further apart than this delimit no beat (a disconnected or flat line): the span is
+  // counted as abandoned and its samples are not kept. Far above the 3 s of the 20 /min rule,
+  // so that flushes and zeroing still show as flagged beats.
+  double max_beat_s = 10.0;
 };
 
 /// Counts since the start of the signal.
@@ -42,6 +47,7 @@ struct BeatExtractionCounts {
   std::int64_t good = 0;
   std::int64_t questionable = 0;
   std::int64_t artefact = 0;
+  std::int64_t abandoned_spans = 0;  // stretches longer than max_beat_s between onsets
 };
 
 class ArterialBeatExtractor {
@@ -79,6 +85,7 @@ class ArterialBeatExtractor {
   FlatSegmentDetector flat_;
   std::int64_t foot_n_;
   std::int64_t guard_n_;
+  std::int64_t max_beat_n_;
   bool is_finished_ = false;
 
   std::vector<double> raw_;  // samples [raw_first_, sample count), Pa

@@ -72,6 +72,11 @@ class SlopeSumOnsetDetector {
   /// Number of samples pushed so far.
   [[nodiscard]] std::int64_t sample_count() const { return sample_count_; }
 
+  /// No onset reported from now on can lie before this index.
+  [[nodiscard]] std::int64_t earliest_future_onset() const {
+    return is_learned_ ? cursor_ - onset_search_n_ - foot_search_n_ : 0;
+  }
+
  private:
   void filter_sample(double pressure_pa);
   void learn_if_ready(bool is_final);

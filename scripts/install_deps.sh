@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   clang libclang-rt-14-dev           # libFuzzer targets and sanitizers
+  clang-16 libclang-rt-16-dev        # a clang that compiles core/assert.hpp (std::source_location)
   libeigen3-dev                      # sparse linear algebra (0D DAE Jacobian)
   libsundials-dev                    # IDA: baseline integrator in bench/
   libsuitesparse-dev                 # KLU sparse LU for the 0D Newton solves

@@ -2,4 +2,5 @@
 # UKF and EnKF against the exact Kalman filter; calibration of a nonlinear twin experiment.
 ptwin_add_test(twin_estimation_verification_test LABEL verification
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/estimation_linear_gaussian_test.cpp
+          ${CMAKE_CURRENT_SOURCE_DIR}/estimation_twin_experiment_test.cpp
   LIBS ptwin::twin)

@@ -2,11 +2,11 @@
 // Behaviour of the UKF and EnKF that does not need a reference solution: the innovation gate,
 // errors on ill-posed problems, covariance health over long runs, bad measurements and settings.
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <random>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "ptwin/core/error.hpp"
 #include "ptwin/twin/estimation/ensemble_kalman_filter.hpp"
@@ -57,13 +57,13 @@ void expect_flush_is_gated_and_normal_data_kept(Filter& filter) {
   EXPECT_NEAR(e.mean(0), 90.0 * kMmHg, 4.0 * std::sqrt(e.covariance(0, 0)));
 }
 
-TEST(InnovationGate, UkfRejectsALineFlushAndKeepsNormalPressures) {
+TEST(EstimationInnovationGate, UkfRejectsALineFlushAndKeepsNormalPressures) {
   const ArterialPressureModel model(0.5 * kMmHg, 3.0 * kMmHg);
   UnscentedKalmanFilter ukf(model, pressure_prior());
   expect_flush_is_gated_and_normal_data_kept(ukf);
 }
 
-TEST(InnovationGate, EnkfRejectsALineFlushAndKeepsNormalPressures) {
+TEST(EstimationInnovationGate, EnkfRejectsALineFlushAndKeepsNormalPressures) {
   const ArterialPressureModel model(0.5 * kMmHg, 3.0 * kMmHg);
   EnsembleSettings settings;
   settings.members = 200;
@@ -71,7 +71,7 @@ TEST(InnovationGate, EnkfRejectsALineFlushAndKeepsNormalPressures) {
   expect_flush_is_gated_and_normal_data_kept(enkf);
 }
 
-TEST(InnovationGate, OffWhenProbabilityIsZero) {
+TEST(EstimationInnovationGate, OffWhenProbabilityIsZero) {
   const ArterialPressureModel model(0.5 * kMmHg, 3.0 * kMmHg);
   UnscentedSettings settings;
   settings.gate.probability = 0.0;
@@ -86,7 +86,7 @@ TEST(InnovationGate, OffWhenProbabilityIsZero) {
 // A perfect measurement (R = 0) of a state that never changes (Q = 0) leaves P = 0: the next
 // update has no spread to factor. The error must name the step and the matrix; the estimate
 // stays finite.
-TEST(IllPosed, UkfNamesTheStepAndMatrixInsteadOfProducingNaN) {
+TEST(EstimationIllPosed, UkfNamesTheStepAndMatrixInsteadOfProducingNaN) {
   const ArterialPressureModel model(0.0, 0.0);
   UnscentedKalmanFilter ukf(model, pressure_prior());
   ukf.predict(1.0);
@@ -106,7 +106,7 @@ TEST(IllPosed, UkfNamesTheStepAndMatrixInsteadOfProducingNaN) {
   EXPECT_TRUE(ukf.estimate().covariance.allFinite());
 }
 
-TEST(IllPosed, InnovationCovarianceWithoutSpreadIsNamed) {
+TEST(EstimationIllPosed, InnovationCovarianceWithoutSpreadIsNamed) {
   // Two channels that are the same quantity with no noise: S is singular.
   class Duplicated final : public StateSpaceModel {
    public:
@@ -140,7 +140,7 @@ TEST(IllPosed, InnovationCovarianceWithoutSpreadIsNamed) {
   }
 }
 
-TEST(IllPosed, NonPositiveInitialCovarianceIsRejectedAtConstruction) {
+TEST(EstimationIllPosed, NonPositiveInitialCovarianceIsRejectedAtConstruction) {
   const ArterialPressureModel model(1.0, 1.0);
   const GaussianEstimate prior{Eigen::VectorXd::Constant(1, 1.0), Eigen::MatrixXd::Zero(1, 1)};
   try {
@@ -151,7 +151,7 @@ TEST(IllPosed, NonPositiveInitialCovarianceIsRejectedAtConstruction) {
   }
 }
 
-TEST(IllPosed, NaNFromTheModelIsNamed) {
+TEST(EstimationIllPosed, NaNFromTheModelIsNamed) {
   class Broken final : public StateSpaceModel {
    public:
     std::vector<std::string> state_names() const override { return {"a"}; }
@@ -161,14 +161,16 @@ TEST(IllPosed, NaNFromTheModelIsNamed) {
     Eigen::VectorXd observe(const Eigen::VectorXd& x) const override { return x.array().log(); }
     Eigen::MatrixXd observation_noise() const override { return Eigen::MatrixXd::Ones(1, 1); }
   } model;
-  UnscentedKalmanFilter ukf(model, {Eigen::VectorXd::Constant(1, 0.1), Eigen::MatrixXd::Ones(1, 1)});
+  UnscentedKalmanFilter ukf(model,
+                            {Eigen::VectorXd::Constant(1, 0.1), Eigen::MatrixXd::Ones(1, 1)});
   ukf.predict(1.0);
   try {
     (void)ukf.update(scalar(0.0));
     FAIL() << "accepted";
   } catch (const Error& error) {
-    EXPECT_NE(std::string(error.what()).find("UKF step 1 (update): h(sigma points) has a "
-                                             "non-finite value"),
+    EXPECT_NE(std::string(error.what())
+                  .find("UKF step 1 (update): h(sigma points) has a "
+                        "non-finite value"),
               std::string::npos)
         << error.what();
   }
@@ -177,7 +179,7 @@ TEST(IllPosed, NaNFromTheModelIsNamed) {
 
 // 20000 steps with a badly scaled state (positions ~1e4 m, velocities ~1 m/s) and precise
 // measurements: the covariance must stay symmetric and positive definite throughout.
-TEST(CovarianceHealth, StaysSymmetricPositiveDefiniteOverLongRuns) {
+TEST(EstimationCovarianceHealth, StaysSymmetricPositiveDefiniteOverLongRuns) {
   const ConstantVelocityModel model(1e-4, 1e-3);
   GaussianEstimate prior{Eigen::Vector4d(1e4, 1.0, -1e4, 0.5),
                          Eigen::Vector4d(1e6, 1.0, 1e6, 1.0).asDiagonal()};
@@ -196,7 +198,8 @@ TEST(CovarianceHealth, StaysSymmetricPositiveDefiniteOverLongRuns) {
   double smallest_eigenvalue = INFINITY;
   for (int k = 0; k < 20000; ++k) {
     truth = model.propagate(truth, 0.01);
-    const Eigen::Vector2d z = model.observe(truth) + Eigen::Vector2d(noise(generator), noise(generator));
+    const Eigen::Vector2d z =
+        model.observe(truth) + Eigen::Vector2d(noise(generator), noise(generator));
     ukf.predict(0.01);
     ASSERT_EQ(ukf.update({{0, 1}, z}).status, MeasurementStatus::Accepted) << "step " << k;
     if (k < 2000) {
@@ -219,7 +222,7 @@ TEST(CovarianceHealth, StaysSymmetricPositiveDefiniteOverLongRuns) {
   EXPECT_LT(std::abs(ukf.estimate().mean(0) - truth(0)), 0.01);
 }
 
-TEST(MeasurementErrors, NameTheFieldAndTheValue) {
+TEST(EstimationMeasurementErrors, NameTheFieldAndTheValue) {
   const ConstantVelocityModel model(1.0, 1.0);
   UnscentedKalmanFilter ukf(model, {Eigen::Vector4d::Zero(), Eigen::Matrix4d::Identity()});
   const auto expect_input_error = [&](const Measurement& m, const std::string& where,
@@ -255,7 +258,7 @@ EnsembleSettings enkf_with(int members, double inflation, std::uint64_t seed) {
   return s;
 }
 
-TEST(SettingsErrors, NameTheSetting) {
+TEST(EstimationSettingsErrors, NameTheSetting) {
   const ConstantVelocityModel model(1.0, 1.0);
   const GaussianEstimate prior{Eigen::Vector4d::Zero(), Eigen::Matrix4d::Identity()};
   const auto where_of = [](const auto& make) {
@@ -266,12 +269,12 @@ TEST(SettingsErrors, NameTheSetting) {
     }
     return std::string("accepted");
   };
-  EXPECT_EQ(where_of([&] { UnscentedKalmanFilter(model, prior, ukf_with(0.0, 0.999)); }), "ukf.alpha");
-  EXPECT_EQ(where_of([&] {
-              UnscentedKalmanFilter(model, prior, ukf_with(1.0, 0.2));
-            }),
+  EXPECT_EQ(where_of([&] { UnscentedKalmanFilter(model, prior, ukf_with(0.0, 0.999)); }),
+            "ukf.alpha");
+  EXPECT_EQ(where_of([&] { UnscentedKalmanFilter(model, prior, ukf_with(1.0, 0.2)); }),
             "ukf.gate.probability");
-  EXPECT_EQ(where_of([&] { EnsembleKalmanFilter(model, prior, enkf_with(1, 1.0, 1)); }), "enkf.members");
+  EXPECT_EQ(where_of([&] { EnsembleKalmanFilter(model, prior, enkf_with(1, 1.0, 1)); }),
+            "enkf.members");
   EXPECT_EQ(where_of([&] { EnsembleKalmanFilter(model, prior, enkf_with(10, 0.9, 1)); }),
             "enkf.inflation");
   EXPECT_EQ(where_of([&] {

@@ -9,11 +9,11 @@
 // of the time. With the truth drawn from the filter's own prior and random walk (a perfect-model
 // experiment) any departure is the filter's approximation, not model error.
 
-#include <cmath>
-#include <random>
-
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
 
 #include "ptwin/twin/estimation/ensemble_kalman_filter.hpp"
 #include "ptwin/twin/estimation/unscented_kalman_filter.hpp"
@@ -30,14 +30,16 @@ constexpr double kZ90 = 1.6448536269514722;  // standard normal 0.95 quantile
 
 const VerificationCase kRampCase{
     .id = "twin.estimation.ukf_log_rate_ramp",
-    .source = "twin experiment: k(t) rises linearly from 0.5 to 1.5 /s over 200 s, observed every "
-              "second with a 0.1 /s error; UKF with q = 0.02 /sqrt(s), prior ln k ~ N(0, 1)",
+    .source =
+        "twin experiment: k(t) rises linearly from 0.5 to 1.5 /s over 200 s, observed every "
+        "second with a 0.1 /s error; UKF with q = 0.02 /sqrt(s), prior ln k ~ N(0, 1)",
     .quantity = "root-mean-square error of ln k over the last 100 steps",
     .norm = "RMS",
     .tolerance = 0.08,
-    .tolerance_reason = "the steady posterior standard deviation of ln k is about "
-                        "sqrt(q r / k) = 0.045 at k = 1; the ramp adds a lag of about "
-                        "(d ln k/dt) / (q/ (r/k)) ~ 0.03; 0.08 is their sum with a margin",
+    .tolerance_reason =
+        "the steady posterior standard deviation of ln k is about "
+        "sqrt(q r / k) = 0.045 at k = 1; the ramp adds a lag of about "
+        "(d ln k/dt) / (q/ (r/k)) ~ 0.03; 0.08 is their sum with a margin",
 };
 
 TEST(LogRateTwinExperiment, UkfRecoversARampingRateConstant) {
@@ -87,7 +89,8 @@ Coverage replicate_coverage(MakeFilter&& make_filter, std::uint64_t seed) {
     for (int k = 1; k <= kSteps; ++k) {
       theta += 0.05 * normal(generator);
       filter.predict(1.0);
-      (void)filter.update({{0}, Eigen::VectorXd::Constant(1, std::exp(theta) + 0.2 * normal(generator))});
+      (void)filter.update(
+          {{0}, Eigen::VectorXd::Constant(1, std::exp(theta) + 0.2 * normal(generator))});
       const auto e = filter.estimate();
       const bool is_covered = std::abs(theta - e.mean(0)) <= kZ90 * std::sqrt(e.covariance(0, 0));
       c.all_covered += is_covered ? 1 : 0;
@@ -100,15 +103,18 @@ Coverage replicate_coverage(MakeFilter&& make_filter, std::uint64_t seed) {
 
 const VerificationCase kCalibrationCase{
     .id = "twin.estimation.interval_calibration",
-    .source = "perfect-model twin experiment, 400 replicates of 40 steps (Gneiting & Raftery "
-              "2007: coverage of central prediction intervals)",
-    .quantity = "fraction of replicates whose nominal 90 % interval of ln k covers the truth at "
-                "the last step, and over all steps",
+    .source =
+        "perfect-model twin experiment, 400 replicates of 40 steps (Gneiting & Raftery "
+        "2007: coverage of central prediction intervals)",
+    .quantity =
+        "fraction of replicates whose nominal 90 % interval of ln k covers the truth at "
+        "the last step, and over all steps",
     .norm = "fraction, must lie in [0.85, 0.95]",
     .tolerance = 0.05,
-    .tolerance_reason = "binomial standard error of a 0.9 fraction over 400 replicates is 0.015; "
-                        "+-0.05 is 3.3 standard errors, and allows the Gaussian approximation of "
-                        "a mildly skewed posterior",
+    .tolerance_reason =
+        "binomial standard error of a 0.9 fraction over 400 replicates is 0.015; "
+        "+-0.05 is 3.3 standard errors, and allows the Gaussian approximation of "
+        "a mildly skewed posterior",
 };
 
 void expect_calibrated(const Coverage& c, std::string_view filter) {
@@ -122,11 +128,10 @@ void expect_calibrated(const Coverage& c, std::string_view filter) {
 }
 
 TEST(LogRateTwinExperiment, UkfNinetyPercentIntervalsAreCalibrated) {
-  const auto c = replicate_coverage(
-      [](const LogRateModel& model, const GaussianEstimate& prior, std::uint64_t) {
-        return UnscentedKalmanFilter(model, prior);
-      },
-      1998);
+  const auto c =
+      replicate_coverage([](const LogRateModel& model, const GaussianEstimate& prior,
+                            std::uint64_t) { return UnscentedKalmanFilter(model, prior); },
+                         1998);
   expect_calibrated(c, "UKF");
 }
 

@@ -4,12 +4,12 @@
 // beat-to-beat UKF sees noisy systolic/diastolic/mean pressures every beat and a cardiac output
 // every 10th beat and must track the resistance.
 
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cmath>
 #include <random>
-
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 #include "ptwin/physics/zerod/model_builder.hpp"
 #include "ptwin/twin/estimation/beat_estimator.hpp"
@@ -58,20 +58,23 @@ double truth_log_resistance(int beat) {
 
 const VerificationCase kTrackingCase{
     .id = "twin.estimation.zerod_resistance_tracking",
-    .source = "twin experiment on data/models/regazzoni2022_closed_loop.json: systemic "
-              "resistance multiplier 1 -> 0.7 linearly over beats 10-70, 90 beats at 75 /min",
-    .quantity = "|estimated / true systemic resistance multiplier - 1|, max over the last 20 "
-                "beats",
+    .source =
+        "twin experiment on data/models/regazzoni2022_closed_loop.json: systemic "
+        "resistance multiplier 1 -> 0.7 linearly over beats 10-70, 90 beats at 75 /min",
+    .quantity =
+        "|estimated / true systemic resistance multiplier - 1|, max over the last 20 "
+        "beats",
     .norm = "max relative error",
     .tolerance = 0.08,
-    .tolerance_reason = "two posterior standard deviations: the filter's sd of ln R settles at "
-                        "0.04 (pressures at 2 mmHg every beat, CO at 0.3 L/min every 10 beats, R "
-                        "partly confounded with volume and contractility)",
+    .tolerance_reason =
+        "two posterior standard deviations: the filter's sd of ln R settles at "
+        "0.04 (pressures at 2 mmHg every beat, CO at 0.3 L/min every 10 beats, R "
+        "partly confounded with volume and contractility)",
 };
 
 TEST(ZerodBeatTwinExperiment, TracksAThirtyPercentFallInSystemicResistance) {
-  const auto model = physics::zerod::read_json_file(
-      std::string(PTWIN_SOURCE_DIR) + "/data/models/regazzoni2022_closed_loop.json");
+  const auto model = physics::zerod::read_json_file(std::string(PTWIN_SOURCE_DIR) +
+                                                    "/data/models/regazzoni2022_closed_loop.json");
   const auto settings = beat_settings();
   ZerodBeatModel truth(model, "regazzoni2022_closed_loop.json", settings);
   BeatEstimatorSettings estimator_settings;
@@ -93,33 +96,40 @@ TEST(ZerodBeatTwinExperiment, TracksAThirtyPercentFallInSystemicResistance) {
     const Eigen::VectorXd features = truth.advance(truth_state);
     BeatFeatures measured;
     measured.heart_rate_hz = kHeartRateHz;
-    measured.systolic_pressure_pa = features(kSystolic) + settings.systolic_sd_pa * normal(generator);
-    measured.diastolic_pressure_pa = features(kDiastolic) + settings.diastolic_sd_pa * normal(generator);
-    measured.mean_arterial_pressure_pa = features(kMeanPressure) + settings.mean_sd_pa * normal(generator);
+    measured.systolic_pressure_pa =
+        features(kSystolic) + settings.systolic_sd_pa * normal(generator);
+    measured.diastolic_pressure_pa =
+        features(kDiastolic) + settings.diastolic_sd_pa * normal(generator);
+    measured.mean_arterial_pressure_pa =
+        features(kMeanPressure) + settings.mean_sd_pa * normal(generator);
     if (beat % kCardiacOutputEvery == 0) {
       measured.cardiac_output_m3_per_s =
           features(kCardiacOutput) + settings.cardiac_output_sd_m3_per_s * normal(generator);
     }
     const auto started = std::chrono::steady_clock::now();
     const auto result = estimator.assimilate(measured);
-    filter_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    filter_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     evaluations += result.model_evaluations;
     for (const auto& u : result.updates) gated += u.status == MeasurementStatus::Gated ? 1 : 0;
     const double estimate = result.estimate.mean(0);
     const double sd = std::sqrt(result.estimate.covariance(0, 0));
     covered += std::abs(estimate - truth_state(0)) <= 1.645 * sd ? 1 : 0;
     if (beat > kBeats - 20) {
-      worst_late_error = std::max(worst_late_error, std::abs(std::exp(estimate - truth_state(0)) - 1.0));
+      worst_late_error =
+          std::max(worst_late_error, std::abs(std::exp(estimate - truth_state(0)) - 1.0));
     }
     if (beat % 10 == 0) {
       std::printf("beat %2d: R true %.3f est %.3f (sd %.3f)  C %.3f E %.3f V %.3f\n", beat,
-                  std::exp(truth_state(0)), std::exp(estimate), sd, std::exp(result.estimate.mean(1)),
-                  std::exp(result.estimate.mean(2)), std::exp(result.estimate.mean(3)));
+                  std::exp(truth_state(0)), std::exp(estimate), sd,
+                  std::exp(result.estimate.mean(1)), std::exp(result.estimate.mean(2)),
+                  std::exp(result.estimate.mean(3)));
     }
   }
-  std::printf("per beat: %.2f ms filter wall time, %.1f model evaluations; %d updates gated; "
-              "90%% interval covered the true R on %.0f of %d beats\n",
-              1e3 * filter_seconds / kBeats, double(evaluations) / kBeats, gated, covered, kBeats);
+  std::printf(
+      "per beat: %.2f ms filter wall time, %.1f model evaluations; %d updates gated; "
+      "90%% interval covered the true R on %.0f of %d beats\n",
+      1e3 * filter_seconds / kBeats, double(evaluations) / kBeats, gated, covered, kBeats);
   ptwin::testing::record_verification(kTrackingCase, worst_late_error);
   EXPECT_LT(worst_late_error, kTrackingCase.tolerance) << "seed " << kSeed;
   EXPECT_EQ(gated, 0) << "no normal beat may be rejected";

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/twin/estimation/beat_estimator.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "ptwin/core/error.hpp"
 
@@ -45,8 +45,8 @@ BeatAssimilation BeatEstimator::assimilate(const BeatFeatures& beat) {
     values.push_back(**value);
   }
   if (!values.empty()) {
-    pressures.values = Eigen::Map<const Eigen::VectorXd>(values.data(),
-                                                         static_cast<Eigen::Index>(values.size()));
+    pressures.values =
+        Eigen::Map<const Eigen::VectorXd>(values.data(), static_cast<Eigen::Index>(values.size()));
     out.updates.push_back(filter_.update(pressures));
   }
   if (beat.cardiac_output_m3_per_s) {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/twin/estimation/zerod_beat_model.hpp"
 
-#include <cmath>
-#include <set>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <cmath>
+#include <set>
 
 #include "ptwin/core/error.hpp"
 #include "ptwin/physics/zerod/model_builder.hpp"
@@ -39,11 +39,12 @@ void validate(const ZerodBeatSettings& s) {
     }
   }
   if (s.steps_per_beat < 10 || s.beats_per_observation < 1 || s.warm_up_max_beats < 1) {
-    throw InputError(ErrorCode::BadInput, "zerod_beat",
-                     fmt::format("steps_per_beat {}, beats_per_observation {}, warm_up_max_beats {}",
-                                 s.steps_per_beat, s.beats_per_observation, s.warm_up_max_beats),
-                     "need steps_per_beat >= 10, beats_per_observation >= 1, "
-                     "warm_up_max_beats >= 1");
+    throw InputError(
+        ErrorCode::BadInput, "zerod_beat",
+        fmt::format("steps_per_beat {}, beats_per_observation {}, warm_up_max_beats {}",
+                    s.steps_per_beat, s.beats_per_observation, s.warm_up_max_beats),
+        "need steps_per_beat >= 10, beats_per_observation >= 1, "
+        "warm_up_max_beats >= 1");
   }
   positive(s.systolic_sd_pa, "systolic_sd_pa");
   positive(s.diastolic_sd_pa, "diastolic_sd_pa");
@@ -138,19 +139,18 @@ Eigen::MatrixXd ZerodBeatModel::process_noise(double dt_s) const {
 }
 
 Eigen::MatrixXd ZerodBeatModel::observation_noise() const {
-  return Eigen::Vector4d(settings_.systolic_sd_pa * settings_.systolic_sd_pa,
-                         settings_.diastolic_sd_pa * settings_.diastolic_sd_pa,
-                         settings_.mean_sd_pa * settings_.mean_sd_pa,
-                         settings_.cardiac_output_sd_m3_per_s *
-                             settings_.cardiac_output_sd_m3_per_s)
+  return Eigen::Vector4d(
+             settings_.systolic_sd_pa * settings_.systolic_sd_pa,
+             settings_.diastolic_sd_pa * settings_.diastolic_sd_pa,
+             settings_.mean_sd_pa * settings_.mean_sd_pa,
+             settings_.cardiac_output_sd_m3_per_s * settings_.cardiac_output_sd_m3_per_s)
       .asDiagonal();
 }
 
 ZerodBeatModel::Beat ZerodBeatModel::simulate_beats(const Eigen::VectorXd& state, int beats) const {
   const std::vector<double> log_multipliers(state.data(), state.data() + state.size());
-  const auto model = zerod::build_model(with_multipliers(base_, adjustables_, log_multipliers,
-                                                         source_),
-                                        source_);
+  const auto model =
+      zerod::build_model(with_multipliers(base_, adjustables_, log_multipliers, source_), source_);
   auto initial = warm_state_;
   for (std::size_t j = 0; j < adjustables_.size(); ++j) {
     const auto index = static_cast<Eigen::Index>(j);
@@ -171,9 +171,9 @@ ZerodBeatModel::Beat ZerodBeatModel::simulate_beats(const Eigen::VectorXd& state
   }
   const auto summary = summarise(run, observables_);
   Beat beat;
-  beat.features = Eigen::Vector4d(summary.systolic_pressure_pa, summary.diastolic_pressure_pa,
-                                  summary.mean_arterial_pressure_pa,
-                                  summary.cardiac_output_m3_per_s);
+  beat.features =
+      Eigen::Vector4d(summary.systolic_pressure_pa, summary.diastolic_pressure_pa,
+                      summary.mean_arterial_pressure_pa, summary.cardiac_output_m3_per_s);
   beat.final_state = run.final_state;
   return beat;
 }

@@ -19,10 +19,9 @@
 // The heart rate is an input, not estimated: set_heart_rate() rewrites the period and timings
 // (with_heart_rate in personalisation.hpp) for the next beat.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ptwin/physics/zerod/simulation.hpp"
 #include "ptwin/twin/adjustable_parameters.hpp"
@@ -40,9 +39,9 @@ struct BeatParameter {
 
 struct ZerodBeatSettings {
   std::vector<BeatParameter> parameters;
-  int steps_per_beat = 100;         // generalized-alpha steps per heart period
-  int beats_per_observation = 1;    // beats simulated from the warm state per evaluation of h
-  int warm_up_max_beats = 80;       // to reach the first periodic state
+  int steps_per_beat = 100;       // generalized-alpha steps per heart period
+  int beats_per_observation = 1;  // beats simulated from the warm state per evaluation of h
+  int warm_up_max_beats = 80;     // to reach the first periodic state
   // Observation noise, one standard deviation each (SI).
   double systolic_sd_pa = 266.6;             // 2 mmHg
   double diastolic_sd_pa = 266.6;            // 2 mmHg

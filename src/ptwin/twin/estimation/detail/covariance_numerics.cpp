@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/twin/estimation/detail/covariance_numerics.hpp"
 
-#include <vector>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <Eigen/Eigenvalues>
 #include <boost/math/distributions/chi_squared.hpp>
-#include <fmt/format.h>
-#include <fmt/ranges.h>
+#include <vector>
 
 #include "ptwin/core/error.hpp"
 

@@ -3,11 +3,10 @@
 // State-space models for the estimation tests, and the exact Kalman filter they are compared
 // with (Kalman 1960; the Joseph form as in Bar-Shalom, Li & Kirubarajan 2001, §5.2).
 
+#include <Eigen/Dense>
 #include <cmath>
 #include <string>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "ptwin/twin/estimation/state_space_model.hpp"
 

@@ -4,11 +4,11 @@
 // EnKF to Monte-Carlo error (Evensen 2009, ch. 9: the EnKF converges to the Kalman filter as
 // N -> infinity for linear models).
 
-#include <cmath>
-#include <random>
-
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
 
 #include "ptwin/twin/estimation/ensemble_kalman_filter.hpp"
 #include "ptwin/twin/estimation/unscented_kalman_filter.hpp"
@@ -76,14 +76,17 @@ void exact_update(ExactKalmanFilter& kf, const ConstantVelocityModel& model, con
 
 const VerificationCase kUkfCase{
     .id = "twin.estimation.ukf_equals_kalman",
-    .source = "Kalman filter on a linear-Gaussian model; scaled unscented transform is exact for "
-              "linear maps (Julier & Uhlmann 2004, doi:10.1109/JPROC.2003.823141)",
-    .quantity = "mean (in posterior standard deviations) and covariance (relative to its largest "
-                "entry) after each of 200 predict/update steps, constant-velocity model",
+    .source =
+        "Kalman filter on a linear-Gaussian model; scaled unscented transform is exact for "
+        "linear maps (Julier & Uhlmann 2004, doi:10.1109/JPROC.2003.823141)",
+    .quantity =
+        "mean (in posterior standard deviations) and covariance (relative to its largest "
+        "entry) after each of 200 predict/update steps, constant-velocity model",
     .norm = "max over steps and components",
     .tolerance = 1e-10,
-    .tolerance_reason = "both filters are exact; the difference is rounding in the Cholesky "
-                        "factors and sums, ~1e-15 times the condition number of P (~1e3 here)",
+    .tolerance_reason =
+        "both filters are exact; the difference is rounding in the Cholesky "
+        "factors and sums, ~1e-15 times the condition number of P (~1e3 here)",
 };
 
 TEST(UnscentedKalmanFilterLinear, ReproducesTheExactKalmanFilterMeanAndCovariance) {
@@ -117,15 +120,18 @@ TEST(UnscentedKalmanFilterLinear, ReproducesTheExactKalmanFilterMeanAndCovarianc
 constexpr int kMembers = 20000;
 const VerificationCase kEnkfCase{
     .id = "twin.estimation.enkf_converges_to_kalman",
-    .source = "Kalman filter on a linear-Gaussian model; the stochastic EnKF converges to it as "
-              "N grows (Evensen 2009, Data Assimilation, 2nd ed., ch. 9)",
+    .source =
+        "Kalman filter on a linear-Gaussian model; the stochastic EnKF converges to it as "
+        "N grows (Evensen 2009, Data Assimilation, 2nd ed., ch. 9)",
     .quantity = "mean and covariance after 30 steps, constant-velocity model, N = 20000",
-    .norm = "max over components of |EnKF - KF| / Monte-Carlo standard error (mean: "
-            "sqrt(P_ii/N); covariance: sqrt((P_ii P_jj + P_ij^2)/N))",
+    .norm =
+        "max over components of |EnKF - KF| / Monte-Carlo standard error (mean: "
+        "sqrt(P_ii/N); covariance: sqrt((P_ii P_jj + P_ij^2)/N))",
     .tolerance = 6.0,
-    .tolerance_reason = "each entry is off by ~1 standard error; 6 leaves room for the "
-                        "accumulation over steps and for the largest of 14 entries (a 6-sigma "
-                        "excursion of a Gaussian has probability 2e-9)",
+    .tolerance_reason =
+        "each entry is off by ~1 standard error; 6 leaves room for the "
+        "accumulation over steps and for the largest of 14 entries (a 6-sigma "
+        "excursion of a Gaussian has probability 2e-9)",
 };
 
 TEST(EnsembleKalmanFilterLinear, ConvergesToTheExactKalmanFilterWithALargeEnsemble) {

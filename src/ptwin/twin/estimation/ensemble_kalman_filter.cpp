@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/twin/estimation/ensemble_kalman_filter.hpp"
 
-#include <cmath>
+#include <fmt/format.h>
 
 #include <Eigen/Dense>
-#include <fmt/format.h>
+#include <cmath>
 
 #include "ptwin/core/error.hpp"
 #include "ptwin/twin/estimation/detail/covariance_numerics.hpp"
@@ -74,8 +74,7 @@ Eigen::MatrixXd EnsembleKalmanFilter::draw(const Eigen::MatrixXd& covariance, Ei
                             kName, step_, stage, matrix_name, covariance.rows(), covariance.cols(),
                             values.minCoeff()));
   }
-  const Eigen::MatrixXd root =
-      eigen.eigenvectors() * values.cwiseMax(0.0).cwiseSqrt().asDiagonal();
+  const Eigen::MatrixXd root = eigen.eigenvectors() * values.cwiseMax(0.0).cwiseSqrt().asDiagonal();
   std::normal_distribution<double> normal;
   Eigen::MatrixXd standard(covariance.rows(), count);
   for (Eigen::Index j = 0; j < count; ++j) {

@@ -27,9 +27,9 @@
 namespace ptwin::twin::estimation {
 
 struct EnsembleSettings {
-  int members = 100;                    // N >= 2
-  std::uint64_t seed = 20030101;        // fixed: runs are reproducible
-  double inflation = 1.0;               // rho >= 1; 1 turns inflation off
+  int members = 100;              // N >= 2
+  std::uint64_t seed = 20030101;  // fixed: runs are reproducible
+  double inflation = 1.0;         // rho >= 1; 1 turns inflation off
   InnovationGateSettings gate;
 };
 

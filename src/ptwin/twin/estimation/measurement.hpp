@@ -2,10 +2,9 @@
 #pragma once
 // One measurement given to an estimator's update, and what the update did with it.
 
+#include <Eigen/Core>
 #include <string>
 #include <vector>
-
-#include <Eigen/Core>
 
 namespace ptwin::twin::estimation {
 

@@ -6,3 +6,6 @@ list(APPEND twin_sources
   estimation/detail/measurement_support.cpp
   estimation/unscented_kalman_filter.cpp
   estimation/ensemble_kalman_filter.cpp)
+list(APPEND twin_sources
+  estimation/zerod_beat_model.cpp
+  estimation/beat_estimator.cpp)

@@ -10,10 +10,9 @@
 // (its f is the identity, its Q block q^2 dt). The observation h returns every channel the model
 // can observe; a Measurement says which of them were measured this time.
 
+#include <Eigen/Core>
 #include <string>
 #include <vector>
-
-#include <Eigen/Core>
 
 namespace ptwin::twin::estimation {
 
@@ -38,7 +37,9 @@ class StateSpaceModel {
   [[nodiscard]] virtual Eigen::MatrixXd observation_noise() const = 0;
 
   [[nodiscard]] int state_size() const { return static_cast<int>(state_names().size()); }
-  [[nodiscard]] int observation_size() const { return static_cast<int>(observation_names().size()); }
+  [[nodiscard]] int observation_size() const {
+    return static_cast<int>(observation_names().size());
+  }
 };
 
 /// Mean and covariance of a Gaussian belief about the state.

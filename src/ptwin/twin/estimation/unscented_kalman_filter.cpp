@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/twin/estimation/unscented_kalman_filter.hpp"
 
-#include <cmath>
+#include <fmt/format.h>
 
 #include <Eigen/Dense>
-#include <fmt/format.h>
+#include <cmath>
 
 #include "ptwin/core/error.hpp"
 #include "ptwin/twin/estimation/detail/covariance_numerics.hpp"
@@ -116,8 +116,9 @@ UpdateOutcome UnscentedKalmanFilter::update(const Measurement& measurement) {
   outcome.predicted_observation = observed * mean_weights_;
   const Eigen::MatrixXd state_deviations = points.colwise() - estimate_.mean;
   const Eigen::MatrixXd observation_deviations = observed.colwise() - outcome.predicted_observation;
-  const Eigen::MatrixXd p_yy = detail::symmetrised(
-      observation_deviations * covariance_weights_.asDiagonal() * observation_deviations.transpose());
+  const Eigen::MatrixXd p_yy =
+      detail::symmetrised(observation_deviations * covariance_weights_.asDiagonal() *
+                          observation_deviations.transpose());
   const Eigen::MatrixXd p_xy =
       state_deviations * covariance_weights_.asDiagonal() * observation_deviations.transpose();
   outcome.innovation_covariance = detail::symmetrised(p_yy + noise);
@@ -134,8 +135,8 @@ UpdateOutcome UnscentedKalmanFilter::update(const Measurement& measurement) {
   const Eigen::MatrixXd linearisation_error = detail::symmetrised(p_yy - h * prior * h.transpose());
   const auto n = prior.rows();
   const Eigen::MatrixXd i_kh = Eigen::MatrixXd::Identity(n, n) - gain * h;
-  Eigen::MatrixXd posterior = i_kh * prior * i_kh.transpose() +
-                              gain * (noise + linearisation_error) * gain.transpose();
+  Eigen::MatrixXd posterior =
+      i_kh * prior * i_kh.transpose() + gain * (noise + linearisation_error) * gain.transpose();
   posterior = detail::symmetrised(posterior);
   const Eigen::VectorXd mean = estimate_.mean + gain * outcome.innovation;
   detail::require_finite(mean, context, "updated mean");

@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/twin/estimation/detail/covariance_numerics.hpp"
 
-#include <vector>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <Eigen/Eigenvalues>
 #include <boost/math/distributions/chi_squared.hpp>
-#include <fmt/format.h>
-#include <fmt/ranges.h>
+#include <vector>
 
 #include "ptwin/core/error.hpp"
 
 namespace ptwin::twin::estimation::detail {
 namespace {
+
+// A Cholesky pivot L_ii^2 below this fraction of the diagonal entry A_ii means that row is a
+// combination of the others up to rounding: the matrix is numerically singular even when LLT
+// reports success with a pivot made of rounding error.
+constexpr double kRelativePivotFloor = 1e-12;
 
 std::string describe(const StepContext& context) {
   return fmt::format("{} step {} ({})", context.estimator, context.step, context.stage);
@@ -38,9 +43,11 @@ Eigen::LLT<Eigen::MatrixXd> checked_cholesky(const Eigen::MatrixXd& matrix,
                                              std::string_view matrix_name) {
   require_finite(matrix, context, matrix_name);
   Eigen::LLT<Eigen::MatrixXd> factor(matrix);
-  const bool is_factored = factor.info() == Eigen::Success &&
-                           factor.matrixLLT().diagonal().minCoeff() > 0.0 &&
-                           factor.matrixLLT().allFinite();
+  bool is_factored = factor.info() == Eigen::Success && factor.matrixLLT().allFinite();
+  for (Eigen::Index i = 0; is_factored && i < matrix.rows(); ++i) {
+    const double pivot = factor.matrixLLT()(i, i);
+    is_factored = pivot > 0.0 && pivot * pivot > kRelativePivotFloor * matrix(i, i);
+  }
   if (is_factored) return factor;
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(symmetrised(matrix),
                                                              Eigen::EigenvaluesOnly);

@@ -4,10 +4,9 @@
 // and the matrix when it fails, finiteness checks, symmetrisation, chi-squared quantiles.
 // A failure throws Error(NumericalBreakdown) before any NaN can reach the estimate.
 
-#include <string_view>
-
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
+#include <string_view>
 
 namespace ptwin::twin::estimation::detail {
 

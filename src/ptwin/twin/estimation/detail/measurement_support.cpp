@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/twin/estimation/detail/measurement_support.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "ptwin/core/error.hpp"
 
@@ -19,19 +19,17 @@ void validate_measurement(const Measurement& measurement, int observation_size,
                      "must name at least one observation channel");
   }
   if (static_cast<std::size_t>(measurement.values.size()) != measurement.channels.size()) {
-    throw InputError(ErrorCode::BadInput, where + ".values",
-                     fmt::format("{} values", measurement.values.size()),
-                     fmt::format("must hold one value per channel ({} channels)",
-                                 measurement.channels.size()));
+    throw InputError(
+        ErrorCode::BadInput, where + ".values", fmt::format("{} values", measurement.values.size()),
+        fmt::format("must hold one value per channel ({} channels)", measurement.channels.size()));
   }
   std::set<int> seen;
   for (std::size_t i = 0; i < measurement.channels.size(); ++i) {
     const int channel = measurement.channels[i];
     if (channel < 0 || channel >= observation_size) {
-      throw InputError(ErrorCode::BadInput, fmt::format("{}.channels[{}]", where, i),
-                       fmt::format("{}", channel),
-                       fmt::format("must be an observation channel index from 0 to {}",
-                                   observation_size - 1));
+      throw InputError(
+          ErrorCode::BadInput, fmt::format("{}.channels[{}]", where, i), fmt::format("{}", channel),
+          fmt::format("must be an observation channel index from 0 to {}", observation_size - 1));
     }
     if (!seen.insert(channel).second) {
       throw InputError(ErrorCode::BadInput, fmt::format("{}.channels[{}]", where, i),
@@ -66,7 +64,8 @@ Eigen::MatrixXd select_block(const Eigen::MatrixXd& full, const std::vector<int>
   Eigen::MatrixXd out(m, m);
   for (Eigen::Index i = 0; i < m; ++i) {
     for (Eigen::Index j = 0; j < m; ++j) {
-      out(i, j) = full(channels[static_cast<std::size_t>(i)], channels[static_cast<std::size_t>(j)]);
+      out(i, j) =
+          full(channels[static_cast<std::size_t>(i)], channels[static_cast<std::size_t>(j)]);
     }
   }
   return out;

@@ -3,9 +3,8 @@
 // What both estimators do with a Measurement before and around the Kalman update: check it,
 // pick the measured channels out of h(x) and R, and compute the gate threshold.
 
-#include <vector>
-
 #include <Eigen/Core>
+#include <vector>
 
 #include "ptwin/twin/estimation/detail/covariance_numerics.hpp"
 #include "ptwin/twin/estimation/measurement.hpp"

@@ -28,6 +28,7 @@
 #include "ptwin/clinical/alerts/synthetic_map_series.hpp"
 #include "ptwin/core/units.hpp"
 #include "support/benchmark_main.hpp"
+#include "support/rate_collector.hpp"
 
 namespace {
 
@@ -116,45 +117,11 @@ const bool kRegistered = [] {
   return true;
 }();
 
-// Forwards to the display reporter and keeps samples/s per benchmark (median if aggregated).
-class RateCollector final : public benchmark::BenchmarkReporter {
- public:
-  explicit RateCollector(benchmark::BenchmarkReporter& display) : display_(display) {}
-  bool ReportContext(const Context& context) override { return display_.ReportContext(context); }
-  void ReportRuns(const std::vector<Run>& runs) override {
-    display_.ReportRuns(runs);
-    for (const Run& run : runs) {
-      const auto counter = run.counters.find("samples/s");
-      if (run.error_occurred || counter == run.counters.end()) continue;
-      const std::string& name = run.run_name.function_name;
-      if (run.run_type == Run::RT_Iteration) figures_[name].push_back(counter->second.value);
-      if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median") {
-        medians_[name] = counter->second.value;
-      }
-    }
-  }
-  void Finalize() override { display_.Finalize(); }
-  [[nodiscard]] double rate(const std::string& name) const {
-    if (const auto median = medians_.find(name); median != medians_.end()) return median->second;
-    const auto found = figures_.find(name);
-    if (found == figures_.end()) return NAN;
-    std::vector<double> rates = found->second;
-    std::sort(rates.begin(), rates.end());
-    const std::size_t middle = rates.size() / 2;
-    return rates.size() % 2 == 1 ? rates[middle] : (rates[middle - 1] + rates[middle]) / 2;
-  }
-
- private:
-  benchmark::BenchmarkReporter& display_;
-  std::map<std::string, std::vector<double>> figures_;
-  std::map<std::string, double> medians_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
   return ptwin::bench::run_benchmark_main(argc, argv, "alert_bench", [](std::FILE* out) {
-    RateCollector collector(*benchmark::CreateDefaultDisplayReporter());
+    ptwin::bench::RateCollector collector(*benchmark::CreateDefaultDisplayReporter(), "samples/s");
     benchmark::RunSpecifiedBenchmarks(&collector);
     std::fflush(stdout);
     const double naive = collector.rate("Alerts/naive");

@@ -38,6 +38,7 @@
 #include "ptwin/ingest/genomics/vcf_importer.hpp"
 #include "ptwin/store/sqlite_store.hpp"
 #include "support/benchmark_main.hpp"
+#include "support/rate_collector.hpp"
 #include "support/ratio_output.hpp"
 
 namespace {
@@ -177,33 +178,7 @@ void import_all(benchmark::State& state, std::string_view format) {
   set_rate(state, records);
 }
 
-class RatioCollector final : public benchmark::BenchmarkReporter {
- public:
-  explicit RatioCollector(benchmark::BenchmarkReporter& display) : display_(display) {}
-  bool ReportContext(const Context& context) override { return display_.ReportContext(context); }
-  void ReportRuns(const std::vector<Run>& runs) override {
-    display_.ReportRuns(runs);
-    for (const Run& run : runs) {
-      const auto counter = run.counters.find("records/s");
-      if (run.error_occurred || counter == run.counters.end()) continue;
-      if (run.run_type == Run::RT_Iteration ||
-          (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median")) {
-        rates_[run.run_name.function_name] = counter->second.value;
-      }
-    }
-  }
-  void Finalize() override { display_.Finalize(); }
-  [[nodiscard]] double rate(const std::string& name) const {
-    const auto found = rates_.find(name);
-    return found == rates_.end() ? std::nan("") : found->second;
-  }
-
- private:
-  benchmark::BenchmarkReporter& display_;
-  std::map<std::string, double> rates_;
-};
-
-void print_ratios(std::FILE* out, const RatioCollector& collector) {
+void print_ratios(std::FILE* out, const ptwin::bench::RateCollector& collector) {
   fmt::print(out, "\nVCF import vs htslib bcf_read, {} records, records/s (same run)\n"
                   "{:<8} {:>16} {:>16} {:>18}\n",
              files().records(), "format", "bcf_read", "import", "import / bcf_read");
@@ -229,7 +204,7 @@ int main(int argc, char** argv) {
                                    [format](benchmark::State& state) { import_all(state, format); })
           ->Unit(benchmark::kMillisecond);
     }
-    RatioCollector collector(*benchmark::CreateDefaultDisplayReporter());
+    ptwin::bench::RateCollector collector(*benchmark::CreateDefaultDisplayReporter(), "records/s");
     benchmark::RunSpecifiedBenchmarks(&collector);
     std::fflush(stdout);
     print_ratios(out, collector);

@@ -26,6 +26,7 @@
 
 #include "ptwin/ingest/waveform/arterial_beat_extractor.hpp"
 #include "support/benchmark_main.hpp"
+#include "support/rate_collector.hpp"
 
 namespace {
 
@@ -104,33 +105,7 @@ void beats(benchmark::State& state, std::size_t chunk) {
   set_rate(state);
 }
 
-class RatioCollector final : public benchmark::BenchmarkReporter {
- public:
-  explicit RatioCollector(benchmark::BenchmarkReporter& display) : display_(display) {}
-  bool ReportContext(const Context& context) override { return display_.ReportContext(context); }
-  void ReportRuns(const std::vector<Run>& runs) override {
-    display_.ReportRuns(runs);
-    for (const Run& run : runs) {
-      const auto counter = run.counters.find("samples/s");
-      if (run.error_occurred || counter == run.counters.end()) continue;
-      if (run.run_type == Run::RT_Iteration ||
-          (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median")) {
-        rates_[run.run_name.function_name] = counter->second.value;
-      }
-    }
-  }
-  void Finalize() override { display_.Finalize(); }
-  [[nodiscard]] double rate(const std::string& name) const {
-    const auto found = rates_.find(name);
-    return found == rates_.end() ? std::nan("") : found->second;
-  }
-
- private:
-  benchmark::BenchmarkReporter& display_;
-  std::map<std::string, double> rates_;
-};
-
-void print_ratios(std::FILE* out, const RatioCollector& collector) {
+void print_ratios(std::FILE* out, const ptwin::bench::RateCollector& collector) {
   const double baseline = collector.rate("Waveform/min_max");
   fmt::print(out, "\nABP beat extraction vs a min/max pass, {} samples at {} Hz (same run)\n"
                   "{:<22} {:>16} {:>18}\n",
@@ -154,7 +129,7 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("Waveform/beats_chunks", [](benchmark::State& state) {
       beats(state, 64);
     })->Unit(benchmark::kMillisecond);
-    RatioCollector collector(*benchmark::CreateDefaultDisplayReporter());
+    ptwin::bench::RateCollector collector(*benchmark::CreateDefaultDisplayReporter(), "samples/s");
     benchmark::RunSpecifiedBenchmarks(&collector);
     std::fflush(stdout);
     print_ratios(out, collector);

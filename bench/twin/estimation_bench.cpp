@@ -28,6 +28,7 @@
 #include "ptwin/twin/estimation/unscented_kalman_filter.hpp"
 #include "ptwin/twin/estimation/zerod_beat_model.hpp"
 #include "support/benchmark_main.hpp"
+#include "support/rate_collector.hpp"
 
 namespace {
 
@@ -135,41 +136,15 @@ void ukf_update_linear(benchmark::State& state) {
   set_rate(state);
 }
 
-class RatioCollector final : public benchmark::BenchmarkReporter {
- public:
-  explicit RatioCollector(benchmark::BenchmarkReporter& display) : display_(display) {}
-  bool ReportContext(const Context& context) override { return display_.ReportContext(context); }
-  void ReportRuns(const std::vector<Run>& runs) override {
-    display_.ReportRuns(runs);
-    for (const Run& run : runs) {
-      const auto counter = run.counters.find("updates/s");
-      if (run.error_occurred || counter == run.counters.end()) continue;
-      if (run.run_type == Run::RT_Iteration ||
-          (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median")) {
-        seconds_[run.run_name.function_name] = 1.0 / counter->second.value;
-      }
-    }
-  }
-  void Finalize() override { display_.Finalize(); }
-  [[nodiscard]] double seconds(const std::string& name) const {
-    const auto found = seconds_.find(name);
-    return found == seconds_.end() ? std::nan("") : found->second;
-  }
-
- private:
-  benchmark::BenchmarkReporter& display_;
-  std::map<std::string, double> seconds_;
-};
-
-void print_ratios(std::FILE* out, const RatioCollector& collector) {
-  const double baseline = collector.seconds("Estimation/model_evaluation");
+void print_ratios(std::FILE* out, const ptwin::bench::RateCollector& collector) {
+  const double baseline = 1.0 / collector.rate("Estimation/model_evaluation");
   fmt::print(out,
              "\nOne update against one model evaluation (3 beats, 100 steps each), same run\n"
              "{:<30} {:>12} {:>22}\n",
              "benchmark", "ms/update", "/ model_evaluation");
   for (const auto* name : {"Estimation/model_evaluation", "Estimation/ukf_update",
                            "Estimation/enkf_update", "Estimation/ukf_update_linear"}) {
-    const double seconds = collector.seconds(name);
+    const double seconds = 1.0 / collector.rate(name);
     if (std::isnan(seconds)) continue;
     fmt::print(out, "{:<30} {:>12.4f} {:>22.3f}\n", name, 1e3 * seconds, seconds / baseline);
   }
@@ -189,7 +164,7 @@ int main(int argc, char** argv) {
         ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("Estimation/ukf_update_linear", ukf_update_linear)
         ->Unit(benchmark::kMicrosecond);
-    RatioCollector collector(*benchmark::CreateDefaultDisplayReporter());
+    ptwin::bench::RateCollector collector(*benchmark::CreateDefaultDisplayReporter(), "updates/s");
     benchmark::RunSpecifiedBenchmarks(&collector);
     std::fflush(stdout);
     print_ratios(out, collector);

@@ -88,7 +88,8 @@ void run_fhir_serve(const FhirServeOptions& o) {
                                                               ? o.database + ".export"
                                                               : "ptwin-export")
                                   : std::filesystem::path(o.export_directory);
-  server::fhir::bulk::BulkExporter exporter(*resources, clock, types, export_settings);
+  server::fhir::bulk::BulkExporter exporter(*resources, clock, *definitions, types,
+                                            export_settings);
   settings.bulk_export = &exporter;
   settings.quarantine = [&](const server::fhir::QuarantinedBody& refused) {
     const std::lock_guard lock(quarantine_mutex);

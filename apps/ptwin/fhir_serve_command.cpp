@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -83,6 +84,11 @@ void run_fhir_serve(const FhirServeOptions& o) {
     const server::fhir::FhirFacade probe(*resources, *definitions, validator, {});
     types = probe.resource_types();
   }
+  // Groups of patients are written by clients for Group/[id]/$export (docs/bulk_data.md).
+  if (!std::binary_search(types.begin(), types.end(), "Group")) {
+    types.insert(std::upper_bound(types.begin(), types.end(), "Group"), "Group");
+  }
+  settings.resource_types = types;
   server::fhir::bulk::BulkExportSettings export_settings;
   export_settings.directory = o.export_directory.empty()
                                   ? std::filesystem::path(o.postgres_url.empty()

@@ -95,6 +95,15 @@ TEST_P(FhirStoreExport, CompartmentScanOfSomePatientsKeepsOnlyTheirResources) {
   EXPECT_EQ(scan_ids(patients), both);
   patients.patient_compartment->patient_ids = std::vector<std::string>{};
   EXPECT_TRUE(scan_ids(patients).empty());
+  // A Patient that links to one in scope (Patient.link, the compartment's `link`) is in it.
+  NewResource linked = patient({.family = "Linked"});
+  linked.index.references.push_back(reference_index("link", "Patient/" + third));
+  const std::string linked_id = create(linked).id;
+  patients.patient_compartment = CompartmentScope{.reference_params = {"link"},
+                                                  .patient_ids = std::vector{third}};
+  std::vector<std::string> third_and_linked{third, linked_id};
+  std::sort(third_and_linked.begin(), third_and_linked.end());
+  EXPECT_EQ(scan_ids(patients), third_and_linked);
 }
 
 TEST_P(FhirStoreExport, FiltersAreOredAndTheirCriteriaAnded) {

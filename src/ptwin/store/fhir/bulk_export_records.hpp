@@ -18,9 +18,10 @@ namespace ptwin::store::fhir {
 /// Patient-level and Group-level export: the patient compartment (R5 CompartmentDefinition
 /// "patient") of some or all patients, for one resource type.
 struct CompartmentScope {
-  /// For a type other than Patient: the reference search parameters through which a resource
-  /// of the type is in a Patient's compartment (the CompartmentDefinition's params). Empty:
-  /// the type is not in the compartment, and nothing of it is exported.
+  /// The reference search parameters through which a resource of the type is in a Patient's
+  /// compartment (the CompartmentDefinition's params). For a type other than Patient, empty
+  /// means the type is not in the compartment, and nothing of it is exported. A Patient is in
+  /// scope by its id, or through these params (Patient.link) to a patient in scope.
   std::vector<std::string> reference_params{};
   /// The patients in scope (FHIR ids); nullopt: every patient.
   std::optional<std::vector<std::string>> patient_ids{};
@@ -37,8 +38,8 @@ struct ExportScan {
   /// Resume after this id (the last id of the previous page); nullopt starts at the first.
   std::optional<std::string> after_id{};
   /// Patient- and Group-level export: only resources in the compartment of the patients in
-  /// scope (a Patient by its id; another type by an indexed reference through one of the
-  /// compartment's parameters). nullopt: system level.
+  /// scope (a Patient by its id or a link; another type by an indexed reference through one of
+  /// the compartment's parameters). nullopt: system level.
   std::optional<CompartmentScope> patient_compartment{};
   /// Bulk Data `_typeFilter`: the resource must match at least one of these searches (each a
   /// list of ANDed criteria on `resource_type`, as for ResourceStore::search). Empty: no filter.

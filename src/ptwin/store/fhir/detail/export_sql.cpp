@@ -98,8 +98,19 @@ void append_compartment(SqlBuilder& sql, const ExportScan& scan) {
   }
   if (scan.resource_type == "Patient") {
     if (scope.patient_ids) {
-      sql << " AND r.id IN ";
+      // The patient itself, and Patients that point to it through a compartment parameter
+      // (R5: Patient.link).
+      sql << " AND (r.id IN ";
       append_list(sql, *scope.patient_ids);
+      if (!scope.reference_params.empty()) {
+        sql << " OR EXISTS (SELECT 1 FROM fhir_reference_index ref WHERE ref.resource_pk = "
+               "r.pk AND ref.target_type = 'Patient' AND ref.param IN ";
+        append_list(sql, scope.reference_params);
+        sql << " AND ref.target_id IN ";
+        append_list(sql, *scope.patient_ids);
+        sql << ")";
+      }
+      sql << ")";
     }
     return;
   }

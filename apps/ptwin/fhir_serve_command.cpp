@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,7 @@ struct FhirServeOptions {
   std::string fhir_packages;
   std::optional<int> websocket_port;  // the subscription websocket channel; off when unset
   std::string export_directory;       // Bulk Data $export files; empty: <db>.export
+  std::optional<double> event_retention_hours;  // purge delivered subscription events older
 };
 
 void run_fhir_serve(const FhirServeOptions& o) {
@@ -77,13 +79,19 @@ void run_fhir_serve(const FhirServeOptions& o) {
     const server::fhir::FhirFacade probe(*resources, *definitions, validator, {});
     types = probe.resource_types();
   }
+  // Groups of patients are written by clients for Group/[id]/$export (docs/bulk_data.md).
+  if (!std::binary_search(types.begin(), types.end(), "Group")) {
+    types.insert(std::upper_bound(types.begin(), types.end(), "Group"), "Group");
+  }
+  settings.resource_types = types;
   server::fhir::bulk::BulkExportSettings export_settings;
   export_settings.directory = o.export_directory.empty()
                                   ? std::filesystem::path(o.postgres_url.empty()
                                                               ? o.database + ".export"
                                                               : "ptwin-export")
                                   : std::filesystem::path(o.export_directory);
-  server::fhir::bulk::BulkExporter exporter(*resources, clock, types, export_settings);
+  server::fhir::bulk::BulkExporter exporter(*resources, clock, *definitions, types,
+                                            export_settings);
   settings.bulk_export = &exporter;
   settings.quarantine = [&](const server::fhir::QuarantinedBody& refused) {
     const std::lock_guard lock(quarantine_mutex);
@@ -99,7 +107,16 @@ void run_fhir_serve(const FhirServeOptions& o) {
   http.port = static_cast<std::uint16_t>(o.port);
   http.threads = o.threads;
   server::HttpServer server(http, facade.handler());
-  subscriptions.start(server.origin() + o.base_path);
+  std::optional<std::chrono::seconds> retention;
+  if (o.event_retention_hours) {
+    if (!(*o.event_retention_hours >= 0.0) || *o.event_retention_hours > 24.0 * 365 * 100) {
+      throw InputError(ErrorCode::BadInput, "--event-retention-hours",
+                       fmt::format("{}", *o.event_retention_hours),
+                       "must be a number of hours, 0 to 876000");
+    }
+    retention = std::chrono::seconds(static_cast<std::int64_t>(*o.event_retention_hours * 3600.0));
+  }
+  subscriptions.start(server.origin() + o.base_path, retention);
   fmt::print("ptwin fhir-serve: FHIR R5 at {}{} ({}), {} resource types; Ctrl-C stops\n",
              server.origin(), o.base_path,
              o.postgres_url.empty() ? fmt::format("SQLite {}", o.database) : "PostgreSQL",
@@ -138,6 +155,10 @@ Command register_fhir_serve(CLI::App& app) {
   sub->add_option("--websocket-port", options->websocket_port,
                   "serve the subscription websocket channel on this port (0: any free port); "
                   "rest-hook subscriptions are always delivered");
+  sub->add_option("--event-retention-hours", options->event_retention_hours,
+                  "purge subscription events that were delivered more than this many hours "
+                  "ago (undelivered events are always kept; $events answers 410 for purged "
+                  "numbers); default: keep every event");
   sub->add_option("--export-dir", options->export_directory,
                   "folder of Bulk Data $export files (default: <db>.export; ptwin-export with "
                   "--postgres)");

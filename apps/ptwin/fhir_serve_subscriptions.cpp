@@ -46,9 +46,11 @@ void ServedSubscriptions::attach(server::fhir::FhirFacadeSettings& settings) {
   settings.websocket = websocket_.get();
 }
 
-void ServedSubscriptions::start(const std::string& base_url) {
+void ServedSubscriptions::start(const std::string& base_url,
+                                std::optional<std::chrono::seconds> retention) {
   subs::DeliverySettings settings;
   settings.base_url = base_url;
+  settings.retention = retention;
   settings.websocket = websocket_.get();
   delivery_ = std::make_unique<subs::RestHookDelivery>(store_, recorder_, clock_, settings);
   recorder_.set_event_listener([this] { delivery_->wake(); });

@@ -4,6 +4,7 @@
 // facade records events with, the optional websocket channel, and the delivery thread, which
 // starts once the HTTP server's address is known and is woken by every commit with events.
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,8 +31,9 @@ class ServedSubscriptions {
   ~ServedSubscriptions();
   /// Points the facade's settings at the recorder (and the websocket channel).
   void attach(server::fhir::FhirFacadeSettings& settings);
-  /// Starts delivery; `base_url` is the FHIR base subscribers reach this server at.
-  void start(const std::string& base_url);
+  /// Starts delivery; `base_url` is the FHIR base subscribers reach this server at. Delivered
+  /// events older than `retention` are purged (nullopt: kept forever).
+  void start(const std::string& base_url, std::optional<std::chrono::seconds> retention);
   /// "ws://host:port", or "" without the websocket channel.
   [[nodiscard]] std::string websocket_url() const;
   [[nodiscard]] const server::fhir::subscriptions::LoadSummary& loaded() const { return loaded_; }

@@ -131,7 +131,8 @@ TEST(FhirServeEndToEnd, ExportsInBulkAndAnotherStoreImportsTheExport) {
                                            .since = std::nullopt,
                                            .until = clock.now() + std::chrono::hours(1),
                                            .after_id = std::nullopt,
-                                           .is_patient_compartment = false,
+                                           .patient_compartment = std::nullopt,
+                                           .filters = {},
                                            .limit = 10});
   EXPECT_EQ(patients.size(), 2U);
   const int status = server.stop();

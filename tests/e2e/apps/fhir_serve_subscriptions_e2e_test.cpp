@@ -38,7 +38,10 @@ TEST(FhirServeSubscriptionsEndToEnd, TheServerHandshakesAndNotifiesARestHookSubs
     return ptwin::testing::HttpResponse{};
   });
   {
-    testing::FhirServeProcess server(PTWIN_EXECUTABLE, directory / "fhir.db");
+    // With a retention: the purge runs in the delivery rounds and must not take the events
+    // that are still to be delivered.
+    testing::FhirServeProcess server(PTWIN_EXECUTABLE, directory / "fhir.db",
+                                     {"--event-retention-hours", "0"});
     FhirClientSettings settings;
     settings.base_url = server.base_url();
     FhirClient client(settings);

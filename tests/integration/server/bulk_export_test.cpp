@@ -26,9 +26,12 @@ TEST_P(BulkExportTest, KickOffRefusesWhatItDoesNotSupportSayingWhat) {
   reply = get("/$export?_outputFormat=text/csv", kAsync);
   EXPECT_EQ(reply.status, 400);
   EXPECT_NE(diagnostics(reply).find("text/csv"), std::string::npos);
-  reply = get("/$export?_typeFilter=Observation%3Fstatus%3Dfinal&includeAssociatedData=x", kAsync);
+  reply = get("/$export?_elements=id&includeAssociatedData=x", kAsync);
   EXPECT_EQ(reply.status, 400);
-  EXPECT_NE(diagnostics(reply).find("_typeFilter, includeAssociatedData"), std::string::npos);
+  EXPECT_NE(diagnostics(reply).find("_elements, includeAssociatedData"), std::string::npos);
+  reply = get("/$export?patient=Patient/1", kAsync);  // not at system level
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_NE(diagnostics(reply).find("patient 'Patient/1'"), std::string::npos);
   reply = get("/$export?_type=Observation,Spaceship", kAsync);
   EXPECT_EQ(reply.status, 400);
   EXPECT_NE(diagnostics(reply).find("'Spaceship'"), std::string::npos);
@@ -150,6 +153,9 @@ TEST_P(BulkExportTest, CapabilityStatementDeclaresTheExportOperations) {
     if (resource.at("type") == "Patient") {
       has_patient_export = resource.at("operation").at(0).at("definition") ==
                            "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export";
+    } else if (resource.at("type") == "Group") {
+      EXPECT_EQ(resource.at("operation").at(0).at("definition"),
+                "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export");
     } else {
       EXPECT_FALSE(resource.contains("operation")) << resource.at("type");
     }

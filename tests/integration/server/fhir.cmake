@@ -9,6 +9,7 @@ ptwin_add_test(server_fhir_facade_test LABEL integration
 # Topic-based subscriptions: outbox, rest-hook delivery, $status/$events (docs/subscriptions.md).
 ptwin_add_test(server_subscriptions_delivery_test LABEL integration
   SOURCES subscriptions_delivery_test.cpp subscriptions_websocket_test.cpp
+          subscriptions_outbox_lifecycle_test.cpp
           ${PROJECT_SOURCE_DIR}/tests/support/http_test_server.cpp
   LIBS ptwin::server ptwin::store ptwin::ingest CURL::libcurl PkgConfig::LIBPQ
        nlohmann_json::nlohmann_json fmt::fmt Threads::Threads Boost::headers)

@@ -117,7 +117,11 @@ class SubscriptionsTest : public ::testing::TestWithParam<Backend> {
                                         .failures_before_error = 3,
                                         .default_timeout = std::chrono::seconds(5),
                                         .max_notifications_per_round = 100,
-                                        .websocket = websocket_.get()});
+                                        .websocket = websocket_.get(),
+                                        .retention = retention_,
+                                        .purge_interval = std::chrono::seconds(60),
+                                        .lease_duration = std::chrono::seconds(30),
+                                        .lease_owner = {}});
   }
 
   void TearDown() override {
@@ -212,6 +216,23 @@ class SubscriptionsTest : public ::testing::TestWithParam<Backend> {
     return numbers;
   }
 
+  /// A second connection to the same database, as a second process would open.
+  [[nodiscard]] std::unique_ptr<store::fhir::ResourceStore> open_second_store() {
+    if (!schema_.empty()) {
+      return std::make_unique<store::fhir::PostgresResourceStore>(
+          postgres_url(), clock_, store::fhir::PostgresOptions{.schema = schema_});
+    }
+    return std::make_unique<store::fhir::SqliteResourceStore>(directory_ / "fhir.db", clock_);
+  }
+  /// A recorder over `store` with the stored topics and subscriptions loaded.
+  [[nodiscard]] std::unique_ptr<subscriptions::SubscriptionRecorder> open_recorder(
+      store::fhir::ResourceStore& store) {
+    auto recorder = std::make_unique<subscriptions::SubscriptionRecorder>(store, *definitions_,
+                                                                          *extractor_, clock_);
+    (void)recorder->load();
+    return recorder;
+  }
+
   time::ManualClock clock_{time::parse_iso8601("2024-05-01T12:00:00Z")};
   std::unique_ptr<store::fhir::ResourceStore> store_;
   std::unique_ptr<subscriptions::SubscriptionRecorder> recorder_;
@@ -221,6 +242,8 @@ class SubscriptionsTest : public ::testing::TestWithParam<Backend> {
   std::unique_ptr<subscriptions::RestHookDelivery> delivery_;
   std::unique_ptr<ptwin::testing::HttpTestServer> receiver_;
   std::string base_;
+  /// The delivery's retention (start_server() reads it).
+  std::optional<std::chrono::seconds> retention_;
 
  private:
   static inline std::unique_ptr<ingest::fhir::definitions::Definitions> definitions_;

@@ -59,11 +59,82 @@ TEST_P(FhirStoreExport, PatientCompartmentScanKeepsResourcesThatReferenceAPatien
   const std::string linked = create(observation({.subject = "Patient/" + patient_id})).id;
   (void)create(observation({}));  // no subject
   ExportScan scan = scan_of("Observation", 100);
-  scan.is_patient_compartment = true;
+  scan.patient_compartment = CompartmentScope{.reference_params = {"subject"},
+                                              .patient_ids = std::nullopt};
   EXPECT_EQ(scan_ids(scan), std::vector<std::string>{linked});
+  // Through a parameter that is not one of the compartment's, nothing.
+  scan.patient_compartment->reference_params = {"performer"};
+  EXPECT_TRUE(scan_ids(scan).empty());
+  // A type outside the compartment (no parameters) exports nothing.
+  scan.patient_compartment->reference_params = {};
+  EXPECT_TRUE(scan_ids(scan).empty());
   ExportScan patients = scan_of("Patient", 100);
-  patients.is_patient_compartment = true;
+  patients.patient_compartment = CompartmentScope{};
   EXPECT_EQ(scan_ids(patients), std::vector<std::string>{patient_id});
+}
+
+TEST_P(FhirStoreExport, CompartmentScanOfSomePatientsKeepsOnlyTheirResources) {
+  const std::string first = create(patient({.family = "First"})).id;
+  const std::string second = create(patient({.family = "Second"})).id;
+  const std::string third = create(patient({.family = "Third"})).id;
+  std::vector<std::string> wanted;
+  for (const std::string& id : {first, second, third, first}) {
+    const std::string observation_id = create(observation({.subject = "Patient/" + id})).id;
+    if (id != second) wanted.push_back(observation_id);
+  }
+  std::sort(wanted.begin(), wanted.end());
+  ExportScan scan = scan_of("Observation", 2);  // pages of 2 across the patients
+  scan.patient_compartment = CompartmentScope{.reference_params = {"subject", "performer"},
+                                              .patient_ids = std::vector{first, third}};
+  EXPECT_EQ(scan_ids(scan), wanted);
+  ExportScan patients = scan_of("Patient", 100);
+  patients.patient_compartment = CompartmentScope{.reference_params = {},
+                                                  .patient_ids = std::vector{third, first}};
+  std::vector<std::string> both{first, third};
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(scan_ids(patients), both);
+  patients.patient_compartment->patient_ids = std::vector<std::string>{};
+  EXPECT_TRUE(scan_ids(patients).empty());
+  // A Patient that links to one in scope (Patient.link, the compartment's `link`) is in it.
+  NewResource linked = patient({.family = "Linked"});
+  linked.index.references.push_back(reference_index("link", "Patient/" + third));
+  const std::string linked_id = create(linked).id;
+  patients.patient_compartment = CompartmentScope{.reference_params = {"link"},
+                                                  .patient_ids = std::vector{third}};
+  std::vector<std::string> third_and_linked{third, linked_id};
+  std::sort(third_and_linked.begin(), third_and_linked.end());
+  EXPECT_EQ(scan_ids(patients), third_and_linked);
+}
+
+TEST_P(FhirStoreExport, FiltersAreOredAndTheirCriteriaAnded) {
+  const std::string heart = create(observation({.code = "8867-4"})).id;
+  const std::string heart_of_patient =
+      create(observation({.code = "8867-4", .subject = "Patient/p1"})).id;
+  const std::string breath = create(observation({.code = "9279-1"})).id;
+  (void)create(observation({.code = "8310-5"}));
+  ExportScan scan = scan_of("Observation", 100);
+  scan.filters = {{token_criterion("code", "http://loinc.org|9279-1")},
+                  {token_criterion("code", "8867-4"), reference_criterion("subject", "Patient/p1")}};
+  std::vector<std::string> either{breath, heart_of_patient};
+  std::sort(either.begin(), either.end());
+  EXPECT_EQ(scan_ids(scan), either);
+  scan.filters = {{token_criterion("code", "8867-4")}};
+  std::vector<std::string> hearts{heart, heart_of_patient};
+  std::sort(hearts.begin(), hearts.end());
+  EXPECT_EQ(scan_ids(scan), hearts);
+  // An empty filter, or a criterion the search would refuse, is refused.
+  for (const auto& filters :
+       {std::vector<std::vector<Criterion>>{{}},
+        std::vector<std::vector<Criterion>>{{Criterion{.param = "code",
+                                                       .type = SearchParamType::Token,
+                                                       .modifier = Modifier::None,
+                                                       .values = {},
+                                                       .chain = std::nullopt,
+                                                       .reverse_chain = std::nullopt}}}}) {
+    scan.filters = filters;
+    const auto transaction = store().begin(TransactionMode::ReadOnly);
+    EXPECT_THROW((void)transaction->export_scan(scan), InputError);
+  }
 }
 
 TEST_P(FhirStoreExport, ScanRefusesABadTypeIdOrLimit) {
@@ -144,13 +215,14 @@ TEST(SqliteResourceStoreSchema, AVersionOneFileGetsTheLaterSteps) {
                            "DROP TABLE fhir_export_jobs; "
                            "DROP TABLE fhir_subscription_counters; "
                            "DROP TABLE fhir_subscription_events; "
+                           "DROP TABLE fhir_leases; "
                            "DELETE FROM fhir_schema_migrations WHERE version >= 2;",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);
   }
   SqliteResourceStore store(path, clock);
-  EXPECT_EQ(store.schema_version(), 3);
+  EXPECT_EQ(store.schema_version(), 4);
   EXPECT_EQ(store.schema_version(), SqliteResourceStore::latest_schema_version());
   const auto transaction = store.begin(TransactionMode::ReadWrite);
   EXPECT_TRUE(transaction->export_jobs().empty());
@@ -158,7 +230,8 @@ TEST(SqliteResourceStoreSchema, AVersionOneFileGetsTheLaterSteps) {
                                                 .since = std::nullopt,
                                                 .until = utc("2100-01-01T00:00:00Z"),
                                                 .after_id = std::nullopt,
-                                                .is_patient_compartment = false,
+                                                .patient_compartment = std::nullopt,
+                                                .filters = {},
                                                 .limit = 10})
                 .size(),
             1U);

@@ -8,10 +8,25 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ptwin/core/time.hpp"
+#include "ptwin/store/fhir/search_query.hpp"
 
 namespace ptwin::store::fhir {
+
+/// Patient-level and Group-level export: the patient compartment (R5 CompartmentDefinition
+/// "patient") of some or all patients, for one resource type.
+struct CompartmentScope {
+  /// The reference search parameters through which a resource of the type is in a Patient's
+  /// compartment (the CompartmentDefinition's params). For a type other than Patient, empty
+  /// means the type is not in the compartment, and nothing of it is exported. A Patient is in
+  /// scope by its id, or through these params (Patient.link) to a patient in scope.
+  std::vector<std::string> reference_params{};
+  /// The patients in scope (FHIR ids); nullopt: every patient.
+  std::optional<std::vector<std::string>> patient_ids{};
+  friend bool operator==(const CompartmentScope&, const CompartmentScope&) = default;
+};
 
 /// One page of the live (not deleted) resources of `resource_type`, ordered by id, for export.
 struct ExportScan {
@@ -22,8 +37,13 @@ struct ExportScan {
   time::Instant until{};
   /// Resume after this id (the last id of the previous page); nullopt starts at the first.
   std::optional<std::string> after_id{};
-  /// Patient-level export: only Patients and resources with an indexed reference to a Patient.
-  bool is_patient_compartment = false;
+  /// Patient- and Group-level export: only resources in the compartment of the patients in
+  /// scope (a Patient by its id or a link; another type by an indexed reference through one of
+  /// the compartment's parameters). nullopt: system level.
+  std::optional<CompartmentScope> patient_compartment{};
+  /// Bulk Data `_typeFilter`: the resource must match at least one of these searches (each a
+  /// list of ANDed criteria on `resource_type`, as for ResourceStore::search). Empty: no filter.
+  std::vector<std::vector<Criterion>> filters{};
   std::int64_t limit = 1000;  // 1..kMaxPageSize
 };
 

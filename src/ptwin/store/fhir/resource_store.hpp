@@ -6,6 +6,7 @@
 // index rows they extracted from it. The FHIR REST facade (server zone) maps its interactions
 // onto this interface; docs/store.md#fhir-resource-store describes semantics and schema.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -204,6 +205,22 @@ class ResourceTransaction {
   /// only moves forward; a number beyond the last assigned one throws InputError.
   virtual void mark_subscription_delivered(std::string_view subscription_id,
                                            std::int64_t event_number) = 0;
+  /// Retention: deletes, for every subscription, the events that are delivered (number <=
+  /// delivered_through) and recorded before `recorded_before`, as a prefix of its numbers (an
+  /// event recorded at or after `recorded_before` keeps every later one), and moves
+  /// purged_through to the last number removed. Undelivered events are never removed; the
+  /// counters keep counting.
+  virtual SubscriptionEventPurge purge_subscription_events(time::Instant recorded_before) = 0;
+
+  // Leases (one named row with an owner and an expiry), so that of several processes on one
+  // database only one does a job (subscription delivery) at a time.
+  /// Takes or renews the lease `name` for `owner` until now + `duration` (the store's clock)
+  /// when it is free, expired or already held by `owner`; returns whether `owner` holds it.
+  /// Throws InputError for an empty name or owner or a duration <= 0.
+  [[nodiscard]] virtual bool take_lease(std::string_view name, std::string_view owner,
+                                        std::chrono::nanoseconds duration) = 0;
+  /// Gives the lease up if `owner` holds it (another process may take it at once).
+  virtual void release_lease(std::string_view name, std::string_view owner) = 0;
 
   /// Makes every write durable (the backend's durability setting says against what).
   virtual void commit() = 0;

@@ -7,7 +7,9 @@
 // counter lives in its own row, apart from the events. A row names the focus version; the
 // notification bundle is built from it when the event is delivered or asked for ($events).
 // Delivery progress (the highest event number a subscriber acknowledged) is kept beside the
-// counter, so that a restart resumes where delivery stopped. Schema: docs/subscriptions.md.
+// counter, so that a restart resumes where delivery stopped. Retention: delivered events older
+// than an age may be purged; the counter row stays (numbers are never reused) and remembers
+// how far the purge went. Schema: docs/subscriptions.md.
 
 #include <cstdint>
 #include <string>
@@ -39,11 +41,13 @@ struct SubscriptionEvent {
   friend bool operator==(const SubscriptionEvent&, const SubscriptionEvent&) = default;
 };
 
-/// Where a subscription's events stand: the last number assigned (0: none yet) and the
-/// highest number a subscriber acknowledged (0: none).
+/// Where a subscription's events stand: the last number assigned (0: none yet), the highest
+/// number a subscriber acknowledged (0: none) and the highest number whose event the retention
+/// purge removed (0: none; always <= delivered_through).
 struct SubscriptionEventCounters {
   std::int64_t last_event_number = 0;
   std::int64_t delivered_through = 0;
+  std::int64_t purged_through = 0;
   friend bool operator==(const SubscriptionEventCounters&,
                          const SubscriptionEventCounters&) = default;
 };
@@ -54,6 +58,13 @@ struct SubscriptionEventQuery {
   std::int64_t since = 1;
   std::int64_t until = INT64_MAX;
   std::int64_t limit = 100;
+};
+
+/// What one retention purge removed.
+struct SubscriptionEventPurge {
+  std::int64_t events = 0;         // event rows deleted
+  std::int64_t subscriptions = 0;  // subscriptions whose purged_through moved
+  friend bool operator==(const SubscriptionEventPurge&, const SubscriptionEventPurge&) = default;
 };
 
 }  // namespace ptwin::store::fhir

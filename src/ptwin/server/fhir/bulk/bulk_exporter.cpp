@@ -8,6 +8,8 @@
 #include "ptwin/core/error.hpp"
 #include "ptwin/core/logging.hpp"
 #include "ptwin/server/fhir/fhir_response.hpp"
+#include "ptwin/server/fhir/search_request.hpp"
+#include "ptwin/server/http/http_message.hpp"
 
 namespace ptwin::server::fhir::bulk {
 namespace {
@@ -101,9 +103,11 @@ std::string_view to_code(JobState state) noexcept {
 }
 
 BulkExporter::BulkExporter(sf::ResourceStore& store, const time::Clock& clock,
+                           const ingest::fhir::definitions::Definitions& definitions,
                            std::vector<std::string> resource_types, BulkExportSettings settings)
-    : store_(store), clock_(clock), types_(std::move(resource_types)),
-      settings_(std::move(settings)) {
+    : store_(store), clock_(clock), search_parameters_(definitions),
+      compartment_(PatientCompartment::from_package(definitions.package())),
+      types_(std::move(resource_types)), settings_(std::move(settings)) {
   if (settings_.page_size < 1 || settings_.page_size > sf::kMaxPageSize) {
     throw InputError(ErrorCode::BadInput, "bulk export: page_size",
                      std::to_string(settings_.page_size),
@@ -150,7 +154,110 @@ void BulkExporter::stop() {
   if (worker_.joinable()) worker_.join();
 }
 
-std::string BulkExporter::kick_off(const ExportRequest& request) {
+std::vector<std::vector<sf::Criterion>> BulkExporter::filters_of(const ExportRequest& request,
+                                                                const std::string& type) const {
+  std::vector<std::vector<sf::Criterion>> filters;
+  for (const TypeFilter& filter : request.type_filters) {
+    if (filter.type != type) continue;
+    std::vector<std::pair<std::string, std::string>> params;
+    try {
+      params = parse_query(filter.query);
+    } catch (const InputError& error) {
+      throw FhirError(400, "invalid",
+                      fmt::format("_typeFilter '{}?{}': {}", filter.type,
+                                  printable_value(filter.query), error.what()),
+                      "_typeFilter");
+    }
+    // Each parameter on its own first, so that every refused one is named at once.
+    std::vector<std::string> refused;
+    for (const auto& param : params) {
+      try {
+        (void)parse_criteria(search_parameters_, type, {param}, request.base_url);
+      } catch (const FhirError& error) {
+        refused.emplace_back(error.what());
+      }
+    }
+    if (!refused.empty()) {
+      std::string why;
+      for (const std::string& reason : refused) {
+        if (!why.empty()) why.append("; ");
+        why.append(reason);
+      }
+      throw FhirError(400, "not-supported",
+                      fmt::format("_typeFilter '{}?{}': {}", filter.type,
+                                  printable_value(filter.query), why),
+                      "_typeFilter");
+    }
+    std::vector<sf::Criterion> criteria =
+        parse_criteria(search_parameters_, type, params, request.base_url);
+    if (criteria.empty()) {
+      throw FhirError(400, "invalid",
+                      fmt::format("_typeFilter '{}?{}' has no search criterion", filter.type,
+                                  printable_value(filter.query)),
+                      "_typeFilter");
+    }
+    filters.push_back(std::move(criteria));
+  }
+  return filters;
+}
+
+std::vector<std::string> BulkExporter::group_patients(const std::string& id,
+                                                      const std::string& base_url) {
+  sf::ReadResult read;
+  {
+    const auto transaction = store_.begin(sf::TransactionMode::ReadOnly);
+    read = transaction->read("Group", id);
+    transaction->commit();
+  }
+  if (read.status != sf::ReadStatus::Found) {
+    throw FhirError(404, "not-found",
+                    fmt::format("Group/{} {}: no such Group to export", printable_value(id),
+                                read.status == sf::ReadStatus::Gone ? "is deleted" : "not found"));
+  }
+  const json group = json::parse(read.version->json);
+  std::vector<std::string> patients;
+  const json members = group.value("member", json::array());
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const json& member = members[i];
+    if (member.value("inactive", false)) continue;  // R5 Group.member.inactive
+    std::string reference;
+    if (const auto entity = member.find("entity"); entity != member.end() && entity->is_object()) {
+      reference = entity->value("reference", "");
+    }
+    std::string_view local(reference);
+    const std::string own_base = base_url + "/";
+    if (local.starts_with(own_base)) local.remove_prefix(own_base.size());
+    constexpr std::string_view kPatient = "Patient/";
+    if (!local.starts_with(kPatient) || local.size() == kPatient.size() ||
+        local.find('/', kPatient.size()) != std::string_view::npos) {
+      throw FhirError(
+          400, "not-supported",
+          fmt::format("Group/{}: member[{}].entity '{}' is not a Patient of this server; "
+                      "Group/[id]/$export exports groups of Patients only",
+                      id, i, printable_value(reference)),
+          fmt::format("Group.member[{}].entity", i));
+    }
+    std::string patient(local.substr(kPatient.size()));
+    if (std::find(patients.begin(), patients.end(), patient) == patients.end()) {
+      patients.push_back(std::move(patient));
+    }
+  }
+  return patients;
+}
+
+std::string BulkExporter::kick_off(ExportRequest request) {
+  for (const std::string& type : request.types) (void)filters_of(request, type);
+  if (request.level == ExportLevel::Group) {
+    std::vector<std::string> members = group_patients(request.group_id, request.base_url);
+    if (request.patients) {
+      // IG: resources of patients outside the `patient` list are not returned.
+      std::erase_if(members, [&](const std::string& member) {
+        return std::find(request.patients->begin(), request.patients->end(), member) ==
+               request.patients->end();
+      });
+    }
+    request.group_patients = std::move(members);
+  }
   ExportJob job;
   job.id = new_job_id();
   job.request = request;
@@ -291,8 +398,16 @@ bool BulkExporter::export_type(ExportJob& job, const std::string& type) {
                       .since = job.request.since,
                       .until = job.transaction_time,
                       .after_id = std::nullopt,
-                      .is_patient_compartment = job.request.level == ExportLevel::Patient,
+                      .patient_compartment = std::nullopt,
+                      .filters = filters_of(job.request, type),
                       .limit = settings_.page_size};
+  if (job.request.level != ExportLevel::System) {
+    scan.patient_compartment = sf::CompartmentScope{
+        .reference_params = compartment_.params_of(type),
+        .patient_ids = job.request.level == ExportLevel::Group
+                           ? std::optional(job.request.group_patients)
+                           : job.request.patients};
+  }
   std::int64_t written = 0;
   while (true) {
     if (should_stop(job.id)) return false;

@@ -30,8 +30,11 @@
 #include <nlohmann/json.hpp>
 
 #include "ptwin/core/clock.hpp"
+#include "ptwin/ingest/fhir/definitions/definitions.hpp"
+#include "ptwin/ingest/fhir/indexing/index_extractor.hpp"
 #include "ptwin/server/fhir/bulk/export_request.hpp"
 #include "ptwin/server/fhir/bulk/ndjson_file_set.hpp"
+#include "ptwin/server/fhir/bulk/patient_compartment.hpp"
 #include "ptwin/store/fhir/resource_store.hpp"
 
 namespace ptwin::server::fhir::bulk {
@@ -68,19 +71,27 @@ struct BulkExportSettings {
 
 class BulkExporter {
  public:
-  /// `store` and `clock` (the clock that stamps the store's lastUpdated) must outlive the
+  /// `store`, `clock` (the clock that stamps the store's lastUpdated) and `definitions` (the
+  /// search parameters of _typeFilter, the Patient CompartmentDefinition) must outlive the
   /// exporter. `resource_types` (sorted) are those _type may name. Resumes every job the store
   /// holds as accepted or running. Throws InputError for a page_size outside 1..1000 or
-  /// max_file_bytes 0, Error(Io) when the directory cannot be created.
+  /// max_file_bytes 0, or when the package has no Patient CompartmentDefinition, Error(Io)
+  /// when the directory cannot be created.
   BulkExporter(store::fhir::ResourceStore& store, const time::Clock& clock,
+               const ingest::fhir::definitions::Definitions& definitions,
                std::vector<std::string> resource_types, BulkExportSettings settings);
   /// stop().
   ~BulkExporter();
   BulkExporter(const BulkExporter&) = delete;
   BulkExporter& operator=(const BulkExporter&) = delete;
 
-  /// Stores a new job (state accepted) and queues it; returns its id.
-  [[nodiscard]] std::string kick_off(const ExportRequest& request);
+  /// Checks what parse_export_request leaves to the exporter, then stores a new job (state
+  /// accepted) and queues it; returns its id. Group level: reads the Group (`request.group_id`)
+  /// and fixes its Patient members (those in `request.patients`, if given) in the job. Throws
+  /// FhirError: 400 for a _typeFilter with search parameters the type does not have (all of
+  /// them named) or a value they refuse; 404 for a missing Group; 400 for a Group with a
+  /// member that is not a Patient (naming it).
+  [[nodiscard]] std::string kick_off(ExportRequest request);
   /// The job as stored, or nullopt when there is no such job.
   [[nodiscard]] std::optional<ExportJob> job(std::string_view id);
   /// Cancels a job (running or not) or deletes a finished one: its row and files go. Returns
@@ -97,6 +108,7 @@ class BulkExporter {
   void stop();
 
   [[nodiscard]] const std::vector<std::string>& resource_types() const { return types_; }
+  [[nodiscard]] const PatientCompartment& patient_compartment() const { return compartment_; }
   [[nodiscard]] const BulkExportSettings& settings() const { return settings_; }
 
  private:
@@ -107,9 +119,17 @@ class BulkExporter {
   /// Saves the job unless it was cancelled; returns false if it was.
   bool save(const ExportJob& job);
   [[nodiscard]] bool should_stop(const std::string& id);
+  /// The _typeFilter searches of `type` as store criteria (each filter one ANDed list).
+  [[nodiscard]] std::vector<std::vector<store::fhir::Criterion>> filters_of(
+      const ExportRequest& request, const std::string& type) const;
+  /// The ids of the Patient members of Group `id`; throws FhirError (404, 400).
+  [[nodiscard]] std::vector<std::string> group_patients(const std::string& id,
+                                                        const std::string& base_url);
 
   store::fhir::ResourceStore& store_;
   const time::Clock& clock_;
+  ingest::fhir::indexing::IndexExtractor search_parameters_;
+  PatientCompartment compartment_;
   std::vector<std::string> types_;
   BulkExportSettings settings_;
   std::mutex mutex_;

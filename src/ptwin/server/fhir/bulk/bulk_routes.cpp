@@ -21,6 +21,8 @@ constexpr std::string_view kExportDefinition =
     "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export";
 constexpr std::string_view kPatientExportDefinition =
     "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export";
+constexpr std::string_view kGroupExportDefinition =
+    "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export";
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -49,9 +51,11 @@ HttpResponse kick_off(BulkExporter& exporter, const HttpRequest& request,
                       const std::vector<std::string>& segments,
                       const std::vector<std::pair<std::string, std::string>>& params,
                       const std::string& base_url) {
-  if (request.method != "GET") {
+  if (request.method != "GET" && request.method != "POST") {
     throw FhirError(405, "not-supported",
-                    fmt::format("{} $export is not supported here; use GET", request.method));
+                    fmt::format("{} $export is not supported here; use GET, or POST with a "
+                                "Parameters body",
+                                request.method));
   }
   if (!has_respond_async(request)) {
     throw FhirError(400, "invalid",
@@ -67,14 +71,39 @@ HttpResponse kick_off(BulkExporter& exporter, const HttpRequest& request,
     request_url.push_back('/');
     request_url.append(segment);
   }
-  if (!request.query().empty()) {
-    request_url.push_back('?');
-    request_url.append(request.query());
+  std::vector<std::pair<std::string, std::string>> kick_off_params;
+  if (request.method == "POST") {
+    // IG: a POST kick-off carries its parameters in a Parameters body, not in the URL.
+    if (!params.empty()) {
+      throw FhirError(400, "invalid",
+                      fmt::format("POST $export takes its parameters in the Parameters body; "
+                                  "'{}' was given in the URL",
+                                  printable_value(params.front().first)),
+                      params.front().first);
+    }
+    const std::string type = lower(request.header("Content-Type").value_or(""));
+    if (!type.starts_with("application/fhir+json") && !type.starts_with("application/json")) {
+      throw FhirError(415, "not-supported",
+                      fmt::format("Content-Type '{}': POST $export takes a FHIR Parameters "
+                                  "resource as application/fhir+json",
+                                  printable_value(request.header("Content-Type").value_or(""))));
+    }
+    kick_off_params = parameters_body(request.body);
+  } else {
+    kick_off_params = params;
+    if (!request.query().empty()) {
+      request_url.push_back('?');
+      request_url.append(request.query());
+    }
   }
-  const ExportLevel level = segments.size() == 1 ? ExportLevel::System : ExportLevel::Patient;
-  const ExportRequest parsed =
-      parse_export_request(level, params, exporter.resource_types(), std::move(request_url));
-  const std::string id = exporter.kick_off(parsed);
+  const ExportLevel level = segments.size() == 1   ? ExportLevel::System
+                            : segments.size() == 2 ? ExportLevel::Patient
+                                                   : ExportLevel::Group;
+  ExportRequest parsed = parse_export_request(level, kick_off_params, exporter.resource_types(),
+                                              std::move(request_url));
+  parsed.base_url = base_url;
+  if (level == ExportLevel::Group) parsed.group_id = segments[1];
+  const std::string id = exporter.kick_off(std::move(parsed));
   HttpResponse response = fhir_response(
       202, operation_outcome("informational", fmt::format("export job {} accepted", id), {},
                              "information"));
@@ -166,6 +195,7 @@ bool is_bulk_route(const std::vector<std::string>& segments) {
   const auto& s = segments;
   return (s.size() == 1 && s[0] == "$export") ||
          (s.size() == 2 && s[0] == "Patient" && s[1] == "$export") ||
+         (s.size() == 3 && s[0] == "Group" && s[2] == "$export") ||
          (s.size() == 2 && s[0] == "$export-status") ||
          (s.size() == 3 && s[0] == "$export-file");
 }
@@ -195,6 +225,10 @@ void describe_bulk_export(json& capability_statement) {
     if (resource.at("type") == "Patient") {
       resource["operation"].push_back(
           {{"name", "export"}, {"definition", kPatientExportDefinition}});
+    }
+    if (resource.at("type") == "Group") {
+      resource["operation"].push_back(
+          {{"name", "export"}, {"definition", kGroupExportDefinition}});
     }
   }
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The HTTP side of Bulk Data $export (FHIR Bulk Data Access IG v2) in the FHIR facade:
-//   GET    [base]/$export, [base]/Patient/$export   kick-off (Prefer: respond-async) -> 202
+//   GET    [base]/$export, [base]/Patient/$export,   kick-off (Prefer: respond-async) -> 202;
+//          [base]/Group/[id]/$export                 POST with a Parameters body likewise
 //   GET    [base]/$export-status/<job>               202 + X-Progress + Retry-After, or 200 +
 //                                                     the JSON manifest, or 500 + outcome
 //   DELETE [base]/$export-status/<job>               cancel (or clean up) -> 202

@@ -2,6 +2,7 @@
 #include "ptwin/server/fhir/bulk/export_request.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -40,6 +41,38 @@ time::Instant parse_since(const std::string& value) {
   }
 }
 
+TypeFilter parse_type_filter_value(const std::string& value) {
+  const std::size_t mark = value.find('?');
+  const std::string type = value.substr(0, std::min(mark, value.size()));
+  if (mark == std::string::npos || type.empty() || mark + 1 == value.size()) {
+    throw FhirError(400, "invalid",
+                    fmt::format("_typeFilter '{}' is not a FHIR search 'Type?params' "
+                                "(e.g. Observation?status=final)",
+                                printable_value(value)),
+                    "_typeFilter");
+  }
+  return {.type = type, .query = value.substr(mark + 1)};
+}
+
+// A `patient` value: "Patient/<id>" (IG: a Reference to a Patient).
+std::string patient_id(const std::string& value) {
+  constexpr std::string_view kPrefix = "Patient/";
+  std::string_view id(value);
+  if (id.starts_with(kPrefix)) id.remove_prefix(kPrefix.size());
+  const bool is_id = value.starts_with(kPrefix) && !id.empty() && id.size() <= 64 &&
+                     std::all_of(id.begin(), id.end(), [](char c) {
+                       return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' ||
+                              c == '.';
+                     });
+  if (!is_id) {
+    throw FhirError(400, "invalid",
+                    fmt::format("patient '{}' is not a reference to a Patient (Patient/<id>)",
+                                printable_value(value)),
+                    "patient");
+  }
+  return std::string(id);
+}
+
 }  // namespace
 
 bool is_ndjson_output_format(std::string_view value) {
@@ -51,8 +84,9 @@ ExportRequest parse_export_request(ExportLevel level,
                                    const std::vector<std::pair<std::string, std::string>>& params,
                                    const std::vector<std::string>& served_types,
                                    std::string request_url) {
-  ExportRequest request{.level = level, .types = {}, .since = std::nullopt,
-                        .request_url = std::move(request_url)};
+  ExportRequest request;
+  request.level = level;
+  request.request_url = std::move(request_url);
   std::vector<std::string> unsupported;
   for (const auto& [name, value] : params) {
     if (name == "_outputFormat") {
@@ -78,6 +112,24 @@ ExportRequest parse_export_request(ExportLevel level,
     } else if (name == "_since") {
       if (request.since) throw FhirError(400, "invalid", "_since is given more than once", "_since");
       request.since = parse_since(value);
+    } else if (name == "_typeFilter") {
+      request.type_filters.push_back(parse_type_filter_value(value));
+    } else if (name == "patient") {
+      if (level == ExportLevel::System) {
+        throw FhirError(400, "invalid",
+                        fmt::format("patient '{}': the patient parameter applies to "
+                                    "Patient/$export and Group/[id]/$export, not to $export",
+                                    printable_value(value)),
+                        "patient");
+      }
+      if (!request.patients) request.patients.emplace();
+      for (const std::string& reference : split_commas(value)) {
+        std::string id = patient_id(reference);
+        if (std::find(request.patients->begin(), request.patients->end(), id) ==
+            request.patients->end()) {
+          request.patients->push_back(std::move(id));
+        }
+      }
     } else if (std::find(unsupported.begin(), unsupported.end(), name) == unsupported.end()) {
       unsupported.push_back(name);
     }
@@ -90,30 +142,145 @@ ExportRequest parse_export_request(ExportLevel level,
     }
     throw FhirError(400, "not-supported",
                     fmt::format("$export parameter(s) not supported here: {}; this server takes "
-                                "_outputFormat, _type and _since",
+                                "_outputFormat, _type, _since, _typeFilter and patient",
                                 names));
   }
   if (request.types.empty()) request.types = served_types;
+  for (const TypeFilter& filter : request.type_filters) {
+    if (std::find(request.types.begin(), request.types.end(), filter.type) ==
+        request.types.end()) {
+      throw FhirError(400, "invalid",
+                      fmt::format("_typeFilter '{}?{}': {} is not among the types exported "
+                                  "(_type); add it to _type or drop the filter",
+                                  printable_value(filter.type), printable_value(filter.query),
+                                  printable_value(filter.type)),
+                      "_typeFilter");
+    }
+  }
   return request;
 }
 
+std::vector<std::pair<std::string, std::string>> parameters_body(std::string_view body) {
+  nlohmann::json parameters;
+  try {
+    parameters = nlohmann::json::parse(body);
+  } catch (const nlohmann::json::exception& error) {
+    throw FhirError(400, "structure",
+                    fmt::format("the $export body is not JSON: {}", error.what()));
+  }
+  if (!parameters.is_object() || parameters.value("resourceType", "") != "Parameters") {
+    throw FhirError(400, "structure",
+                    "the $export body must be a FHIR Parameters resource (resourceType "
+                    "'Parameters')",
+                    "Parameters");
+  }
+  std::vector<std::pair<std::string, std::string>> pairs;
+  const auto list = parameters.find("parameter");
+  if (list == parameters.end()) return pairs;
+  if (!list->is_array()) {
+    throw FhirError(400, "structure", "Parameters.parameter must be an array",
+                    "Parameters.parameter");
+  }
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const nlohmann::json& parameter = (*list)[i];
+    const std::string where = fmt::format("Parameters.parameter[{}]", i);
+    if (!parameter.is_object() || !parameter.contains("name") ||
+        !parameter.at("name").is_string()) {
+      throw FhirError(400, "structure", fmt::format("{} has no name", where), where);
+    }
+    const std::string name = parameter.at("name").get<std::string>();
+    std::optional<std::string> value;
+    for (const char* key : {"valueString", "valueInstant", "valueCode", "valueUri", "valueUrl",
+                            "valueCanonical", "valueDateTime"}) {
+      if (const auto found = parameter.find(key);
+          found != parameter.end() && found->is_string()) {
+        value = found->get<std::string>();
+      }
+    }
+    if (const auto found = parameter.find("valueBoolean");
+        found != parameter.end() && found->is_boolean()) {
+      value = found->get<bool>() ? "true" : "false";
+    }
+    if (const auto found = parameter.find("valueReference");
+        found != parameter.end() && found->is_object() && found->contains("reference") &&
+        found->at("reference").is_string()) {
+      value = found->at("reference").get<std::string>();
+    }
+    if (!value) {
+      throw FhirError(400, "structure",
+                      fmt::format("{} ('{}') has no value this server reads (valueString, "
+                                  "valueInstant, valueCode, valueReference.reference, ...)",
+                                  where, printable_value(name)),
+                      where);
+    }
+    pairs.emplace_back(name, std::move(*value));
+  }
+  return pairs;
+}
+
+namespace {
+
+std::string_view level_code(ExportLevel level) {
+  switch (level) {
+    case ExportLevel::System: return "system";
+    case ExportLevel::Patient: return "patient";
+    case ExportLevel::Group: return "group";
+  }
+  return "system";
+}
+
+ExportLevel level_from_code(const std::string& code) {
+  if (code == "system") return ExportLevel::System;
+  if (code == "patient") return ExportLevel::Patient;
+  if (code == "group") return ExportLevel::Group;
+  throw Error(ErrorCode::Internal,
+              fmt::format("export job row: the stored request has an unknown level '{}'", code));
+}
+
+}  // namespace
+
 nlohmann::json to_json(const ExportRequest& request) {
-  nlohmann::json json = {{"level", request.level == ExportLevel::System ? "system" : "patient"},
+  nlohmann::json json = {{"level", level_code(request.level)},
                          {"types", request.types},
                          {"request", request.request_url}};
   if (request.since) json["since_ns"] = time::to_epoch_ns(*request.since);
+  if (!request.type_filters.empty()) {
+    nlohmann::json filters = nlohmann::json::array();
+    for (const TypeFilter& filter : request.type_filters) {
+      filters.push_back({{"type", filter.type}, {"query", filter.query}});
+    }
+    json["type_filters"] = std::move(filters);
+  }
+  if (request.patients) json["patients"] = *request.patients;
+  if (request.level == ExportLevel::Group) {
+    json["group"] = request.group_id;
+    json["group_patients"] = request.group_patients;
+  }
+  if (!request.base_url.empty()) json["base_url"] = request.base_url;
   return json;
 }
 
 ExportRequest export_request_from_json(const nlohmann::json& json) {
   try {
     ExportRequest request;
-    request.level = json.at("level") == "system" ? ExportLevel::System : ExportLevel::Patient;
+    request.level = level_from_code(json.at("level").get<std::string>());
     request.types = json.at("types").get<std::vector<std::string>>();
     request.request_url = json.at("request").get<std::string>();
     if (json.contains("since_ns")) {
       request.since = time::from_epoch_ns(json.at("since_ns").get<std::int64_t>());
     }
+    for (const nlohmann::json& filter : json.value("type_filters", nlohmann::json::array())) {
+      request.type_filters.push_back({.type = filter.at("type").get<std::string>(),
+                                      .query = filter.at("query").get<std::string>()});
+    }
+    if (json.contains("patients")) {
+      request.patients = json.at("patients").get<std::vector<std::string>>();
+    }
+    if (request.level == ExportLevel::Group) {
+      request.group_id = json.at("group").get<std::string>();
+      request.group_patients = json.at("group_patients").get<std::vector<std::string>>();
+    }
+    request.base_url = json.value("base_url", "");
     return request;
   } catch (const nlohmann::json::exception& error) {
     throw Error(ErrorCode::Internal,

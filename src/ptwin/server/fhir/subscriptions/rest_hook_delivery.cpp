@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <random>
 
 #include "ptwin/core/error.hpp"
 #include "ptwin/core/logging.hpp"
@@ -57,9 +58,58 @@ RestHookDelivery::RestHookDelivery(sf::ResourceStore& store, SubscriptionRecorde
                     settings_.max_retry_delay.count()),
         "need failures_before_error >= 1 and 0 < first_retry_delay <= max_retry_delay");
   }
+  if (settings_.lease_duration.count() <= 0 || settings_.purge_interval.count() <= 0 ||
+      (settings_.retention && settings_.retention->count() < 0)) {
+    throw InputError(ErrorCode::BadInput, "rest-hook delivery settings",
+                     fmt::format("lease_duration={}ms purge_interval={}s retention={}s",
+                                 settings_.lease_duration.count(),
+                                 settings_.purge_interval.count(),
+                                 settings_.retention ? settings_.retention->count() : -1),
+                     "need lease_duration > 0, purge_interval > 0 and retention >= 0");
+  }
+  lease_owner_ = settings_.lease_owner;
+  if (lease_owner_.empty()) {
+    std::random_device random;
+    lease_owner_ = fmt::format("delivery-{:08x}{:08x}", random(), random());
+  }
 }
 
-RestHookDelivery::~RestHookDelivery() { stop(); }
+RestHookDelivery::~RestHookDelivery() {
+  stop();
+  try {
+    const auto transaction = store_.begin(sf::TransactionMode::ReadWrite);
+    transaction->release_lease(kDeliveryLease, lease_owner_);
+    transaction->commit();
+  } catch (const std::exception& error) {
+    // The lease then expires by itself after lease_duration.
+    logging::zone_logger("server")->warn("subscription delivery lease not released owner={} "
+                                         "error={}",
+                                         lease_owner_, error.what());
+  }
+}
+
+bool RestHookDelivery::hold_lease(std::chrono::nanoseconds duration) {
+  const auto transaction = store_.begin(sf::TransactionMode::ReadWrite);
+  const bool is_held = transaction->take_lease(kDeliveryLease, lease_owner_, duration);
+  transaction->commit();
+  return is_held;
+}
+
+void RestHookDelivery::purge_if_due(time::Instant now, DeliveryRound& round) {
+  if (!settings_.retention) return;
+  if (last_purge_ && now - *last_purge_ < settings_.purge_interval) return;
+  const auto transaction = store_.begin(sf::TransactionMode::ReadWrite);
+  const sf::SubscriptionEventPurge purged =
+      transaction->purge_subscription_events(now - *settings_.retention);
+  transaction->commit();
+  last_purge_ = now;
+  round.events_purged = purged.events;
+  if (purged.events > 0) {
+    logging::zone_logger("server")->info(
+        "subscription outbox purged events={} subscriptions={} retention_s={}", purged.events,
+        purged.subscriptions, settings_.retention->count());
+  }
+}
 
 std::optional<DeliveryState> RestHookDelivery::state(const std::string& subscription_id) const {
   const std::lock_guard lock(state_mutex_);
@@ -72,7 +122,14 @@ DeliveryRound RestHookDelivery::run_once() {
   const std::lock_guard round_lock(round_mutex_);
   DeliveryRound round;
   const time::Instant now = clock_.now();
+  if (!hold_lease(settings_.lease_duration)) {
+    round.has_lease = false;
+    ++completed_rounds_;
+    return round;
+  }
+  purge_if_due(now, round);
   for (const sf::ResourceVersion& version : stored_subscriptions(store_)) {
+    if (!round.has_lease) break;  // lost to another process midway
     const nlohmann::json subscription = nlohmann::json::parse(version.json);
     const std::string status = subscription.value("status", std::string());
     if (!is_registered_status(status)) continue;
@@ -202,6 +259,16 @@ bool RestHookDelivery::deliver_events(Target& target, DeliveryRound& round) {
 }
 
 bool RestHookDelivery::send(Target& target, const nlohmann::json& bundle, DeliveryRound& round) {
+  // The lease must outlast this send, so that no other process can start sending meanwhile.
+  const std::chrono::milliseconds send_time =
+      target.channel.type == ChannelType::Websocket ? std::chrono::milliseconds(0)
+      : target.channel.timeout
+          ? std::chrono::duration_cast<std::chrono::milliseconds>(*target.channel.timeout)
+          : settings_.default_timeout;
+  if (!round.has_lease || !hold_lease(send_time + settings_.lease_duration)) {
+    round.has_lease = false;
+    return false;
+  }
   if (target.channel.type == ChannelType::Websocket) {
     const bool is_sent = settings_.websocket->send(target.id, bundle.dump());
     if (is_sent) target.state.last_sent = target.now;

@@ -11,7 +11,9 @@
 // consecutive failure up to max_retry_delay, and is retried forever at that cap. After
 // failures_before_error consecutive failures the Subscription's status becomes error: events
 // keep being recorded and kept, and the first later success sends them and sets it back to
-// active. Nothing is dropped for being old (docs/subscriptions.md#guarantees).
+// active. Nothing undelivered is dropped; delivered events may be purged after a retention age
+// (docs/subscriptions.md#retention). With several processes on one database, a store lease
+// lets one of them deliver at a time.
 //
 //   RestHookDelivery delivery(store, recorder, clock, {.base_url = "https://twin/fhir"});
 //   delivery.start(std::chrono::milliseconds(200));   // or run_once() from a test
@@ -55,7 +57,22 @@ struct DeliverySettings {
   /// client and leaves the events in the outbox; it never moves the status to error (there is
   /// no endpoint to blame, only a client that went away).
   WebsocketChannel* websocket = nullptr;
+  /// Retention: events that are delivered and were recorded longer ago than this are purged
+  /// from the outbox (store purge_subscription_events), at most once per purge_interval.
+  /// nullopt: kept forever. $events then answers 410 for the purged numbers.
+  std::optional<std::chrono::seconds> retention{};
+  std::chrono::seconds purge_interval{60};
+  /// Several processes may deliver from one database: only the holder of the store's lease
+  /// kDeliveryLease delivers (and purges). A round takes or renews it for lease_duration; each
+  /// send renews it for that send's timeout plus lease_duration, so it cannot expire while a
+  /// send is under way. Another process takes over once the holder has been silent that long.
+  std::chrono::milliseconds lease_duration{30'000};
+  /// The lease owner name; empty: a random one per RestHookDelivery.
+  std::string lease_owner{};
 };
+
+/// The store lease that one delivering process holds at a time.
+inline constexpr std::string_view kDeliveryLease = "subscription-delivery";
 
 /// What one round did (all subscriptions together).
 struct DeliveryRound {
@@ -65,6 +82,10 @@ struct DeliveryRound {
   int heartbeats = 0;
   int failures = 0;
   int status_changes = 0;
+  /// false: another process holds the delivery lease and this round sent nothing; or the lease
+  /// was lost midway and the round stopped there.
+  bool has_lease = true;
+  std::int64_t events_purged = 0;
 };
 
 /// The delivery state of one subscription (memory; the acknowledged mark is in the store).
@@ -103,12 +124,17 @@ class RestHookDelivery {
   bool deliver_events(Target& target, DeliveryRound& round);
   bool send(Target& target, const nlohmann::json& bundle, DeliveryRound& round);
   void change_status(Target& target, std::string_view status, DeliveryRound& round);
+  /// Takes or renews the delivery lease for `duration`; false when another process holds it.
+  bool hold_lease(std::chrono::nanoseconds duration);
+  void purge_if_due(time::Instant now, DeliveryRound& round);
 
   store::fhir::ResourceStore& store_;
   SubscriptionRecorder& recorder_;
   const time::Clock& clock_;
   DeliverySettings settings_;
   RestHookSender sender_;
+  std::string lease_owner_;
+  std::optional<time::Instant> last_purge_;
   std::mutex round_mutex_;
   mutable std::mutex state_mutex_;
   std::map<std::string, DeliveryState, std::less<>> states_;

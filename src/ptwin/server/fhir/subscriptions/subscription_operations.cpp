@@ -100,12 +100,27 @@ nlohmann::json events_operation(sf::ResourceTransaction& transaction, std::strin
   }
   const std::int64_t last = std::max<std::int64_t>(counters.last_event_number, 1);
   const std::int64_t to = std::min(until.value_or(last), last);
-  const std::int64_t from = since.value_or(std::max<std::int64_t>(1, to - kMaxEventsPerQuery + 1));
+  // Without eventsSinceNumber: the last events still held (numbers the retention purge removed
+  // are not asked for, so they are left out rather than refused).
+  const std::int64_t from = since.value_or(std::max<std::int64_t>(
+      {1, to - kMaxEventsPerQuery + 1, counters.purged_through + 1}));
   if (since && until && *until < *since) {
     throw FhirError(
         400, "invalid",
         fmt::format("eventsUntilNumber {} is below eventsSinceNumber {}", *until, *since),
         "eventsUntilNumber");
+  }
+  if (since && *since <= counters.purged_through) {
+    const std::int64_t gone_to = std::min(counters.purged_through, until.value_or(INT64_MAX));
+    throw FhirError(
+        410, "deleted",
+        fmt::format("Subscription/{}: event{} {} no longer held: events {} to {} were delivered "
+                    "and purged by the retention policy; events from {} on are held",
+                    id, *since == gone_to ? "" : "s",
+                    *since == gone_to ? fmt::format("{} is", *since)
+                                      : fmt::format("{} to {} are", *since, gone_to),
+                    1, counters.purged_through, counters.purged_through + 1),
+        "eventsSinceNumber");
   }
   std::vector<sf::SubscriptionEvent> events;
   if (counters.last_event_number > 0 && from <= to) {

@@ -7,6 +7,7 @@
 
 #include "ptwin/core/error.hpp"
 #include "ptwin/store/fhir/detail/resource_rows.hpp"
+#include "ptwin/store/fhir/detail/search_sql.hpp"
 #include "ptwin/store/fhir/search_values.hpp"
 
 namespace ptwin::store::fhir::detail {
@@ -51,6 +52,99 @@ void validate(const ExportScan& scan) {
     throw InputError(ErrorCode::BadInput, "export scan: limit", std::to_string(scan.limit),
                      fmt::format("must be 1 to {}", kMaxPageSize));
   }
+  if (scan.patient_compartment) {
+    for (const std::string& param : scan.patient_compartment->reference_params) {
+      if (param.empty()) {
+        throw InputError(ErrorCode::BadInput, "export scan: compartment parameter", "",
+                         "must not be empty");
+      }
+    }
+    if (scan.patient_compartment->patient_ids) {
+      for (const std::string& id : *scan.patient_compartment->patient_ids) {
+        if (!is_resource_id(id)) {
+          throw InputError(ErrorCode::BadInput, "export scan: patient id", printable_value(id),
+                           "must be a FHIR id");
+        }
+      }
+    }
+  }
+  for (const std::vector<Criterion>& filter : scan.filters) {
+    if (filter.empty()) {
+      throw InputError(ErrorCode::BadInput, "export scan: filter", "(no criteria)",
+                       "a _typeFilter needs at least one criterion");
+    }
+    fhir::validate(SearchQuery{.resource_type = scan.resource_type, .criteria = filter,
+                               .sort = {}, .count = 0, .offset = 0, .includes = {},
+                               .revincludes = {}});
+  }
+}
+
+// A list of bound values: "(?, ?, ?)".
+void append_list(SqlBuilder& sql, const std::vector<std::string>& values) {
+  sql << "(";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) sql << ", ";
+    sql.bind(values[i]);
+  }
+  sql << ")";
+}
+
+void append_compartment(SqlBuilder& sql, const ExportScan& scan) {
+  const CompartmentScope& scope = *scan.patient_compartment;
+  const bool has_no_patient = scope.patient_ids && scope.patient_ids->empty();
+  if (has_no_patient) {
+    sql << " AND 1 = 0";
+    return;
+  }
+  if (scan.resource_type == "Patient") {
+    if (scope.patient_ids) {
+      // The patient itself, and Patients that point to it through a compartment parameter
+      // (R5: Patient.link).
+      sql << " AND (r.id IN ";
+      append_list(sql, *scope.patient_ids);
+      if (!scope.reference_params.empty()) {
+        sql << " OR EXISTS (SELECT 1 FROM fhir_reference_index ref WHERE ref.resource_pk = "
+               "r.pk AND ref.target_type = 'Patient' AND ref.param IN ";
+        append_list(sql, scope.reference_params);
+        sql << " AND ref.target_id IN ";
+        append_list(sql, *scope.patient_ids);
+        sql << ")";
+      }
+      sql << ")";
+    }
+    return;
+  }
+  if (scope.reference_params.empty()) {
+    sql << " AND 1 = 0";  // the type is not in the patient compartment
+    return;
+  }
+  sql << " AND EXISTS (SELECT 1 FROM fhir_reference_index ref WHERE ref.resource_pk = r.pk "
+         "AND ref.target_type = 'Patient' AND ref.param IN ";
+  append_list(sql, scope.reference_params);
+  if (scope.patient_ids) {
+    sql << " AND ref.target_id IN ";
+    append_list(sql, *scope.patient_ids);
+  }
+  sql << ")";
+}
+
+void append_filters(SqlBuilder& sql, const ExportScan& scan) {
+  if (scan.filters.empty()) return;
+  const ResourceScope scope{.alias = "r", .resource_type = scan.resource_type,
+                            .probes_index = true};
+  sql << " AND (";
+  for (std::size_t f = 0; f < scan.filters.size(); ++f) {
+    if (f > 0) sql << " OR ";
+    sql << "(";
+    for (std::size_t c = 0; c < scan.filters[f].size(); ++c) {
+      if (c > 0) sql << " AND ";
+      // `ap` on dates is relative to the export's transactionTime, so a resumed job selects
+      // the same resources.
+      append_criterion(sql, scan.filters[f][c], scope, scan.until);
+    }
+    sql << ")";
+  }
+  sql << ")";
 }
 
 }  // namespace
@@ -72,10 +166,8 @@ std::vector<ResourceVersion> run_export_scan(SqlSession& session, const ExportSc
     sql << " AND r.id > ";
     sql.bind(*scan.after_id);
   }
-  if (scan.is_patient_compartment && scan.resource_type != "Patient") {
-    sql << " AND EXISTS (SELECT 1 FROM fhir_reference_index ref WHERE ref.resource_pk = r.pk "
-           "AND ref.target_type = 'Patient')";
-  }
+  if (scan.patient_compartment) append_compartment(sql, scan);
+  append_filters(sql, scan);
   sql << " ORDER BY r.id LIMIT ";
   sql.bind(scan.limit);
   std::vector<ResourceVersion> versions;

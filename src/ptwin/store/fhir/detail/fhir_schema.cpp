@@ -246,7 +246,7 @@ CREATE TABLE fhir_export_jobs (
 
 // Step 3: the subscription event outbox (subscription_outbox.hpp). The counter row per
 // subscription hands out event numbers; events reference the focus version and are kept until
-// purged (nothing purges them yet), so that $events can answer for any number still held.
+// purged (step 4: purge_subscription_events), so that $events can answer for any number still held.
 constexpr std::string_view kSqliteV3 = R"sql(
 CREATE TABLE fhir_subscription_counters (
   subscription_id   TEXT    NOT NULL PRIMARY KEY,
@@ -287,16 +287,43 @@ CREATE TABLE fhir_subscription_events (
 );
 )sql";
 
+// Step 4: outbox retention and delivery leases. purged_through is the highest event number
+// whose row the retention purge removed (0: none), so that $events can tell a purged number
+// from one never assigned. A lease row names the process that may deliver (owner) until
+// expires_ns; a second process takes it over only once it has expired.
+constexpr std::string_view kSqliteV4 = R"sql(
+ALTER TABLE fhir_subscription_counters ADD COLUMN purged_through INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX fhir_subscription_events_by_time ON fhir_subscription_events (recorded_ns);
+CREATE TABLE fhir_leases (
+  name       TEXT    NOT NULL PRIMARY KEY,
+  owner      TEXT    NOT NULL,
+  expires_ns INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::string_view kPostgresV4 = R"sql(
+ALTER TABLE fhir_subscription_counters ADD COLUMN purged_through BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX fhir_subscription_events_by_time ON fhir_subscription_events (recorded_ns);
+CREATE TABLE fhir_leases (
+  name       TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  owner      TEXT COLLATE "C" NOT NULL,
+  expires_ns BIGINT NOT NULL
+);
+)sql";
+
 constexpr std::string_view kStepOneDescription =
     "resources, versions, string/token/date/number/quantity/reference/uri indexes";
 constexpr std::string_view kStepTwoDescription = "bulk data export jobs";
 constexpr std::string_view kStepThreeDescription = "subscription event outbox and counters";
+constexpr std::string_view kStepFourDescription = "outbox retention mark and delivery leases";
 constexpr std::array kSqliteSteps{SchemaStep{1, kStepOneDescription, kSqliteV1},
                                   SchemaStep{2, kStepTwoDescription, kSqliteV2},
-                                  SchemaStep{3, kStepThreeDescription, kSqliteV3}};
+                                  SchemaStep{3, kStepThreeDescription, kSqliteV3},
+                                  SchemaStep{4, kStepFourDescription, kSqliteV4}};
 constexpr std::array kPostgresSteps{SchemaStep{1, kStepOneDescription, kPostgresV1},
                                     SchemaStep{2, kStepTwoDescription, kPostgresV2},
-                                    SchemaStep{3, kStepThreeDescription, kPostgresV3}};
+                                    SchemaStep{3, kStepThreeDescription, kPostgresV3},
+                                    SchemaStep{4, kStepFourDescription, kPostgresV4}};
 
 constexpr std::string_view kCreateVersionTable = R"sql(
 CREATE TABLE IF NOT EXISTS fhir_schema_migrations (

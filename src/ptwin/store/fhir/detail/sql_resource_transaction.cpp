@@ -275,6 +275,23 @@ void SqlResourceTransaction::mark_subscription_delivered(std::string_view subscr
           [&] { mark_delivered(core_.session(), subscription_id, event_number); });
 }
 
+SubscriptionEventPurge SqlResourceTransaction::purge_subscription_events(
+    time::Instant recorded_before) {
+  return guarded("purge subscription events", true,
+                 [&] { return purge_events(core_.session(), recorded_before); });
+}
+
+bool SqlResourceTransaction::take_lease(std::string_view name, std::string_view owner,
+                                        std::chrono::nanoseconds duration) {
+  return guarded("take lease", true, [&] {
+    return take_lease_row(core_.session(), name, owner, core_.clock().now(), duration);
+  });
+}
+
+void SqlResourceTransaction::release_lease(std::string_view name, std::string_view owner) {
+  guarded("release lease", true, [&] { release_lease_row(core_.session(), name, owner); });
+}
+
 void SqlResourceTransaction::commit() {
   guarded("commit", false, [&] { core_.session().commit(); });
   end();

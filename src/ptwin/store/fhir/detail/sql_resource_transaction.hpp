@@ -45,6 +45,10 @@ class SqlResourceTransaction final : public ResourceTransaction {
       std::string_view subscription_id) override;
   void mark_subscription_delivered(std::string_view subscription_id,
                                    std::int64_t event_number) override;
+  SubscriptionEventPurge purge_subscription_events(time::Instant recorded_before) override;
+  [[nodiscard]] bool take_lease(std::string_view name, std::string_view owner,
+                                std::chrono::nanoseconds duration) override;
+  void release_lease(std::string_view name, std::string_view owner) override;
   void commit() override;
   void rollback() override;
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <string>
 
 #include "ptwin/core/error.hpp"
 #include "ptwin/store/fhir/search_query.hpp"
@@ -99,13 +100,15 @@ std::vector<SubscriptionEvent> select_events(SqlSession& session,
 
 SubscriptionEventCounters select_counters(SqlSession& session, std::string_view subscription_id) {
   const std::array<SqlValue, 1> id{std::string(subscription_id)};
-  constexpr std::array kColumns{SqlType::Int64, SqlType::Int64};
+  constexpr std::array kColumns{SqlType::Int64, SqlType::Int64, SqlType::Int64};
   const auto rows = session.query(
-      "SELECT last_event_number, delivered_through FROM fhir_subscription_counters WHERE "
-      "subscription_id = ?",
+      "SELECT last_event_number, delivered_through, purged_through FROM "
+      "fhir_subscription_counters WHERE subscription_id = ?",
       id, kColumns, "read subscription event counters");
   if (rows.empty()) return {};
-  return {.last_event_number = as_int64(rows[0][0]), .delivered_through = as_int64(rows[0][1])};
+  return {.last_event_number = as_int64(rows[0][0]),
+          .delivered_through = as_int64(rows[0][1]),
+          .purged_through = as_int64(rows[0][2])};
 }
 
 void mark_delivered(SqlSession& session, std::string_view subscription_id,
@@ -123,6 +126,78 @@ void mark_delivered(SqlSession& session, std::string_view subscription_id,
   session.execute(
       "UPDATE fhir_subscription_counters SET delivered_through = ? WHERE subscription_id = ?",
       params, "mark subscription events delivered");
+}
+
+SubscriptionEventPurge purge_events(SqlSession& session, time::Instant recorded_before) {
+  const std::int64_t cutoff = time::to_epoch_ns(recorded_before);
+  // Per subscription, the purge may go up to the delivered mark but stops before the first
+  // event recorded at or after the cutoff, so that what is purged is always a prefix of the
+  // numbers and purged_through says exactly which numbers are gone.
+  const std::array<SqlValue, 1> params{cutoff};
+  constexpr std::array kColumns{SqlType::Text, SqlType::Int64, SqlType::Int64};
+  const auto rows = session.query(
+      "SELECT c.subscription_id, c.purged_through, CASE WHEN k.first_kept IS NULL OR "
+      "k.first_kept > c.delivered_through THEN c.delivered_through ELSE k.first_kept - 1 END "
+      "FROM fhir_subscription_counters c LEFT JOIN (SELECT subscription_id, "
+      "min(event_number) AS first_kept FROM fhir_subscription_events WHERE recorded_ns >= ? "
+      "GROUP BY subscription_id) k ON k.subscription_id = c.subscription_id",
+      params, kColumns, "plan subscription event purge");
+  SubscriptionEventPurge purge;
+  constexpr std::array kCount{SqlType::Int64};
+  for (const SqlRow& row : rows) {
+    const std::string& id = as_text(row[0]);
+    const std::int64_t through = as_int64(row[2]);
+    if (through <= as_int64(row[1])) continue;
+    const std::array<SqlValue, 2> range{id, through};
+    const auto counted = session.query(
+        "SELECT count(*) FROM fhir_subscription_events WHERE subscription_id = ? AND "
+        "event_number <= ?",
+        range, kCount, "count purged subscription events");
+    purge.events += as_int64(counted.at(0).at(0));
+    session.execute(
+        "DELETE FROM fhir_subscription_events WHERE subscription_id = ? AND event_number <= ?",
+        range, "purge subscription events");
+    const std::array<SqlValue, 2> mark{through, id};
+    session.execute(
+        "UPDATE fhir_subscription_counters SET purged_through = ? WHERE subscription_id = ?",
+        mark, "mark subscription events purged");
+    ++purge.subscriptions;
+  }
+  return purge;
+}
+
+bool take_lease_row(SqlSession& session, std::string_view name, std::string_view owner,
+                    time::Instant now, std::chrono::nanoseconds duration) {
+  require_text(name, "lease name");
+  require_text(owner, "lease owner");
+  if (duration.count() <= 0) {
+    throw InputError(ErrorCode::BadInput, "lease: duration", std::to_string(duration.count()),
+                     "must be > 0 ns");
+  }
+  const std::int64_t now_ns = time::to_epoch_ns(now);
+  const std::int64_t expires_ns = now_ns + duration.count();
+  // The caller's write transaction excludes every other writer (SQLite BEGIN IMMEDIATE,
+  // PostgreSQL the store's advisory lock), so the read and the write below cannot interleave
+  // with another process taking the same lease.
+  const std::array<SqlValue, 1> key{std::string(name)};
+  constexpr std::array kColumns{SqlType::Text, SqlType::Int64};
+  const auto rows = session.query("SELECT owner, expires_ns FROM fhir_leases WHERE name = ?",
+                                  key, kColumns, "read lease");
+  if (!rows.empty() && as_text(rows[0][0]) != owner && as_int64(rows[0][1]) > now_ns) {
+    return false;  // held by another owner and not expired
+  }
+  const std::array<SqlValue, 3> params{std::string(name), std::string(owner), expires_ns};
+  session.execute(
+      "INSERT INTO fhir_leases (name, owner, expires_ns) VALUES (?, ?, ?) ON CONFLICT (name) "
+      "DO UPDATE SET owner = excluded.owner, expires_ns = excluded.expires_ns",
+      params, "take lease");
+  return true;
+}
+
+void release_lease_row(SqlSession& session, std::string_view name, std::string_view owner) {
+  const std::array<SqlValue, 2> params{std::string(name), std::string(owner)};
+  session.execute("DELETE FROM fhir_leases WHERE name = ? AND owner = ?", params,
+                  "release lease");
 }
 
 }  // namespace ptwin::store::fhir::detail

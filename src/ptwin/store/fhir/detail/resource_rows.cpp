@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/store/fhir/detail/resource_rows.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <utility>
@@ -41,10 +42,10 @@ VersionOperation operation_from_text(const std::string& text) {
                           printable_value(text)));
 }
 
-// The index rows of one resource go into each table with as few statements as possible: one
-// INSERT of up to kRowsPerInsert rows (a resource has about 15 rows, most of them tokens), so
-// that SQLite runs fewer statements and PostgreSQL makes fewer round trips. The texts are
-// built once; each is prepared once per SQLite connection.
+// The index rows of one resource go into each table with INSERTs of up to
+// SqlSession::rows_per_insert() rows (at most kRowsPerInsert; a resource has about 15 rows,
+// most of them tokens), so that PostgreSQL makes fewer round trips. The texts are built once;
+// each is prepared once per SQLite connection.
 constexpr std::size_t kRowsPerInsert = 16;
 
 struct IndexTable {
@@ -98,8 +99,11 @@ std::string normalized(std::string_view value, std::string_view kind, const std:
 class RowInserter {
  public:
   RowInserter(SqlSession& session, const std::array<SqlValue, 2>& owner, TableIndex table)
-      : session_(session), owner_(owner), table_(table) {
-    params_.reserve(kInsertTables[table].arity * kRowsPerInsert);
+      : session_(session),
+        owner_(owner),
+        table_(table),
+        rows_per_insert_(std::clamp<std::size_t>(session.rows_per_insert(), 1, kRowsPerInsert)) {
+    params_.reserve(kInsertTables[table].arity * rows_per_insert_);
   }
   RowInserter(const RowInserter&) = delete;
   RowInserter& operator=(const RowInserter&) = delete;
@@ -112,7 +116,7 @@ class RowInserter {
     params_.push_back(owner_[0]);
     params_.push_back(owner_[1]);
     (params_.emplace_back(std::forward<Values>(values)), ...);
-    if (++rows_ == kRowsPerInsert) flush();
+    if (++rows_ == rows_per_insert_) flush();
   }
 
   void flush() {
@@ -126,6 +130,7 @@ class RowInserter {
   SqlSession& session_;
   const std::array<SqlValue, 2>& owner_;
   TableIndex table_;
+  std::size_t rows_per_insert_;
   std::vector<SqlValue> params_;
   std::size_t rows_ = 0;
 };

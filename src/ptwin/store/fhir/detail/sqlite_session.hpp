@@ -33,6 +33,7 @@ class SqliteSession final : public SqlSession {
   void begin(TransactionMode mode) override;
   void commit() override;
   void rollback() noexcept override;
+  [[nodiscard]] std::size_t rows_per_insert() const override { return 1; }
   [[nodiscard]] const std::string& description() const override { return description_; }
 
   /// The journal mode the connection runs in ("wal"; "memory" for ":memory:").

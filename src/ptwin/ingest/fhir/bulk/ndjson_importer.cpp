@@ -300,13 +300,18 @@ NdjsonImportSummary NdjsonImporter::import_stream(std::istream& input, std::stri
   NdjsonLineReader reader(input, settings_.max_line_bytes);
   Batch batch(*this);
   const LinePreparer preparer{validator_, extractor_, settings_.max_line_bytes, resource_type};
-  const std::size_t threads = settings_.prepare_threads == 0
-                                  ? std::max(1U, std::thread::hardware_concurrency())
-                                  : settings_.prepare_threads;
+  // 1: everything on this thread. Otherwise this thread writes while `threads` others
+  // prepare; 0 gives them the hardware threads but the writer's (on 2 cores: one prepares
+  // while the other writes; three busy threads on two cores slowed the writer down).
+  const bool is_pipelined = settings_.prepare_threads != 1;
+  const std::size_t threads =
+      settings_.prepare_threads == 0
+          ? std::max(2U, std::thread::hardware_concurrency()) - 1U
+          : settings_.prepare_threads;
   // One chunk of lines is written while the next is prepared: read in order on this thread,
   // prepared (parse, validate, extract) on `threads` threads, then quarantined or written in
   // line order here, so the result does not depend on the number of threads and memory stays
-  // bounded by two batches. With one thread nothing overlaps: every step runs here.
+  // bounded by two batches.
   Chunk current;
   Chunk next;
   const auto read_chunk = [&](Chunk& chunk) {
@@ -346,7 +351,7 @@ NdjsonImportSummary NdjsonImporter::import_stream(std::istream& input, std::stri
   prepare(current);
   while (!current.lines.empty()) {
     read_chunk(next);
-    if (threads <= 1 || next.lines.empty()) {
+    if (!is_pipelined || next.lines.empty()) {
       write(current);
       prepare(next);
     } else {

@@ -61,10 +61,11 @@ struct NdjsonImportSummary {
 struct NdjsonImportSettings {
   std::size_t batch_size = 500;                    // lines per store transaction
   std::size_t max_line_bytes = 64U * 1024U * 1024U;  // longer lines are quarantined
-  /// Threads that parse, validate and index the lines of a batch (0: one per hardware
-  /// thread); the store writes stay on the calling thread, in line order. With more than one,
-  /// the next batch is prepared while the calling thread writes the current one (two batches
-  /// in memory); with one, every step runs on the calling thread.
+  /// Threads that parse, validate and index the lines of a batch; the store writes stay on
+  /// the calling thread, in line order. 1: every step runs on the calling thread, one batch
+  /// at a time. Otherwise the next batch is prepared on this many threads while the calling
+  /// thread writes the current one (two batches in memory); 0: one per hardware thread but
+  /// the writer's, at least one.
   std::size_t prepare_threads = 0;
 };
 

@@ -95,7 +95,7 @@ std::string normalized(std::string_view value, std::string_view kind, const std:
   }
 }
 
-// Collects the parameters of one table's rows and writes them kRowsPerInsert at a time.
+// Collects the parameters of one table's rows and writes them rows_per_insert at a time.
 class RowInserter {
  public:
   RowInserter(SqlSession& session, const std::array<SqlValue, 2>& owner, TableIndex table)

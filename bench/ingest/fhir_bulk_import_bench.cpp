@@ -9,7 +9,8 @@
 //   Bulk/import_sqlite       candidate: NdjsonImporter (parse, R5 validation with invariants,
 //                            index extraction, update-as-create in batches of 500) into a fresh
 //                            SqliteResourceStore (WAL, synchronous FULL); lines prepared on one
-//                            thread per hardware thread (the default), writes on one.
+//                            thread per hardware thread but the writer's (the default) while
+//                            the previous batch is written.
 //   Bulk/import_sqlite_1_thread  the same with every line prepared on the writing thread.
 //   Bulk/import_postgres     the same import into a PostgresResourceStore in a fresh schema on
 //                            the server of $PTWIN_TEST_POSTGRES_URL (skipped, saying so, when

@@ -9,8 +9,12 @@
 //   Bulk/import_sqlite       candidate: NdjsonImporter (parse, R5 validation with invariants,
 //                            index extraction, update-as-create in batches of 500) into a fresh
 //                            SqliteResourceStore (WAL, synchronous FULL); lines prepared on one
-//                            thread per hardware thread (the default), writes on one.
+//                            thread per hardware thread but the writer's (the default) while
+//                            the previous batch is written.
 //   Bulk/import_sqlite_1_thread  the same with every line prepared on the writing thread.
+//   Bulk/import_postgres     the same import into a PostgresResourceStore in a fresh schema on
+//                            the server of $PTWIN_TEST_POSTGRES_URL (skipped, saying so, when
+//                            it is not set; scripts/with_postgres.sh starts one).
 // Each iteration handles the whole file once. Counter: resources/s (wall clock). main() prints
 // the candidate's rate over each baseline's.
 //
@@ -23,11 +27,15 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
+#include <random>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
@@ -40,7 +48,9 @@
 #include "ptwin/ingest/fhir/indexing/index_extractor.hpp"
 #include "ptwin/ingest/fhir/validation/fhirpath_invariants.hpp"
 #include "ptwin/ingest/fhir/validation/validator.hpp"
+#include "ptwin/store/fhir/postgres_resource_store.hpp"
 #include "ptwin/store/fhir/sqlite_resource_store.hpp"
+#include "store/plain_insert.hpp"
 #include "store/scratch_dir.hpp"
 #include "support/benchmark_main.hpp"
 #include "support/ratio_output.hpp"
@@ -258,7 +268,22 @@ void BM_PlainInsert(benchmark::State& state) {
   set_counters(state, work.resources);
 }
 
-void BM_Import(benchmark::State& state, std::size_t prepare_threads) {
+enum class ImportBackend { Sqlite, Postgres };
+
+std::optional<std::string> postgres_url() {
+  const char* url = std::getenv("PTWIN_TEST_POSTGRES_URL");
+  if (url == nullptr || *url == '\0') return std::nullopt;
+  return std::string(url);
+}
+
+void BM_Import(benchmark::State& state, ImportBackend backend, std::size_t prepare_threads) {
+  const std::optional<std::string> url = postgres_url();
+  if (backend == ImportBackend::Postgres && !url) {
+    state.SkipWithError(
+        "PTWIN_TEST_POSTGRES_URL is not set: run under a throw-away server with `bash "
+        "scripts/with_postgres.sh <build>/bench/ingest/fhir_bulk_bench`");
+    return;
+  }
   const Workload& work = workload();
   const Fhir& definitions = fhir();
   const ptwin::time::SystemClock clock;
@@ -267,7 +292,15 @@ void BM_Import(benchmark::State& state, std::size_t prepare_threads) {
   for (auto _ : state) {
     state.PauseTiming();
     const fs::path database = work.directory.file(fmt::format("store-{}.db", run++));
-    auto store = std::make_unique<ptwin::store::fhir::SqliteResourceStore>(database, clock);
+    const std::string schema =
+        fmt::format("ptwin_bulk_bench_{}_{:08x}", getpid(), std::random_device{}());
+    std::unique_ptr<ptwin::store::fhir::ResourceStore> store;
+    if (backend == ImportBackend::Postgres) {
+      store = std::make_unique<ptwin::store::fhir::PostgresResourceStore>(
+          *url, clock, ptwin::store::fhir::PostgresOptions{.schema = schema});
+    } else {
+      store = std::make_unique<ptwin::store::fhir::SqliteResourceStore>(database, clock);
+    }
     bulk::NdjsonImporter importer(
         *store, *definitions.validator, *definitions.extractor,
         [&](const ptwin::store::QuarantineEntry& entry) {
@@ -280,9 +313,13 @@ void BM_Import(benchmark::State& state, std::size_t prepare_threads) {
     const bulk::NdjsonImportSummary summary = importer.import_file(work.file, std::nullopt);
     state.PauseTiming();
     store.reset();
-    fs::remove(database);
-    fs::remove(fs::path(database.string() + "-wal"));
-    fs::remove(fs::path(database.string() + "-shm"));
+    if (backend == ImportBackend::Postgres) {
+      ptwin::bench::drop_postgres_schema(*url, schema);
+    } else {
+      fs::remove(database);
+      fs::remove(fs::path(database.string() + "-wal"));
+      fs::remove(fs::path(database.string() + "-shm"));
+    }
     state.ResumeTiming();
     if (summary.accepted != work.resources) {
       state.SkipWithError(fmt::format("import accepted {} of {} (first rejection: {})",
@@ -329,7 +366,7 @@ void print_ratios(std::FILE* out, const BulkCollector& collector) {
              static_cast<double>(work.bytes) / static_cast<double>(work.resources), "benchmark",
              "resources/s", "/ parse", "/ plain insert");
   for (const char* name : {"Bulk/parse", "Bulk/plain_sqlite_insert", "Bulk/import_sqlite",
-                           "Bulk/import_sqlite_1_thread"}) {
+                           "Bulk/import_sqlite_1_thread", "Bulk/import_postgres"}) {
     const double rate = collector.rate(name);
     if (std::isnan(rate)) continue;
     fmt::print(out, "{:<28} {:>12.0f} {:>10.3f} {:>16.3f}\n", name, rate, rate / parse,
@@ -346,9 +383,14 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("Bulk/parse", BM_Parse)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("Bulk/plain_sqlite_insert", BM_PlainInsert)
         ->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark("Bulk/import_sqlite", BM_Import, std::size_t{0})
+    benchmark::RegisterBenchmark("Bulk/import_sqlite", BM_Import, ImportBackend::Sqlite,
+                                 std::size_t{0})
         ->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark("Bulk/import_sqlite_1_thread", BM_Import, std::size_t{1})
+    benchmark::RegisterBenchmark("Bulk/import_sqlite_1_thread", BM_Import, ImportBackend::Sqlite,
+                                 std::size_t{1})
+        ->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("Bulk/import_postgres", BM_Import, ImportBackend::Postgres,
+                                 std::size_t{0})
         ->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
     BulkCollector collector(*benchmark::CreateDefaultDisplayReporter());
     benchmark::RunSpecifiedBenchmarks(&collector);

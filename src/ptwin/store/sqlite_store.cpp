@@ -53,6 +53,12 @@ void configure(detail::SqliteConnection& connection, const SqliteOptions& option
   connection.exec(options.synchronous == SqliteSynchronous::Full ? "PRAGMA synchronous = FULL"
                                                                  : "PRAGMA synchronous = NORMAL",
                   "set synchronous");
+  if (options.cache_kib < 1) {
+    throw InputError(ErrorCode::BadInput, "sqlite options: cache_kib",
+                     std::to_string(options.cache_kib), "must be >= 1 (KiB of page cache)");
+  }
+  // A negative cache_size is in KiB, a positive one in pages.
+  connection.exec(fmt::format("PRAGMA cache_size = -{}", options.cache_kib), "set cache_size");
   connection.exec("PRAGMA foreign_keys = ON", "enable foreign keys");
   if (read_pragma(connection, "foreign_keys") != "1") {
     throw Error(ErrorCode::StoreFailure,

@@ -12,8 +12,10 @@
 #include <fstream>
 #include <memory>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -58,6 +60,14 @@ std::string observation(const std::string& id, const std::string& patient, doubl
 
 std::string patient(const std::string& id) {
   return json{{"resourceType", "Patient"}, {"id", id}, {"gender", "female"}}.dump();
+}
+
+// Line `number` (from 1) of `text`, without its LF.
+std::string line_of(const std::string& text, int number) {
+  std::istringstream lines(text);
+  std::string line;
+  for (int n = 0; n < number; ++n) std::getline(lines, line);
+  return line;
 }
 
 std::string backend_name(const ::testing::TestParamInfo<Backend>& backend) {
@@ -248,6 +258,65 @@ TEST_P(BulkImportTest, QuarantinesWhatTheStoreRefusesAndKeepsTheRestOfTheBatch) 
   const auto records = quarantine_->quarantined(std::nullopt);
   ASSERT_EQ(records.size(), 1U);
   EXPECT_EQ(records[0].entry.source, "Observation.ndjson:2");
+}
+
+TEST_P(BulkImportTest, BadLinesAtBatchEdgesAreQuarantinedAndTheRestOfEachBatchIsStored) {
+  // 30 lines in batches of 7 (the last batch has 2), bad lines first, last and in the middle
+  // of batches. The same file on 1, 2 and 3 preparing threads (1: nothing overlaps; more: the
+  // next batch is prepared while this one is written) gives the same store and quarantine.
+  const std::set<int> bad_lines{1, 7, 11, 15, 29, 30};
+  std::vector<std::vector<std::string>> quarantined_per_run;
+  for (const std::size_t threads : {1U, 2U, 3U}) {
+    SCOPED_TRACE(fmt::format("{} threads", threads));
+    const std::string prefix = fmt::format("t{}", threads);
+    std::string text;
+    for (int line = 1; line <= 30; ++line) {
+      const std::string id = fmt::format("{}-obs-{}", prefix, line);
+      if (!bad_lines.contains(line)) {
+        text += observation(id, "p1", 60.0 + line) + "\n";
+      } else if (line % 2 == 0) {
+        text += "{\"resourceType\": \"Observation\", \"id\": \"" + id + "\"\n";  // cut short
+      } else {
+        json invalid = json::parse(observation(id, "p1", 60.0 + line));
+        invalid.erase("code");
+        text += invalid.dump() + "\n";
+      }
+    }
+    const std::string name = fmt::format("run-{}.ndjson", threads);
+    const fs::path file = write_file(name, text);
+    const std::size_t before = quarantine_->quarantined(std::nullopt).size();
+    std::size_t batches = 0;
+    auto bulk = importer(NdjsonImportSettings{
+        .batch_size = 7, .max_line_bytes = 4096, .prepare_threads = threads});
+    const NdjsonImportSummary summary =
+        bulk.import_file(file, "Observation", [&](std::uint64_t, std::uint64_t) { ++batches; });
+    EXPECT_EQ(batches, 5U);
+    EXPECT_EQ(summary.lines, 30);
+    EXPECT_EQ(summary.accepted, 24);
+    EXPECT_EQ(summary.quarantined(LineRejection::NotJson), 1);          // line 30
+    EXPECT_EQ(summary.quarantined(LineRejection::InvalidResource), 5);  // the odd ones
+    EXPECT_TRUE(summary.is_conserved());
+    for (int line = 1; line <= 30; ++line) {
+      const sf::ReadResult read = store_->read("Observation", fmt::format("{}-obs-{}", prefix, line));
+      EXPECT_EQ(read.status, bad_lines.contains(line) ? sf::ReadStatus::NotFound
+                                                      : sf::ReadStatus::Found)
+          << "line " << line;
+    }
+    const auto records = quarantine_->quarantined(std::nullopt);
+    ASSERT_EQ(records.size(), before + bad_lines.size());
+    std::vector<std::string> run;
+    auto bad = bad_lines.begin();
+    for (std::size_t i = before; i < records.size(); ++i, ++bad) {
+      const store::QuarantineEntry& entry = records[i].entry;
+      EXPECT_EQ(entry.source, fmt::format("{}:{}", name, *bad));  // in line order
+      EXPECT_EQ(entry.raw_bytes, line_of(text, *bad));
+      run.push_back(fmt::format("{} {}", *bad, entry.reason.substr(0, entry.reason.find(':'))));
+    }
+    quarantined_per_run.push_back(std::move(run));
+  }
+  EXPECT_EQ(quarantined_per_run[0], quarantined_per_run[1]);
+  EXPECT_EQ(quarantined_per_run[0], quarantined_per_run[2]);
+  EXPECT_EQ(count("Observation"), 3 * 24);
 }
 
 TEST_P(BulkImportTest, RejectsEveryCaseOfTheBadInputCorpusForItsReason) {

@@ -73,6 +73,29 @@ TEST(SqliteResourceStoreSchema, NewerSchemaIsRefusedNamingTheFileAndVersions) {
       << message;
 }
 
+TEST(SqliteResourceStoreSchema, APageCacheOfNoKibIsRefusedNamingTheOption) {
+  const TempDir dir;
+  const time::ManualClock clock;
+  SqliteOptions options;
+  options.cache_kib = 0;
+  for (const bool is_resource_store : {true, false}) {
+    try {
+      if (is_resource_store) {
+        SqliteResourceStore store(dir.file("fhir.sqlite"), clock, options);
+      } else {
+        SqliteStore store(dir.file("twin.sqlite"), options);
+      }
+      ADD_FAILURE() << "cache_kib 0 was accepted";
+    } catch (const InputError& error) {
+      EXPECT_NE(std::string(error.what()).find("cache_kib"), std::string::npos) << error.what();
+    }
+  }
+  options.cache_kib = 1;  // the smallest cache still works
+  SqliteResourceStore small(dir.file("small.sqlite"), clock, options);
+  const ResourceVersion created = small.create(patient({.family = "Smith", .given = "Eve"}));
+  EXPECT_EQ(small.read("Patient", created.id).version, created);
+}
+
 TEST(SqliteResourceStoreSchema, FileThatIsNotADatabaseIsRefused) {
   const TempDir dir;
   const time::ManualClock clock;

@@ -135,6 +135,50 @@ TEST(FhirPathInvariants, ElementWithOnlyAnIdBreaksEle1AndExtensionWithBothBreaks
   EXPECT_EQ(both->expression, "Patient.extension[0]");
 }
 
+TEST(FhirPathInvariants, Ele1AnsweredWithoutTheEngineAgreesWithTheEngine) {
+  // ele-1's exact text takes a shortcut when it plainly holds; the same FHIRPath in other
+  // words always goes through the engine. Both must give the same verdict on every focus.
+  const FhirPathInvariants invariants(core());
+  const auto ele1 = constraint("ele-1", "hasValue() or (children().count() > id.count())");
+  const auto same = constraint("t-1", "(hasValue()) or ((children().count()) > (id.count()))");
+  const json resource = json::parse(R"({"resourceType": "Observation", "status": "final"})");
+  struct Case {
+    const char* focus;
+    const char* type;
+  };
+  const std::vector<Case> cases{
+      {R"("final")", "code"},
+      {R"("")", "string"},
+      {"12.5", "decimal"},
+      {"true", "boolean"},
+      {"null", "string"},
+      {R"({})", "CodeableConcept"},
+      {R"({"id": "c1"})", "CodeableConcept"},
+      {R"({"id": "c1", "text": "x"})", "CodeableConcept"},
+      {R"({"text": null})", "CodeableConcept"},
+      {R"({"coding": []})", "CodeableConcept"},
+      {R"({"coding": [null]})", "CodeableConcept"},
+      {R"({"coding": [{}]})", "CodeableConcept"},
+      {R"({"_text": {"extension": [{"url": "u", "valueString": "v"}]}})", "CodeableConcept"},
+      {R"({"id": "c1", "_id": {"id": "i"}})", "CodeableConcept"},
+      {R"({"extension": [{"url": "u", "valueBoolean": true}]})", "Quantity"},
+      {R"({"value": 1, "unit": "mmHg"})", "Quantity"}};
+  std::vector<InvariantOutcome> outcomes;
+  for (const Case& item : cases) {
+    SCOPED_TRACE(item.focus);
+    const json focus = json::parse(item.focus);
+    const InvariantContext with_shortcut{ele1,     focus,    nullptr, item.type,
+                                         "Observation.x", resource, resource};
+    const InvariantContext with_engine{same,     focus,    nullptr, item.type,
+                                       "Observation.x", resource, resource};
+    outcomes.push_back(invariants.evaluate(with_engine).outcome);
+    EXPECT_EQ(invariants.evaluate(with_shortcut).outcome, outcomes.back());
+  }
+  // Both verdicts occur, so the comparison is not between two constant answers.
+  EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), InvariantOutcome::Satisfied), 9);
+  EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), InvariantOutcome::Violated), 7);
+}
+
 TEST(FhirPathInvariants, BackboneFocusIsTypedSoChoiceElementsAreFound) {
   const FhirPathInvariants invariants(core());
   const auto observation = json::parse(R"({"resourceType": "Observation",

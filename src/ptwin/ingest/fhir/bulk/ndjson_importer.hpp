@@ -4,8 +4,9 @@
 // ResourceStore: each line is parsed, validated (R5 validator), index-extracted and written
 // with update-as-create under its own id, so that an importer of another server's export keeps
 // that server's ids (and references between the files stay valid). Lines are written in
-// batched transactions; memory stays constant whatever the file size (NdjsonLineReader): one
-// batch of lines is held at a time, prepared on several threads and written in line order.
+// batched transactions; memory stays constant whatever the file size (NdjsonLineReader): at
+// most two batches of lines are held, the next one prepared on several threads while this
+// one is written in line order.
 //
 // Bad lines never disappear: each goes to the quarantine sink with its raw bytes, its source
 // ("<file>:<line>") and the reason, and is counted by reason in the summary, so that
@@ -60,8 +61,11 @@ struct NdjsonImportSummary {
 struct NdjsonImportSettings {
   std::size_t batch_size = 500;                    // lines per store transaction
   std::size_t max_line_bytes = 64U * 1024U * 1024U;  // longer lines are quarantined
-  /// Threads that parse, validate and index the lines of a batch (0: one per hardware
-  /// thread); the store writes stay on the calling thread, in line order.
+  /// Threads that parse, validate and index the lines of a batch; the store writes stay on
+  /// the calling thread, in line order. 1: every step runs on the calling thread, one batch
+  /// at a time. Otherwise the next batch is prepared on this many threads while the calling
+  /// thread writes the current one (two batches in memory); 0: one per hardware thread but
+  /// the writer's, at least one.
   std::size_t prepare_threads = 0;
 };
 

@@ -7,6 +7,7 @@ list(APPEND ingest_sources
   fhir/fhirpath/quantity.cpp
   fhir/fhirpath/value.cpp
   fhir/fhirpath/errors.cpp
+  fhir/fhirpath/cached_type_info.cpp
   fhir/fhirpath/lexer.cpp
   fhir/fhirpath/parser.cpp
   fhir/fhirpath/detail/model.cpp

@@ -51,7 +51,7 @@ std::optional<IndexedType> indexed_type(std::string_view type_code) {
 }
 
 IndexExtractor::IndexExtractor(const definitions::Definitions& definitions)
-    : definitions_(definitions), types_(definitions) {}
+    : definitions_(definitions), definition_types_(definitions) {}
 
 const std::vector<IndexExtractor::Compiled>& IndexExtractor::compiled(
     std::string_view resource_type) const {

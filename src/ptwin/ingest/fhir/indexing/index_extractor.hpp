@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ptwin/ingest/fhir/definitions/definitions.hpp"
+#include "ptwin/ingest/fhir/fhirpath/cached_type_info.hpp"
 #include "ptwin/ingest/fhir/fhirpath/fhirpath.hpp"
 #include "ptwin/ingest/fhir/indexing/definition_types.hpp"
 #include "ptwin/ingest/fhir/indexing/value_rows.hpp"
@@ -85,7 +86,9 @@ class IndexExtractor {
   const std::vector<Compiled>& compiled(std::string_view resource_type) const;
 
   const definitions::Definitions& definitions_;
-  DefinitionTypes types_;
+  DefinitionTypes definition_types_;
+  // Every resource of a type asks the type model the same questions (bench/ingest).
+  fhirpath::CachedTypeInfo types_{definition_types_};
   mutable std::mutex mutex_;
   mutable std::map<std::string, std::unique_ptr<std::vector<Compiled>>, std::less<>> cache_;
   mutable std::map<std::string, std::vector<IndexedParameter>, std::less<>> parameter_lists_;

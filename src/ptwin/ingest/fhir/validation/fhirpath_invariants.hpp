@@ -41,7 +41,7 @@
 #include "ptwin/ingest/fhir/definitions/definitions.hpp"
 #include "ptwin/ingest/fhir/fhirpath/fhirpath.hpp"
 #include "ptwin/ingest/fhir/indexing/definition_types.hpp"
-#include "ptwin/ingest/fhir/validation/detail/cached_type_info.hpp"
+#include "ptwin/ingest/fhir/fhirpath/cached_type_info.hpp"
 #include "ptwin/ingest/fhir/validation/validator.hpp"
 
 namespace ptwin::ingest::fhir::validation {
@@ -109,7 +109,7 @@ class FhirPathInvariants {
   const definitions::Definitions& definitions_;
   FhirPathInvariantOptions options_;
   indexing::DefinitionTypes definition_types_;
-  detail::CachedTypeInfo types_{definition_types_};  // what the engine asks
+  fhirpath::CachedTypeInfo types_{definition_types_};  // what the engine asks
   mutable std::shared_mutex mutex_;
   // Nodes of an unordered_map do not move, so references to a Compiled stay valid.
   mutable std::unordered_map<std::string, Compiled, TextHash, std::equal_to<>> cache_;

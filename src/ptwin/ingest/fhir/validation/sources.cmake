@@ -11,5 +11,4 @@ list(APPEND ingest_sources
   fhir/validation/detail/bindings.cpp
   fhir/validation/detail/references.cpp
   fhir/validation/detail/invariants.cpp
-  fhir/validation/detail/cached_type_info.cpp
   fhir/validation/detail/excerpt.cpp)

@@ -31,6 +31,7 @@ class PostgresSession final : public SqlSession {
   void begin(TransactionMode mode) override;
   void commit() override;
   void rollback() noexcept override;
+  [[nodiscard]] std::size_t rows_per_insert() const override { return 16; }
   [[nodiscard]] const std::string& description() const override { return description_; }
 
  private:

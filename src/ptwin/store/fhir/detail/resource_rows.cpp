@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/store/fhir/detail/resource_rows.hpp"
 
+#include <algorithm>
 #include <array>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "ptwin/core/assert.hpp"
 #include "ptwin/core/error.hpp"
 #include "ptwin/store/fhir/string_normalization.hpp"
 
@@ -37,85 +42,157 @@ VersionOperation operation_from_text(const std::string& text) {
                           printable_value(text)));
 }
 
+// The index rows of one resource go into each table with INSERTs of up to
+// SqlSession::rows_per_insert() rows (at most kRowsPerInsert; a resource has about 15 rows,
+// most of them tokens), so that PostgreSQL makes fewer round trips. The texts are built once;
+// each is prepared once per SQLite connection.
+constexpr std::size_t kRowsPerInsert = 16;
+
+struct IndexTable {
+  std::string_view name;
+  std::string_view columns;  // after resource_pk, resource_type
+  std::size_t arity;         // columns of a row, the owner's two included
+};
+
+enum TableIndex : std::size_t { kString, kToken, kDate, kNumber, kQuantity, kReference, kUri };
+constexpr std::array<IndexTable, 7> kInsertTables{{
+    {"fhir_string_index", "param, value_normalized, value_exact", 5},
+    {"fhir_token_index", "param, system, code, text_normalized", 6},
+    {"fhir_date_index", "param, low_ns, high_ns", 5},
+    {"fhir_number_index", "param, value, low, high", 6},
+    {"fhir_quantity_index", "param, value, low, high, system, code, unit", 9},
+    {"fhir_reference_index", "param, target_type, target_id, target_version, url", 7},
+    {"fhir_uri_index", "param, uri", 4},
+}};
+
+const std::string& insert_sql(TableIndex table, std::size_t rows) {
+  static const auto kTexts = [] {
+    std::array<std::array<std::string, kRowsPerInsert>, kInsertTables.size()> texts;
+    for (std::size_t t = 0; t < kInsertTables.size(); ++t) {
+      const IndexTable& info = kInsertTables[t];
+      std::string tuple = "(?";
+      for (std::size_t c = 1; c < info.arity; ++c) tuple.append(", ?");
+      tuple.push_back(')');
+      for (std::size_t n = 1; n <= kRowsPerInsert; ++n) {
+        std::string& text = texts[t][n - 1];
+        text.append("INSERT INTO ").append(info.name).append(" (resource_pk, resource_type, ");
+        text.append(info.columns).append(") VALUES ").append(tuple);
+        for (std::size_t r = 1; r < n; ++r) text.append(", ").append(tuple);
+      }
+    }
+    return texts;
+  }();
+  return kTexts[table][rows - 1];
+}
+
+// normalize_search_string() naming the parameter when the value is refused; the name is
+// formatted only then, not for every row.
+std::string normalized(std::string_view value, std::string_view kind, const std::string& param) {
+  try {
+    return normalize_search_string(value, kind);
+  } catch (const InputError&) {
+    return normalize_search_string(value, fmt::format("{} '{}'", kind, param));  // throws again
+  }
+}
+
+// Collects the parameters of one table's rows and writes them rows_per_insert at a time.
+class RowInserter {
+ public:
+  RowInserter(SqlSession& session, const std::array<SqlValue, 2>& owner, TableIndex table)
+      : session_(session),
+        owner_(owner),
+        table_(table),
+        rows_per_insert_(std::clamp<std::size_t>(session.rows_per_insert(), 1, kRowsPerInsert)) {
+    params_.reserve(kInsertTables[table].arity * rows_per_insert_);
+  }
+  RowInserter(const RowInserter&) = delete;
+  RowInserter& operator=(const RowInserter&) = delete;
+  ~RowInserter() = default;  // flush() is called explicitly: it may throw
+
+  template <typename... Values>
+  void add(Values&&... values) {
+    PTWIN_ASSERT(sizeof...(Values) + 2 == kInsertTables[table_].arity,
+                 "index row with the wrong number of columns");
+    params_.push_back(owner_[0]);
+    params_.push_back(owner_[1]);
+    (params_.emplace_back(std::forward<Values>(values)), ...);
+    if (++rows_ == rows_per_insert_) flush();
+  }
+
+  void flush() {
+    if (rows_ == 0) return;
+    session_.execute(insert_sql(table_, rows_), params_, kInsertTables[table_].name);
+    params_.clear();
+    rows_ = 0;
+  }
+
+ private:
+  SqlSession& session_;
+  const std::array<SqlValue, 2>& owner_;
+  TableIndex table_;
+  std::size_t rows_per_insert_;
+  std::vector<SqlValue> params_;
+  std::size_t rows_ = 0;
+};
+
 void insert_strings(SqlSession& session, const std::array<SqlValue, 2>& owner,
                     const IndexRows& rows) {
-  for (const StringIndex& row : rows.strings) {
-    const std::array<SqlValue, 5> params{
-        owner[0], owner[1], row.param,
-        normalize_search_string(row.value, fmt::format("string index '{}'", row.param)), row.value};
-    session.execute(
-        "INSERT INTO fhir_string_index (resource_pk, resource_type, param, value_normalized, "
-        "value_exact) VALUES (?, ?, ?, ?, ?)",
-        params, "insert string index row");
+  if (!rows.strings.empty()) {
+    RowInserter strings(session, owner, kString);
+    for (const StringIndex& row : rows.strings) {
+      strings.add(row.param, normalized(row.value, "string index", row.param), row.value);
+    }
+    strings.flush();
   }
-  for (const TokenIndex& row : rows.tokens) {
-    SqlValue text = std::monostate{};
-    if (row.text) text = normalize_search_string(*row.text, fmt::format("token '{}'", row.param));
-    const std::array<SqlValue, 6> params{
-        owner[0],       owner[1], row.param, optional_text(row.system), optional_text(row.code),
-        std::move(text)};
-    session.execute(
-        "INSERT INTO fhir_token_index (resource_pk, resource_type, param, system, code, "
-        "text_normalized) VALUES (?, ?, ?, ?, ?, ?)",
-        params, "insert token index row");
+  if (!rows.tokens.empty()) {
+    RowInserter tokens(session, owner, kToken);
+    for (const TokenIndex& row : rows.tokens) {
+      SqlValue text = std::monostate{};
+      if (row.text) text = normalized(*row.text, "token", row.param);
+      tokens.add(row.param, optional_text(row.system), optional_text(row.code), std::move(text));
+    }
+    tokens.flush();
   }
 }
 
 void insert_ordered(SqlSession& session, const std::array<SqlValue, 2>& owner,
                     const IndexRows& rows) {
-  for (const DateIndex& row : rows.dates) {
-    const std::array<SqlValue, 5> params{owner[0], owner[1], row.param, time::to_epoch_ns(row.low),
-                                         time::to_epoch_ns(row.high)};
-    session.execute(
-        "INSERT INTO fhir_date_index (resource_pk, resource_type, param, low_ns, high_ns) "
-        "VALUES (?, ?, ?, ?, ?)",
-        params, "insert date index row");
+  if (!rows.dates.empty()) {
+    RowInserter dates(session, owner, kDate);
+    for (const DateIndex& row : rows.dates) {
+      dates.add(row.param, time::to_epoch_ns(row.low), time::to_epoch_ns(row.high));
+    }
+    dates.flush();
   }
-  for (const NumberIndex& row : rows.numbers) {
-    const std::array<SqlValue, 6> params{owner[0],  owner[1], row.param,
-                                         row.value, row.low,  row.high};
-    session.execute(
-        "INSERT INTO fhir_number_index (resource_pk, resource_type, param, value, low, high) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        params, "insert number index row");
+  if (!rows.numbers.empty()) {
+    RowInserter numbers(session, owner, kNumber);
+    for (const NumberIndex& row : rows.numbers) numbers.add(row.param, row.value, row.low, row.high);
+    numbers.flush();
   }
-  for (const QuantityIndex& row : rows.quantities) {
-    const std::array<SqlValue, 9> params{owner[0],
-                                         owner[1],
-                                         row.param,
-                                         row.value,
-                                         row.low,
-                                         row.high,
-                                         optional_text(row.system),
-                                         optional_text(row.code),
-                                         optional_text(row.unit)};
-    session.execute(
-        "INSERT INTO fhir_quantity_index (resource_pk, resource_type, param, value, low, high, "
-        "system, code, unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        params, "insert quantity index row");
+  if (!rows.quantities.empty()) {
+    RowInserter quantities(session, owner, kQuantity);
+    for (const QuantityIndex& row : rows.quantities) {
+      quantities.add(row.param, row.value, row.low, row.high, optional_text(row.system),
+                     optional_text(row.code), optional_text(row.unit));
+    }
+    quantities.flush();
   }
 }
 
 void insert_links(SqlSession& session, const std::array<SqlValue, 2>& owner,
                   const IndexRows& rows) {
-  for (const ReferenceIndex& row : rows.references) {
-    const std::array<SqlValue, 7> params{owner[0],
-                                         owner[1],
-                                         row.param,
-                                         optional_text(row.target_type),
-                                         optional_text(row.target_id),
-                                         optional_text(row.target_version),
-                                         optional_text(row.url)};
-    session.execute(
-        "INSERT INTO fhir_reference_index (resource_pk, resource_type, param, target_type, "
-        "target_id, target_version, url) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        params, "insert reference index row");
+  if (!rows.references.empty()) {
+    RowInserter references(session, owner, kReference);
+    for (const ReferenceIndex& row : rows.references) {
+      references.add(row.param, optional_text(row.target_type), optional_text(row.target_id),
+                     optional_text(row.target_version), optional_text(row.url));
+    }
+    references.flush();
   }
-  for (const UriIndex& row : rows.uris) {
-    const std::array<SqlValue, 4> params{owner[0], owner[1], row.param, row.uri};
-    session.execute(
-        "INSERT INTO fhir_uri_index (resource_pk, resource_type, param, uri) VALUES (?, ?, ?, ?)",
-        params, "insert uri index row");
+  if (!rows.uris.empty()) {
+    RowInserter uris(session, owner, kUri);
+    for (const UriIndex& row : rows.uris) uris.add(row.param, row.uri);
+    uris.flush();
   }
 }
 
@@ -180,20 +257,33 @@ void insert_version(SqlSession& session, std::int64_t pk, const ResourceVersion&
       params, "insert resource version");
 }
 
-void replace_index_rows(SqlSession& session, std::int64_t pk, std::string_view resource_type,
-                        const IndexRows& rows) {
-  delete_index_rows(session, pk);
+void insert_index_rows(SqlSession& session, std::int64_t pk, std::string_view resource_type,
+                       const IndexRows& rows) {
   const std::array<SqlValue, 2> owner{pk, std::string(resource_type)};
   insert_strings(session, owner, rows);
   insert_ordered(session, owner, rows);
   insert_links(session, owner, rows);
 }
 
+void replace_index_rows(SqlSession& session, std::int64_t pk, std::string_view resource_type,
+                        const IndexRows& rows) {
+  delete_index_rows(session, pk);
+  insert_index_rows(session, pk, resource_type, rows);
+}
+
 void delete_index_rows(SqlSession& session, std::int64_t pk) {
+  // Constant texts: each is prepared once per connection and found again without formatting.
+  static constexpr std::array<std::string_view, kIndexTables.size()> kDeletes{
+      "DELETE FROM fhir_string_index WHERE resource_pk = ?",
+      "DELETE FROM fhir_token_index WHERE resource_pk = ?",
+      "DELETE FROM fhir_date_index WHERE resource_pk = ?",
+      "DELETE FROM fhir_number_index WHERE resource_pk = ?",
+      "DELETE FROM fhir_quantity_index WHERE resource_pk = ?",
+      "DELETE FROM fhir_reference_index WHERE resource_pk = ?",
+      "DELETE FROM fhir_uri_index WHERE resource_pk = ?"};
   const std::array<SqlValue, 1> params{pk};
-  for (const std::string_view table : kIndexTables) {
-    session.execute(fmt::format("DELETE FROM {} WHERE resource_pk = ?", table), params,
-                    fmt::format("delete {} rows", table));
+  for (const std::string_view sql : kDeletes) {
+    session.execute(sql, params, "delete index rows");
   }
 }
 

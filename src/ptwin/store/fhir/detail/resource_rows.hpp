@@ -41,6 +41,12 @@ void update_resource(SqlSession& session, std::int64_t pk, const ResourceVersion
 
 void insert_version(SqlSession& session, std::int64_t pk, const ResourceVersion& version);
 
+/// Writes `rows` (normalising strings) for a resource that has none yet: a row just inserted
+/// by insert_resource (resource rows are never removed, and the index tables' foreign keys
+/// name them, so a new pk has no index rows).
+void insert_index_rows(SqlSession& session, std::int64_t pk, std::string_view resource_type,
+                       const IndexRows& rows);
+
 /// Drops every index row of the resource and writes `rows` (normalising strings).
 void replace_index_rows(SqlSession& session, std::int64_t pk, std::string_view resource_type,
                         const IndexRows& rows);

@@ -90,7 +90,7 @@ ResourceVersion SqlResourceTransaction::write_new(const NewResource& resource, s
   SqlSession& session = core_.session();
   const std::int64_t pk = insert_resource(session, version);
   insert_version(session, pk, version);
-  replace_index_rows(session, pk, resource.resource_type, resource.index);
+  insert_index_rows(session, pk, resource.resource_type, resource.index);
   return version;
 }
 

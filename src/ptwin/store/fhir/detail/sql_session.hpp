@@ -5,6 +5,7 @@
 // results by construction; a backend implements only this: run parameterised SQL, read typed
 // columns, and open/commit/roll back transactions with the locking the store needs.
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -49,6 +50,11 @@ class SqlSession {
   /// Never throws: a failure is logged (ptwin.store) and the connection is left to the
   /// database's own recovery (both roll back an unfinished transaction on close).
   virtual void rollback() noexcept = 0;
+
+  /// How many rows one INSERT of index rows should carry. PostgreSQL: many (each statement is
+  /// a round trip). SQLite: one (an INSERT of several rows opens a statement journal, which
+  /// costs more than the statements it saves: measured with bench/ingest/fhir_bulk_bench).
+  [[nodiscard]] virtual std::size_t rows_per_insert() const = 0;
 
   /// "sqlite fhir store '<path>'" or "postgres fhir store '<host:port/db>' schema '<s>'".
   [[nodiscard]] virtual const std::string& description() const = 0;

@@ -3,9 +3,12 @@
 // SqlSession on one SQLite connection, configured like SqliteStore's (WAL, synchronous,
 // foreign keys, busy timeout), with each distinct SQL text prepared once and reused.
 
+#include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "ptwin/store/detail/sqlite_connection.hpp"
@@ -30,6 +33,7 @@ class SqliteSession final : public SqlSession {
   void begin(TransactionMode mode) override;
   void commit() override;
   void rollback() noexcept override;
+  [[nodiscard]] std::size_t rows_per_insert() const override { return 1; }
   [[nodiscard]] const std::string& description() const override { return description_; }
 
   /// The journal mode the connection runs in ("wal"; "memory" for ":memory:").
@@ -41,7 +45,16 @@ class SqliteSession final : public SqlSession {
 
   store::detail::SqliteConnection connection_;  // first: destroyed after every statement
   std::string description_;
-  std::unordered_map<std::string, std::unique_ptr<store::detail::SqliteStatement>> statements_;
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const noexcept {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  // Looked up by string_view: a statement run again costs a hash, not a copy of its text.
+  std::unordered_map<std::string, std::unique_ptr<store::detail::SqliteStatement>, TextHash,
+                     std::equal_to<>>
+      statements_;
 };
 
 }  // namespace ptwin::store::fhir::detail

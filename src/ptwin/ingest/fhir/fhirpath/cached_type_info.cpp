@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "ptwin/ingest/fhir/validation/detail/cached_type_info.hpp"
+#include "ptwin/ingest/fhir/fhirpath/cached_type_info.hpp"
 
 #include <mutex>
 
-namespace ptwin::ingest::fhir::validation::detail {
+namespace ptwin::ingest::fhir::fhirpath {
 
-std::optional<fhirpath::ElementInfo> CachedTypeInfo::element(std::string_view type_name,
+std::optional<ElementInfo> CachedTypeInfo::element(std::string_view type_name,
                                                              std::string_view element_name) const {
   {
     const std::shared_lock lock(mutex_);
@@ -38,4 +38,4 @@ std::optional<std::string> CachedTypeInfo::base_type(std::string_view type_name)
   return answer;
 }
 
-}  // namespace ptwin::ingest::fhir::validation::detail
+}  // namespace ptwin::ingest::fhir::fhirpath

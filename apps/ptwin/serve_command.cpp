@@ -56,9 +56,11 @@ void run_serve(const ServeOptions& options) {
   store::SqliteStore store(config.store.path);
   ingest::stream::SampleStream stream;
   StageLatencies latencies(declared_feeds(config.feeds));
-  stream.attach(latencies);  // the twin's update stage attaches here too (docs/serve.md)
+  stream.attach(latencies);
+  twin::live::HypotensionRiskStage risk;  // the twin's update and forecast (docs/serve.md)
+  stream.attach(risk);
   auto feeds = start_feeds(config.feeds, FeedContext{store, stream, clock});
-  const ServeView view{config, feeds, latencies, stream, store, clock, started_at};
+  const ServeView view{config, feeds, latencies, risk, stream, store, clock, started_at};
   server::HttpServer http(
       server::HttpServerSettings{.address = config.serve.address,
                                  .port = static_cast<std::uint16_t>(config.serve.port),

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "ptwin/core/assert.hpp"
+#include "ptwin/core/units.hpp"
 
 namespace ptwin::app {
 namespace {
@@ -51,6 +52,41 @@ nlohmann::json latency_json(const LatencyHistogram::Snapshot& snapshot) {
   out["p99_s"] =
       snapshot.count == 0 ? nlohmann::json() : nlohmann::json(*snapshot.quantile_s(0.99));
   return out;
+}
+
+constexpr double kMmHg = units::kPaPerMmHg;
+
+nlohmann::json forecast_json(const twin::risk::HypotensionForecast& f) {
+  return {{"probability", f.probability},
+          {"map_mmhg", {{"p05", f.mean_arterial_pressure_pa.p05 / kMmHg},
+                        {"p50", f.mean_arterial_pressure_pa.p50 / kMmHg},
+                        {"p95", f.mean_arterial_pressure_pa.p95 / kMmHg}}},
+          {"cardiac_output_l_min", {{"p05", f.cardiac_output_m3_per_s.p05 * 6e4},
+                                    {"p50", f.cardiac_output_m3_per_s.p50 * 6e4},
+                                    {"p95", f.cardiac_output_m3_per_s.p95 * 6e4}}}};
+}
+
+// The twin's stage: risk and forecasts per patient, sample outcomes, and inference latency.
+void append_twin_metrics(std::string& out, const twin::live::HypotensionRiskStage& risk) {
+  const auto patients = risk.snapshot();
+  out += "# HELP ptwin_twin_hypotension_risk Probability of MAP < 65 mmHg for >= 1 min within "
+         "the horizon.\n# TYPE ptwin_twin_hypotension_risk gauge\n";
+  for (const auto& p : patients) {
+    fmt::format_to(std::back_inserter(out),
+                   "ptwin_twin_hypotension_risk{{patient=\"{}\",horizon=\"5m\"}} {:.6g}\n"
+                   "ptwin_twin_hypotension_risk{{patient=\"{}\",horizon=\"15m\"}} {:.6g}\n",
+                   p.patient_id, p.in_5_min.probability, p.patient_id, p.in_15_min.probability);
+  }
+  out += "# HELP ptwin_twin_samples_total Samples the twin received, by what it did with them.\n"
+         "# TYPE ptwin_twin_samples_total counter\n";
+  for (const auto& p : patients) {
+    for (const auto& [outcome, value] : {std::pair{"assimilated", p.assimilated},
+                                         std::pair{"gated", p.gated}, std::pair{"refused", p.refused}}) {
+      fmt::format_to(std::back_inserter(out),
+                     "ptwin_twin_samples_total{{patient=\"{}\",outcome=\"{}\"}} {}\n",
+                     p.patient_id, outcome, value);
+    }
+  }
 }
 
 }  // namespace
@@ -108,13 +144,15 @@ std::string prometheus_text(const ServeView& view) {
   out +=
       "# HELP ptwin_stage_latency_seconds Per-stage latency: transport = "
       "received - source "
-      "time stamp, ingest = stored - received.\n# TYPE "
+      "time stamp, ingest = stored - received, inference = stored - twin updated.\n# TYPE "
       "ptwin_stage_latency_seconds histogram\n";
   for (const auto& feed : view.feeds) {
     const auto& stages = view.latencies.of(feed->name());
     append_histogram(out, feed->name(), "transport", stages.transport.snapshot());
     append_histogram(out, feed->name(), "ingest", stages.ingest.snapshot());
   }
+  // inference = from a stored batch (any feed) to the twin's updated forecasts.
+  append_histogram(out, "all", "inference", view.risk.inference_latency());
   out +=
       "# HELP ptwin_stage_latency_negative_total Latencies below zero (a "
       "source clock ahead of "
@@ -136,7 +174,25 @@ std::string prometheus_text(const ServeView& view) {
                  "# TYPE ptwin_sample_sink_failures_total counter\n"
                  "ptwin_sample_sink_failures_total {}\n",
                  view.stream.sink_failures());
+  append_twin_metrics(out, view.risk);
   return out;
+}
+
+nlohmann::json twin_json(const twin::live::HypotensionRiskStage& risk) {
+  nlohmann::json patients = nlohmann::json::array();
+  for (const auto& p : risk.snapshot()) {
+    patients.push_back({{"patient", p.patient_id},
+                        {"updated_to", time::format_iso8601(p.updated_to)},
+                        {"assimilated", p.assimilated},
+                        {"gated", p.gated},
+                        {"refused", p.refused},
+                        {"waiting", p.waiting},
+                        {"in_5_min", forecast_json(p.in_5_min)},
+                        {"in_15_min", forecast_json(p.in_15_min)}});
+  }
+  return {{"model", "hypotension risk: UKF on the mean-pressure trend model (docs/twin.md)"},
+          {"patients", std::move(patients)},
+          {"inference_latency", latency_json(risk.inference_latency())}};
 }
 
 nlohmann::json status_json(const ServeView& view) {
@@ -164,7 +220,8 @@ nlohmann::json status_json(const ServeView& view) {
             {"samples", view.store.count_samples()},
             {"quarantined", view.store.count_quarantined()}}},
           {"feeds", std::move(feeds)},
-          {"sample_sink_failures", view.stream.sink_failures()}};
+          {"sample_sink_failures", view.stream.sink_failures()},
+          {"twin", twin_json(view.risk)}};
 }
 
 server::HttpHandler serve_endpoints(const ServeView& view) {

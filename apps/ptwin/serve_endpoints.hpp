@@ -14,6 +14,7 @@
 
 #include "ptwin/core/latency_histogram.hpp"
 #include "ptwin/server/http/http_server.hpp"
+#include "ptwin/twin/live/hypotension_risk_stage.hpp"
 #include "served_feed.hpp"
 
 namespace ptwin::app {
@@ -44,6 +45,7 @@ struct ServeView {
   const TwinConfig& config;
   const std::vector<std::unique_ptr<ServedFeed>>& feeds;
   const StageLatencies& latencies;
+  const twin::live::HypotensionRiskStage& risk;
   const ingest::stream::SampleStream& stream;
   const store::Store& store;
   const time::Clock& clock;

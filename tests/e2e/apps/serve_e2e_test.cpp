@@ -231,6 +231,10 @@ TEST_F(ServeEndToEnd, EveryFeedReachesTheStoreAndTheCountsAddUp) {
     std::this_thread::sleep_for(50ms);
   }
   EXPECT_EQ(metric(metrics, R"(ptwin_feed_accepted_total{feed="mqtt"})"), 5);
+  // The twin's stage is attached: its inference histogram is exported (heart rates alone do
+  // not update the hypotension twin, so it has no count yet).
+  EXPECT_NE(metrics.find(R"(ptwin_stage_latency_seconds_count{feed="all",stage="inference"} 0)"),
+            std::string::npos);
   EXPECT_EQ(metric(metrics, R"(ptwin_feed_quarantined_total{feed="mqtt"})"), 1);
   EXPECT_EQ(metric(metrics, R"(ptwin_feed_samples_stored_total{feed="mqtt"})"), 5);
   EXPECT_EQ(metric(metrics, R"(ptwin_feed_received_total{feed="hl7v2"})"), 2);

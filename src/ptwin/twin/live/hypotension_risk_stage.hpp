@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// The twin's update stage in `ptwin serve`: one HypotensionRiskTwin per patient, fed by the
+// stored samples of every feed (mean arterial pressure 8478-0, cardiac output 8741-1), with
+// the 5- and 15-minute forecasts recomputed after each update. Samples flagged as artefacts are
+// not assimilated; a sample older than the patient's twin (a late or replayed input) is refused
+// and counted, never assimilated out of order; a measurement the innovation gate rejects is
+// counted as gated. The time from receiving a batch to its forecasts is kept as the "inference"
+// latency histogram.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "ptwin/core/latency_histogram.hpp"
+#include "ptwin/ingest/stream/sample_stream.hpp"
+#include "ptwin/twin/risk/hypotension_risk_twin.hpp"
+
+namespace ptwin::twin::live {
+
+struct PatientRisk {
+  std::string patient_id;
+  time::Instant updated_to{};   // time of the last assimilated sample
+  std::uint64_t assimilated = 0;  // samples used in an update
+  std::uint64_t gated = 0;        // rejected by the innovation gate
+  std::uint64_t refused = 0;      // out of order, artefact, or not usable to start a twin
+  std::uint64_t waiting = 0;      // cardiac outputs before the first MAP (no twin yet)
+  risk::HypotensionForecast in_5_min;
+  risk::HypotensionForecast in_15_min;
+};
+
+class HypotensionRiskStage final : public ingest::stream::SampleSink {
+ public:
+  explicit HypotensionRiskStage(risk::HypotensionRiskSettings settings = {});
+
+  void on_stored(const ingest::stream::StoredSamples& stored) override;
+
+  /// Every patient with a twin, by patient id. Thread-safe.
+  [[nodiscard]] std::vector<PatientRisk> snapshot() const;
+  [[nodiscard]] LatencyHistogram::Snapshot inference_latency() const { return inference_.snapshot(); }
+
+ private:
+  struct Patient {
+    std::unique_ptr<risk::HypotensionRiskTwin> twin;
+    PatientRisk latest;
+  };
+  void assimilate(Patient& patient, const Sample& sample);
+
+  risk::HypotensionRiskSettings settings_;
+  mutable std::mutex mutex_;
+  std::map<std::string, Patient, std::less<>> patients_;
+  LatencyHistogram inference_;
+};
+
+}  // namespace ptwin::twin::live

@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: Apache-2.0
+ptwin_add_test(twin_live_risk_stage_test LABEL unit
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/hypotension_risk_stage_test.cpp LIBS ptwin::twin)

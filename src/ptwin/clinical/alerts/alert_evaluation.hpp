@@ -18,13 +18,12 @@
 
 #include "ptwin/clinical/alerts/alert_rule.hpp"
 #include "ptwin/clinical/alerts/alert_source.hpp"
+#include "ptwin/vv/metrics/event_intervals.hpp"
 
 namespace ptwin::clinical::alerts {
 
-struct EventInterval {
-  time::Instant onset;
-  time::Instant end;
-};
+// Ground truth intervals are the validation module's (vv/metrics/event_intervals.hpp).
+using EventInterval = vv::EventInterval;
 
 struct PatientRecord {
   std::string patient;

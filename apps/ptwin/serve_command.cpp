@@ -59,6 +59,8 @@ void run_serve(const ServeOptions& options) {
   stream.attach(latencies);
   twin::live::HypotensionRiskStage risk;  // the twin's update and forecast (docs/serve.md)
   stream.attach(risk);
+  EndToEndLatency end_to_end(latencies, clock);  // last: after every stage above
+  stream.attach(end_to_end);
   auto feeds = start_feeds(config.feeds, FeedContext{store, stream, clock});
   const ServeView view{config, feeds, latencies, risk, stream, store, clock, started_at};
   server::HttpServer http(

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "ptwin/core/assert.hpp"
+#include "ptwin/core/latency_exposition.hpp"
 #include "ptwin/core/units.hpp"
 
 namespace ptwin::app {
@@ -19,22 +20,8 @@ double seconds_between(time::Instant from, time::Instant to) {
 // and stage.
 void append_histogram(std::string& out, std::string_view feed, std::string_view stage,
                       const LatencyHistogram::Snapshot& snapshot) {
-  const auto& bounds = LatencyHistogram::upper_bounds_s();
-  std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i < bounds.size(); ++i) {
-    cumulative += snapshot.bucket_counts[i];
-    fmt::format_to(std::back_inserter(out),
-                   "ptwin_stage_latency_seconds_bucket{{feed=\"{}\",stage=\"{}"
-                   "\",le=\"{:.6g}\"}} {}\n",
-                   feed, stage, bounds[i], cumulative);
-  }
-  fmt::format_to(std::back_inserter(out),
-                 "ptwin_stage_latency_seconds_bucket{{feed=\"{}\",stage=\"{}\",le=\"+"
-                 "Inf\"}} {}\n"
-                 "ptwin_stage_latency_seconds_sum{{feed=\"{}\",stage=\"{}\"}} {:.9g}\n"
-                 "ptwin_stage_latency_seconds_count{{feed=\"{}\",stage=\"{}\"}} {}\n",
-                 feed, stage, snapshot.count, feed, stage, snapshot.sum_s, feed, stage,
-                 snapshot.count);
+  append_prometheus_histogram(out, "ptwin_stage_latency_seconds",
+                              fmt::format("feed=\"{}\",stage=\"{}\"", feed, stage), snapshot);
 }
 
 void append_counter(std::string& out, std::string_view name, std::string_view help,
@@ -106,6 +93,18 @@ void StageLatencies::on_stored(const ingest::stream::StoredSamples& stored) {
   stages.ingest.record(stored.stored_at - stored.received_at);
 }
 
+void StageLatencies::record_end_to_end(std::string_view feed, std::chrono::nanoseconds latency) {
+  stages_of(feed).end_to_end.record(latency);
+}
+
+void EndToEndLatency::on_stored(const ingest::stream::StoredSamples& stored) {
+  if (stored.samples.empty()) return;
+  const auto newest =
+      std::max_element(stored.samples.begin(), stored.samples.end(),
+                       [](const Sample& a, const Sample& b) { return a.time < b.time; });
+  latencies_.record_end_to_end(stored.feed, clock_.now() - newest->time);
+}
+
 const StageLatencies::Stages& StageLatencies::of(std::string_view feed) const {
   return stages_of(feed);
 }
@@ -144,12 +143,14 @@ std::string prometheus_text(const ServeView& view) {
   out +=
       "# HELP ptwin_stage_latency_seconds Per-stage latency: transport = "
       "received - source "
-      "time stamp, ingest = stored - received, inference = stored - twin updated.\n# TYPE "
+      "time stamp, ingest = stored - received, inference = stored - twin updated, end_to_end "
+      "= every stage done - source time stamp.\n# TYPE "
       "ptwin_stage_latency_seconds histogram\n";
   for (const auto& feed : view.feeds) {
     const auto& stages = view.latencies.of(feed->name());
     append_histogram(out, feed->name(), "transport", stages.transport.snapshot());
     append_histogram(out, feed->name(), "ingest", stages.ingest.snapshot());
+    append_histogram(out, feed->name(), "end_to_end", stages.end_to_end.snapshot());
   }
   // inference = from a stored batch (any feed) to the twin's updated forecasts.
   append_histogram(out, "all", "inference", view.risk.inference_latency());
@@ -209,7 +210,8 @@ nlohmann::json status_json(const ServeView& view) {
     entry["pending"] = c.pending;
     entry["samples_stored"] = c.samples_stored;
     entry["latency"] = {{"transport", latency_json(stages.transport.snapshot())},
-                        {"ingest", latency_json(stages.ingest.snapshot())}};
+                        {"ingest", latency_json(stages.ingest.snapshot())},
+                        {"end_to_end", latency_json(stages.end_to_end.snapshot())}};
     feeds[std::string(feed->name())] = std::move(entry);
   }
   return {{"twin", view.config.twin.id},

@@ -28,16 +28,33 @@ class StageLatencies final : public ingest::stream::SampleSink {
   struct Stages {
     LatencyHistogram transport;
     LatencyHistogram ingest;
+    LatencyHistogram end_to_end;  // recorded by EndToEndLatency, after every other stage
   };
   /// One pair of histograms per feed name; samples of another feed are a
   /// programming error.
   explicit StageLatencies(const std::vector<std::string>& feeds);
   void on_stored(const ingest::stream::StoredSamples& stored) override;
   [[nodiscard]] const Stages& of(std::string_view feed) const;
+  void record_end_to_end(std::string_view feed, std::chrono::nanoseconds latency);
 
  private:
   [[nodiscard]] Stages& stages_of(std::string_view feed) const;
   std::map<std::string, std::unique_ptr<Stages>, std::less<>> feeds_;  // fixed after construction
+};
+
+/// end_to_end = the moment every stage attached before it has handled a stored batch - the
+/// newest sample's source time stamp: the path from the source through transport, ingest, the
+/// twin's update and its outputs. Attach it to the sample stream last (sinks run in
+/// attachment order on the feed's thread). One value per stored input, into `latencies`.
+class EndToEndLatency final : public ingest::stream::SampleSink {
+ public:
+  EndToEndLatency(StageLatencies& latencies, const time::Clock& clock)
+      : latencies_(latencies), clock_(clock) {}
+  void on_stored(const ingest::stream::StoredSamples& stored) override;
+
+ private:
+  StageLatencies& latencies_;
+  const time::Clock& clock_;
 };
 
 /// What the endpoints report; every reference outlives the handler.

@@ -7,6 +7,7 @@ list(APPEND ingest_sources
   mqtt/payload_parser.cpp
   mqtt/subscriber_settings.cpp
   mqtt/biosensor_subscriber.cpp
+  mqtt/biosensor_publisher.cpp
   mqtt/detail/batch_writer.cpp
   mqtt/detail/message_queue.cpp
   mqtt/detail/mosquitto_handle.cpp)

@@ -181,7 +181,7 @@ void check_dataset(const nlohmann::json& object, const std::string& where, int d
 nlohmann::json parse_json(std::string_view body, std::string_view source) {
   try {
     return nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {  // parse_error, and out_of_range for 1e9999
     throw InputError(ErrorCode::BadInput, std::string(source), printable_value(body.substr(0, 64)),
                      fmt::format("not JSON: {}", error.what()));
   }

@@ -23,6 +23,7 @@
 #include "ptwin/core/error.hpp"
 #include "ptwin/ingest/dicom/dicom_json.hpp"
 #include "ptwin/ingest/dicom/qido_records.hpp"
+#include "ptwin/ingest/dicom/stow_response.hpp"
 
 namespace ptwin::ingest::dicom {
 
@@ -48,14 +49,6 @@ class DicomwebError : public Error {
  private:
   std::string url_;
   long http_status_;
-};
-
-/// One instance as the STOW-RS response lists it.
-struct StoredInstance {
-  std::string sop_class_uid;
-  std::string sop_instance_uid;
-  std::optional<std::string> retrieve_url;
-  std::optional<long long> warning_reason;  // (0008,1196), when the server stored with a warning
 };
 
 struct StowResult {

@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "ptwin/core/error.hpp"
 #include "ptwin/ingest/dicom/dicom_tags.hpp"
-#include "ptwin/ingest/dicom/dicomweb_client.hpp"
 
 namespace ptwin::ingest::dicom {
 namespace {

@@ -4,6 +4,7 @@
 // ReferencedSOPSequence (0008,1199) of stored instances and a FailedSOPSequence (0008,1198) of
 // instances the server refused, each with its FailureReason (0008,1197).
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,7 +13,14 @@
 
 namespace ptwin::ingest::dicom {
 
-struct StoredInstance;
+/// One instance as the STOW-RS response lists it.
+struct StoredInstance {
+  std::string sop_class_uid;
+  std::string sop_instance_uid;
+  std::optional<std::string> retrieve_url;
+  std::optional<long long> warning_reason;  // (0008,1196), when the server stored with a warning
+};
+
 
 /// One refused instance.
 struct FailedInstance {

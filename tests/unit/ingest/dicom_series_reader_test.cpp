@@ -186,6 +186,93 @@ TEST_F(SeriesReaderTest, ShiftedSliceIsRefused) {
   EXPECT_NE(message.find("off the slice normal"), std::string::npos) << message;
 }
 
+std::string ds(double value) { return std::to_string(value); }
+
+// `volume` as one Enhanced CT file: orientation, spacing and rescale in the shared functional
+// groups, one position per frame, frames stored top slice first so that order must come from
+// the positions. `frames_with_position` < the slice count leaves the last frames unplaced.
+void write_multiframe(const ImageVolume& volume, const fs::path& file, std::size_t frames_with_position) {
+  const auto& g = volume.geometry;
+  const std::size_t frames = g.size[2];
+  DcmFileFormat format;
+  DcmDataset& dataset = *format.getDataset();
+  ASSERT_TRUE(dataset.putAndInsertString(DCM_SOPClassUID, UID_EnhancedCTImageStorage).good());
+  ASSERT_TRUE(dataset.putAndInsertString(DCM_SOPInstanceUID, new_dicom_uid().c_str()).good());
+  ASSERT_TRUE(dataset.putAndInsertString(DCM_StudyInstanceUID, "1.2.826.0.1.3680043.8.498.77").good());
+  ASSERT_TRUE(dataset.putAndInsertString(DCM_SeriesInstanceUID, "1.2.826.0.1.3680043.8.498.77.1").good());
+  ASSERT_TRUE(dataset.putAndInsertString(DCM_FrameOfReferenceUID, "1.2.826.0.1.3680043.8.498.77.2").good());
+  ASSERT_TRUE(dataset.putAndInsertString(DCM_Modality, "CT").good());
+  ASSERT_TRUE(dataset.putAndInsertString(DCM_NumberOfFrames, std::to_string(frames).c_str()).good());
+  ASSERT_TRUE(dataset.putAndInsertUint16(DCM_Rows, static_cast<Uint16>(g.size[1])).good());
+  ASSERT_TRUE(dataset.putAndInsertUint16(DCM_Columns, static_cast<Uint16>(g.size[0])).good());
+  ASSERT_TRUE(dataset.putAndInsertUint16(DCM_SamplesPerPixel, 1).good());
+  ASSERT_TRUE(dataset.putAndInsertString(DCM_PhotometricInterpretation, "MONOCHROME2").good());
+  ASSERT_TRUE(dataset.putAndInsertUint16(DCM_BitsAllocated, 16).good());
+  ASSERT_TRUE(dataset.putAndInsertUint16(DCM_BitsStored, 16).good());
+  ASSERT_TRUE(dataset.putAndInsertUint16(DCM_HighBit, 15).good());
+  ASSERT_TRUE(dataset.putAndInsertUint16(DCM_PixelRepresentation, 0).good());
+  DcmItem* shared = nullptr;
+  ASSERT_TRUE(dataset.findOrCreateSequenceItem(DCM_SharedFunctionalGroupsSequence, shared, 0).good());
+  DcmItem* orientation = nullptr;
+  ASSERT_TRUE(shared->findOrCreateSequenceItem(DCM_PlaneOrientationSequence, orientation, 0).good());
+  const auto& di = g.direction_i;
+  const auto& dj = g.direction_j;
+  const std::string cosines = ds(di[0]) + "\\" + ds(di[1]) + "\\" + ds(di[2]) + "\\" + ds(dj[0]) + "\\" +
+                              ds(dj[1]) + "\\" + ds(dj[2]);
+  ASSERT_TRUE(orientation->putAndInsertString(DCM_ImageOrientationPatient, cosines.c_str()).good());
+  DcmItem* measures = nullptr;
+  ASSERT_TRUE(shared->findOrCreateSequenceItem(DCM_PixelMeasuresSequence, measures, 0).good());
+  const std::string spacing = ds(g.spacing_m[1] * 1e3) + "\\" + ds(g.spacing_m[0] * 1e3);
+  ASSERT_TRUE(measures->putAndInsertString(DCM_PixelSpacing, spacing.c_str()).good());
+  DcmItem* transform = nullptr;
+  ASSERT_TRUE(shared->findOrCreateSequenceItem(DCM_PixelValueTransformationSequence, transform, 0).good());
+  ASSERT_TRUE(transform->putAndInsertString(DCM_RescaleIntercept, "-1024").good());
+  ASSERT_TRUE(transform->putAndInsertString(DCM_RescaleSlope, "1").good());
+  const std::size_t pixels = g.size[0] * g.size[1];
+  std::vector<Uint16> stored(pixels * frames);
+  for (std::size_t f = 0; f < frames; ++f) {
+    const std::size_t k = frames - 1 - f;
+    DcmItem* group = nullptr;
+    ASSERT_TRUE(dataset.findOrCreateSequenceItem(DCM_PerFrameFunctionalGroupsSequence, group, -2).good());
+    if (f < frames_with_position) {
+      DcmItem* position = nullptr;
+      ASSERT_TRUE(group->findOrCreateSequenceItem(DCM_PlanePositionSequence, position, 0).good());
+      const auto p = g.position_m(0, 0, static_cast<double>(k));
+      const std::string text = ds(p[0] * 1e3) + "\\" + ds(p[1] * 1e3) + "\\" + ds(p[2] * 1e3);
+      ASSERT_TRUE(position->putAndInsertString(DCM_ImagePositionPatient, text.c_str()).good());
+    }
+    for (std::size_t n = 0; n < pixels; ++n) {
+      stored[f * pixels + n] = static_cast<Uint16>(volume.values[k * pixels + n] + 1024.0F);
+    }
+  }
+  ASSERT_TRUE(dataset.putAndInsertUint16Array(DCM_PixelData, stored.data(),
+                                              static_cast<unsigned long>(stored.size())).good());
+  ASSERT_TRUE(format.saveFile(file.c_str(), EXS_LittleEndianExplicit).good());
+}
+
+TEST_F(SeriesReaderTest, EnhancedMultiFrameCtReadsLikeTheSingleFrameSeries) {
+  const auto volume = test_volume();
+  fs::create_directories(dir_);
+  write_multiframe(volume, dir_ / "enhanced.dcm", volume.geometry.size[2]);
+  const auto read = read_dicom_series_directory(dir_);
+  EXPECT_EQ(read.identity.series_uid, "1.2.826.0.1.3680043.8.498.77.1");
+  // Positions were written with 6 significant digits: compare geometry at that precision.
+  ASSERT_EQ(read.geometry.size, volume.geometry.size);
+  for (int a = 0; a < 3; ++a) {
+    EXPECT_NEAR(read.geometry.origin_m[a], volume.geometry.origin_m[a], 1e-6);
+    EXPECT_NEAR(read.geometry.spacing_m[a], volume.geometry.spacing_m[a], 1e-6);
+  }
+  EXPECT_EQ(read.values, volume.values);
+}
+
+TEST_F(SeriesReaderTest, MultiFrameWithoutPerFramePositionNamesTheFrame) {
+  const auto volume = test_volume();
+  fs::create_directories(dir_);
+  write_multiframe(volume, dir_ / "enhanced.dcm", 5);
+  const auto message = error_of(dir_);
+  EXPECT_NE(message.find("enhanced.dcm frame 6: ImagePositionPatient"), std::string::npos) << message;
+}
+
 TEST_F(SeriesReaderTest, ValueOutsideTheStoredRangeIsNotClamped) {
   auto volume = test_volume();
   volume.values[5] = -2000.0F;

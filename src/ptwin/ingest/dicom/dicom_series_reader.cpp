@@ -12,6 +12,7 @@
 #include <dcmtk/dcmjpeg/djencode.h>
 #include <dcmtk/dcmjpls/djdecode.h>
 #include <dcmtk/dcmjpls/djencode.h>
+#include <dcmtk/oflog/oflog.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -329,6 +330,8 @@ double sort_and_check_positions(std::vector<Slice>& slices, const Vector3& norma
 void register_dicom_codecs() {
   static std::once_flag once;
   std::call_once(once, [] {
+    // DCMTK logs informational notes of its codecs to stderr; warnings and errors still show.
+    OFLog::configure(OFLogger::WARN_LOG_LEVEL);
     DJDecoderRegistration::registerCodecs();
     DJLSDecoderRegistration::registerCodecs();
     DcmRLEDecoderRegistration::registerCodecs();

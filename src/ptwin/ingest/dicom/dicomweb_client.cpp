@@ -66,6 +66,19 @@ std::string excerpt(const std::string& body) {
   return body.size() > 200 ? printable_value(body.substr(0, 200)) + "..." : printable_value(body);
 }
 
+// What a STOW-RS error answer says: its failed instances when it is a STOW-RS response (Orthanc
+// answers 400 with one, listing nothing it could not parse), else the start of the body. The
+// body only words the error being thrown, so a body that is not DICOM JSON is quoted instead.
+std::string stow_refusal(const std::string& body, const std::string& url, std::size_t sent) {
+  try {
+    const auto stow = read_stow_response(parse_dicom_json_dataset(body, url));
+    if (!stow.failed.empty()) return describe_failures(stow.failed);
+    return fmt::format("{} of {} instances stored, none listed as failed", stow.stored.size(), sent);
+  } catch (const InputError&) {
+    return excerpt(body);
+  }
+}
+
 }  // namespace
 
 struct DicomwebClient::Curl {
@@ -277,7 +290,7 @@ StowResult DicomwebClient::store_instances(const std::vector<std::string_view>& 
   const auto response = perform("POST", url, kJsonType, &request.content_type, request.body);
   // 200: all stored; 202: some stored, with warnings or failures; 409: none (PS3.18 10.5.3).
   if (response.status != 200 && response.status != 202 && response.status != 409) {
-    throw DicomwebError("POST", url, response.status, excerpt(response.body));
+    throw DicomwebError("POST", url, response.status, stow_refusal(response.body, url, dicom_files.size()));
   }
   const auto stow = read_stow_response(parse_dicom_json_dataset(response.body, url));
   if (!stow.failed.empty()) {

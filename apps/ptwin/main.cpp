@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
                                                   ptwin::app::register_fhir_serve(app),
                                                   ptwin::app::register_ingest(app),
                                                   ptwin::app::register_vv(app),
-                                                  ptwin::app::register_serve(app)};
+                                                  ptwin::app::register_serve(app),
+                                                  ptwin::app::register_phantom(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

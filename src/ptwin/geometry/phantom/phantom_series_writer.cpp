@@ -12,7 +12,7 @@ namespace ptwin::geometry::phantom {
 ingest::dicom::WrittenSeries write_phantom_series(const VesselPhantom& phantom,
                                                   const std::filesystem::path& directory,
                                                   const ingest::dicom::CtSeriesWriteOptions& options) {
-  auto written = ingest::dicom::write_ct_series(phantom.volume, directory, options);
+  auto written = ingest::dicom::write_ct_series(phantom.volume, directory / "series", options);
   auto truth = ground_truth_json(phantom);
   truth["dicom"] = {{"study_uid", written.identity.study_uid},
                     {"series_uid", written.identity.series_uid},

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// Writes a vessel phantom as a CT DICOM series (one file per slice) with its ground truth as
-// ground_truth.json beside the slices.
+// Writes a vessel phantom as a CT DICOM series, one file per slice in <directory>/series/ (so
+// that the folder holds DICOM files only and reads as one series), with its ground truth in
+// <directory>/ground_truth.json.
 
 #include <filesystem>
 
@@ -10,7 +11,7 @@
 
 namespace ptwin::geometry::phantom {
 
-/// The series written into `directory`, plus ground_truth.json (which also records the DICOM
+/// The series written into `directory`/series, plus `directory`/ground_truth.json (which also records the DICOM
 /// study, series and frame-of-reference UIDs).
 ingest::dicom::WrittenSeries write_phantom_series(const VesselPhantom& phantom,
                                                   const std::filesystem::path& directory,

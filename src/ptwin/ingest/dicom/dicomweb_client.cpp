@@ -8,7 +8,6 @@
 #include <array>
 #include <cctype>
 #include <mutex>
-#include <set>
 
 #include "ptwin/core/logging.hpp"
 #include "ptwin/ingest/dicom/multipart_related.hpp"

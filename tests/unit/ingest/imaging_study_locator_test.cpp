@@ -96,5 +96,33 @@ TEST(ImagingStudyLocator, UnresolvedEndpointAndSeriesWithoutEndpointAreErrors) {
   }
 }
 
+// A full-resource notification of a new study carries the ImagingStudy; an id-only one only
+// its reference.
+TEST(ImagingStudyLocator, NotificationFocusResolvesToTheStudy) {
+  nlohmann::json bundle = {
+      {"resourceType", "Bundle"},
+      {"type", "subscription-notification"},
+      {"entry",
+       {{{"fullUrl", "urn:uuid:5c1e"},
+         {"resource",
+          {{"resourceType", "SubscriptionStatus"},
+           {"status", "active"},
+           {"type", "event-notification"},
+           {"eventsSinceSubscriptionStart", "2"},
+           {"notificationEvent",
+            {{{"eventNumber", "1"}, {"focus", {{"reference", "http://ehr.test/fhir/ImagingStudy/cta-1"}}}},
+             {{"eventNumber", "2"}, {"focus", {{"reference", "http://ehr.test/fhir/ImagingStudy/cta-2"}}}}}},
+           {"subscription", {{"reference", "http://ehr.test/fhir/Subscription/s9"}}},
+           {"topic", "http://ptwin.test/SubscriptionTopic/imaging-study"}}}},
+        {{"fullUrl", "http://ehr.test/fhir/ImagingStudy/cta-1"}, {"resource", imaging_study()}},
+        {{"fullUrl", "http://ehr.test/fhir/ImagingStudy/cta-2"},
+         {"request", {{"method", "POST"}, {"url", "ImagingStudy/cta-2"}}}}}}};
+  const auto notification = fhir::notifications::read_notification(bundle.dump());
+  const auto notified = locate_notified_imaging_studies(notification, resolver);
+  ASSERT_EQ(notified.located.size(), 1U);
+  EXPECT_EQ(notified.located[0].study_uid, "1.2.826.0.1.3680043.8.498.7");
+  EXPECT_EQ(notified.unresolved, std::vector<std::string>{"http://ehr.test/fhir/ImagingStudy/cta-2"});
+}
+
 }  // namespace
 }  // namespace ptwin::ingest::dicom

@@ -172,6 +172,22 @@ ImagingStudyLocation locate_imaging_study(const nlohmann::json& imaging_study,
   return location;
 }
 
+NotifiedImagingStudies locate_notified_imaging_studies(
+    const fhir::notifications::Notification& notification, const EndpointResolver& resolve) {
+  NotifiedImagingStudies out;
+  for (const auto& event : notification.events) {
+    if (!event.focus) continue;
+    const auto* entry = notification.entry(*event.focus);
+    if (entry == nullptr || !entry->resource) {
+      out.unresolved.push_back(*event.focus);
+      continue;
+    }
+    if (entry->resource->value("resourceType", "") != "ImagingStudy") continue;
+    out.located.push_back(locate_imaging_study(*entry->resource, resolve));
+  }
+  return out;
+}
+
 std::vector<SeriesLocation> select_series(const ImagingStudyLocation& location,
                                           const SeriesCriteria& criteria) {
   std::vector<SeriesLocation> selected;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "ptwin/ingest/dicom/dicomweb_client.hpp"
+#include "ptwin/ingest/fhir/notifications/notification_reader.hpp"
 
 namespace ptwin::ingest::dicom {
 
@@ -44,6 +45,17 @@ using EndpointResolver = std::function<std::optional<nlohmann::json>(std::string
 /// endpoint cannot be found, or a series has neither its own nor the study's endpoint.
 [[nodiscard]] ImagingStudyLocation locate_imaging_study(const nlohmann::json& imaging_study,
                                                         const EndpointResolver& resolve = {});
+
+/// The ImagingStudies that a subscription notification (already read and checked) carries as
+/// the focus of its events, located. An event whose focus entry holds no resource (id-only or
+/// empty payloads) is listed in `unresolved` so that the caller can read the study from the
+/// EHR; a focus resource that is not an ImagingStudy is skipped (the topic decides what comes).
+struct NotifiedImagingStudies {
+  std::vector<ImagingStudyLocation> located;
+  std::vector<std::string> unresolved;  // focus references without a resource
+};
+[[nodiscard]] NotifiedImagingStudies locate_notified_imaging_studies(
+    const fhir::notifications::Notification& notification, const EndpointResolver& resolve = {});
 
 /// Which series to fetch: modality codes (any of them), at least this many instances (when the
 /// ImagingStudy states the count), and a body-site code when given.

@@ -275,8 +275,14 @@ TEST_F(SeriesReaderTest, MultiFrameWithoutPerFramePositionNamesTheFrame) {
 
 TEST_F(SeriesReaderTest, ValueOutsideTheStoredRangeIsNotClamped) {
   auto volume = test_volume();
-  volume.values[5] = -2000.0F;
-  EXPECT_THROW((void)write_ct_series(volume, dir_), InputError);
+  volume.values[volume.values.size() - 1] = -2000.0F;  // in the last slice
+  try {
+    (void)write_ct_series(volume, dir_);
+    FAIL() << "a value below the stored range was written";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("voxel 119 of slice 6"), std::string::npos) << error.what();
+  }
+  EXPECT_FALSE(fs::exists(dir_)) << "a partial series was left behind";
 }
 
 }  // namespace

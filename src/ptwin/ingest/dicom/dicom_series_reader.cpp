@@ -136,25 +136,8 @@ std::vector<float> stored_values(DcmDataset& dataset, std::size_t frame, std::si
   return values;
 }
 
-Slice frame_slice(DcmDataset& dataset, DcmItem* per_frame, const std::string& where,
-                  std::size_t frame) {
-  Slice slice;
-  slice.name = where;
-  slice.series_uid = text_of(dataset, DCM_SeriesInstanceUID);
-  slice.study_uid = text_of(dataset, DCM_StudyInstanceUID);
-  slice.frame_of_reference_uid = text_of(dataset, DCM_FrameOfReferenceUID);
-  slice.modality = text_of(dataset, DCM_Modality);
-  slice.patient_id = text_of(dataset, DCM_PatientID);
-  Uint16 rows = 0, columns = 0;
-  if (dataset.findAndGetUint16(DCM_Rows, rows).bad() || rows == 0) {
-    refuse(where + ": Rows (0028,0010)", text_of(dataset, DCM_Rows), "a positive number");
-  }
-  if (dataset.findAndGetUint16(DCM_Columns, columns).bad() || columns == 0) {
-    refuse(where + ": Columns (0028,0011)", text_of(dataset, DCM_Columns), "a positive number");
-  }
-  slice.rows = rows;
-  slice.columns = columns;
-
+// Position, orientation and pixel spacing of the frame, in mm and direction cosines.
+void read_plane(DcmDataset& dataset, DcmItem* per_frame, const std::string& where, Slice& slice) {
   DcmItem& position_item = *functional_group(dataset, per_frame, DCM_PlanePositionSequence);
   for (unsigned long n = 0; n < 3; ++n) {
     const auto value = number_of(position_item, DCM_ImagePositionPatient, n);
@@ -184,7 +167,10 @@ Slice frame_slice(DcmDataset& dataset, DcmItem* per_frame, const std::string& wh
   }
   slice.row_spacing_mm = *row_spacing;
   slice.column_spacing_mm = *column_spacing;
+}
 
+// Stored value -> value: RescaleSlope and RescaleIntercept, both or neither.
+void read_rescale(DcmDataset& dataset, DcmItem* per_frame, const std::string& where, Slice& slice) {
   DcmItem& transform = *functional_group(dataset, per_frame, DCM_PixelValueTransformationSequence);
   const auto slope = number_of(transform, DCM_RescaleSlope);
   const auto intercept = number_of(transform, DCM_RescaleIntercept);
@@ -199,6 +185,29 @@ Slice frame_slice(DcmDataset& dataset, DcmItem* per_frame, const std::string& wh
   }
   slice.slope = slope.value_or(1.0);
   slice.intercept = intercept.value_or(0.0);
+}
+
+Slice frame_slice(DcmDataset& dataset, DcmItem* per_frame, const std::string& where,
+                  std::size_t frame) {
+  Slice slice;
+  slice.name = where;
+  slice.series_uid = text_of(dataset, DCM_SeriesInstanceUID);
+  slice.study_uid = text_of(dataset, DCM_StudyInstanceUID);
+  slice.frame_of_reference_uid = text_of(dataset, DCM_FrameOfReferenceUID);
+  slice.modality = text_of(dataset, DCM_Modality);
+  slice.patient_id = text_of(dataset, DCM_PatientID);
+  Uint16 rows = 0, columns = 0;
+  if (dataset.findAndGetUint16(DCM_Rows, rows).bad() || rows == 0) {
+    refuse(where + ": Rows (0028,0010)", text_of(dataset, DCM_Rows), "a positive number");
+  }
+  if (dataset.findAndGetUint16(DCM_Columns, columns).bad() || columns == 0) {
+    refuse(where + ": Columns (0028,0011)", text_of(dataset, DCM_Columns), "a positive number");
+  }
+  slice.rows = rows;
+  slice.columns = columns;
+
+  read_plane(dataset, per_frame, where, slice);
+  read_rescale(dataset, per_frame, where, slice);
   slice.stored = stored_values(dataset, frame, slice.rows * slice.columns, where);
   return slice;
 }

@@ -166,6 +166,24 @@ TEST_F(SeriesReaderTest, CtWithoutRescaleIsRefused) {
   EXPECT_NE(message.find("slice_0005.dcm: RescaleSlope"), std::string::npos) << message;
 }
 
+// MR images carry no rescale: stored values are the values, and no unit is claimed.
+TEST_F(SeriesReaderTest, MrWithoutRescaleReadsStoredValues) {
+  const auto volume = test_volume();
+  const auto written = write_ct_series(volume, dir_);
+  for (const auto& file : written.files) {
+    modify(file, DCM_Modality, "MR");
+    modify(file, DCM_RescaleSlope, nullptr);
+    modify(file, DCM_RescaleIntercept, nullptr);
+  }
+  const auto read = read_dicom_series_directory(dir_);
+  EXPECT_EQ(read.identity.modality, "MR");
+  EXPECT_EQ(read.value_unit, "");
+  ASSERT_EQ(read.values.size(), volume.values.size());
+  for (std::size_t v = 0; v < read.values.size(); v += 97) {
+    EXPECT_EQ(read.values[v], volume.values[v] + 1024.0F) << v;  // the writer's intercept undone
+  }
+}
+
 TEST_F(SeriesReaderTest, FileThatIsNotDicomIsNamed) {
   (void)write_ct_series(test_volume(), dir_);
   std::ofstream(dir_ / "notes.txt") << "not an image\n";

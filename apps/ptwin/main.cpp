@@ -26,7 +26,8 @@ int main(int argc, char** argv) {
                                                   ptwin::app::register_ingest(app),
                                                   ptwin::app::register_vv(app),
                                                   ptwin::app::register_serve(app),
-                                                  ptwin::app::register_load_test(app)};
+                                                  ptwin::app::register_load_test(app),
+                                                  ptwin::app::register_phantom(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

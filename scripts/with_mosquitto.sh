@@ -11,6 +11,8 @@
 #   PTWIN_TEST_MOSQUITTO_BIN   the broker binary, for tests that run a broker of their own
 #                              (e.g. to restart it; they stop it themselves)
 set -euo pipefail
+# shellcheck source=scripts/harness_lib.sh
+source "$(dirname "$0")/harness_lib.sh"
 
 if [ $# -eq 0 ]; then
   echo "usage: $0 command [arguments...]" >&2
@@ -28,18 +30,7 @@ workdir="$(mktemp -d "${TMPDIR:-/tmp}/ptwin-mosquitto-XXXXXX")"
 broker_pid=""
 
 stop_broker() {
-  if [ -n "$broker_pid" ] && kill -0 "$broker_pid" 2>/dev/null; then
-    kill -TERM "$broker_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do
-      kill -0 "$broker_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$broker_pid" 2>/dev/null; then
-      echo "with_mosquitto: broker $broker_pid did not stop in 5 s; killing it" >&2
-      kill -KILL "$broker_pid" 2>/dev/null || true
-    fi
-    wait "$broker_pid" 2>/dev/null || true
-  fi
+  harness_stop_pid "with_mosquitto: broker" "$broker_pid" 5
   broker_pid=""
 }
 
@@ -53,8 +44,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-port_is_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 write_config() {
   # As root, mosquitto would switch to the 'mosquitto' user; staying the invoking user keeps
@@ -78,14 +67,14 @@ EOF
 
 started=false
 for attempt in $(seq 1 20); do
-  port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-  if port_is_taken "$port"; then continue; fi
+  port="$(harness_random_port)"
+  if harness_port_is_taken "$port"; then continue; fi
   write_config "$port"
   "$broker" -c "$workdir/mosquitto.conf" >>"$workdir/stdout.log" 2>&1 &
   broker_pid=$!
   for _ in $(seq 1 100); do
     if ! kill -0 "$broker_pid" 2>/dev/null; then break; fi
-    if port_is_taken "$port"; then started=true; break; fi
+    if harness_port_is_taken "$port"; then started=true; break; fi
     sleep 0.05
   done
   if [ "$started" = true ]; then break; fi
@@ -104,8 +93,4 @@ export PTWIN_TEST_MOSQUITTO_BIN="$broker"
 echo "with_mosquitto: $("$broker" -h 2>/dev/null | head -n 1 || true) pid=$broker_pid" \
      "on 127.0.0.1:$port, PTWIN_TEST_MQTT_URL=$PTWIN_TEST_MQTT_URL" >&2
 
-set +e
-"$@"
-status=$?
-set -e
-exit "$status"
+harness_run "$@"

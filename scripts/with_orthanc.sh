@@ -13,6 +13,8 @@
 #   PTWIN_TEST_ORTHANC_URL    http://127.0.0.1:<port>, Orthanc's own REST API
 #   PTWIN_TEST_ORTHANC_PID    the server's PID
 set -euo pipefail
+# shellcheck source=scripts/harness_lib.sh
+source "$(dirname "$0")/harness_lib.sh"
 
 if [ $# -eq 0 ]; then
   echo "usage: $0 command [arguments...]" >&2
@@ -36,18 +38,7 @@ workdir="$(mktemp -d "${TMPDIR:-/tmp}/ptwin-orthanc-XXXXXX")"
 server_pid=""
 
 stop_server() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$server_pid" 2>/dev/null; then
-      echo "with_orthanc: Orthanc $server_pid did not stop in 10 s; killing it" >&2
-      kill -KILL "$server_pid" 2>/dev/null || true
-    fi
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  harness_stop_pid "with_orthanc: Orthanc" "$server_pid" 10
   server_pid=""
 }
 
@@ -61,8 +52,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-port_is_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 write_config() {
   # StableAge 1: series are declared stable quickly (no test waits on it, but a long default
@@ -92,15 +81,15 @@ EOF
 
 started=false
 for attempt in $(seq 1 20); do
-  port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-  if port_is_taken "$port"; then continue; fi
+  port="$(harness_random_port)"
+  if harness_port_is_taken "$port"; then continue; fi
   write_config "$port"
   "$server" "$workdir/orthanc.json" >>"$workdir/orthanc.log" 2>&1 &
   server_pid=$!
   # Ready when the DICOMweb root answers (the plugin is loaded after the HTTP server starts).
   for _ in $(seq 1 200); do
     if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
-    if port_is_taken "$port" &&
+    if harness_port_is_taken "$port" &&
        curl -fsS -o /dev/null "http://127.0.0.1:$port/dicom-web/studies" 2>/dev/null; then
       started=true
       break
@@ -123,8 +112,4 @@ export PTWIN_TEST_ORTHANC_PID="$server_pid"
 echo "with_orthanc: Orthanc $("$server" --version 2>/dev/null | head -n 1 | awk '{print $2}')" \
      "pid=$server_pid on 127.0.0.1:$port, PTWIN_TEST_DICOMWEB_URL=$PTWIN_TEST_DICOMWEB_URL" >&2
 
-set +e
-"$@"
-status=$?
-set -e
-exit "$status"
+harness_run "$@"

@@ -115,6 +115,20 @@ double counter(const std::string& text, std::string_view metric, std::string_vie
   return found->second;
 }
 
+// Calls send(i, patient, reading) for i = 0 .. count-1 at `rate_per_s`, round-robin over the
+// patients; a late send does not shift the ones after it (the schedule is absolute).
+template <typename Send>
+void send_paced(const LoadTestOptions& o, Send&& send) {
+  SyntheticVitals vitals(o.seed, o.patients);
+  const auto start = Clock::now();
+  for (int i = 0; i < o.count; ++i) {
+    std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(
+                                              std::chrono::duration<double>(i / o.rate_per_s)));
+    const int p = i % o.patients;
+    send(i, p, vitals.next(p));
+  }
+}
+
 void publish_mqtt(const LoadTestOptions& o, ProgressBar& progress) {
   const auto colon = o.broker.rfind(':');
   ingest::mqtt::PublisherSettings settings;
@@ -122,14 +136,8 @@ void publish_mqtt(const LoadTestOptions& o, ProgressBar& progress) {
   settings.port = colon == std::string::npos ? 1883 : std::stoi(o.broker.substr(colon + 1));
   settings.client_id = fmt::format("ptwin-load-test-{}", ::getpid());
   ingest::mqtt::BiosensorPublisher publisher(settings);
-  SyntheticVitals vitals(o.seed, o.patients);
   const time::SystemClock clock;
-  const auto start = Clock::now();
-  for (int i = 0; i < o.count; ++i) {
-    std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(
-                                              std::chrono::duration<double>(i / o.rate_per_s)));
-    const int p = i % o.patients;
-    const auto reading = vitals.next(p);
+  send_paced(o, [&](int i, int p, const SyntheticVitals::Reading& reading) {
     const nlohmann::json payload{
         {"device", fmt::format("load-monitor-{}", p + 1)},
         {"patient", patient_id(p)},
@@ -140,7 +148,7 @@ void publish_mqtt(const LoadTestOptions& o, ProgressBar& progress) {
                   clock.now().time_since_epoch()).count()}};
     publisher.publish(o.topic, payload.dump(), o.qos);
     if (i % 50 == 0 || i + 1 == o.count) progress.update(i + 1, o.count, "published");
-  }
+  });
   publisher.wait_until_delivered(std::chrono::milliseconds(static_cast<long>(o.settle_s * 1000)));
 }
 
@@ -149,14 +157,8 @@ void publish_fhir(const LoadTestOptions& o, ProgressBar& progress) {
   for (int p = 0; p < o.patients; ++p) {
     ehr.update({{"resourceType", "Patient"}, {"id", patient_id(p)}, {"active", true}});
   }
-  SyntheticVitals vitals(o.seed, o.patients);
   const time::SystemClock clock;
-  const auto start = Clock::now();
-  for (int i = 0; i < o.count; ++i) {
-    std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(
-                                              std::chrono::duration<double>(i / o.rate_per_s)));
-    const int p = i % o.patients;
-    const auto reading = vitals.next(p);
+  send_paced(o, [&](int i, int p, const SyntheticVitals::Reading& reading) {
     const bool co = reading.is_cardiac_output;
     ehr.create({{"resourceType", "Observation"},
                 {"status", "final"},
@@ -175,7 +177,7 @@ void publish_fhir(const LoadTestOptions& o, ProgressBar& progress) {
                   {"system", "http://unitsofmeasure.org"},
                   {"code", co ? "L/min" : "mm[Hg]"}}}});
     if (i % 10 == 0 || i + 1 == o.count) progress.update(i + 1, o.count, "created on the EHR");
-  }
+  });
 }
 
 // Waits until serve has received every input of the load and persisted it, and the twin's

@@ -58,12 +58,16 @@ void run_alerts(const AlertOptions& o) {
              o.lead_window_min);
   fmt::print("policy: twin risk ({} min horizon, every {} s) raise >= {:.2f}, clear <= {:.2f}, "
              "minimum {} s, one alert per episode; chosen among {} candidates as the fewest "
-             "training alerts with training sensitivity >= {:.3f} ({})\n\n",
+             "training alerts with training sensitivity >= {:.3f} ({})\n",
              o.risk_horizon_min, settings.records.risk_interval.count(), rule.raise_threshold,
              rule.clear_threshold,
              std::chrono::duration_cast<std::chrono::seconds>(rule.minimum_duration).count(),
              study.candidates_tried, study.target_sensitivity,
              study.is_target_reached ? "reached" : "not reached: the most sensitive was taken");
+  fmt::print("training patients: policy {} alerts, sensitivity {:.3f}; naive at the reference "
+             "{} alerts, sensitivity {:.3f}\n\n",
+             study.training_policy.alerts, study.training_policy.sensitivity,
+             study.training_naive_reference.alerts, study.training_naive_reference.sensitivity);
   fmt::print("{:<44} {:>6} {:>9} {:>11} {:>6} {:>8}\n", "test patients", "alerts", "per p-day",
              "detected", "sens", "lead");
   print_row("policy on twin risk", study.test.policy);

@@ -20,6 +20,54 @@ ForecastQuantiles log_normal_quantiles(double ln_mean, double ln_sd, double shif
           std::exp(ln_mean + kZ95 * ln_sd) + shift};
 }
 
+// The forecast marginals of ln(MAP - CVP) and ln CO at one time.
+struct LogMarginals {
+  double ln_pressure_mean = 0.0;
+  double ln_pressure_sd = 0.0;
+  double ln_cardiac_output_mean = 0.0;
+  double ln_cardiac_output_sd = 0.0;
+};
+
+LogMarginals marginals(const Eigen::Vector4d& mean, const Eigen::Matrix4d& covariance) {
+  const Eigen::Vector4d pressure_row(1.0, 0.0, 1.0, 0.0);  // ln SVR + ln CO
+  const auto co = Index::kLnCardiacOutput;
+  return {pressure_row.dot(mean),
+          std::sqrt(std::max(pressure_row.dot(covariance * pressure_row), 0.0)), mean[co],
+          std::sqrt(std::max(covariance(co, co), 0.0))};
+}
+
+// The intervention's log-offsets at grid index k, with the variance of the response factors
+// (what_if_forecast.hpp: c_d and c_f independent of the state).
+LogMarginals shifted(const LogMarginals& plain, const InterventionEffects& e, std::size_t k) {
+  const double drug_on_pressure = e.drug_ln_resistance[k] + e.drug_ln_cardiac_output[k];
+  const double drug_on_co = e.drug_ln_cardiac_output[k];
+  const double fluid = e.fluid_ln_cardiac_output[k];
+  const double drug_var = e.drug_effect_relative_sd * e.drug_effect_relative_sd;
+  const double fluid_var = e.fluid_gain_relative_sd * e.fluid_gain_relative_sd * fluid * fluid;
+  const auto sd = [](double plain_sd, double added_var) {
+    return std::sqrt(plain_sd * plain_sd + added_var);
+  };
+  return {plain.ln_pressure_mean + drug_on_pressure + fluid,
+          sd(plain.ln_pressure_sd, drug_var * drug_on_pressure * drug_on_pressure + fluid_var),
+          plain.ln_cardiac_output_mean + drug_on_co + fluid,
+          sd(plain.ln_cardiac_output_sd, drug_var * drug_on_co * drug_on_co + fluid_var)};
+}
+
+double probability_below(double ln_threshold, const LogMarginals& m) {
+  if (!(m.ln_pressure_sd > 0.0)) return 0.0;
+  const boost::math::normal_distribution<double> standard_normal;
+  return boost::math::cdf(standard_normal, (ln_threshold - m.ln_pressure_mean) / m.ln_pressure_sd);
+}
+
+ForecastAtLead at_lead(std::chrono::seconds lead, const LogMarginals& m, double cvp) {
+  ForecastAtLead point;
+  point.lead = lead;
+  point.mean_arterial_pressure_pa = log_normal_quantiles(m.ln_pressure_mean, m.ln_pressure_sd, cvp);
+  point.cardiac_output_m3_per_s =
+      log_normal_quantiles(m.ln_cardiac_output_mean, m.ln_cardiac_output_sd, 0.0);
+  return point;
+}
+
 void check_leads(std::chrono::seconds horizon, std::chrono::seconds step,
                  std::span<const std::chrono::seconds> leads) {
   if (horizon.count() <= 0 || horizon % step != std::chrono::seconds(0)) {
@@ -62,14 +110,11 @@ WhatIfForecast forecast_what_if(const HypotensionRiskTwin& twin,
   const Eigen::Matrix4d noise = model.process_noise(dt);
   Eigen::Vector4d mean = twin.estimate().mean;
   Eigen::Matrix4d covariance = twin.estimate().covariance;
-  const Eigen::Vector4d pressure_row(1.0, 0.0, 1.0, 0.0);  // ln SVR + ln CO
   const double cvp = settings.model.central_venous_pressure_pa;
   const double ln_threshold = std::log(settings.hypotension_threshold_pa - cvp);
+  // The run must fit inside the horizon: its end is at least minimum_duration after now.
   const auto first_step = static_cast<std::size_t>(
       std::ceil(static_cast<double>(settings.minimum_duration.count()) / dt));
-  const double s_drug = effects.drug_effect_relative_sd;
-  const double s_fluid = effects.fluid_gain_relative_sd;
-  const boost::math::normal_distribution<double> standard_normal;
 
   WhatIfForecast forecast;
   forecast.time = twin.time();
@@ -78,44 +123,21 @@ WhatIfForecast forecast_what_if(const HypotensionRiskTwin& twin,
   for (std::size_t k = 1; k <= steps; ++k) {
     mean = transition * mean;
     covariance = transition * covariance * transition.transpose() + noise;
-    const double ln_p = pressure_row.dot(mean);
-    const double var_p = std::max(pressure_row.dot(covariance * pressure_row), 0.0);
-    const double ln_co = mean[Index::kLnCardiacOutput];
-    const double var_co = std::max(covariance(Index::kLnCardiacOutput, Index::kLnCardiacOutput), 0.0);
-    const double a_drug = effects.drug_ln_resistance[k] + effects.drug_ln_cardiac_output[k];
-    const double a_co = effects.drug_ln_cardiac_output[k];
-    const double f = effects.fluid_ln_cardiac_output[k];
-    const double fluid_var = s_fluid * s_fluid * f * f;
-    const double ln_p_with = ln_p + a_drug + f;
-    const double sd_p_with = std::sqrt(var_p + s_drug * s_drug * a_drug * a_drug + fluid_var);
-    const double ln_co_with = ln_co + a_co + f;
-    const double sd_co_with = std::sqrt(var_co + s_drug * s_drug * a_co * a_co + fluid_var);
-    const double sd_p = std::sqrt(var_p);
+    const LogMarginals plain = marginals(mean, covariance);
+    const LogMarginals treated = shifted(plain, effects, k);
     if (k >= first_step) {
-      if (sd_p > 0.0) {
-        forecast.without_intervention.probability =
-            std::max(forecast.without_intervention.probability,
-                     boost::math::cdf(standard_normal, (ln_threshold - ln_p) / sd_p));
-      }
-      if (sd_p_with > 0.0) {
-        forecast.with_intervention.probability =
-            std::max(forecast.with_intervention.probability,
-                     boost::math::cdf(standard_normal, (ln_threshold - ln_p_with) / sd_p_with));
-      }
+      auto& without = forecast.without_intervention.probability;
+      auto& with = forecast.with_intervention.probability;
+      without = std::max(without, probability_below(ln_threshold, plain));
+      with = std::max(with, probability_below(ln_threshold, treated));
     }
     while (next_lead < leads.size() && leads[next_lead] == step * static_cast<long>(k)) {
-      ForecastAtLead plain;
-      plain.lead = leads[next_lead];
-      plain.mean_arterial_pressure_pa = log_normal_quantiles(ln_p, sd_p, cvp);
-      plain.cardiac_output_m3_per_s = log_normal_quantiles(ln_co, std::sqrt(var_co), 0.0);
-      ForecastAtLead treated;
-      treated.lead = leads[next_lead];
-      treated.mean_arterial_pressure_pa = log_normal_quantiles(ln_p_with, sd_p_with, cvp);
-      treated.cardiac_output_m3_per_s = log_normal_quantiles(ln_co_with, sd_co_with, 0.0);
-      treated.resistance_multiplier = std::exp(effects.drug_ln_resistance[k]);
-      treated.cardiac_output_multiplier = std::exp(a_co + f);
-      forecast.without_intervention.points.push_back(plain);
-      forecast.with_intervention.points.push_back(treated);
+      forecast.without_intervention.points.push_back(at_lead(leads[next_lead], plain, cvp));
+      ForecastAtLead point = at_lead(leads[next_lead], treated, cvp);
+      point.resistance_multiplier = std::exp(effects.drug_ln_resistance[k]);
+      point.cardiac_output_multiplier =
+          std::exp(effects.drug_ln_cardiac_output[k] + effects.fluid_ln_cardiac_output[k]);
+      forecast.with_intervention.points.push_back(point);
       ++next_lead;
     }
   }

@@ -26,6 +26,7 @@ struct AlertOptions {
   std::uint64_t seed = 7;
   int risk_horizon_min = 10;
   int lead_window_min = 15;
+  bool has_map_backstop = false;
 };
 
 std::string lead(const alerts::AlertEvaluation& e) {
@@ -47,8 +48,9 @@ void run_alerts(const AlertOptions& o) {
   alerts::HypotensionAlertStudySettings settings;
   settings.records.risk_horizon = std::chrono::minutes(o.risk_horizon_min);
   settings.lead_window = std::chrono::minutes(o.lead_window_min);
+  settings.candidates.try_map_backstop = o.has_map_backstop;
   const auto study = alerts::run_hypotension_alert_study(cohort, settings);
-  const auto& rule = study.rule;
+  const auto& rule = study.rules.front();
   fmt::print("cohort: {} patients x {} h, seed {}; rule chosen on {} training patients, figures "
              "on {} test patients ({:.1f} patient-days)\n",
              o.patients, o.hours, o.seed, study.training_patients, study.test_patients,
@@ -57,11 +59,17 @@ void run_alerts(const AlertOptions& o) {
              "lead: onset - earliest such alert\n",
              o.lead_window_min);
   fmt::print("policy: twin risk ({} min horizon, every {} s) raise >= {:.2f}, clear <= {:.2f}, "
-             "minimum {} s, one alert per episode; chosen among {} candidates as the fewest "
-             "training alerts with training sensitivity >= {:.3f} ({})\n",
+             "minimum {} s",
              o.risk_horizon_min, settings.records.risk_interval.count(), rule.raise_threshold,
              rule.clear_threshold,
-             std::chrono::duration_cast<std::chrono::seconds>(rule.minimum_duration).count(),
+             std::chrono::duration_cast<std::chrono::seconds>(rule.minimum_duration).count());
+  for (std::size_t i = 1; i < study.rules.size(); ++i) {
+    fmt::print("; with MAP backstop: raise <= {:.0f} mmHg, clear >= {:.0f} mmHg",
+               study.rules[i].raise_threshold / units::kPaPerMmHg,
+               study.rules[i].clear_threshold / units::kPaPerMmHg);
+  }
+  fmt::print("; one alert per episode and rule\nchosen among {} candidates as the fewest "
+             "training alerts with training sensitivity >= {:.3f} ({})\n",
              study.candidates_tried, study.target_sensitivity,
              study.is_target_reached ? "reached" : "not reached: the most sensitive was taken");
   fmt::print("training patients: policy {} alerts, sensitivity {:.3f}; naive at the reference "
@@ -70,7 +78,8 @@ void run_alerts(const AlertOptions& o) {
              study.training_naive_reference.alerts, study.training_naive_reference.sensitivity);
   fmt::print("{:<44} {:>6} {:>9} {:>11} {:>6} {:>8}\n", "test patients", "alerts", "per p-day",
              "detected", "sens", "lead");
-  print_row("policy on twin risk", study.test.policy);
+  print_row(study.rules.size() > 1 ? "policy: twin risk + MAP backstop" : "policy: twin risk",
+            study.test.policy);
   print_row(fmt::format("naive: MAP <= {:.0f} mmHg", settings.naive_reference_threshold_pa /
                                                          units::kPaPerMmHg),
             study.test_naive_reference);
@@ -88,7 +97,9 @@ void run_alerts(const AlertOptions& o) {
                static_cast<double>(study.test.policy.alerts) /
                    static_cast<double>(study.test_naive_reference.alerts));
   }
-  fmt::print("escalations (nobody acknowledges in this replay): policy {}\n",
+  fmt::print("policy alerts by rule:");
+  for (const auto& [name, count] : study.test.policy.alerts_by_rule) fmt::print(" {} {}", name, count);
+  fmt::print("\nescalations (nobody acknowledges in this replay): policy {}\n",
              study.test.policy.escalations);
 }
 
@@ -117,6 +128,9 @@ Command register_vv_alerts(CLI::App& app) {
                       "An alert at most this many minutes before the onset counts as a warning")
       ->check(CLI::Range(1, 120))
       ->capture_default_str();
+  command->add_flag("--map-backstop", options->has_map_backstop,
+                    "Also try each risk rule with a backstop rule on MAP itself (raise at 65 "
+                    "mmHg, clear at 70 mmHg)");
   return {command, [options] { run_alerts(*options); }};
 }
 

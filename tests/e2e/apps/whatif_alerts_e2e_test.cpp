@@ -66,7 +66,7 @@ TEST(WhatIfCommand, RefusesAFluidBolusWithNoDuration) {
 TEST(VvAlertsCommand, PrintsPolicyAndNaiveRuleOnASmallCohort) {
   const auto result = run("vv alerts --patients 12 --hours 3 --seed 5");
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  for (const char* expected : {"policy on twin risk", "naive: MAP <= 65 mmHg", "per p-day",
+  for (const char* expected : {"policy: twin risk", "naive: MAP <= 65 mmHg", "per p-day",
                                "rule chosen on 6 training patients", "on 6 test patients"}) {
     EXPECT_NE(result.output.find(expected), std::string::npos) << expected << "\n" << result.output;
   }

@@ -58,9 +58,10 @@ void expect_consistent(const AlertEvaluation& e, std::size_t events,
   EXPECT_DOUBLE_EQ(e.alerts_per_patient_day, static_cast<double>(e.alerts) / e.patient_days);
 }
 
-TEST(HypotensionAlertStudy, CountsAreConsistentOnASmallSeededCohort) {
+void check_counts(bool try_map_backstop) {
   const auto cohort = small_cohort();
   HypotensionAlertStudySettings settings;
+  settings.candidates.try_map_backstop = try_map_backstop;
   const HypotensionAlertStudy study = run_hypotension_alert_study(cohort, settings);
   ASSERT_EQ(study.training_patients, 8U);
   ASSERT_EQ(study.test_patients, 8U);
@@ -93,7 +94,7 @@ TEST(HypotensionAlertStudy, CountsAreConsistentOnASmallSeededCohort) {
 
   // The chosen rule, replayed directly on the test records, sends the alerts counted.
   const auto records = hypotension_alert_records(test, settings.records);
-  AlertPolicy policy({study.rule});
+  AlertPolicy policy(study.rules);
   std::vector<AlertNotification> out;
   std::size_t map_samples = 0, cohort_samples = 0;
   for (const auto& record : records) {
@@ -104,22 +105,34 @@ TEST(HypotensionAlertStudy, CountsAreConsistentOnASmallSeededCohort) {
   }
   for (const auto& patient : test) cohort_samples += patient.samples.size();
   EXPECT_EQ(map_samples, cohort_samples) << "every measured MAP reaches the alert layer";
-  EXPECT_EQ(policy.unwatched_samples(), map_samples) << "the policy watches the risk only";
+  const bool has_backstop = study.rules.size() == 2;
+  if (!try_map_backstop) {
+    EXPECT_FALSE(has_backstop);
+  }
+  EXPECT_EQ(policy.unwatched_samples(), has_backstop ? 0U : map_samples)
+      << "the policy watches the risk, and the MAP only through its backstop";
   std::size_t interruptions = 0;
   for (const auto& n : out) interruptions += is_interruption(n.kind) ? 1 : 0;
   EXPECT_EQ(interruptions, study.test.policy.alerts);
 
-  std::printf("rule: raise %.2f clear %.2f minimum %lld s (training sensitivity %.3f, target "
-              "%.3f)\npolicy %zu alerts (%.1f per patient-day), sensitivity %.3f; naive at 65 "
+  std::printf("rule: raise %.2f clear %.2f minimum %lld s, MAP backstop %s (training "
+              "sensitivity %.3f, target %.3f)\npolicy %zu alerts (%.1f per patient-day), sensitivity %.3f; naive at 65 "
               "mmHg %zu alerts (%.1f), sensitivity %.3f; naive at equal sensitivity (%.1f mmHg) "
               "%zu alerts; ratio %.3f\n",
-              study.rule.raise_threshold, study.rule.clear_threshold,
-              static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(study.rule.minimum_duration).count()),
+              study.rules[0].raise_threshold, study.rules[0].clear_threshold,
+              static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(study.rules[0].minimum_duration).count()),
+              has_backstop ? "yes" : "no",
               study.training_policy.sensitivity, study.target_sensitivity, study.test.policy.alerts,
               study.test.policy.alerts_per_patient_day, study.test.policy.sensitivity,
               study.test_naive_reference.alerts, study.test_naive_reference.alerts_per_patient_day,
               study.test_naive_reference.sensitivity, study.test.naive_threshold / units::kPaPerMmHg,
               study.test.naive.alerts, study.test.alert_ratio);
+}
+
+TEST(HypotensionAlertStudy, CountsAreConsistentOnASmallSeededCohort) { check_counts(false); }
+
+TEST(HypotensionAlertStudy, CountsAreConsistentWithTheMapBackstopCandidates) {
+  check_counts(true);
 }
 
 TEST(HypotensionAlertStudy, RefusesACohortTooSmallToSplit) {

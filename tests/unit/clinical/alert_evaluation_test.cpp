@@ -35,6 +35,8 @@ TEST(AlertEvaluation, CountsAlertsPerPatientDayAndEventsWarnedWithinTheLeadWindo
   const std::vector<PatientRecord> records{record};
   const auto evaluation = evaluate_alerts(naive, records, 30min);
   EXPECT_EQ(evaluation.alerts, 3U);
+  ASSERT_EQ(evaluation.alerts_by_rule.size(), 1U);
+  EXPECT_EQ(evaluation.alerts_by_rule.at("naive"), 3U);
   EXPECT_DOUBLE_EQ(evaluation.patient_days, 0.5);
   EXPECT_DOUBLE_EQ(evaluation.alerts_per_patient_day, 6.0);
   EXPECT_EQ(evaluation.events, 3U);

@@ -46,7 +46,10 @@ AlertEvaluation evaluate_alerts(AlertSource& source, std::span<const PatientReco
     for (const auto& sample : record.samples) source.observe(sample, notifications);
     alert_times.clear();
     for (const auto& notification : notifications) {
-      if (is_interruption(notification.kind)) alert_times.push_back(notification.time);
+      if (is_interruption(notification.kind)) {
+        alert_times.push_back(notification.time);
+        ++result.alerts_by_rule[notification.rule];
+      }
       if (notification.kind == NotificationKind::Escalated) ++result.escalations;
     }
     result.alerts += alert_times.size();

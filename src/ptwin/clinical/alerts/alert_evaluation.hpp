@@ -14,6 +14,7 @@
 //   naive rule "at equal sensitivity", and alert_ratio = policy alerts / its alerts.
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -36,6 +37,7 @@ struct PatientRecord {
 
 struct AlertEvaluation {
   std::size_t alerts = 0;       // Raised + Reraised
+  std::map<std::string, std::size_t, std::less<>> alerts_by_rule;  // the same, per rule name
   std::size_t escalations = 0;
   std::size_t events = 0;
   std::size_t detected_events = 0;

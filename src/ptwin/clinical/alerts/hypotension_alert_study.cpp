@@ -24,6 +24,16 @@ AlertRule risk_rule(double raise, double gap, std::chrono::seconds minimum) {
   return rule;
 }
 
+AlertRule map_backstop(double raise_pa, double clear_pa) {
+  AlertRule rule;
+  rule.name = "hypotension_map";
+  rule.signal = kMapSignal;
+  rule.direction = AlertDirection::Below;
+  rule.raise_threshold = raise_pa;
+  rule.clear_threshold = clear_pa;
+  return rule;
+}
+
 AlertEvaluation evaluate_naive(double threshold_pa, std::span<const PatientRecord> records,
                                std::chrono::nanoseconds lead_window) {
   NaiveThresholdRule rule("naive", kMapSignal, AlertDirection::Below, threshold_pa);
@@ -57,6 +67,11 @@ void check(const std::vector<SyntheticPatient>& cohort, const HypotensionAlertSt
     throw InputError(ErrorCode::BadInput, "candidates", "an empty list",
                      "give at least one raise threshold, clear gap and minimum duration");
   }
+  if (c.try_map_backstop && !(c.backstop_clear_pa > s.naive_reference_threshold_pa)) {
+    throw InputError(ErrorCode::BadInput, "candidates.backstop_clear_pa",
+                     fmt::format("{} Pa", c.backstop_clear_pa),
+                     "must be above the naive reference threshold (the backstop's raise level)");
+  }
   for (const double gap : c.clear_gaps) {
     if (!(gap > 0.0)) {
       throw InputError(ErrorCode::BadInput, "candidates.clear_gaps", fmt::format("{}", gap),
@@ -82,20 +97,26 @@ HypotensionAlertStudy run_hypotension_alert_study(const std::vector<SyntheticPat
       evaluate_naive(settings.naive_reference_threshold_pa, training_records, settings.lead_window);
   study.target_sensitivity =
       settings.target_sensitivity.value_or(study.training_naive_reference.sensitivity);
-  bool has_choice = false;
-  for (const double raise : settings.candidates.raise_thresholds) {
-    for (const double gap : settings.candidates.clear_gaps) {
-      for (const auto minimum : settings.candidates.minimum_durations) {
-        const AlertRule rule = risk_rule(raise, gap, minimum);
-        AlertPolicy policy({rule});
-        const AlertEvaluation e = evaluate_alerts(policy, training_records, settings.lead_window);
-        ++study.candidates_tried;
-        if (!has_choice || is_better(e, study.training_policy, study.target_sensitivity)) {
-          study.rule = rule;
-          study.training_policy = e;
-          has_choice = true;
+  const auto& c = settings.candidates;
+  std::vector<std::vector<AlertRule>> candidates;
+  for (const double raise : c.raise_thresholds) {
+    for (const double gap : c.clear_gaps) {
+      for (const auto minimum : c.minimum_durations) {
+        candidates.push_back({risk_rule(raise, gap, minimum)});
+        if (c.try_map_backstop) {
+          candidates.push_back({risk_rule(raise, gap, minimum),
+                                map_backstop(settings.naive_reference_threshold_pa, c.backstop_clear_pa)});
         }
       }
+    }
+  }
+  for (auto& rules : candidates) {
+    AlertPolicy policy(rules);
+    const AlertEvaluation e = evaluate_alerts(policy, training_records, settings.lead_window);
+    ++study.candidates_tried;
+    if (study.rules.empty() || is_better(e, study.training_policy, study.target_sensitivity)) {
+      study.rules = std::move(rules);
+      study.training_policy = e;
     }
   }
   study.is_target_reached = study.training_policy.sensitivity >= study.target_sensitivity;
@@ -107,7 +128,7 @@ HypotensionAlertStudy run_hypotension_alert_study(const std::vector<SyntheticPat
       sweep.thresholds.push_back(0.5 * half_mmhg * units::kPaPerMmHg);
     }
   }
-  study.test = compare_at_equal_sensitivity({study.rule}, sweep, test_records, settings.lead_window);
+  study.test = compare_at_equal_sensitivity(study.rules, sweep, test_records, settings.lead_window);
   study.test_naive_reference =
       evaluate_naive(settings.naive_reference_threshold_pa, test_records, settings.lead_window);
   return study;

@@ -3,8 +3,11 @@
 // The anti-fatigue alert policy on the live twin's hypotension risk against the naive rule on
 // the monitor's MAP, on the synthetic hypotension cohort (hypotension_alert_records.hpp).
 //
+// The policy is a rule on the risk, optionally with a backstop rule on the MAP itself (raise at
+// the naive threshold, clear only at a higher one: one alert per low-MAP episode instead of one
+// per crossing), for the events the risk does not warn of.
 // Split as in the hypotension evaluation (vv::evaluate_hypotension_prediction): the policy's
-// rule (raise and clear thresholds on the risk, minimum duration) is chosen on the training
+// rules (raise and clear thresholds on the risk, minimum duration, backstop or not) are chosen on the training
 // patients (even indices) only, as the candidate with the fewest alerts among those whose
 // training sensitivity reaches the target (by default the training sensitivity of the naive
 // rule at 65 mmHg; when no candidate reaches it, the most sensitive one). Every reported figure
@@ -30,6 +33,10 @@ struct RiskRuleCandidates {
   std::vector<std::chrono::seconds> minimum_durations{
       std::chrono::seconds(0), std::chrono::seconds(40), std::chrono::seconds(80),
       std::chrono::seconds(160)};
+  /// Also try each risk rule with the MAP backstop (raise at the naive reference threshold,
+  /// clear at `backstop_clear_pa`, no minimum duration).
+  bool try_map_backstop = false;
+  double backstop_clear_pa = 70.0 * units::kPaPerMmHg;
 };
 
 struct HypotensionAlertStudySettings {
@@ -47,7 +54,7 @@ struct HypotensionAlertStudy {
   std::size_t candidates_tried = 0;
   double target_sensitivity = 0.0;
   bool is_target_reached = false;  // on training
-  AlertRule rule;                  // the chosen rule
+  std::vector<AlertRule> rules;    // the chosen policy: the risk rule, and the backstop if chosen
   AlertEvaluation training_policy;
   AlertEvaluation training_naive_reference;
   AlertEvaluation test_naive_reference;  // naive at the reference threshold, test patients
@@ -55,7 +62,8 @@ struct HypotensionAlertStudy {
 };
 
 /// Throws InputError(BadInput) naming "cohort" (fewer than two patients), "lead_window",
-/// "candidates" (an empty list or a clear threshold that makes no band) and as the records.
+/// "candidates" (an empty list or a clear threshold that makes no band),
+/// "candidates.backstop_clear_pa" (not above the naive reference) and as the records.
 [[nodiscard]] HypotensionAlertStudy run_hypotension_alert_study(
     const std::vector<twin::cohort::SyntheticPatient>& cohort,
     const HypotensionAlertStudySettings& settings);

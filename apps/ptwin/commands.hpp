@@ -21,6 +21,9 @@ struct Command {
 [[nodiscard]] Command register_fhir_serve(CLI::App& app);
 [[nodiscard]] Command register_ingest(CLI::App& app);
 [[nodiscard]] Command register_vv(CLI::App& app);
+/// `vv alerts`; call after register_vv (it adds to the `vv` subcommand).
+[[nodiscard]] Command register_vv_alerts(CLI::App& app);
+[[nodiscard]] Command register_whatif(CLI::App& app);
 [[nodiscard]] Command register_serve(CLI::App& app);
 [[nodiscard]] Command register_load_test(CLI::App& app);
 [[nodiscard]] Command register_phantom(CLI::App& app);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Samples/s through the alert policy against the naive threshold rule (the baseline), on the
-// synthetic MAP series of src/ptwin/clinical/alerts/synthetic_map_series.hpp (seed 20261124,
-// one sample per minute, 24 h per patient; PTWIN_ALERT_BENCH_PATIENTS patients, default 20).
+// measured MAP of the synthetic hypotension cohort of src/ptwin/twin/cohort (seed 20261124,
+// one sample every 10 s, 8 h per patient; PTWIN_ALERT_BENCH_PATIENTS patients, default 20).
 //   Alerts/naive           NaiveThresholdRule at 65 mmHg
 //   Alerts/policy          AlertPolicy, one rule: below 65 mmHg, clear at 72, 5 min minimum
 //   Alerts/policy_3_rules  three rules on the same signal (65/72 with escalation every 10 min,
@@ -25,8 +25,8 @@
 
 #include "ptwin/clinical/alerts/alert_policy.hpp"
 #include "ptwin/clinical/alerts/naive_threshold_rule.hpp"
-#include "ptwin/clinical/alerts/synthetic_map_series.hpp"
 #include "ptwin/core/units.hpp"
+#include "ptwin/twin/cohort/hypotension_cohort.hpp"
 #include "support/benchmark_main.hpp"
 #include "support/rate_collector.hpp"
 
@@ -45,11 +45,14 @@ std::size_t patient_count() {
 // All samples, interleaved across patients by time as a monitoring feed delivers them.
 const std::vector<alerts::SignalSample>& feed() {
   static const std::vector<alerts::SignalSample> samples = [] {
-    alerts::SyntheticMapSettings settings;
-    settings.patients = patient_count();
+    ptwin::twin::cohort::CohortSettings settings;
+    settings.patients = static_cast<int>(patient_count());
+    settings.seed = 20261124;
     std::vector<alerts::SignalSample> all;
-    for (auto& record : alerts::synthetic_map_records(settings)) {
-      all.insert(all.end(), record.samples.begin(), record.samples.end());
+    for (const auto& patient : ptwin::twin::cohort::generate_hypotension_cohort(settings)) {
+      for (const auto& sample : patient.samples) {
+        all.push_back({sample.time, patient.id, "map", sample.mean_arterial_pressure_pa});
+      }
     }
     std::stable_sort(all.begin(), all.end(),
                      [](const auto& a, const auto& b) { return a.time < b.time; });

@@ -14,10 +14,18 @@ namespace {
 
 constexpr double kSecondsPerDay = 86400.0;
 
-bool has_alert_in(const std::vector<time::Instant>& alert_times, time::Instant from,
-                  time::Instant to) {
+// The earliest alert in [from, to], if any.
+std::optional<time::Instant> first_alert_in(const std::vector<time::Instant>& alert_times,
+                                            time::Instant from, time::Instant to) {
   const auto first = std::lower_bound(alert_times.begin(), alert_times.end(), from);
-  return first != alert_times.end() && *first <= to;
+  if (first == alert_times.end() || *first > to) return std::nullopt;
+  return *first;
+}
+
+std::chrono::nanoseconds median(std::vector<std::chrono::nanoseconds> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 }  // namespace
@@ -38,15 +46,19 @@ AlertEvaluation evaluate_alerts(AlertSource& source, std::span<const PatientReco
     for (const auto& sample : record.samples) source.observe(sample, notifications);
     alert_times.clear();
     for (const auto& notification : notifications) {
-      if (is_interruption(notification.kind)) alert_times.push_back(notification.time);
+      if (is_interruption(notification.kind)) {
+        alert_times.push_back(notification.time);
+        ++result.alerts_by_rule[notification.rule];
+      }
       if (notification.kind == NotificationKind::Escalated) ++result.escalations;
     }
     result.alerts += alert_times.size();
     std::sort(alert_times.begin(), alert_times.end());
     for (const auto& event : record.events) {
       ++result.events;
-      if (has_alert_in(alert_times, event.onset - lead_window, event.onset)) {
+      if (const auto first = first_alert_in(alert_times, event.onset - lead_window, event.onset)) {
         ++result.detected_events;
+        result.lead_times.push_back(event.onset - *first);
       }
     }
     if (record.samples.size() >= 2) {
@@ -61,6 +73,7 @@ AlertEvaluation evaluate_alerts(AlertSource& source, std::span<const PatientReco
   }
   result.patient_days = covered_s / kSecondsPerDay;
   result.alerts_per_patient_day = static_cast<double>(result.alerts) / result.patient_days;
+  if (!result.lead_times.empty()) result.median_lead_time = median(result.lead_times);
   result.sensitivity = result.events == 0 ? 0.0
                                           : static_cast<double>(result.detected_events) /
                                                 static_cast<double>(result.events);

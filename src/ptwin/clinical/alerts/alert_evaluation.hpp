@@ -6,12 +6,16 @@
 // - alerts: notifications that interrupt someone (Raised, Reraised); escalations are counted
 //   apart. alerts per patient-day = alerts / sum over patients of (last - first sample time).
 // - sensitivity: the fraction of ground-truth events with at least one alert in
-//   [onset - lead_window, onset].
+//   [onset - lead_window, onset] (an alert at the onset sample itself counts, with lead 0).
+// - lead time of a detected event: onset - the earliest such alert; the median is over the
+//   detected events.
 // - equal-sensitivity comparison: the naive rule is swept over candidate thresholds; among
 //   those whose sensitivity is at least the policy's, the one with the fewest alerts is the
 //   naive rule "at equal sensitivity", and alert_ratio = policy alerts / its alerts.
 
 #include <chrono>
+#include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -33,12 +37,15 @@ struct PatientRecord {
 
 struct AlertEvaluation {
   std::size_t alerts = 0;       // Raised + Reraised
+  std::map<std::string, std::size_t, std::less<>> alerts_by_rule;  // the same, per rule name
   std::size_t escalations = 0;
   std::size_t events = 0;
   std::size_t detected_events = 0;
   double sensitivity = 0.0;     // detected / events (0 when there are no events)
   double patient_days = 0.0;
   double alerts_per_patient_day = 0.0;
+  std::vector<std::chrono::nanoseconds> lead_times;  // one per detected event
+  std::optional<std::chrono::nanoseconds> median_lead_time;  // absent when none detected
 };
 
 /// Feeds every record's samples (patient by patient) to `source` and scores its notifications.

@@ -66,6 +66,7 @@ class HypotensionRiskTwin {
 
   [[nodiscard]] const estimation::GaussianEstimate& estimate() const { return filter_.estimate(); }
   [[nodiscard]] time::Instant time() const noexcept { return time_; }
+  [[nodiscard]] const HypotensionRiskSettings& settings() const noexcept { return settings_; }
 
  private:
   void advance_to(time::Instant time);

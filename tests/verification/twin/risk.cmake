@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# What-if forecast: zero dose, Emax effect in log space, interval coverage in a twin experiment.
+ptwin_add_test(twin_what_if_verification_test LABEL verification
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/what_if_forecast_test.cpp
+  LIBS ptwin::twin)

@@ -59,7 +59,7 @@ void run_serve(const ServeOptions& options) {
   stream.attach(latencies);
   twin::live::HypotensionRiskStage risk;  // the twin's update and forecast (docs/serve.md)
   stream.attach(risk);
-  auto feeds = start_feeds(config.feeds, FeedContext{store, stream, clock});
+  auto feeds = start_feeds(config.feeds, FeedContext{store, stream, clock, store, config.store.path});
   const ServeView view{config, feeds, latencies, risk, stream, store, clock, started_at};
   server::HttpServer http(
       server::HttpServerSettings{.address = config.serve.address,

@@ -263,14 +263,17 @@ TEST(MqttInboxReplay, AWriteThatCommittedBeforeTheCrashIsNotRepeatedTheOthersAre
   settings.subscriptions = {{"icu/#", 1}};
   settings.reconnect_delay_min = std::chrono::milliseconds{50};
   settings.inbox = InboxSettings{.path = dir.path() / "inbox.db", .options = {}};
-  BiosensorSubscriber subscriber(settings, store, clock);
-  subscriber.start();
-  ASSERT_TRUE(eventually([&] {
-    const auto m = subscriber.metrics();
-    return m.replayed == 4 && m.pending == 0;
-  }));
-  subscriber.stop();
-  const auto m = subscriber.metrics();
+  SubscriberMetrics m;
+  {  // the subscriber holds its inbox file until it is destroyed
+    BiosensorSubscriber subscriber(settings, store, clock);
+    subscriber.start();
+    ASSERT_TRUE(eventually([&] {
+      const auto now = subscriber.metrics();
+      return now.replayed == 4 && now.pending == 0;
+    }));
+    subscriber.stop();
+    m = subscriber.metrics();
+  }
   EXPECT_EQ(m.repeats, 2U);
   EXPECT_EQ(m.accepted, 2U);
   EXPECT_EQ(m.quarantined, 0U);

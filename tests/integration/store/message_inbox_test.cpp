@@ -83,6 +83,20 @@ TEST(MessageInbox, DoneMessagesOutsideTheKeptWindowAreRemovedUnfinishedOnesNever
   EXPECT_EQ(unfinished[1].state, InboxState::Storing);
 }
 
+TEST(MessageInbox, ASecondInboxOnTheSameFileIsRefusedWhileTheFirstIsOpen) {
+  const TempDir dir;
+  const auto path = dir.path() / "inbox.db";
+  {
+    MessageInbox first(path);
+    ASSERT_TRUE(first.admit("t", "{}", 1, kReceived));
+    // Two processes on one inbox would take each other's messages: the second one is refused
+    // (after the 5 s busy timeout).
+    EXPECT_THROW(const MessageInbox second(path), Error);
+  }
+  const MessageInbox after_close(path);
+  EXPECT_EQ(after_close.unfinished().size(), 1U);
+}
+
 TEST(MessageInbox, AFileThatIsNotADatabaseIsRefusedNamingThePath) {
   const TempDir dir;
   const auto path = dir.path() / "inbox.db";

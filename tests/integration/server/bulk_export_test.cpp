@@ -104,6 +104,42 @@ TEST_P(BulkExportTest, TypeAndSinceSelectWhatIsExported) {
   EXPECT_EQ(resources[1].at("id"), late);
 }
 
+// _until (Bulk Data IG, export OperationDefinition): only what was last updated up to it; an
+// _until after the kick-off exports what _until-less would (transactionTime bounds it).
+TEST_P(BulkExportTest, UntilLeavesOutWhatWasUpdatedAfterIt) {
+  start();
+  const std::string early = create(patient("Early"));  // 2024-05-01T12:00:00Z
+  clock_.advance(std::chrono::minutes(10));
+  const std::string late = create(patient("Late"));  // 12:10
+  clock_.advance(std::chrono::minutes(10));
+  nlohmann::json renamed = patient("Renamed");
+  renamed["id"] = early;
+  ASSERT_EQ(http("PUT", base_ + "/Patient/" + early, renamed.dump(), kJson).status, 200)
+      << "12:20: early is now updated late too";
+  const Reply until_five = wait_for(kick_off("/$export?_type=Patient&_until=2024-05-01T12:05:00Z"));
+  ASSERT_EQ(until_five.status, 200) << until_five.body;
+  EXPECT_TRUE(download_all(until_five.json()).empty());
+  const Reply until_fifteen =
+      wait_for(kick_off("/$export?_type=Patient&_until=2024-05-01T12:15:00Z"));
+  ASSERT_EQ(until_fifteen.status, 200) << until_fifteen.body;
+  const auto middle = download_all(until_fifteen.json());
+  ASSERT_EQ(middle.size(), 1U);
+  EXPECT_EQ(middle[0].at("id"), late);
+  const Reply window = wait_for(
+      kick_off("/$export?_type=Patient&_since=2024-05-01T12:15:00Z&_until=2099-01-01T00:00:00Z"));
+  ASSERT_EQ(window.status, 200) << window.body;
+  const auto renamed_only = download_all(window.json());
+  ASSERT_EQ(renamed_only.size(), 1U);
+  EXPECT_EQ(renamed_only[0].at("id"), early);
+  // Refusals name the parameter.
+  Reply reply = get("/$export?_until=2024-05-01", kAsync);
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_NE(diagnostics(reply).find("_until '2024-05-01'"), std::string::npos) << reply.body;
+  reply = get("/$export?_since=2024-05-01T12:00:00Z&_until=2024-05-01T11:00:00Z", kAsync);
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_NE(diagnostics(reply).find("is not later than _since"), std::string::npos) << reply.body;
+}
+
 TEST_P(BulkExportTest, PatientExportTakesPatientsAndWhatReferencesThem) {
   start();
   const std::string id = create(patient("Compartment"));

@@ -396,7 +396,11 @@ bool BulkExporter::export_type(ExportJob& job, const std::string& type) {
   NdjsonFileSet errors(directory, "OperationOutcome", error_stem, settings_.max_file_bytes);
   sf::ExportScan scan{.resource_type = type,
                       .since = job.request.since,
-                      .until = job.transaction_time,
+                      // _until earlier than the kick-off narrows the export; a later one
+                      // cannot widen it past transactionTime.
+                      .until = job.request.until
+                                   ? std::min(*job.request.until, job.transaction_time)
+                                   : job.transaction_time,
                       .after_id = std::nullopt,
                       .patient_compartment = std::nullopt,
                       .filters = filters_of(job.request, type),

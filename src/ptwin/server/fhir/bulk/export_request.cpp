@@ -26,18 +26,19 @@ std::vector<std::string> split_commas(std::string_view text) {
   return parts;
 }
 
-// A FHIR instant: a date-time to at least the second, with a time zone.
-time::Instant parse_since(const std::string& value) {
+// A FHIR instant: a date-time to at least the second, with a time zone. `name` is the
+// parameter (_since, _until).
+time::Instant parse_instant(const std::string& value, const std::string& name) {
   const bool has_seconds = value.size() >= 19 && value[16] == ':';
   try {
-    if (!has_seconds) throw InputError(ErrorCode::BadInput, "_since", value, "needs seconds");
-    return time::parse_iso8601(value, std::nullopt, "_since");
+    if (!has_seconds) throw InputError(ErrorCode::BadInput, name, value, "needs seconds");
+    return time::parse_iso8601(value, std::nullopt, name);
   } catch (const InputError&) {
     throw FhirError(400, "invalid",
-                    fmt::format("_since '{}' is not a FHIR instant; give e.g. "
+                    fmt::format("{} '{}' is not a FHIR instant; give e.g. "
                                 "2024-05-01T12:00:00Z (seconds and a time zone are required)",
-                                printable_value(value)),
-                    "_since");
+                                name, printable_value(value)),
+                    name);
   }
 }
 
@@ -111,7 +112,12 @@ ExportRequest parse_export_request(ExportLevel level,
       }
     } else if (name == "_since") {
       if (request.since) throw FhirError(400, "invalid", "_since is given more than once", "_since");
-      request.since = parse_since(value);
+      request.since = parse_instant(value, "_since");
+    } else if (name == "_until") {
+      // Bulk Data IG (OperationDefinition export, _until): resources whose state changed before
+      // the given time, i.e. meta.lastUpdated up to it.
+      if (request.until) throw FhirError(400, "invalid", "_until is given more than once", "_until");
+      request.until = parse_instant(value, "_until");
     } else if (name == "_typeFilter") {
       request.type_filters.push_back(parse_type_filter_value(value));
     } else if (name == "patient") {
@@ -142,8 +148,17 @@ ExportRequest parse_export_request(ExportLevel level,
     }
     throw FhirError(400, "not-supported",
                     fmt::format("$export parameter(s) not supported here: {}; this server takes "
-                                "_outputFormat, _type, _since, _typeFilter and patient",
+                                "_outputFormat, _type, _since, _until, _typeFilter and "
+                                "patient",
                                 names));
+  }
+  if (request.since && request.until && *request.until <= *request.since) {
+    throw FhirError(400, "invalid",
+                    fmt::format("_until {} is not later than _since {}: nothing could be "
+                                "exported; give an _until after _since",
+                                time::format_iso8601(*request.until),
+                                time::format_iso8601(*request.since)),
+                    "_until");
   }
   if (request.types.empty()) request.types = served_types;
   for (const TypeFilter& filter : request.type_filters) {
@@ -244,6 +259,7 @@ nlohmann::json to_json(const ExportRequest& request) {
                          {"types", request.types},
                          {"request", request.request_url}};
   if (request.since) json["since_ns"] = time::to_epoch_ns(*request.since);
+  if (request.until) json["until_ns"] = time::to_epoch_ns(*request.until);
   if (!request.type_filters.empty()) {
     nlohmann::json filters = nlohmann::json::array();
     for (const TypeFilter& filter : request.type_filters) {
@@ -268,6 +284,9 @@ ExportRequest export_request_from_json(const nlohmann::json& json) {
     request.request_url = json.at("request").get<std::string>();
     if (json.contains("since_ns")) {
       request.since = time::from_epoch_ns(json.at("since_ns").get<std::int64_t>());
+    }
+    if (json.contains("until_ns")) {
+      request.until = time::from_epoch_ns(json.at("until_ns").get<std::int64_t>());
     }
     for (const nlohmann::json& filter : json.value("type_filters", nlohmann::json::array())) {
       request.type_filters.push_back({.type = filter.at("type").get<std::string>(),

@@ -33,6 +33,7 @@ struct ExportRequest {
   ExportLevel level = ExportLevel::System;
   std::vector<std::string> types;     // the types exported, in order; never empty once parsed
   std::optional<time::Instant> since; // _since: lastUpdated > since
+  std::optional<time::Instant> until; // _until: lastUpdated <= until (and <= transactionTime)
   std::string request_url;            // the kick-off URL as received, for the manifest
   std::vector<TypeFilter> type_filters;  // several for one type are ORed
   /// The `patient` parameter's ids (Patient and Group level), in order, once each.

@@ -42,6 +42,20 @@ time::Instant parse_instant(const std::string& value, const std::string& name) {
   }
 }
 
+// [Type.]name: a resource type (capitalised) and a root element name, letters and digits only.
+bool is_element_selection(std::string_view selection) {
+  const auto is_name = [](std::string_view text, bool is_type) {
+    if (text.empty()) return false;
+    const auto first = static_cast<unsigned char>(text.front());
+    if (is_type ? std::isupper(first) == 0 : std::islower(first) == 0) return false;
+    return std::all_of(text.begin(), text.end(),
+                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+  };
+  const auto dot = selection.find('.');
+  if (dot == std::string_view::npos) return is_name(selection, false);
+  return is_name(selection.substr(0, dot), true) && is_name(selection.substr(dot + 1), false);
+}
+
 TypeFilter parse_type_filter_value(const std::string& value) {
   const std::size_t mark = value.find('?');
   const std::string type = value.substr(0, std::min(mark, value.size()));
@@ -118,6 +132,20 @@ ExportRequest parse_export_request(ExportLevel level,
       // the given time, i.e. meta.lastUpdated up to it.
       if (request.until) throw FhirError(400, "invalid", "_until is given more than once", "_until");
       request.until = parse_instant(value, "_until");
+    } else if (name == "_elements") {
+      for (std::string& selection : split_commas(value)) {
+        if (!is_element_selection(selection)) {
+          throw FhirError(400, "invalid",
+                          fmt::format("_elements '{}' is not [Type.]element with a root element "
+                                      "name (e.g. Patient.name or status)",
+                                      printable_value(selection)),
+                          "_elements");
+        }
+        if (std::find(request.elements.begin(), request.elements.end(), selection) ==
+            request.elements.end()) {
+          request.elements.push_back(std::move(selection));
+        }
+      }
     } else if (name == "_typeFilter") {
       request.type_filters.push_back(parse_type_filter_value(value));
     } else if (name == "patient") {
@@ -148,8 +176,8 @@ ExportRequest parse_export_request(ExportLevel level,
     }
     throw FhirError(400, "not-supported",
                     fmt::format("$export parameter(s) not supported here: {}; this server takes "
-                                "_outputFormat, _type, _since, _until, _typeFilter and "
-                                "patient",
+                                "_outputFormat, _type, _since, _until, _elements, _typeFilter "
+                                "and patient",
                                 names));
   }
   if (request.since && request.until && *request.until <= *request.since) {
@@ -260,6 +288,7 @@ nlohmann::json to_json(const ExportRequest& request) {
                          {"request", request.request_url}};
   if (request.since) json["since_ns"] = time::to_epoch_ns(*request.since);
   if (request.until) json["until_ns"] = time::to_epoch_ns(*request.until);
+  if (!request.elements.empty()) json["elements"] = request.elements;
   if (!request.type_filters.empty()) {
     nlohmann::json filters = nlohmann::json::array();
     for (const TypeFilter& filter : request.type_filters) {
@@ -287,6 +316,9 @@ ExportRequest export_request_from_json(const nlohmann::json& json) {
     }
     if (json.contains("until_ns")) {
       request.until = time::from_epoch_ns(json.at("until_ns").get<std::int64_t>());
+    }
+    if (json.contains("elements")) {
+      request.elements = json.at("elements").get<std::vector<std::string>>();
     }
     for (const nlohmann::json& filter : json.value("type_filters", nlohmann::json::array())) {
       request.type_filters.push_back({.type = filter.at("type").get<std::string>(),

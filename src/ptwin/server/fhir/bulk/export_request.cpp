@@ -211,7 +211,10 @@ std::vector<std::pair<std::string, std::string>> parameters_body(std::string_vie
     throw FhirError(400, "structure",
                     fmt::format("the $export body is not JSON: {}", error.what()));
   }
-  if (!parameters.is_object() || parameters.value("resourceType", "") != "Parameters") {
+  // Read resourceType only when it is a string: value() throws type_error for an array.
+  const auto type = parameters.is_object() ? parameters.find("resourceType") : parameters.end();
+  if (!parameters.is_object() || type == parameters.end() || !type->is_string() ||
+      type->get_ref<const std::string&>() != "Parameters") {
     throw FhirError(400, "structure",
                     "the $export body must be a FHIR Parameters resource (resourceType "
                     "'Parameters')",

@@ -61,7 +61,7 @@ void run_serve(const ServeOptions& options) {
   stream.attach(risk);
   EndToEndLatency end_to_end(latencies, clock);  // last: after every stage above
   stream.attach(end_to_end);
-  auto feeds = start_feeds(config.feeds, FeedContext{store, stream, clock});
+  auto feeds = start_feeds(config.feeds, FeedContext{store, stream, clock, store, config.store.path});
   const ServeView view{config, feeds, latencies, risk, stream, store, clock, started_at};
   server::HttpServer http(
       server::HttpServerSettings{.address = config.serve.address,

@@ -9,6 +9,7 @@
 // receiver knows it before the EHR's handshake arrives.
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <mutex>
 
 #include "ptwin/ingest/fhir/client/fhir_client.hpp"
@@ -62,10 +63,21 @@ class FhirSubscriptionFeed final : public ServedFeed {
   FhirSubscriptionFeed(const FhirSubscriptionFeedConfig& config, const FeedContext& context)
       : config_(config),
         clock_(context.clock),
+        cursors_(context.cursors),
+        cursor_name_(fmt::format("fhir_subscription {}/Subscription/{}", config.ehr_base_url,
+                                 config.subscription_id)),
         tap_(context.store, context.stream, "fhir_subscription", context.clock),
         receiver_client_(client_settings(config)),
         router_(tap_, context.clock, config.subscription_id),
-        receiver_(receiver_client_, config.subscription_id, router_.handler()),
+        // The event number is saved after the event is stored: a crash between the two hands
+        // that one event to the twin again after the restart (at least once, never lost).
+        receiver_(
+            receiver_client_, config.subscription_id,
+            [this, route = router_.handler()](const notifications::ReceivedEvent& event) {
+              route(event);
+              cursors_.save_feed_cursor(cursor_name_, event.event_number);
+            },
+            cursors_.feed_cursor(cursor_name_).value_or(0)),
         endpoint_(receiver_, context.clock,
                   [&store = context.store](const store::QuarantineEntry& entry) {
                     (void)store.quarantine(entry);
@@ -80,6 +92,7 @@ class FhirSubscriptionFeed final : public ServedFeed {
         endpoint_url_(server_.origin() + std::string(kNotificationPath)) {
     ingest::fhir::FhirClient client(client_settings(config_));
     (void)client.update(subscription_resource(config_, endpoint_url_));
+    catch_up();
   }
   ~FhirSubscriptionFeed() override { server_.stop(); }
 
@@ -104,6 +117,7 @@ class FhirSubscriptionFeed final : public ServedFeed {
     return {{"subscription", "Subscription/" + config_.subscription_id},
             {"endpoint", endpoint_url_},
             {"last_event_handled", last_handled_},
+            {"catch_up", catch_up_},
             {"events",
              {{"total", routed_.events},
               {"observations_used", routed_.observations_used},
@@ -131,8 +145,37 @@ class FhirSubscriptionFeed final : public ServedFeed {
     return response;
   }
 
+  // Events notified while serve was not running (docs/serve.md#restarts): from the saved
+  // event number to the EHR's count in $status. A failure is logged and shown in /status; the
+  // feed still runs (a later notification or heartbeat finds the gap again).
+  void catch_up() {
+    const std::lock_guard lock(handle_mutex_);
+    const ingest::stream::SampleTapStore::Receipt receipt(tap_, clock_.now());
+    const auto from = receiver_.last_handled();
+    nlohmann::json summary{{"from_event", from}};
+    try {
+      const auto outcome = receiver_.catch_up();
+      summary["recovered"] = outcome.recovered;
+      fmt::print("ptwin serve: feed fhir_subscription: caught up from event {} to {} ({} "
+                 "recovered with $events)\n",
+                 from, receiver_.last_handled(), outcome.recovered);
+    } catch (const std::exception& error) {
+      summary["error"] = error.what();
+      fmt::print(stderr,
+                 "ptwin serve: feed fhir_subscription: catching up from event {} failed: {}\n",
+                 from, error.what());
+    }
+    summary["to_event"] = receiver_.last_handled();
+    const std::lock_guard snapshot(snapshot_mutex_);
+    routed_ = router_.counts();
+    last_handled_ = receiver_.last_handled();
+    catch_up_ = std::move(summary);
+  }
+
   FhirSubscriptionFeedConfig config_;
   const time::Clock& clock_;
+  store::FeedCursors& cursors_;
+  std::string cursor_name_;  // the row in the store's feed cursors
   ingest::stream::SampleTapStore tap_;
   ingest::fhir::FhirClient receiver_client_;  // used by the receiver only (not thread-safe)
   notifications::TwinEventRouter router_;
@@ -142,6 +185,7 @@ class FhirSubscriptionFeed final : public ServedFeed {
   mutable std::mutex snapshot_mutex_;
   notifications::TwinRoutingCounts routed_;
   std::int64_t last_handled_ = 0;
+  nlohmann::json catch_up_ = nlohmann::json::object();
   server::HttpServer server_;  // last: stopped first, while everything it calls still exists
   std::string endpoint_url_;
 };

@@ -3,6 +3,8 @@
 // stored messages go to the sample stream with their delivery time.
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "ptwin/ingest/mqtt/biosensor_subscriber.hpp"
 #include "served_feed.hpp"
 
@@ -10,6 +12,12 @@ namespace ptwin::app {
 namespace {
 
 namespace mqtt = ingest::mqtt;
+
+std::filesystem::path inbox_path(const FeedContext& context) {
+  auto path = context.store_path;
+  path += ".mqtt-inbox";
+  return path;
+}
 
 mqtt::SubscriberSettings subscriber_settings(const MqttFeedConfig& config,
                                              const FeedContext& context) {
@@ -21,6 +29,8 @@ mqtt::SubscriberSettings subscriber_settings(const MqttFeedConfig& config,
     settings.subscriptions.push_back({.filter = topic.filter, .qos = topic.qos});
   }
   settings.clock_tracking.is_correcting = config.clock_tracking == ClockTracking::Correct;
+  // QoS 1 messages are durable before their PUBACK (docs/mqtt.md#durability).
+  settings.inbox = mqtt::InboxSettings{.path = inbox_path(context), .options = {}};
   settings.on_stored = [&stream = context.stream,
                         &clock = context.clock](const mqtt::StoredMessage& message) {
     stream.publish({.feed = "mqtt",
@@ -35,6 +45,7 @@ class MqttFeed final : public ServedFeed {
  public:
   MqttFeed(const MqttFeedConfig& config, const FeedContext& context)
       : config_(config),
+        inbox_(inbox_path(context)),
         subscriber_(subscriber_settings(config, context), context.store, context.clock) {
     subscriber_.start();
   }
@@ -47,13 +58,15 @@ class MqttFeed final : public ServedFeed {
       if (!topics.empty()) topics += ',';
       topics += fmt::format("{}(qos{})", topic.filter, topic.qos);
     }
-    return fmt::format("broker mqtt://{}:{} client_id={} topics={} clock_tracking={}", config_.host,
-                       config_.port, config_.client_id, topics, to_string(config_.clock_tracking));
+    return fmt::format("broker mqtt://{}:{} client_id={} topics={} clock_tracking={} inbox={}",
+                       config_.host, config_.port, config_.client_id, topics,
+                       to_string(config_.clock_tracking), inbox_.string());
   }
   [[nodiscard]] FeedCounts counts() const override {
     const auto m = subscriber_.metrics();
+    // A repeat (a redelivery of a message already taken) is stored: from its first copy.
     return {.received = m.received,
-            .accepted = m.accepted,
+            .accepted = m.accepted + m.repeats,
             .quarantined = m.quarantined,
             .not_stored = m.dropped_qos0 + m.abandoned,
             .pending = m.pending,
@@ -73,12 +86,14 @@ class MqttFeed final : public ServedFeed {
     }
     return {{"is_connected", m.is_connected},     {"is_subscribed", m.is_subscribed},
             {"connections", m.connections},       {"connection_losses", m.connection_losses},
-            {"store_failures", m.store_failures}, {"device_clocks", std::move(clocks)}};
+            {"store_failures", m.store_failures}, {"device_clocks", std::move(clocks)},
+            {"inbox", {{"path", inbox_.string()}, {"replayed", m.replayed}, {"repeats", m.repeats}}}};
   }
   void stop() override { subscriber_.stop(); }
 
  private:
   MqttFeedConfig config_;
+  std::filesystem::path inbox_;
   mqtt::BiosensorSubscriber subscriber_;
 };
 

@@ -6,6 +6,7 @@
 // stop().
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -14,6 +15,7 @@
 #include "ptwin/core/clock.hpp"
 #include "ptwin/core/twin_config.hpp"
 #include "ptwin/ingest/stream/sample_stream.hpp"
+#include "ptwin/store/feed_cursors.hpp"
 #include "ptwin/store/store.hpp"
 
 namespace ptwin::app {
@@ -58,6 +60,10 @@ struct FeedContext {
   store::Store& store;
   ingest::stream::SampleStream& stream;
   const time::Clock& clock;
+  /// Where feeds keep their position in their source across restarts (docs/serve.md#restarts).
+  store::FeedCursors& cursors;
+  /// The twin's store file: files of the feeds' own go beside it (the MQTT inbox).
+  std::filesystem::path store_path;
 };
 
 /// Connects to the broker in the background (retrying with backoff) and

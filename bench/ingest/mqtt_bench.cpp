@@ -70,18 +70,21 @@ std::int64_t base_ms() {
 
 std::string payload(Kind kind, std::int64_t index) {
   const std::int64_t t = base_ms() + (index % kSlots) * kStepMs;
+  // The device changes when the slots wrap, so that no two payloads are byte-identical: the
+  // inbox takes a byte-identical message on the same topic for a broker's repeat.
+  const std::int64_t wrap = index / kSlots;
   if (kind == Kind::Vital) {
-    return fmt::format(R"({{"device":"mon-1","patient":"p1","quantity":"heart_rate",)"
+    return fmt::format(R"({{"device":"mon-{}","patient":"p1","quantity":"heart_rate",)"
                        R"("unit":"/min","value":{},"t":{}}})",
-                       60 + index % 40, t);
+                       wrap, 60 + index % 40, t);
   }
   std::string values;
   for (int i = 0; i < kWaveformValues; ++i) {
     values += fmt::format("{}{}", i == 0 ? "" : ",", 80 + (index + i) % 40);
   }
-  return fmt::format(R"({{"device":"art-1","patient":"p1","quantity":"mean_pressure",)"
+  return fmt::format(R"({{"device":"art-{}","patient":"p1","quantity":"mean_pressure",)"
                      R"("unit":"mm[Hg]","values":[{}],"interval_ms":1,"t":{}}})",
-                     values, t);
+                     wrap, values, t);
 }
 
 int samples_per_message(Kind kind) { return kind == Kind::Vital ? 1 : kWaveformValues; }
@@ -187,7 +190,7 @@ void BM_InProcess(benchmark::State& state, Kind kind) {
   state.counters["samples_per_s"] = static_cast<double>(samples) / seconds;
 }
 
-void BM_Mqtt(benchmark::State& state, Kind kind, int per_iteration) {
+void BM_Mqtt(benchmark::State& state, Kind kind, int per_iteration, bool has_inbox) {
   const char* url = std::getenv("PTWIN_TEST_MQTT_URL");
   if (url == nullptr) {
     state.SkipWithError("PTWIN_TEST_MQTT_URL is not set: run under scripts/with_mosquitto.sh "
@@ -210,6 +213,9 @@ void BM_Mqtt(benchmark::State& state, Kind kind, int per_iteration) {
   settings.client_id = fmt::format("bench-sub-{}-{}", ::getpid(), run);
   settings.is_clean_session = true;
   settings.subscriptions = {{prefix + "/#", 1}};
+  if (has_inbox) {  // docs/mqtt.md#durability: the default synchronous NORMAL
+    settings.inbox = mqtt::InboxSettings{.path = dir.path() / "inbox.db", .options = {}};
+  }
   mqtt::BiosensorSubscriber subscriber(settings, store, clock);
   subscriber.start();
   const auto deadline = Clock::now() + kWaitLimit;
@@ -249,11 +255,25 @@ void BM_Mqtt(benchmark::State& state, Kind kind, int per_iteration) {
 
 BENCHMARK_CAPTURE(BM_InProcess, vital, Kind::Vital)->Name("in_process/vital")->UseRealTime();
 BENCHMARK_CAPTURE(BM_InProcess, waveform, Kind::Waveform)->Name("in_process/waveform")->UseRealTime();
-BENCHMARK_CAPTURE(BM_Mqtt, vital_burst, Kind::Vital, kBurst)->Name("mqtt/vital/burst")->UseRealTime();
-BENCHMARK_CAPTURE(BM_Mqtt, waveform_burst, Kind::Waveform, kBurst)
+BENCHMARK_CAPTURE(BM_Mqtt, vital_burst, Kind::Vital, kBurst, false)
+    ->Name("mqtt/vital/burst")
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Mqtt, waveform_burst, Kind::Waveform, kBurst, false)
     ->Name("mqtt/waveform/burst")
     ->UseRealTime();
-BENCHMARK_CAPTURE(BM_Mqtt, vital_single, Kind::Vital, 1)->Name("mqtt/vital/single")->UseRealTime();
+BENCHMARK_CAPTURE(BM_Mqtt, vital_single, Kind::Vital, 1, false)
+    ->Name("mqtt/vital/single")
+    ->UseRealTime();
+// The same with the durable inbox: each QoS 1 message committed to SQLite before its PUBACK.
+BENCHMARK_CAPTURE(BM_Mqtt, vital_burst_inbox, Kind::Vital, kBurst, true)
+    ->Name("mqtt/vital/burst/inbox")
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Mqtt, waveform_burst_inbox, Kind::Waveform, kBurst, true)
+    ->Name("mqtt/waveform/burst/inbox")
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Mqtt, vital_single_inbox, Kind::Vital, 1, true)
+    ->Name("mqtt/vital/single/inbox")
+    ->UseRealTime();
 
 // Keeps samples_per_s of each benchmark for the ratio table.
 class Collector final : public benchmark::ConsoleReporter {
@@ -283,8 +303,17 @@ void print_ratios(std::FILE* out, const Collector& collector) {
     const auto kind = name.substr(5, name.find('/', 5) - 5);
     const auto baseline = collector.rates().find("in_process/" + kind);
     if (baseline == collector.rates().end()) continue;
-    fmt::print(out, "  {:<22} {:>10.0f} samples/s  {:.3f} of in_process/{} ({:.0f})\n", name,
+    fmt::print(out, "  {:<26} {:>10.0f} samples/s  {:.3f} of in_process/{} ({:.0f})\n", name,
                rate, rate / baseline->second, kind, baseline->second);
+  }
+  fmt::print(out, "\nThe durable inbox's cost: samples/s with it over the same run without it:\n");
+  constexpr std::string_view kInbox = "/inbox";
+  for (const auto& [name, rate] : collector.rates()) {
+    if (!name.ends_with(kInbox)) continue;
+    const auto without = name.substr(0, name.size() - kInbox.size());
+    const auto baseline = collector.rates().find(without);
+    if (baseline == collector.rates().end()) continue;
+    fmt::print(out, "  {:<26} {:.3f} of {}\n", name, rate / baseline->second, without);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "ptwin/store/feed_cursors.hpp"
 #include "ptwin/store/store.hpp"
 
 namespace ptwin::store {
@@ -43,7 +44,7 @@ struct SqliteOptions {
 /// open one SqliteStore per thread on the same file: WAL lets readers run beside one writer.
 /// Several processes may open the same file. Never carry an open SqliteStore across fork():
 /// open it in the process that uses it.
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public FeedCursors {
  public:
   /// Opens the database at `path` (created if absent; ":memory:" for a private in-memory
   /// database, which cannot use WAL and is lost on close), sets WAL, synchronous, foreign
@@ -80,6 +81,9 @@ class SqliteStore final : public Store {
   [[nodiscard]] std::vector<QuarantineRecord> quarantined(
       std::optional<std::string_view> source_prefix) const override;
   [[nodiscard]] std::int64_t count_quarantined() const override;
+
+  [[nodiscard]] std::optional<std::int64_t> feed_cursor(std::string_view feed) const override;
+  void save_feed_cursor(std::string_view feed, std::int64_t position) override;
 
  private:
   struct Impl;  // keeps sqlite3.h out of this header

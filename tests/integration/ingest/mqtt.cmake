@@ -8,3 +8,9 @@ ptwin_add_test(ingest_mqtt_subscriber_test LABEL integration TIMEOUT 120
           ${CMAKE_CURRENT_SOURCE_DIR}/mqtt_test_publisher.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/mqtt_test_broker.cpp
   LIBS ptwin::ingest ptwin::store PkgConfig::MOSQUITTO fmt::fmt)
+# The durable inbox: a subscriber killed with SIGKILL mid-stream, repeats, replay after a crash
+# (docs/mqtt.md#durability). The replay case needs no broker.
+ptwin_add_test(ingest_mqtt_inbox_test LABEL integration TIMEOUT 180
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/mqtt_inbox_test.cpp
+          ${CMAKE_CURRENT_SOURCE_DIR}/mqtt_test_publisher.cpp
+  LIBS ptwin::ingest ptwin::store PkgConfig::MOSQUITTO fmt::fmt)

@@ -26,9 +26,9 @@ TEST_P(BulkExportTest, KickOffRefusesWhatItDoesNotSupportSayingWhat) {
   reply = get("/$export?_outputFormat=text/csv", kAsync);
   EXPECT_EQ(reply.status, 400);
   EXPECT_NE(diagnostics(reply).find("text/csv"), std::string::npos);
-  reply = get("/$export?_elements=id&includeAssociatedData=x", kAsync);
+  reply = get("/$export?organizeOutputBy=Patient&includeAssociatedData=x", kAsync);
   EXPECT_EQ(reply.status, 400);
-  EXPECT_NE(diagnostics(reply).find("_elements, includeAssociatedData"), std::string::npos);
+  EXPECT_NE(diagnostics(reply).find("organizeOutputBy, includeAssociatedData"), std::string::npos);
   reply = get("/$export?patient=Patient/1", kAsync);  // not at system level
   EXPECT_EQ(reply.status, 400);
   EXPECT_NE(diagnostics(reply).find("patient 'Patient/1'"), std::string::npos);
@@ -102,6 +102,99 @@ TEST_P(BulkExportTest, TypeAndSinceSelectWhatIsExported) {
   ASSERT_EQ(resources.size(), 2U);
   EXPECT_EQ(resources[0].at("id"), late_observation);
   EXPECT_EQ(resources[1].at("id"), late);
+}
+
+// _until (Bulk Data IG, export OperationDefinition): only what was last updated up to it; an
+// _until after the kick-off exports what _until-less would (transactionTime bounds it).
+TEST_P(BulkExportTest, UntilLeavesOutWhatWasUpdatedAfterIt) {
+  start();
+  const std::string early = create(patient("Early"));  // 2024-05-01T12:00:00Z
+  clock_.advance(std::chrono::minutes(10));
+  const std::string late = create(patient("Late"));  // 12:10
+  clock_.advance(std::chrono::minutes(10));
+  nlohmann::json renamed = patient("Renamed");
+  renamed["id"] = early;
+  ASSERT_EQ(http("PUT", base_ + "/Patient/" + early, renamed.dump(), kJson).status, 200)
+      << "12:20: early is now updated late too";
+  const Reply until_five = wait_for(kick_off("/$export?_type=Patient&_until=2024-05-01T12:05:00Z"));
+  ASSERT_EQ(until_five.status, 200) << until_five.body;
+  EXPECT_TRUE(download_all(until_five.json()).empty());
+  const Reply until_fifteen =
+      wait_for(kick_off("/$export?_type=Patient&_until=2024-05-01T12:15:00Z"));
+  ASSERT_EQ(until_fifteen.status, 200) << until_fifteen.body;
+  const auto middle = download_all(until_fifteen.json());
+  ASSERT_EQ(middle.size(), 1U);
+  EXPECT_EQ(middle[0].at("id"), late);
+  const Reply window = wait_for(
+      kick_off("/$export?_type=Patient&_since=2024-05-01T12:15:00Z&_until=2099-01-01T00:00:00Z"));
+  ASSERT_EQ(window.status, 200) << window.body;
+  const auto renamed_only = download_all(window.json());
+  ASSERT_EQ(renamed_only.size(), 1U);
+  EXPECT_EQ(renamed_only[0].at("id"), early);
+  // Refusals name the parameter.
+  Reply reply = get("/$export?_until=2024-05-01", kAsync);
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_NE(diagnostics(reply).find("_until '2024-05-01'"), std::string::npos) << reply.body;
+  reply = get("/$export?_since=2024-05-01T12:00:00Z&_until=2024-05-01T11:00:00Z", kAsync);
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_NE(diagnostics(reply).find("is not later than _since"), std::string::npos) << reply.body;
+}
+
+// _elements (Bulk Data IG v2): selected and mandatory root elements only, tagged SUBSETTED;
+// a type no selection applies to is exported whole.
+TEST_P(BulkExportTest, ElementsKeepTheSelectedAndMandatoryRootElementsTaggedSubsetted) {
+  start();
+  const std::string id = create(patient("Subset"));
+  (void)create(heart_rate(id, 64));
+  (void)create({{"resourceType", "Device"}, {"status", "active"}});
+  const Reply done = wait_for(
+      kick_off("/$export?_type=Patient,Observation,Device&_elements=Patient.name,subject,value"));
+  ASSERT_EQ(done.status, 200) << done.body;
+  const auto resources = download_all(done.json());
+  ASSERT_EQ(resources.size(), 3U);
+  const auto keys_of = [](const json& resource) {
+    std::set<std::string> keys;
+    for (const auto& [key, value] : resource.items()) keys.insert(key);
+    return keys;
+  };
+  const auto is_subsetted = [](const json& resource) {
+    for (const json& tag : resource.at("meta").value("tag", json::array())) {
+      if (tag.value("code", "") == "SUBSETTED" &&
+          tag.value("system", "") == "http://terminology.hl7.org/CodeSystem/v3-ObservationValue") {
+        return true;
+      }
+    }
+    return false;
+  };
+  for (const json& resource : resources) {
+    const std::string type = resource.at("resourceType");
+    SCOPED_TRACE(type);
+    if (type == "Patient") {
+      EXPECT_EQ(keys_of(resource), (std::set<std::string>{"resourceType", "id", "meta", "name"}));
+      EXPECT_TRUE(is_subsetted(resource));
+    } else if (type == "Observation") {
+      // status and code are mandatory (1..1); subject and value[x] were selected.
+      EXPECT_EQ(keys_of(resource), (std::set<std::string>{"resourceType", "id", "meta", "status",
+                                                          "code", "subject", "valueQuantity"}));
+      EXPECT_TRUE(is_subsetted(resource));
+      EXPECT_EQ(resource.at("meta").at("versionId"), "1");  // meta as stored, plus the tag
+    } else {
+      EXPECT_EQ(resource.at("status"), "active");  // Device has no subject or value: whole
+      EXPECT_FALSE(resource.contains("meta") && is_subsetted(resource));
+    }
+  }
+  // Refusals name the selection.
+  const std::vector<std::pair<std::string, std::string>> refusals{
+      {"/$export?_type=Patient&_elements=Patient.nope", "'Patient.nope' is not a root element"},
+      {"/$export?_type=Patient&_elements=Encounter.status", "names type Encounter"},
+      {"/$export?_type=Patient&_elements=valueQuantity", "none of the exported types"},
+      {"/$export?_elements=Patient.name.given", "'Patient.name.given' is not [Type.]element"},
+  };
+  for (const auto& [path, fragment] : refusals) {
+    const Reply reply = get(path, kAsync);
+    EXPECT_EQ(reply.status, 400) << path;
+    EXPECT_NE(diagnostics(reply).find(fragment), std::string::npos) << path << reply.body;
+  }
 }
 
 TEST_P(BulkExportTest, PatientExportTakesPatientsAndWhatReferencesThem) {

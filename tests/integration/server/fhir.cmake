@@ -15,6 +15,7 @@ ptwin_add_test(server_subscriptions_delivery_test LABEL integration
        nlohmann_json::nlohmann_json fmt::fmt Threads::Threads Boost::headers)
 # ptwin as subscriber of a FHIR server's subscription: gap recovery, id-only fetch, quarantine.
 ptwin_add_test(server_subscription_receiver_test LABEL integration
-  SOURCES subscription_receiver_test.cpp ${PROJECT_SOURCE_DIR}/tests/support/http_test_server.cpp
+  SOURCES subscription_receiver_test.cpp subscription_catch_up_test.cpp
+          ${PROJECT_SOURCE_DIR}/tests/support/http_test_server.cpp
   LIBS ptwin::server ptwin::store ptwin::ingest CURL::libcurl PkgConfig::LIBPQ
        nlohmann_json::nlohmann_json fmt::fmt Threads::Threads)

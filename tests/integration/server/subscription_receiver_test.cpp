@@ -144,6 +144,42 @@ TEST_P(SubscriptionReceiverTest, AHeartbeatRevealsEventsLostBeforeIt) {
   EXPECT_TRUE(handled_[0].is_recovered);
 }
 
+// A restarted twin: a new receiver from the saved number asks $status and $events for what it
+// missed while it was not running, and handles that only.
+TEST_P(SubscriptionReceiverTest, CatchUpHandlesTheEventsAfterTheSavedNumberOnly) {
+  subscribe();
+  for (int i = 0; i < 3; ++i) (void)create(encounter("planned"));
+  EXPECT_EQ(delivery_->run_once().events_delivered, 3);
+  link_ = Link::Down;  // the twin is down: events 4 and 5 wait on the EHR
+  (void)create(encounter("planned"));
+  (void)create(encounter("planned"));
+  EXPECT_EQ(delivery_->run_once().failures, 1);
+  ASSERT_EQ(handled_numbers(), (std::vector<std::int64_t>{1, 2, 3}));
+
+  std::vector<notifications::ReceivedEvent> after_restart;
+  notifications::SubscriptionReceiver restarted(
+      *client_, "twin-feed",
+      [&](const notifications::ReceivedEvent& event) { after_restart.push_back(event); }, 3);
+  const auto outcome = restarted.catch_up();
+  EXPECT_EQ(outcome.recovered, 2);
+  ASSERT_EQ(after_restart.size(), 2U);
+  EXPECT_EQ(after_restart[0].event_number, 4);
+  EXPECT_EQ(after_restart[1].event_number, 5);
+  EXPECT_TRUE(after_restart[0].is_recovered);
+  EXPECT_EQ(restarted.last_handled(), 5);
+  EXPECT_EQ(restarted.catch_up().recovered, 0);  // nothing new: nothing handled twice
+
+  // A saved number above the EHR's count: the Subscription was created anew, so every event
+  // of it is handled.
+  std::vector<std::int64_t> renumbered;
+  notifications::SubscriptionReceiver stale(
+      *client_, "twin-feed",
+      [&](const notifications::ReceivedEvent& event) { renumbered.push_back(event.event_number); },
+      40);
+  (void)stale.catch_up();
+  EXPECT_EQ(renumbered, (std::vector<std::int64_t>{1, 2, 3, 4, 5}));
+}
+
 TEST_P(SubscriptionReceiverTest, RepeatedNotificationsAreHandledOnce) {
   subscribe();
   (void)create(encounter("planned"));

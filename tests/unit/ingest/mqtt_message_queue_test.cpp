@@ -18,7 +18,12 @@ void await_waiting_producer(MessageQueue& queue) {
 }
 
 InboundMessage message(std::string payload) {
-  return InboundMessage{.topic = "t", .payload = std::move(payload), .qos = 1, .received_at = {}};
+  return InboundMessage{.topic = "t",
+                        .payload = std::move(payload),
+                        .qos = 1,
+                        .received_at = {},
+                        .inbox_id = 0,
+                        .is_uncertain = false};
 }
 
 TEST(MqttMessageQueue, HandsOutBatchesInArrivalOrderUpToTheLimit) {

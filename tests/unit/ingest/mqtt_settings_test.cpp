@@ -67,6 +67,17 @@ TEST(MqttSubscriberSettings, NamesTheBrokenSettingAndItsValue) {
                   "mqtt.payload.max_values: '0'");
 }
 
+TEST(MqttSubscriberSettings, AnInboxNeedsAPathAndANonNegativeWindow) {
+  expect_contains(rejection([](auto& s) { s.inbox = InboxSettings{}; }), "mqtt.inbox.path: ''");
+  expect_contains(rejection([](auto& s) {
+                    s.inbox = InboxSettings{.path = "inbox.db", .options = {}};
+                    s.inbox->options.kept_done_messages = -1;
+                  }),
+                  "mqtt.inbox.options.kept_done_messages: '-1' must be >= 0");
+  EXPECT_EQ(rejection([](auto& s) { s.inbox = InboxSettings{.path = "inbox.db", .options = {}}; }),
+            "accepted");
+}
+
 TEST(MqttBrokerUrl, ReadsHostAndPort) {
   const auto address = parse_broker_url("mqtt://127.0.0.1:18830");
   EXPECT_EQ(address.host, "127.0.0.1");

@@ -52,7 +52,8 @@ TEST(BulkKickOff, ParsedRequestsKeepFiltersPatientsAndGroupAcrossTheJobRow) {
        {"_typeFilter", "Observation?status=final&subject=Patient/p2"},
        {"patient", "Patient/p1,Patient/p2"},
        {"patient", "Patient/p1"},
-       {"_since", "2024-05-01T12:00:00+02:00"}},
+       {"_since", "2024-05-01T12:00:00+02:00"},
+       {"_until", "2024-05-02T00:00:00Z"}},
       kServed, "http://h/fhir/Group/g1/$export");
   EXPECT_EQ(request.types, (std::vector<std::string>{"Observation", "Patient"}));
   ASSERT_EQ(request.type_filters.size(), 2U);
@@ -60,6 +61,7 @@ TEST(BulkKickOff, ParsedRequestsKeepFiltersPatientsAndGroupAcrossTheJobRow) {
             (TypeFilter{.type = "Observation", .query = "status=final&subject=Patient/p2"}));
   EXPECT_EQ(request.patients, (std::vector<std::string>{"p1", "p2"}));
   EXPECT_EQ(request.since, time::parse_iso8601("2024-05-01T10:00:00Z"));
+  EXPECT_EQ(request.until, time::parse_iso8601("2024-05-02T00:00:00Z"));
   request.group_id = "g1";
   request.group_patients = {"p2"};
   request.base_url = "http://h/fhir";

@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <mosquitto.h>
@@ -41,8 +42,11 @@ struct BiosensorSubscriber::Impl {
         clock(time_source),
         queue(settings.queue_capacity),
         clocks(settings.clock_tracking),
+        inbox(settings.inbox ? std::make_unique<store::MessageInbox>(settings.inbox->path,
+                                                                     settings.inbox->options)
+                             : nullptr),
         writer(target, settings.payload, metrics, clocks, settings.store_retry_delay_max, logger,
-               settings.on_stored),
+               settings.on_stored, inbox.get()),
         reconnect_delay(settings.reconnect_delay_min) {}
 
   void start();
@@ -57,6 +61,7 @@ struct BiosensorSubscriber::Impl {
   void on_subscribe(int message_id, int count, const int* granted);
   void on_message(const mosquitto_message& message);
   void hand_over(detail::InboundMessage&& inbound);
+  void replay_unfinished();
   void refuse_message(std::string_view why);
 
   // Runs a libmosquitto callback's handler on the Impl behind `self`, logging any exception.
@@ -76,6 +81,8 @@ struct BiosensorSubscriber::Impl {
   detail::MetricsBook metrics;
   detail::MessageQueue queue;
   clock::SourceClockTracker clocks;
+  std::unique_ptr<store::MessageInbox> inbox;  // null without settings.inbox
+  std::vector<store::InboxMessage> to_replay;   // read by start(), queued by the network thread
   detail::BatchWriter writer;
   std::unique_ptr<detail::MosquittoHandle> client;
   std::thread network_thread;
@@ -146,6 +153,8 @@ void BiosensorSubscriber::Impl::start() {
   }
   logger->info("mqtt subscriber starting broker={}:{} client_id={} clean_session={} topics={}",
                settings.host, settings.port, settings.client_id, settings.is_clean_session, topics);
+  // Read here, so that a broken inbox file fails start() rather than a background thread.
+  if (inbox) to_replay = inbox->unfinished();
   writer_thread = std::thread([this] { run_writer(); });
   network_thread = std::thread([this] { run_network(); });
   is_started = true;
@@ -163,7 +172,27 @@ void BiosensorSubscriber::Impl::run_writer() {
   changed.notify_all();
 }
 
+// Before connecting: the broker's redeliveries of these messages then find them in the inbox.
+void BiosensorSubscriber::Impl::replay_unfinished() {
+  if (to_replay.empty()) return;
+  logger->warn("mqtt inbox: {} messages left unfinished by the last run are stored again path={}",
+               to_replay.size(), inbox->path().string());
+  for (auto& row : std::exchange(to_replay, {})) {
+    detail::InboundMessage message{.topic = std::move(row.topic),
+                                   .payload = std::move(row.payload),
+                                   .qos = row.qos,
+                                   .received_at = row.received_at,
+                                   .inbox_id = row.id,
+                                   .is_uncertain = row.state == store::InboxState::Storing};
+    metrics.on_replayed();
+    if (queue.push(std::move(message)) == detail::MessageQueue::PushResult::Abandoned) {
+      metrics.on_abandoned(1);  // still in the inbox: the next start takes it
+    }
+  }
+}
+
 void BiosensorSubscriber::Impl::run_network() {
+  replay_unfinished();
   auto* handle = client->get();
   int code = mosquitto_connect_async(handle, settings.host.c_str(), settings.port,
                                      static_cast<int>(settings.keepalive.count()));
@@ -286,6 +315,23 @@ void BiosensorSubscriber::Impl::on_message(const mosquitto_message& message) {
     return;
   }
   metrics.on_received();
+  // With an inbox, a QoS 1 message is committed there before this callback returns, that is
+  // before libmosquitto writes its PUBACK (see start()).
+  if (inbox && inbound.qos == 1) {
+    try {
+      const auto id = inbox->admit(inbound.topic, inbound.payload, inbound.qos,
+                                   inbound.received_at);
+      if (!id) {
+        metrics.on_repeat();
+        return;
+      }
+      inbound.inbox_id = *id;
+    } catch (const std::exception& error) {
+      metrics.on_abandoned(1);
+      refuse_message(fmt::format("the inbox could not record it: {}", error.what()));
+      return;
+    }
+  }
   try {
     hand_over(std::move(inbound));
   } catch (const std::exception& error) {  // not queued: it must not be acknowledged either
@@ -356,15 +402,21 @@ void BiosensorSubscriber::Impl::stop() {
   writer_thread.join();
   if (const auto left = queue.discard_all(); left > 0) {
     metrics.on_abandoned(left);
-    logger->error("mqtt stop: {} acknowledged messages were not stored and are lost", left);
+    if (inbox) {
+      logger->error("mqtt stop: {} messages were not stored; those in the inbox are stored at the "
+                    "next start",
+                    left);
+    } else {
+      logger->error("mqtt stop: {} acknowledged messages were not stored and are lost", left);
+    }
   }
   const auto final_metrics = metrics.snapshot();
   logger->info(
       "mqtt subscriber stopped received={} accepted={} quarantined={} dropped_qos0={} "
-      "abandoned={} samples_stored={} connections={}",
+      "repeats={} abandoned={} replayed={} samples_stored={} connections={}",
       final_metrics.received, final_metrics.accepted, final_metrics.quarantined,
-      final_metrics.dropped_qos0, final_metrics.abandoned, final_metrics.samples_stored,
-      final_metrics.connections);
+      final_metrics.dropped_qos0, final_metrics.repeats, final_metrics.abandoned,
+      final_metrics.replayed, final_metrics.samples_stored, final_metrics.connections);
 }
 
 BiosensorSubscriber::BiosensorSubscriber(SubscriberSettings settings, store::Store& store,

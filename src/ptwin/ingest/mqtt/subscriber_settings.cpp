@@ -106,12 +106,24 @@ void validate_queue_and_timing(const SubscriberSettings& settings) {
   }
 }
 
+void validate_inbox(const SubscriberSettings& settings) {
+  if (!settings.inbox) return;
+  if (settings.inbox->path.empty()) {
+    fail("inbox.path", "", "is required: the SQLite file of the durable inbox");
+  }
+  if (settings.inbox->options.kept_done_messages < 0) {
+    fail("inbox.options.kept_done_messages",
+         fmt::format("{}", settings.inbox->options.kept_done_messages), "must be >= 0");
+  }
+}
+
 }  // namespace
 
 void validate(const SubscriberSettings& settings) {
   validate_connection(settings);
   validate_subscriptions(settings);
   validate_queue_and_timing(settings);
+  validate_inbox(settings);
   validate(settings.payload, "mqtt.payload");
   clock::validate(settings.clock_tracking, "mqtt.clock_tracking");
 }

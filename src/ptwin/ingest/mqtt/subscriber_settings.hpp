@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <span>
@@ -14,6 +15,7 @@
 
 #include "ptwin/ingest/clock/source_clock_tracker.hpp"
 #include "ptwin/ingest/mqtt/payload_parser.hpp"
+#include "ptwin/store/message_inbox.hpp"
 
 namespace ptwin::ingest::mqtt {
 
@@ -43,6 +45,14 @@ struct StoredMessage {
 /// keep it short. An exception it throws is logged (error) and counted in
 /// SubscriberMetrics::observer_failures; the message stays stored and counted as accepted.
 using StoredMessageObserver = std::function<void(const StoredMessage&)>;
+
+/// The durable inbox of QoS 1 messages (docs/mqtt.md#durability): each one is written to this
+/// SQLite file before the callback returns, so before its PUBACK leaves, and marked done once
+/// stored. Messages left unfinished by a crash are stored at the next start.
+struct InboxSettings {
+  std::filesystem::path path;  // required; created if absent
+  store::MessageInboxOptions options;
+};
 
 struct SubscriberSettings {
   std::string host = "127.0.0.1";
@@ -83,6 +93,9 @@ struct SubscriberSettings {
   clock::ClockTrackingSettings clock_tracking;
   /// Optional: see StoredMessageObserver.
   StoredMessageObserver on_stored;
+  /// Optional, and recommended for QoS 1: without it, a QoS 1 message is acknowledged once it
+  /// is in the queue, and a crash loses what was queued (docs/mqtt.md#durability).
+  std::optional<InboxSettings> inbox;
 };
 
 /// Checks every setting; throws InputError naming it (`mqtt.client_id`, `mqtt.subscriptions[1]

@@ -80,8 +80,18 @@ CREATE TABLE quarantine (
 CREATE INDEX quarantine_by_source ON quarantine (source);
 )sql";
 
+// Where each feed got to in its source (store/feed_cursors.hpp).
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE feed_cursors (
+  feed          TEXT    NOT NULL PRIMARY KEY CHECK (length(feed) > 0),
+  position      INTEGER NOT NULL,
+  updated_at_ns INTEGER NOT NULL
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "patients, samples, simulation runs and results, quarantine", kSchemaV1},
+    Migration{2, "feed cursors", kSchemaV2},
 };
 
 constexpr std::string_view kCreateMigrationsTable = R"sql(

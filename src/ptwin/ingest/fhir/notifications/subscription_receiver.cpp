@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <string>
+
 #include "ptwin/core/error.hpp"
 #include "ptwin/core/logging.hpp"
 
@@ -59,6 +62,74 @@ ReceiveOutcome SubscriptionReceiver::receive(std::string_view body) {
     // Nothing is in flight when a heartbeat is sent: anything above our mark was lost.
     recover(last_handled_ + 1, notification.events_since_start, outcome);
   }
+  return outcome;
+}
+
+namespace {
+
+// eventsSinceSubscriptionStart of the SubscriptionStatus in a $status answer (R5
+// subscription-operation-status: a searchset Bundle of SubscriptionStatus resources).
+std::int64_t events_since_start(const nlohmann::json& answer, std::string_view subscription_id) {
+  const auto refuse = [](std::string element, const nlohmann::json& value, std::string rule) {
+    throw InputError(ErrorCode::BadInput, "$status " + element, printable_value(value.dump()),
+                     std::move(rule));
+  };
+  if (!answer.is_object() || answer.value("resourceType", "") != "Bundle") {
+    refuse("resourceType", answer.is_object() ? answer.value("resourceType", nlohmann::json())
+                                              : answer,
+           "must be Bundle");
+  }
+  const auto entries = answer.find("entry");
+  if (entries == answer.end() || !entries->is_array()) {
+    refuse("entry", answer.value("entry", nlohmann::json()),
+           "must hold the SubscriptionStatus of the subscription");
+  }
+  for (const auto& entry : *entries) {
+    const auto resource = entry.find("resource");
+    if (resource == entry.end() || !resource->is_object() ||
+        resource->value("resourceType", "") != "SubscriptionStatus") {
+      continue;
+    }
+    const auto subscription = resource->find("subscription");
+    if (subscription == resource->end() || !subscription->is_object()) continue;
+    const auto reference = subscription->find("reference");
+    if (reference == subscription->end() || !reference->is_string() ||
+        !names_subscription(reference->get_ref<const std::string&>(), subscription_id)) {
+      continue;
+    }
+    const auto count = resource->find("eventsSinceSubscriptionStart");
+    if (count == resource->end()) return 0;  // optional: no event yet
+    std::int64_t number = -1;
+    if (count->is_string()) {
+      const auto& text = count->get_ref<const std::string&>();
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+      if (error != std::errc() || end != text.data() + text.size()) number = -1;
+    }
+    if (number < 0) {
+      refuse("SubscriptionStatus.eventsSinceSubscriptionStart", *count,
+             "must be an integer64 string >= 0");
+    }
+    return number;
+  }
+  refuse("entry", *entries,
+         fmt::format("holds no SubscriptionStatus of Subscription/{}", subscription_id));
+  return 0;  // not reached: refuse throws
+}
+
+}  // namespace
+
+ReceiveOutcome SubscriptionReceiver::catch_up() {
+  const auto answer = client_.instance_operation("Subscription", subscription_id_, "status", {});
+  const std::int64_t count = events_since_start(answer, subscription_id_);
+  ReceiveOutcome outcome{.type = "query-status", .handled = 0, .recovered = 0, .repeats = 0};
+  if (count < last_handled_) {
+    logging::zone_logger("ingest")->warn(
+        "subscription renumbered subscription={} last_handled={} events_since_start={}: the EHR "
+        "created it anew; handling every event of the new one",
+        subscription_id_, last_handled_, count);
+    last_handled_ = 0;
+  }
+  if (count > last_handled_) recover(last_handled_ + 1, count, outcome);
   return outcome;
 }
 

@@ -63,6 +63,15 @@ class SubscriptionReceiver {
   /// FhirClientError when a gap or a focus cannot be fetched; whatever the handler throws.
   ReceiveOutcome receive(std::string_view body);
 
+  /// What was notified while this receiver was not running (a restart): reads the
+  /// subscription's eventsSinceSubscriptionStart with GET Subscription/[id]/$status and handles
+  /// the events after the last handled one, fetched with $events. When the EHR's count is below
+  /// the last handled number, its Subscription was created anew (numbering restarted): a
+  /// warning is logged and every event of the new one is handled. Throws InputError for a
+  /// $status answer that is not a Bundle holding this subscription's SubscriptionStatus with an
+  /// integer64 count, and what receive() throws for the recovery.
+  ReceiveOutcome catch_up();
+
   [[nodiscard]] std::int64_t last_handled() const { return last_handled_; }
   [[nodiscard]] const std::string& subscription_id() const { return subscription_id_; }
 

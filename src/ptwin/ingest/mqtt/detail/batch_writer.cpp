@@ -22,21 +22,23 @@ std::string source_of(const InboundMessage& message) { return "mqtt:" + message.
 
 struct BatchWriter::Outcome {
   std::vector<Sample> samples;
-  std::string reason;  // empty: accepted
+  std::string reason;      // empty: accepted
+  bool is_repeat = false;  // already in the store: counted as a repeat, not written again
 };
 
 BatchWriter::BatchWriter(store::Store& store, const PayloadRules& rules, MetricsBook& metrics,
                          clock::SourceClockTracker& clocks,
                          std::chrono::milliseconds retry_delay_max,
                          std::shared_ptr<spdlog::logger> logger,
-                         const StoredMessageObserver& on_stored)
+                         const StoredMessageObserver& on_stored, store::MessageInbox* inbox)
     : store_(store),
       rules_(rules),
       metrics_(metrics),
       clocks_(clocks),
       retry_delay_max_(retry_delay_max),
       logger_(std::move(logger)),
-      on_stored_(on_stored) {}
+      on_stored_(on_stored),
+      inbox_(inbox) {}
 
 void BatchWriter::notify_stored(const std::vector<Sample>& samples, time::Instant received_at) {
   if (!on_stored_) return;
@@ -68,6 +70,16 @@ void BatchWriter::track_clock(std::vector<Sample>& samples, time::Instant receiv
 }
 
 void BatchWriter::persist(const std::vector<InboundMessage>& batch) {
+  std::vector<std::int64_t> inbox_ids;
+  for (const auto& message : batch) {
+    if (message.inbox_id != 0) inbox_ids.push_back(message.inbox_id);
+  }
+  // Storing before the write: after a crash, only these messages may be in the store already.
+  if (!mark_in_inbox(inbox_ids, store::InboxState::Storing)) {
+    metrics_.on_abandoned(batch.size());
+    logger_->error("store writes abandoned at stop messages={} (left in the inbox)", batch.size());
+    return;
+  }
   std::vector<Outcome> outcomes(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const auto& message = batch[i];
@@ -85,11 +97,69 @@ void BatchWriter::persist(const std::vector<InboundMessage>& batch) {
     }
   }
   std::uint64_t uncounted = batch.size();
-  if (store_samples(batch, outcomes, uncounted) && store_quarantine(batch, outcomes, uncounted)) {
+  if (skip_stored_repeats(batch, outcomes, uncounted) &&
+      store_samples(batch, outcomes, uncounted) && store_quarantine(batch, outcomes, uncounted)) {
+    // A failure here leaves the batch Storing: the next start finds it in the store.
+    (void)mark_in_inbox(inbox_ids, store::InboxState::Done);
     return;
   }
   metrics_.on_abandoned(uncounted);
-  logger_->error("store writes abandoned at stop messages={}", uncounted);
+  logger_->error("store writes abandoned at stop messages={}{}", uncounted,
+                 inbox_ids.empty() ? "" : " (left in the inbox: stored at the next start)");
+}
+
+bool BatchWriter::mark_in_inbox(const std::vector<std::int64_t>& ids, store::InboxState state) {
+  if (inbox_ == nullptr || ids.empty()) return true;
+  return with_retries("inbox mark", [&] { inbox_->mark(ids, state); });
+}
+
+bool BatchWriter::is_in_store(const InboundMessage& message, const Outcome& outcome) const {
+  if (!outcome.reason.empty()) {
+    const auto source = source_of(message);
+    const auto records = store_.quarantined(source);
+    return std::any_of(records.begin(), records.end(), [&](const store::QuarantineRecord& record) {
+      return record.entry.source == source && record.entry.raw_bytes == message.payload &&
+             record.entry.received_at == message.received_at;
+    });
+  }
+  if (outcome.samples.empty()) return false;
+  // One message is one quantity of one patient: one range query finds every sample it wrote.
+  const auto& first = outcome.samples.front();
+  auto from = first.time;
+  auto to = first.time;
+  for (const auto& sample : outcome.samples) {
+    from = std::min(from, sample.time);
+    to = std::max(to, sample.time);
+  }
+  const auto stored =
+      store_.samples(first.patient_id, first.code, from, to + std::chrono::nanoseconds{1});
+  return std::all_of(outcome.samples.begin(), outcome.samples.end(), [&](const Sample& sample) {
+    return std::any_of(stored.begin(), stored.end(), [&](const Sample& candidate) {
+      return candidate.patient_id == sample.patient_id && candidate.time == sample.time &&
+             candidate.value_si == sample.value_si && candidate.source_id == sample.source_id;
+    });
+  });
+}
+
+// Only messages replayed in state Storing are looked up: a crash may have come between the
+// store's commit and the inbox's Done.
+bool BatchWriter::skip_stored_repeats(const std::vector<InboundMessage>& batch,
+                                      std::vector<Outcome>& outcomes, std::uint64_t& uncounted) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!batch[i].is_uncertain) continue;
+    bool is_stored = false;
+    if (!with_retries("find replayed message",
+                      [&] { is_stored = is_in_store(batch[i], outcomes[i]); })) {
+      return false;
+    }
+    if (!is_stored) continue;
+    outcomes[i].is_repeat = true;
+    metrics_.on_repeat();
+    --uncounted;
+    logger_->info("replayed message already in the store, not stored again source={}",
+                  source_of(batch[i]));
+  }
+  return true;
 }
 
 bool BatchWriter::store_samples(const std::vector<InboundMessage>& batch,
@@ -97,7 +167,7 @@ bool BatchWriter::store_samples(const std::vector<InboundMessage>& batch,
   std::vector<Sample> samples;
   std::uint64_t messages = 0;
   for (const auto& outcome : outcomes) {
-    if (!outcome.reason.empty()) continue;
+    if (!outcome.reason.empty() || outcome.is_repeat) continue;
     samples.insert(samples.end(), outcome.samples.begin(), outcome.samples.end());
     ++messages;
   }
@@ -112,7 +182,9 @@ bool BatchWriter::store_samples(const std::vector<InboundMessage>& batch,
   metrics_.on_accepted(messages, samples.size());
   uncounted -= messages;
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (outcomes[i].reason.empty()) notify_stored(outcomes[i].samples, batch[i].received_at);
+    if (outcomes[i].reason.empty() && !outcomes[i].is_repeat) {
+      notify_stored(outcomes[i].samples, batch[i].received_at);
+    }
   }
   return true;
 }
@@ -124,7 +196,7 @@ bool BatchWriter::store_one_by_one(const std::vector<InboundMessage>& batch,
                                    std::vector<Outcome>& outcomes, std::uint64_t& uncounted) {
   for (std::size_t i = 0; i < batch.size(); ++i) {
     auto& outcome = outcomes[i];
-    if (!outcome.reason.empty()) continue;
+    if (!outcome.reason.empty() || outcome.is_repeat) continue;
     try {
       if (!with_retries("append_samples", [&] { store_.append_samples(outcome.samples); })) {
         return false;
@@ -143,7 +215,7 @@ bool BatchWriter::store_one_by_one(const std::vector<InboundMessage>& batch,
 bool BatchWriter::store_quarantine(const std::vector<InboundMessage>& batch,
                                    const std::vector<Outcome>& outcomes, std::uint64_t& uncounted) {
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (outcomes[i].reason.empty()) continue;
+    if (outcomes[i].reason.empty() || outcomes[i].is_repeat) continue;
     const store::QuarantineEntry entry{.source = source_of(batch[i]),
                                        .reason = outcomes[i].reason,
                                        .raw_bytes = batch[i].payload,

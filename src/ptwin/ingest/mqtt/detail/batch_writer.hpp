@@ -20,6 +20,7 @@
 #include "ptwin/ingest/mqtt/detail/metrics_book.hpp"
 #include "ptwin/ingest/mqtt/payload_parser.hpp"
 #include "ptwin/ingest/mqtt/subscriber_settings.hpp"
+#include "ptwin/store/message_inbox.hpp"
 #include "ptwin/store/store.hpp"
 
 namespace ptwin::ingest::mqtt::detail {
@@ -29,9 +30,12 @@ class BatchWriter {
  public:
   /// `clocks` sees each good message's (last reading time, delivery time) pair and corrects
   /// its samples' times when it is correcting that device.
+  /// `inbox` (may be null): the messages of a batch that have a row there are marked Storing
+  /// before the store is written and Done after (docs/mqtt.md#durability).
   BatchWriter(store::Store& store, const PayloadRules& rules, MetricsBook& metrics,
               clock::SourceClockTracker& clocks, std::chrono::milliseconds retry_delay_max,
-              std::shared_ptr<spdlog::logger> logger, const StoredMessageObserver& on_stored);
+              std::shared_ptr<spdlog::logger> logger, const StoredMessageObserver& on_stored,
+              store::MessageInbox* inbox = nullptr);
 
   /// Persists every message of the batch (stored or quarantined) and counts it, retrying the
   /// store while it fails. Returns early only after abandon(): the messages not yet persisted
@@ -45,6 +49,12 @@ class BatchWriter {
   struct Outcome;  // one message, parsed
   void notify_stored(const std::vector<Sample>& samples, time::Instant received_at);
   void track_clock(std::vector<Sample>& samples, time::Instant received_at);
+  /// For a message whose write may have committed before a crash: are its samples (or its
+  /// quarantine entry) already in the store?
+  [[nodiscard]] bool is_in_store(const InboundMessage& message, const Outcome& outcome) const;
+  bool skip_stored_repeats(const std::vector<InboundMessage>& batch,
+                           std::vector<Outcome>& outcomes, std::uint64_t& uncounted);
+  bool mark_in_inbox(const std::vector<std::int64_t>& ids, store::InboxState state);
   bool store_samples(const std::vector<InboundMessage>& batch, std::vector<Outcome>& outcomes,
                      std::uint64_t& uncounted);
   bool store_one_by_one(const std::vector<InboundMessage>& batch, std::vector<Outcome>& outcomes,
@@ -62,6 +72,7 @@ class BatchWriter {
   const std::chrono::milliseconds retry_delay_max_;
   std::shared_ptr<spdlog::logger> logger_;
   const StoredMessageObserver& on_stored_;
+  store::MessageInbox* inbox_;
   std::mutex mutex_;
   std::condition_variable abandoned_;
   bool is_abandoned_ = false;

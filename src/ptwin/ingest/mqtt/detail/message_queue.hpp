@@ -7,6 +7,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -22,6 +23,10 @@ struct InboundMessage {
   std::string payload;  // raw bytes: NUL and invalid UTF-8 kept as they are
   int qos = 0;
   time::Instant received_at{};
+  std::int64_t inbox_id = 0;  // its row in the durable inbox; 0: not in one (QoS 0, no inbox)
+  /// Replayed from the inbox in state Storing: its write may have committed before a crash,
+  /// so the writer looks for it in the store first.
+  bool is_uncertain = false;
 };
 
 /// Thread-safe. Many producers and consumers are allowed; BiosensorSubscriber uses one of each.

@@ -34,6 +34,21 @@ class MetricsBook {
       ++m.pending;
     });
   }
+  /// A message read back from the inbox at start: received, replayed and pending.
+  void on_replayed() {
+    update([](SubscriberMetrics& m) {
+      ++m.received;
+      ++m.replayed;
+      ++m.pending;
+    });
+  }
+  /// A pending message found already taken (see SubscriberMetrics::repeats).
+  void on_repeat() {
+    update([](SubscriberMetrics& m) {
+      --m.pending;
+      ++m.repeats;
+    });
+  }
   /// Returns the new total of dropped QoS 0 messages.
   std::uint64_t on_dropped_qos0() {
     return update([](SubscriberMetrics& m) {

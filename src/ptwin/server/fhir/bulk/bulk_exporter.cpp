@@ -7,6 +7,7 @@
 
 #include "ptwin/core/error.hpp"
 #include "ptwin/core/logging.hpp"
+#include "ptwin/server/fhir/bulk/element_subset.hpp"
 #include "ptwin/server/fhir/fhir_response.hpp"
 #include "ptwin/server/fhir/search_request.hpp"
 #include "ptwin/server/http/http_message.hpp"
@@ -105,7 +106,7 @@ std::string_view to_code(JobState state) noexcept {
 BulkExporter::BulkExporter(sf::ResourceStore& store, const time::Clock& clock,
                            const ingest::fhir::definitions::Definitions& definitions,
                            std::vector<std::string> resource_types, BulkExportSettings settings)
-    : store_(store), clock_(clock), search_parameters_(definitions),
+    : store_(store), clock_(clock), definitions_(definitions), search_parameters_(definitions),
       compartment_(PatientCompartment::from_package(definitions.package())),
       types_(std::move(resource_types)), settings_(std::move(settings)) {
   if (settings_.page_size < 1 || settings_.page_size > sf::kMaxPageSize) {
@@ -247,6 +248,7 @@ std::vector<std::string> BulkExporter::group_patients(const std::string& id,
 
 std::string BulkExporter::kick_off(ExportRequest request) {
   for (const std::string& type : request.types) (void)filters_of(request, type);
+  (void)ElementSubset(request.elements, request.types, definitions_);  // refuses bad ones
   if (request.level == ExportLevel::Group) {
     std::vector<std::string> members = group_patients(request.group_id, request.base_url);
     if (request.patients) {
@@ -396,7 +398,11 @@ bool BulkExporter::export_type(ExportJob& job, const std::string& type) {
   NdjsonFileSet errors(directory, "OperationOutcome", error_stem, settings_.max_file_bytes);
   sf::ExportScan scan{.resource_type = type,
                       .since = job.request.since,
-                      .until = job.transaction_time,
+                      // _until earlier than the kick-off narrows the export; a later one
+                      // cannot widen it past transactionTime.
+                      .until = job.request.until
+                                   ? std::min(*job.request.until, job.transaction_time)
+                                   : job.transaction_time,
                       .after_id = std::nullopt,
                       .patient_compartment = std::nullopt,
                       .filters = filters_of(job.request, type),
@@ -408,6 +414,8 @@ bool BulkExporter::export_type(ExportJob& job, const std::string& type) {
                            ? std::optional(job.request.group_patients)
                            : job.request.patients};
   }
+  const ElementSubset elements(job.request.elements, job.request.types, definitions_);
+  const bool is_subsetted = elements.applies_to(type);
   std::int64_t written = 0;
   while (true) {
     if (should_stop(job.id)) return false;
@@ -419,7 +427,8 @@ bool BulkExporter::export_type(ExportJob& job, const std::string& type) {
     }
     for (const sf::ResourceVersion& version : page) {
       try {
-        files.append(as_line(version.json));
+        files.append(is_subsetted ? elements.subset(json::parse(version.json)).dump()
+                                  : as_line(version.json));
         ++written;
       } catch (const json::exception& error) {
         // Reported in the manifest's error files (IG: "error" array), never dropped silently.

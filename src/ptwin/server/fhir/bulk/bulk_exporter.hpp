@@ -128,6 +128,7 @@ class BulkExporter {
 
   store::fhir::ResourceStore& store_;
   const time::Clock& clock_;
+  const ingest::fhir::definitions::Definitions& definitions_;  // _elements
   ingest::fhir::indexing::IndexExtractor search_parameters_;
   PatientCompartment compartment_;
   std::vector<std::string> types_;

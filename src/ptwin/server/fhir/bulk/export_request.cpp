@@ -26,19 +26,34 @@ std::vector<std::string> split_commas(std::string_view text) {
   return parts;
 }
 
-// A FHIR instant: a date-time to at least the second, with a time zone.
-time::Instant parse_since(const std::string& value) {
+// A FHIR instant: a date-time to at least the second, with a time zone. `name` is the
+// parameter (_since, _until).
+time::Instant parse_instant(const std::string& value, const std::string& name) {
   const bool has_seconds = value.size() >= 19 && value[16] == ':';
   try {
-    if (!has_seconds) throw InputError(ErrorCode::BadInput, "_since", value, "needs seconds");
-    return time::parse_iso8601(value, std::nullopt, "_since");
+    if (!has_seconds) throw InputError(ErrorCode::BadInput, name, value, "needs seconds");
+    return time::parse_iso8601(value, std::nullopt, name);
   } catch (const InputError&) {
     throw FhirError(400, "invalid",
-                    fmt::format("_since '{}' is not a FHIR instant; give e.g. "
+                    fmt::format("{} '{}' is not a FHIR instant; give e.g. "
                                 "2024-05-01T12:00:00Z (seconds and a time zone are required)",
-                                printable_value(value)),
-                    "_since");
+                                name, printable_value(value)),
+                    name);
   }
+}
+
+// [Type.]name: a resource type (capitalised) and a root element name, letters and digits only.
+bool is_element_selection(std::string_view selection) {
+  const auto is_name = [](std::string_view text, bool is_type) {
+    if (text.empty()) return false;
+    const auto first = static_cast<unsigned char>(text.front());
+    if (is_type ? std::isupper(first) == 0 : std::islower(first) == 0) return false;
+    return std::all_of(text.begin(), text.end(),
+                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+  };
+  const auto dot = selection.find('.');
+  if (dot == std::string_view::npos) return is_name(selection, false);
+  return is_name(selection.substr(0, dot), true) && is_name(selection.substr(dot + 1), false);
 }
 
 TypeFilter parse_type_filter_value(const std::string& value) {
@@ -111,7 +126,26 @@ ExportRequest parse_export_request(ExportLevel level,
       }
     } else if (name == "_since") {
       if (request.since) throw FhirError(400, "invalid", "_since is given more than once", "_since");
-      request.since = parse_since(value);
+      request.since = parse_instant(value, "_since");
+    } else if (name == "_until") {
+      // Bulk Data IG (OperationDefinition export, _until): resources whose state changed before
+      // the given time, i.e. meta.lastUpdated up to it.
+      if (request.until) throw FhirError(400, "invalid", "_until is given more than once", "_until");
+      request.until = parse_instant(value, "_until");
+    } else if (name == "_elements") {
+      for (std::string& selection : split_commas(value)) {
+        if (!is_element_selection(selection)) {
+          throw FhirError(400, "invalid",
+                          fmt::format("_elements '{}' is not [Type.]element with a root element "
+                                      "name (e.g. Patient.name or status)",
+                                      printable_value(selection)),
+                          "_elements");
+        }
+        if (std::find(request.elements.begin(), request.elements.end(), selection) ==
+            request.elements.end()) {
+          request.elements.push_back(std::move(selection));
+        }
+      }
     } else if (name == "_typeFilter") {
       request.type_filters.push_back(parse_type_filter_value(value));
     } else if (name == "patient") {
@@ -142,8 +176,17 @@ ExportRequest parse_export_request(ExportLevel level,
     }
     throw FhirError(400, "not-supported",
                     fmt::format("$export parameter(s) not supported here: {}; this server takes "
-                                "_outputFormat, _type, _since, _typeFilter and patient",
+                                "_outputFormat, _type, _since, _until, _elements, _typeFilter "
+                                "and patient",
                                 names));
+  }
+  if (request.since && request.until && *request.until <= *request.since) {
+    throw FhirError(400, "invalid",
+                    fmt::format("_until {} is not later than _since {}: nothing could be "
+                                "exported; give an _until after _since",
+                                time::format_iso8601(*request.until),
+                                time::format_iso8601(*request.since)),
+                    "_until");
   }
   if (request.types.empty()) request.types = served_types;
   for (const TypeFilter& filter : request.type_filters) {
@@ -168,7 +211,10 @@ std::vector<std::pair<std::string, std::string>> parameters_body(std::string_vie
     throw FhirError(400, "structure",
                     fmt::format("the $export body is not JSON: {}", error.what()));
   }
-  if (!parameters.is_object() || parameters.value("resourceType", "") != "Parameters") {
+  // Read resourceType only when it is a string: value() throws type_error for an array.
+  const auto type = parameters.is_object() ? parameters.find("resourceType") : parameters.end();
+  if (!parameters.is_object() || type == parameters.end() || !type->is_string() ||
+      type->get_ref<const std::string&>() != "Parameters") {
     throw FhirError(400, "structure",
                     "the $export body must be a FHIR Parameters resource (resourceType "
                     "'Parameters')",
@@ -244,6 +290,8 @@ nlohmann::json to_json(const ExportRequest& request) {
                          {"types", request.types},
                          {"request", request.request_url}};
   if (request.since) json["since_ns"] = time::to_epoch_ns(*request.since);
+  if (request.until) json["until_ns"] = time::to_epoch_ns(*request.until);
+  if (!request.elements.empty()) json["elements"] = request.elements;
   if (!request.type_filters.empty()) {
     nlohmann::json filters = nlohmann::json::array();
     for (const TypeFilter& filter : request.type_filters) {
@@ -268,6 +316,12 @@ ExportRequest export_request_from_json(const nlohmann::json& json) {
     request.request_url = json.at("request").get<std::string>();
     if (json.contains("since_ns")) {
       request.since = time::from_epoch_ns(json.at("since_ns").get<std::int64_t>());
+    }
+    if (json.contains("until_ns")) {
+      request.until = time::from_epoch_ns(json.at("until_ns").get<std::int64_t>());
+    }
+    if (json.contains("elements")) {
+      request.elements = json.at("elements").get<std::vector<std::string>>();
     }
     for (const nlohmann::json& filter : json.value("type_filters", nlohmann::json::array())) {
       request.type_filters.push_back({.type = filter.at("type").get<std::string>(),

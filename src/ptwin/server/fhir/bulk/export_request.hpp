@@ -33,8 +33,11 @@ struct ExportRequest {
   ExportLevel level = ExportLevel::System;
   std::vector<std::string> types;     // the types exported, in order; never empty once parsed
   std::optional<time::Instant> since; // _since: lastUpdated > since
+  std::optional<time::Instant> until; // _until: lastUpdated <= until (and <= transactionTime)
   std::string request_url;            // the kick-off URL as received, for the manifest
   std::vector<TypeFilter> type_filters;  // several for one type are ORed
+  /// `_elements` selections, "[Type.]name" (root elements only; element_subset.hpp), in order.
+  std::vector<std::string> elements;
   /// The `patient` parameter's ids (Patient and Group level), in order, once each.
   std::optional<std::vector<std::string>> patients;
   std::string group_id;               // Group level: the Group's id

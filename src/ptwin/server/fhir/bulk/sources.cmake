@@ -4,6 +4,7 @@
 list(APPEND server_sources
   fhir/bulk/bulk_exporter.cpp
   fhir/bulk/bulk_routes.cpp
+  fhir/bulk/element_subset.cpp
   fhir/bulk/export_request.cpp
   fhir/bulk/ndjson_file_set.cpp
   fhir/bulk/patient_compartment.cpp)

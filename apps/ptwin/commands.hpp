@@ -21,6 +21,8 @@ struct Command {
 [[nodiscard]] Command register_fhir_serve(CLI::App& app);
 [[nodiscard]] Command register_ingest(CLI::App& app);
 [[nodiscard]] Command register_vv(CLI::App& app);
+/// `ptwin vv gate`; call after register_vv (it adds to the vv subcommand).
+[[nodiscard]] Command register_vv_gate(CLI::App& app);
 [[nodiscard]] Command register_serve(CLI::App& app);
 
 /// Where the HL7 FHIR R5 packages are: `option` (a --fhir-packages value) when given, else

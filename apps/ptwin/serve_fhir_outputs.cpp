@@ -239,6 +239,10 @@ nlohmann::json ServedFhirOutputs::status() const {
         {"withheld", stage.withheld},
         {"written", facade.written},
         {"facade_failed", facade.failed}}}};
+  const auto latency = parts_->stage.output_latency();
+  out["output_latency"] = {{"count", latency.count},
+                           {"p50_s", latency.count == 0 ? nlohmann::json() : nlohmann::json(*latency.quantile_s(0.5))},
+                           {"p99_s", latency.count == 0 ? nlohmann::json() : nlohmann::json(*latency.quantile_s(0.99))}};
   if (parts_->poster) {
     const auto p = parts_->poster->counts();
     out["ehr"] = {{"base_url", parts_->poster->base_url()}, {"posted", p.posted},

@@ -240,6 +240,11 @@ TEST_F(ServeFhirOutputs, AVerifiedTwinsRiskAssessmentArrivesAtTheEhrAndIsOnItsFa
   EXPECT_GE(metric(metrics, R"(ptwin_stage_latency_seconds_count{feed="all",stage="output"})"), 1);
   EXPECT_EQ(metric(metrics, R"(ptwin_model_may_emit{model="ptwin-hypotension-risk",version="1.0.0",verification="passed"})"), 1);
 
+  // The output stage's time (stored batch -> resources written to the facade), for the record.
+  const auto status = nlohmann::json::parse(get(origin, "/status"));
+  RecordProperty("output_latency_p50_s", status["fhir_outputs"]["output_latency"]["p50_s"].dump());
+  RecordProperty("output_latency_count", status["fhir_outputs"]["output_latency"]["count"].dump());
+
   const int exit_status = serve.stop(SIGTERM);
   ASSERT_TRUE(WIFEXITED(exit_status)) << serve.output();
   EXPECT_EQ(WEXITSTATUS(exit_status), 0) << serve.output();

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The model gate (src/ptwin/vv/gate): identity digests, verification records as JSON, and the
-// verdict for each way a model can fail to qualify.
+// verdict for each way a model can fail to qualify; the bad-input corpus of records.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
 
 #include "ptwin/core/error.hpp"
 #include "ptwin/vv/gate/model_gate.hpp"
+#include "support/bad_input_corpus.hpp"
 
 namespace {
 
@@ -127,6 +129,23 @@ TEST(VerificationRecord, MissingFieldAndBadJsonAreNamed) {
   }
   EXPECT_THROW((void)gate::parse_verification_record("{not json", "r.json"), ptwin::InputError);
   EXPECT_THROW((void)gate::read_verification_record("/nonexistent/record.json"), ptwin::InputError);
+}
+
+TEST(VerificationRecord, EveryBadInputIsRefusedNamingTheField) {
+  const std::filesystem::path folder =
+      std::filesystem::path(PTWIN_SOURCE_DIR) / "tests/data/bad_inputs/verification_record";
+  const auto cases = ptwin::testing::scoped_corpus(folder, ".json", {"document"}, "document");
+  ASSERT_GE(cases.size(), 15U);
+  for (const auto& bad : cases) {
+    SCOPED_TRACE(bad.input.filename().string());
+    try {
+      (void)gate::read_verification_record(bad.input);
+      ADD_FAILURE() << "accepted";
+    } catch (const ptwin::InputError& error) {
+      EXPECT_EQ(ptwin::error_code_info(error.code()).name, bad.code_name) << error.what();
+      ptwin::testing::expect_fragments(error.what(), bad);
+    }
+  }
 }
 
 }  // namespace

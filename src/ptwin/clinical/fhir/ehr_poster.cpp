@@ -58,6 +58,7 @@ void EhrPoster::run() {
   std::optional<ingest::fhir::FhirClient> client;
   std::chrono::milliseconds backoff{0};
   constexpr std::chrono::milliseconds kFirstBackoff{1000};
+  std::uint64_t failures_of_head = 0;  // failed attempts of the resource at the queue's head
   std::unique_lock lock(mutex_);
   while (true) {
     changed_.wait(lock, [this] { return is_stopping_ || !queue_.empty(); });
@@ -77,19 +78,27 @@ void EhrPoster::run() {
                       resource.value("resourceType", ""), resource.value("id", ""),
                       e.http_status(), e.what());
       } else {
-        logger->warn("EHR output not posted, will retry type={} status={}: {}",
-                     resource.value("resourceType", ""), e.http_status(), e.what());
+        // Once per resource at warn: an EHR that is down for an hour must not flood the log.
+        logger->log(failures_of_head == 0 ? spdlog::level::warn : spdlog::level::debug,
+                    "EHR output not posted, will retry type={} status={}: {}",
+                    resource.value("resourceType", ""), e.http_status(), e.what());
       }
     } catch (const Error& e) {
-      logger->warn("EHR output not posted, will retry: {}", e.what());
+      logger->log(failures_of_head == 0 ? spdlog::level::warn : spdlog::level::debug,
+                  "EHR output not posted, will retry: {}", e.what());
     }
     lock.lock();
     if (is_done || is_rejected) {
       queue_.pop_front();
+      if (failures_of_head > 0 && is_done) {
+        logger->info("EHR output posted after {} failed attempts", failures_of_head);
+      }
+      failures_of_head = 0;
       ++(is_done ? counts_.posted : counts_.rejected);
       backoff = std::chrono::milliseconds(0);
     } else {
       ++counts_.failed_attempts;
+      ++failures_of_head;
       backoff = std::min(std::max(backoff * 2, kFirstBackoff), max_backoff_);
       changed_.wait_for(lock, backoff, [this] { return is_stopping_; });
     }

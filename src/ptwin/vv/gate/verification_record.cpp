@@ -23,7 +23,8 @@ VerificationStatus parse_status(const std::string& text, const std::string& wher
                        VerificationStatus::Failed}) {
     if (text == to_string(s)) return s;
   }
-  throw InputError(ErrorCode::BadInput, where, text, "must be unverified, passed or failed");
+  throw InputError(ErrorCode::BadInput, where, printable_value(text),
+                   "must be unverified, passed or failed");
 }
 
 // Reads a required member of the expected JSON type; names the field when it is not there.
@@ -36,7 +37,7 @@ const json& member(const json& object, const char* name, json::value_t type,
   }
   const bool is_number = type == json::value_t::number_float;
   if (is_number ? !found->is_number() : found->type() != type) {
-    throw InputError(ErrorCode::BadInput, fmt::format("{}.{}", where, name), found->dump(),
+    throw InputError(ErrorCode::BadInput, fmt::format("{}.{}", where, name), printable_value(found->dump()),
                      is_number ? "must be a number" : "has the wrong JSON type");
   }
   return *found;
@@ -99,11 +100,11 @@ VerificationRecord parse_verification_record(std::string_view json_text,
                      "is not JSON; write records with `ptwin vv gate --write`");
   }
   if (!document.is_object()) {
-    throw InputError(ErrorCode::BadInput, where, document.dump().substr(0, 40),
+    throw InputError(ErrorCode::BadInput, where, printable_value(document.dump()),
                      "must be a JSON object");
   }
   if (const auto format = text_of(document, "format", where); format != kFormat) {
-    throw InputError(ErrorCode::BadInput, where + ".format", format,
+    throw InputError(ErrorCode::BadInput, where + ".format", printable_value(format),
                      fmt::format("must be {}", kFormat));
   }
   VerificationRecord record;
@@ -111,6 +112,11 @@ VerificationRecord parse_verification_record(std::string_view json_text,
   record.model = {text_of(model, "name", where + ".model"),
                   text_of(model, "version", where + ".model"),
                   text_of(model, "settings_digest", where + ".model")};
+  const auto& digest = record.model.settings_digest;
+  if (digest.size() != 64 || digest.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    throw InputError(ErrorCode::BadInput, where + ".model.settings_digest", printable_value(digest),
+                     "must be a SHA-256: 64 lowercase hex digits");
+  }
   record.status = parse_status(text_of(document, "status", where), where + ".status");
   record.verified_at =
       time::parse_iso8601(text_of(document, "verified_at", where), std::nullopt, where + ".verified_at");
@@ -118,7 +124,7 @@ VerificationRecord parse_verification_record(std::string_view json_text,
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const std::string at = fmt::format("{}.cases[{}]", where, i);
     if (!cases[i].is_object()) {
-      throw InputError(ErrorCode::BadInput, at, cases[i].dump(), "must be an object");
+      throw InputError(ErrorCode::BadInput, at, printable_value(cases[i].dump()), "must be an object");
     }
     CaseResult c;
     c.id = text_of(cases[i], "id", at);

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "ptwin/clinical/fhir/output_writer.hpp"
@@ -58,11 +59,14 @@ struct Harness {
 
   // MAP every 10 s for patient p1 from `from` to `to` (inclusive), one batch per sample as a
   // monitor sends them, falling linearly from `start_mmhg` at `slope` mmHg per minute.
-  void feed(int from_s, int to_s, double start_mmhg, double slope_mmhg_per_min) {
+  // `source` is each sample's source id, with {} replaced by the time in s.
+  void feed(int from_s, int to_s, double start_mmhg, double slope_mmhg_per_min,
+            const std::string& source = "test") {
     for (int s = from_s; s <= to_s; s += 10) {
       const double mmhg = start_mmhg + slope_mmhg_per_min * (s - from_s) / 60.0;
       const std::vector<Sample> batch{Sample{"p1", "8478-0", mmhg * ptwin::units::kPaPerMmHg,
-                                             "mm[Hg]", kStart + std::chrono::seconds(s), "test",
+                                             "mm[Hg]", kStart + std::chrono::seconds(s),
+                                             fmt::format(fmt::runtime(source), s),
                                              ptwin::SampleQuality::Good}};
       const ptwin::ingest::stream::StoredSamples stored{
           .feed = "mqtt", .samples = batch, .received_at = kStart, .stored_at = kStart};
@@ -119,6 +123,28 @@ TEST(TwinOutputStage, AnAlertIsWrittenAtOnceWithTheRiskAssessmentItCitesInsideTh
   });
   EXPECT_TRUE(is_cited_written);
   EXPECT_GT(h.writer.count("RiskAssessment"), steady);
+}
+
+TEST(TwinOutputStage, BasisListsTheEhrObservationsUsedSinceThePreviousAssessment) {
+  Harness h(default_model_record());
+  h.feed(0, 70, 85.0, 0.0, "fhir:Observation/map-{}");  // outputs at 0 and 60 s
+  std::vector<json> assessments;
+  for (const auto& r : h.writer.written) {
+    if (r["resourceType"] == "RiskAssessment") assessments.push_back(r);
+  }
+  ASSERT_EQ(assessments.size(), 2u);
+  EXPECT_EQ(assessments[0]["basis"], json::array({{{"reference", "Observation/map-0"}}}));
+  // 10 .. 60 s: six Observations since the first assessment.
+  ASSERT_EQ(assessments[1]["basis"].size(), 6u);
+  EXPECT_EQ(assessments[1]["basis"][0]["reference"], "Observation/map-10");
+  EXPECT_EQ(assessments[1]["basis"][5]["reference"], "Observation/map-60");
+  h.feed(80, 130, 85.0, 0.0);  // samples that did not come from FHIR Observations
+  const auto third = std::find_if(h.writer.written.rbegin(), h.writer.written.rend(),
+                                  [](const json& r) { return r["resourceType"] == "RiskAssessment"; });
+  ASSERT_NE(third, h.writer.written.rend());
+  EXPECT_EQ((*third)["occurrenceDateTime"], ptwin::time::format_iso8601(kStart + 120s));
+  // Only the one Observation after the second assessment (70 s); the later samples had none.
+  EXPECT_EQ((*third)["basis"], json::array({{{"reference", "Observation/map-70"}}}));
 }
 
 TEST(TwinOutputStage, UnverifiedModelEmitsNothingAndCountsWhatItWithheld) {

@@ -3,15 +3,20 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "ptwin/clinical/fhir/detected_issue_writer.hpp"
 #include "ptwin/clinical/fhir/estimate_observation_writer.hpp"
 #include "ptwin/clinical/fhir/risk_assessment_writer.hpp"
 #include "ptwin/core/error.hpp"
+#include "ptwin/ingest/fhir/vital_signs_reader.hpp"
 
 namespace ptwin::clinical::fhir {
 namespace {
 
 constexpr const char* kRule = "hypotension-risk";
+constexpr std::size_t kMaxBasis = 20;
+constexpr std::string_view kFhirSourcePrefix = "fhir:";
 constexpr const char* kSignal = "hypotension_risk_15min";
 
 alerts::AlertRule risk_rule(const TwinOutputSettings& s) {
@@ -65,8 +70,9 @@ std::vector<nlohmann::json> TwinOutputStage::plan(const twin::live::PatientRisk&
                                        .forecasts = {patient.in_5_min, patient.in_15_min},
                                        .hypotension_threshold_pa = settings_.model.hypotension_threshold_pa,
                                        .minimum_duration = settings_.model.minimum_duration,
-                                       .basis = {},
+                                       .basis = std::move(state.basis),
                                        .provenance = provenance}));
+  state.basis.clear();  // moved into this assessment
   const std::string risk_reference = "RiskAssessment/" + out.front().at("id").get<std::string>();
   for (auto& observation : write_estimate_observations(
            {patient.patient_id, patient.updated_to, patient.estimate, provenance})) {
@@ -82,10 +88,26 @@ std::vector<nlohmann::json> TwinOutputStage::plan(const twin::live::PatientRisk&
   return out;
 }
 
-void TwinOutputStage::on_stored(const ingest::stream::StoredSamples& /*stored*/) {
+void TwinOutputStage::collect_basis(const ingest::stream::StoredSamples& stored) {
+  for (const Sample& sample : stored.samples) {
+    const bool is_input = sample.code == ingest::fhir::loinc::kMeanPressure ||
+                          sample.code == ingest::fhir::loinc::kCardiacOutput;
+    if (!is_input || sample.quality == SampleQuality::Artefact) continue;
+    if (!sample.source_id.starts_with(kFhirSourcePrefix)) continue;
+    const auto reference = sample.source_id.substr(kFhirSourcePrefix.size());
+    if (!reference.starts_with("Observation/")) continue;
+    auto& basis = patients_[sample.patient_id].basis;
+    if (std::find(basis.begin(), basis.end(), reference) != basis.end()) continue;
+    basis.push_back(reference);
+    if (basis.size() > kMaxBasis) basis.erase(basis.begin());
+  }
+}
+
+void TwinOutputStage::on_stored(const ingest::stream::StoredSamples& stored) {
   const auto started = std::chrono::steady_clock::now();
   const auto patients = risk_.snapshot();
   const std::lock_guard lock(mutex_);
+  collect_basis(stored);
   std::vector<nlohmann::json> resources;
   for (const auto& patient : patients) {
     auto [it, inserted] = patients_.try_emplace(patient.patient_id);

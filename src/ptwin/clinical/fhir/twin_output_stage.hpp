@@ -10,6 +10,9 @@
 //     alert_raise / alert_clear with hysteresis and minimum duration, clinical/alerts);
 //   - a DetectedIssue for each such alert notification, pointing at the RiskAssessment;
 //   - the model's Device before the first output.
+// RiskAssessment.basis lists the Observations (at most kMaxBasis, the latest) whose MAP and CO
+// went into the assessment since the previous one, where a sample names one (samples of the
+// EHR subscription feed: source "fhir:Observation/<id>"); samples of other feeds have none.
 // Throttling follows the data's time (a replay gives the same outputs). A model the gate does
 // not admit emits nothing: every resource it would have written is counted as withheld.
 // Thread-safe (feeds call it concurrently).
@@ -63,7 +66,10 @@ class TwinOutputStage final : public ingest::stream::SampleSink {
   struct PatientOutputs {
     time::Instant seen_to{};                // the last update looked at
     std::optional<time::Instant> last_risk;  // data time of the last RiskAssessment
+    std::vector<std::string> basis;         // input Observations since the last one
   };
+  /// Remembers the FHIR Observations the batch's MAP and CO samples came from.
+  void collect_basis(const ingest::stream::StoredSamples& stored);
   /// The resources for one patient's update, or none.
   std::vector<nlohmann::json> plan(const twin::live::PatientRisk& patient, PatientOutputs& state);
 

@@ -3,11 +3,22 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <iterator>
 
 #include "ptwin/core/digest.hpp"
 
 namespace ptwin::vv::gate {
+
+// A tripwire: a setting added to the model must be added to the digested text below (else a
+// change of it would not invalidate the verification). The sizes are those of x86-64 (the
+// platform the project builds on); update them together with the text.
+static_assert(sizeof(twin::risk::HaemodynamicTrendSettings) == 7 * sizeof(double),
+              "HaemodynamicTrendSettings changed: add the new field to canonical_settings_text");
+static_assert(sizeof(twin::risk::HypotensionRiskSettings) ==
+                  sizeof(twin::risk::HaemodynamicTrendSettings) + 4 * sizeof(double) +
+                      2 * sizeof(std::chrono::seconds),
+              "HypotensionRiskSettings changed: add the new field to canonical_settings_text");
 
 std::string canonical_settings_text(const twin::risk::HypotensionRiskSettings& s) {
   std::string out;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <filesystem>
 #include <iterator>
 #include <optional>
 
@@ -95,7 +96,9 @@ std::unique_ptr<clinical::fhir::EhrPoster> make_poster(const FhirOutputsConfig& 
   ingest::fhir::FhirClientSettings client;
   client.base_url = *config.ehr_base_url;
   client.timeout = std::chrono::seconds(config.post_timeout_s);
-  return std::make_unique<clinical::fhir::EhrPoster>(client);
+  // The queue is kept next to the facade's database, so a restart sends what was left.
+  auto spool = std::filesystem::path(config.database).concat(".ehr-queue");
+  return std::make_unique<clinical::fhir::EhrPoster>(client, std::chrono::seconds(30), std::move(spool));
 }
 
 }  // namespace
@@ -191,12 +194,14 @@ void ServedFhirOutputs::append_metrics(std::string& out) const {
   }
   out += "# HELP ptwin_fhir_outputs_result_total FHIR outputs by what became of them: written "
          "to the facade, refused by it, posted to the EHR, EHR attempts failed and retried, "
-         "refused by the EHR, not posted at stop, withheld by the model gate.\n"
+         "refused by the EHR, not posted at stop, resumed from the spool at start, spool writes "
+         "failed, withheld by the model gate.\n"
          "# TYPE ptwin_fhir_outputs_result_total counter\n";
   for (const auto& [result, value] :
        {std::pair{"written", facade.written}, std::pair{"facade_failed", facade.failed},
         std::pair{"posted", posted.posted}, std::pair{"post_failed_attempts", posted.failed_attempts},
         std::pair{"post_rejected", posted.rejected}, std::pair{"not_posted", posted.not_posted},
+        std::pair{"resumed", posted.resumed}, std::pair{"spool_failed", posted.spool_failures},
         std::pair{"withheld", stage.withheld}}) {
     fmt::format_to(line, "ptwin_fhir_outputs_result_total{{result=\"{}\"}} {}\n", result, value);
   }
@@ -247,7 +252,8 @@ nlohmann::json ServedFhirOutputs::status() const {
     const auto p = parts_->poster->counts();
     out["ehr"] = {{"base_url", parts_->poster->base_url()}, {"posted", p.posted},
                   {"failed_attempts", p.failed_attempts}, {"rejected", p.rejected},
-                  {"pending", p.pending}, {"not_posted", p.not_posted}};
+                  {"pending", p.pending}, {"not_posted", p.not_posted},
+                  {"resumed", p.resumed}, {"spool_failed", p.spool_failures}};
   }
   return out;
 }

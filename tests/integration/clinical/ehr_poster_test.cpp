@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 // The EHR poster (clinical/fhir/ehr_poster.hpp) against a scripted HTTP server on loopback: a
 // resource the EHR cannot take yet (503) is retried until it lands, one it refuses (422) is
-// counted and not retried, and what is still queued at stop is counted as not posted.
+// counted and not retried, what is still queued at stop is counted as not posted, and with a
+// spool on disk the next run sends it.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <string>
 #include <chrono>
 #include <thread>
 
 #include "ptwin/clinical/fhir/ehr_poster.hpp"
+#include "ptwin/clinical/fhir/output_spool.hpp"
+#include "ptwin/core/error.hpp"
 #include "support/http_test_server.hpp"
 
 namespace {
@@ -103,6 +111,58 @@ TEST(EhrPoster, WhatIsQueuedAtStopIsCountedAsNotPosted) {
   EXPECT_EQ(c.not_posted, 2u);
   EXPECT_GE(c.failed_attempts, 2u);
   EXPECT_EQ(c.posted + c.rejected + c.not_posted, 2u);  // every resource accounted for
+}
+
+TEST(EhrPoster, WhatWasNotPostedIsSentByTheNextRunFromTheSpool) {
+  const auto spool = std::filesystem::temp_directory_path() /
+                     ("ptwin-ehr-spool-" + std::to_string(::getpid()) + ".jsonl");
+  std::filesystem::remove(spool);
+  {
+    HttpTestServer down([](const HttpRequest&) { return answer(503, kUnavailable); });
+    EhrPoster poster(client_for(down.origin()), 20ms, spool);
+    poster.enqueue(observation("o1"));
+    poster.enqueue(observation("o2"));
+    poster.stop(0ms);
+    EXPECT_EQ(poster.counts().not_posted, 2u);
+  }
+  {
+    HttpTestServer up([](const HttpRequest& request) { return answer(201, request.body); });
+    EhrPoster poster(client_for(up.origin()), 20ms, spool);
+    EXPECT_EQ(poster.counts().resumed, 2u);
+    poster.enqueue(observation("o3"));
+    wait_drained(poster);
+    poster.stop();
+    EXPECT_EQ(poster.counts().posted, 3u);
+    const auto requests = up.requests();
+    ASSERT_EQ(requests.size(), 3u);
+    EXPECT_EQ(requests[0].target, "/Observation/o1");  // in the order they were queued
+    EXPECT_EQ(requests[1].target, "/Observation/o2");
+    EXPECT_EQ(requests[2].target, "/Observation/o3");
+  }
+  {
+    // Everything was posted: a third run has nothing to resume, and a cut last line (a crash
+    // mid-write) is skipped and counted.
+    std::ofstream(spool, std::ios::app) << R"({"queued": 99, "resou)";
+    const ptwin::clinical::fhir::OutputSpool reopened(spool);
+    EXPECT_EQ(reopened.torn_lines(), 1u);
+    HttpTestServer up([](const HttpRequest& request) { return answer(201, request.body); });
+    EhrPoster poster(client_for(up.origin()), 20ms, spool);
+    EXPECT_EQ(poster.counts().resumed, 0u);
+  }
+  std::filesystem::remove(spool);
+}
+
+TEST(OutputSpool, ALineThatIsNotARecordIsRefusedNamingFileAndLine) {
+  const auto spool = std::filesystem::temp_directory_path() /
+                     ("ptwin-ehr-spool-bad-" + std::to_string(::getpid()) + ".jsonl");
+  std::ofstream(spool, std::ios::trunc) << "{\"queued\": 1, \"resource\": {}}\n[1, 2]\n";
+  try {
+    const ptwin::clinical::fhir::OutputSpool opened(spool);
+    ADD_FAILURE() << "accepted";
+  } catch (const ptwin::InputError& e) {
+    EXPECT_EQ(e.where(), spool.string() + ": line 2");
+  }
+  std::filesystem::remove(spool);
 }
 
 }  // namespace

@@ -15,15 +15,38 @@ bool is_refusal(long status) { return status >= 400 && status < 500 && status !=
 
 }  // namespace
 
-EhrPoster::EhrPoster(ingest::fhir::FhirClientSettings client, std::chrono::milliseconds max_backoff)
-    : settings_(std::move(client)), max_backoff_(max_backoff), thread_([this] { run(); }) {}
+EhrPoster::EhrPoster(ingest::fhir::FhirClientSettings client, std::chrono::milliseconds max_backoff,
+                     std::optional<std::filesystem::path> spool)
+    : settings_(std::move(client)),
+      max_backoff_(max_backoff),
+      spool_(spool ? std::make_unique<OutputSpool>(*spool) : nullptr) {
+  if (spool_) {
+    for (auto& entry : spool_->take_pending()) queue_.push_back(std::move(entry));
+    counts_.resumed = queue_.size();
+    counts_.pending = queue_.size();
+    if (!queue_.empty()) {
+      logging::zone_logger("clinical")->info("EHR outputs resumed from spool count={} file={}",
+                                             queue_.size(), spool_->file().string());
+    }
+  }
+  thread_ = std::thread([this] { run(); });  // after the queue holds what was resumed
+}
 
 EhrPoster::~EhrPoster() { stop(std::chrono::milliseconds(0)); }
 
 void EhrPoster::enqueue(nlohmann::json resource) {
   {
     const std::lock_guard lock(mutex_);
-    queue_.push_back(std::move(resource));
+    std::uint64_t number = 0;
+    if (spool_) {
+      try {
+        number = spool_->append(resource);
+      } catch (const Error& e) {  // still posted from memory; lost only if the process stops first
+        ++counts_.spool_failures;
+        logging::zone_logger("clinical")->error("EHR output not spooled: {}", e.what());
+      }
+    }
+    queue_.push_back({number, std::move(resource)});
     counts_.pending = queue_.size();
   }
   changed_.notify_all();
@@ -63,7 +86,7 @@ void EhrPoster::run() {
   while (true) {
     changed_.wait(lock, [this] { return is_stopping_ || !queue_.empty(); });
     if (is_stopping_) return;
-    const nlohmann::json resource = queue_.front();  // stays queued until it is posted
+    const nlohmann::json resource = queue_.front().resource;  // stays queued until posted
     lock.unlock();
     bool is_done = false;
     bool is_rejected = false;
@@ -89,6 +112,14 @@ void EhrPoster::run() {
     }
     lock.lock();
     if (is_done || is_rejected) {
+      if (spool_ && queue_.front().number != 0) {
+        try {
+          spool_->mark_done(queue_.front().number);
+        } catch (const Error& e) {  // the next run sends it again: a PUT of the same id
+          ++counts_.spool_failures;
+          logger->error("EHR output spool not updated: {}", e.what());
+        }
+      }
       queue_.pop_front();
       if (failures_of_head > 0 && is_done) {
         logger->info("EHR output posted after {} failed attempts", failures_of_head);

@@ -8,4 +8,5 @@ list(APPEND clinical_sources
   fhir/detected_issue_writer.cpp)
 list(APPEND clinical_sources
   fhir/twin_output_stage.cpp
+  fhir/output_spool.cpp
   fhir/ehr_poster.cpp)

@@ -69,7 +69,8 @@ void run_serve(const ServeOptions& options) {
     fmt::print("ptwin serve: FHIR outputs: {}\n", outputs->describe());
   }
   auto feeds = start_feeds(config.feeds, FeedContext{store, stream, clock});
-  const ServeView view{config, feeds, latencies, risk, stream, store, clock, started_at, outputs.get()};
+  const ServeView view{config, feeds,      latencies,   risk, stream, store,
+                       clock,  started_at, outputs.get()};
   server::HttpHandler handler = serve_endpoints(view);
   if (outputs) {
     handler = [endpoints = std::move(handler), &outputs](const server::HttpRequest& request) {
@@ -91,7 +92,8 @@ void run_serve(const ServeOptions& options) {
   }
   if (feeds.empty()) fmt::print("ptwin serve: no feeds declared (twin.yaml feeds:)\n");
   fmt::print("ptwin serve: HTTP at {} (/healthz /metrics /status{}); SIGINT or SIGTERM stops\n",
-             http.origin(), outputs ? fmt::format(" {}", config.serve.fhir_outputs->base_path) : std::string());
+             http.origin(),
+             outputs ? fmt::format(" {}", config.serve.fhir_outputs->base_path) : std::string());
   std::fflush(stdout);
   const int received = stop_signals.wait();
   fmt::print("ptwin serve: stopping on signal {}: draining feeds\n", received);

@@ -155,7 +155,9 @@ std::string prometheus_text(const ServeView& view) {
   // inference = from a stored batch (any feed) to the twin's updated forecasts.
   append_histogram(out, "all", "inference", view.risk.inference_latency());
   // output = from a stored batch to its FHIR outputs written (serve.fhir_outputs).
-  if (view.outputs != nullptr) append_histogram(out, "all", "output", view.outputs->output_latency());
+  if (view.outputs != nullptr) {
+    append_histogram(out, "all", "output", view.outputs->output_latency());
+  }
   out +=
       "# HELP ptwin_stage_latency_negative_total Latencies below zero (a "
       "source clock ahead of "

@@ -34,12 +34,13 @@ validation::Validator make_validator(const ingest::fhir::definitions::Definition
 vv::gate::VerificationRecord verification_record(const FhirOutputsConfig& config,
                                                  const twin::risk::HypotensionRiskSettings& model,
                                                  const time::Clock& clock) {
-  if (config.verification_record) return vv::gate::read_verification_record(*config.verification_record);
+  if (config.verification_record)
+    return vv::gate::read_verification_record(*config.verification_record);
   return vv::gate::verify_hypotension_risk_model(model, clock.now());
 }
 
-clinical::fhir::TwinOutputSettings output_settings(const FhirOutputsConfig& config,
-                                                   const twin::risk::HypotensionRiskSettings& model) {
+clinical::fhir::TwinOutputSettings output_settings(
+    const FhirOutputsConfig& config, const twin::risk::HypotensionRiskSettings& model) {
   return {.risk_interval = std::chrono::seconds(config.risk_interval_s),
           .alert_raise = config.alert_raise,
           .alert_clear = config.alert_clear,
@@ -78,7 +79,9 @@ class FacadeWriter final : public clinical::fhir::OutputWriter {
       }
     }
   }
-  [[nodiscard]] FacadeWriteCounts counts() const { return {counts_.written.load(), counts_.failed.load()}; }
+  [[nodiscard]] FacadeWriteCounts counts() const {
+    return {counts_.written.load(), counts_.failed.load()};
+  }
 
  private:
   struct AtomicCounts {
@@ -98,7 +101,8 @@ std::unique_ptr<clinical::fhir::EhrPoster> make_poster(const FhirOutputsConfig& 
   client.timeout = std::chrono::seconds(config.post_timeout_s);
   // The queue is kept next to the facade's database, so a restart sends what was left.
   auto spool = std::filesystem::path(config.database).concat(".ehr-queue");
-  return std::make_unique<clinical::fhir::EhrPoster>(client, std::chrono::seconds(30), std::move(spool));
+  return std::make_unique<clinical::fhir::EhrPoster>(client, std::chrono::seconds(30),
+                                                     std::move(spool));
 }
 
 }  // namespace
@@ -107,7 +111,8 @@ struct ServedFhirOutputs::Parts {
   Parts(const FhirOutputsConfig& c, const twin::risk::HypotensionRiskSettings& model,
         const twin::live::HypotensionRiskStage& risk, const time::Clock& clock)
       : config(c),
-        gate(vv::gate::hypotension_risk_model_identity(model), verification_record(c, model, clock)),
+        gate(vv::gate::hypotension_risk_model_identity(model),
+             verification_record(c, model, clock)),
         definitions(ingest::fhir::definitions::Definitions::open(fhir_package_dir(""))),
         validator(make_validator(*definitions)),
         store(c.database, clock),
@@ -173,8 +178,8 @@ LatencyHistogram::Snapshot ServedFhirOutputs::output_latency() const {
 std::string ServedFhirOutputs::describe() const {
   const auto& gate = parts_->gate;
   return fmt::format("model {} {} settings {} verification {}{}; facade at {} ({}); EHR {}",
-                     gate.model().name, gate.model().version, gate.model().settings_digest.substr(0, 12),
-                     vv::gate::to_string(gate.status()),
+                     gate.model().name, gate.model().version,
+                     gate.model().settings_digest.substr(0, 12), vv::gate::to_string(gate.status()),
                      gate.may_emit() ? "" : fmt::format(": outputs WITHHELD ({})", gate.reason()),
                      parts_->config.base_path, parts_->config.database.string(),
                      parts_->config.ehr_base_url.value_or("none"));
@@ -185,35 +190,40 @@ void ServedFhirOutputs::append_metrics(std::string& out) const {
   const auto facade = parts_->writer.counts();
   const auto posted = parts_->poster ? parts_->poster->counts() : clinical::fhir::EhrPosterCounts{};
   auto line = std::back_inserter(out);
-  out += "# HELP ptwin_fhir_outputs_total FHIR outputs of the twin by resource type (handed to "
-         "the writers).\n# TYPE ptwin_fhir_outputs_total counter\n";
+  out +=
+      "# HELP ptwin_fhir_outputs_total FHIR outputs of the twin by resource type (handed to "
+      "the writers).\n# TYPE ptwin_fhir_outputs_total counter\n";
   for (const auto& [type, value] :
-       {std::pair{"RiskAssessment", stage.risk_assessments}, std::pair{"Observation", stage.observations},
+       {std::pair{"RiskAssessment", stage.risk_assessments},
+        std::pair{"Observation", stage.observations},
         std::pair{"DetectedIssue", stage.detected_issues}, std::pair{"Device", stage.devices}}) {
     fmt::format_to(line, "ptwin_fhir_outputs_total{{type=\"{}\"}} {}\n", type, value);
   }
-  out += "# HELP ptwin_fhir_outputs_result_total FHIR outputs by what became of them: written "
-         "to the facade, refused by it, posted to the EHR, EHR attempts failed and retried, "
-         "refused by the EHR, not posted at stop, resumed from the spool at start, spool writes "
-         "failed, withheld by the model gate.\n"
-         "# TYPE ptwin_fhir_outputs_result_total counter\n";
+  out +=
+      "# HELP ptwin_fhir_outputs_result_total FHIR outputs by what became of them: written "
+      "to the facade, refused by it, posted to the EHR, EHR attempts failed and retried, "
+      "refused by the EHR, not posted at stop, resumed from the spool at start, spool writes "
+      "failed, withheld by the model gate.\n"
+      "# TYPE ptwin_fhir_outputs_result_total counter\n";
   for (const auto& [result, value] :
        {std::pair{"written", facade.written}, std::pair{"facade_failed", facade.failed},
-        std::pair{"posted", posted.posted}, std::pair{"post_failed_attempts", posted.failed_attempts},
+        std::pair{"posted", posted.posted},
+        std::pair{"post_failed_attempts", posted.failed_attempts},
         std::pair{"post_rejected", posted.rejected}, std::pair{"not_posted", posted.not_posted},
         std::pair{"resumed", posted.resumed}, std::pair{"spool_failed", posted.spool_failures},
         std::pair{"withheld", stage.withheld}}) {
     fmt::format_to(line, "ptwin_fhir_outputs_result_total{{result=\"{}\"}} {}\n", result, value);
   }
-  fmt::format_to(line,
-                 "# HELP ptwin_fhir_outputs_pending Outputs queued for the EHR.\n"
-                 "# TYPE ptwin_fhir_outputs_pending gauge\nptwin_fhir_outputs_pending {}\n"
-                 "# HELP ptwin_model_may_emit 1 when the model passed its verification cases "
-                 "for its exact settings, else 0 (outputs withheld).\n"
-                 "# TYPE ptwin_model_may_emit gauge\nptwin_model_may_emit{{model=\"{}\",version=\"{}\","
-                 "verification=\"{}\"}} {}\n",
-                 posted.pending, parts_->gate.model().name, parts_->gate.model().version,
-                 vv::gate::to_string(parts_->gate.status()), parts_->gate.may_emit() ? 1 : 0);
+  fmt::format_to(
+      line,
+      "# HELP ptwin_fhir_outputs_pending Outputs queued for the EHR.\n"
+      "# TYPE ptwin_fhir_outputs_pending gauge\nptwin_fhir_outputs_pending {}\n"
+      "# HELP ptwin_model_may_emit 1 when the model passed its verification cases "
+      "for its exact settings, else 0 (outputs withheld).\n"
+      "# TYPE ptwin_model_may_emit gauge\nptwin_model_may_emit{{model=\"{}\",version=\"{}\","
+      "verification=\"{}\"}} {}\n",
+      posted.pending, parts_->gate.model().name, parts_->gate.model().version,
+      vv::gate::to_string(parts_->gate.status()), parts_->gate.may_emit() ? 1 : 0);
 }
 
 nlohmann::json ServedFhirOutputs::status() const {
@@ -222,7 +232,10 @@ nlohmann::json ServedFhirOutputs::status() const {
   const auto facade = parts_->writer.counts();
   nlohmann::json cases = nlohmann::json::array();
   for (const auto& c : gate.record().cases) {
-    cases.push_back({{"id", c.id}, {"observed", c.observed}, {"lower", c.lower}, {"upper", c.upper},
+    cases.push_back({{"id", c.id},
+                     {"observed", c.observed},
+                     {"lower", c.lower},
+                     {"upper", c.upper},
                      {"passed", c.is_passed()}});
   }
   nlohmann::json out{
@@ -245,15 +258,20 @@ nlohmann::json ServedFhirOutputs::status() const {
         {"written", facade.written},
         {"facade_failed", facade.failed}}}};
   const auto latency = parts_->stage.output_latency();
-  out["output_latency"] = {{"count", latency.count},
-                           {"p50_s", latency.count == 0 ? nlohmann::json() : nlohmann::json(*latency.quantile_s(0.5))},
-                           {"p99_s", latency.count == 0 ? nlohmann::json() : nlohmann::json(*latency.quantile_s(0.99))}};
+  out["output_latency"] = {
+      {"count", latency.count},
+      {"p50_s", latency.count == 0 ? nlohmann::json() : nlohmann::json(*latency.quantile_s(0.5))},
+      {"p99_s", latency.count == 0 ? nlohmann::json() : nlohmann::json(*latency.quantile_s(0.99))}};
   if (parts_->poster) {
     const auto p = parts_->poster->counts();
-    out["ehr"] = {{"base_url", parts_->poster->base_url()}, {"posted", p.posted},
-                  {"failed_attempts", p.failed_attempts}, {"rejected", p.rejected},
-                  {"pending", p.pending}, {"not_posted", p.not_posted},
-                  {"resumed", p.resumed}, {"spool_failed", p.spool_failures}};
+    out["ehr"] = {{"base_url", parts_->poster->base_url()},
+                  {"posted", p.posted},
+                  {"failed_attempts", p.failed_attempts},
+                  {"rejected", p.rejected},
+                  {"pending", p.pending},
+                  {"not_posted", p.not_posted},
+                  {"resumed", p.resumed},
+                  {"spool_failed", p.spool_failures}};
   }
   return out;
 }

@@ -32,7 +32,8 @@ class ServedFhirOutputs {
   /// Establishes the gate (runs the verification cases unless a record is configured), opens
   /// the facade's store and starts the EHR poster. Throws InputError for an unreadable record
   /// or FHIR package, Error for a store that cannot be opened.
-  ServedFhirOutputs(const FhirOutputsConfig& config, const twin::risk::HypotensionRiskSettings& model,
+  ServedFhirOutputs(const FhirOutputsConfig& config,
+                    const twin::risk::HypotensionRiskSettings& model,
                     const twin::live::HypotensionRiskStage& risk, const time::Clock& clock);
   ~ServedFhirOutputs();
   ServedFhirOutputs(const ServedFhirOutputs&) = delete;

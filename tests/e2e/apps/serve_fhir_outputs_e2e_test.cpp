@@ -3,8 +3,9 @@
 // mean arterial pressure over MQTT (the harness's mosquitto; skipped without it: run under
 // scripts/with_mosquitto.sh), with serve.fhir_outputs pointing at a `ptwin fhir-serve` process
 // playing the EHR. A verified model's RiskAssessment must arrive at the EHR and be on serve's own
-// FHIR facade, with its Device, and a listener subscribed on that facade must be notified; a model whose verification record is for other settings must
-// send nothing anywhere, and say so in /metrics and /status.
+// FHIR facade, with its Device, and a listener subscribed on that facade must be notified; a model
+// whose verification record is for other settings must send nothing anywhere, and say so in
+// /metrics and /status.
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -82,7 +83,8 @@ class ServeFhirOutputs : public ::testing::Test {
   }
 
   void write_twin_yaml(const std::string& ehr_base, const std::string& extra_output_keys) const {
-    std::ofstream(dir_ / "twin.yaml") << fmt::format(R"(twin: {{id: e2e_bed_5}}
+    std::ofstream(dir_ / "twin.yaml")
+        << fmt::format(R"(twin: {{id: e2e_bed_5}}
 patient: {{fhir_bundle: bundle.json}}
 model: {{kind: zerod, file: model.json}}
 personalisation: {{enabled: false}}
@@ -100,8 +102,7 @@ serve:
     database: outputs.db
     risk_interval_s: 60
 {})",
-                                                     broker_.host, broker_.port, unique_, unique_,
-                                                     ehr_base, extra_output_keys);
+                       broker_.host, broker_.port, unique_, unique_, ehr_base, extra_output_keys);
   }
 
   // Waits for serve's HTTP line and its MQTT subscription; returns serve's origin.
@@ -114,7 +115,8 @@ serve:
     EXPECT_TRUE(std::regex_search(text, match, std::regex("HTTP at (http://[0-9.:]+)")));
     const std::string origin = match[1];
     const auto deadline = std::chrono::steady_clock::now() + kStartupLimit;
-    while (!nlohmann::json::parse(get(origin, "/status"))["feeds"]["mqtt"]["is_subscribed"].get<bool>()) {
+    while (!nlohmann::json::parse(get(origin, "/status"))["feeds"]["mqtt"]["is_subscribed"]
+                .get<bool>()) {
       if (std::chrono::steady_clock::now() > deadline) {
         ADD_FAILURE() << "MQTT never subscribed";
         return origin;
@@ -160,7 +162,8 @@ serve:
 TEST_F(ServeFhirOutputs, AVerifiedTwinsRiskAssessmentArrivesAtTheEhrAndIsOnItsFacade) {
   FhirServeProcess ehr(PTWIN_EXECUTABLE, dir_ / "ehr.db");
   write_twin_yaml(ehr.base_url(), "");
-  ChildProcess serve({PTWIN_EXECUTABLE, "serve", (dir_ / "twin.yaml").string()}, dir_ / "serve.log");
+  ChildProcess serve({PTWIN_EXECUTABLE, "serve", (dir_ / "twin.yaml").string()},
+                     dir_ / "serve.log");
   const auto origin = start(serve);
   ASSERT_FALSE(origin.empty());
   EXPECT_NE(serve.output().find("verification passed"), std::string::npos) << serve.output();
@@ -238,7 +241,11 @@ TEST_F(ServeFhirOutputs, AVerifiedTwinsRiskAssessmentArrivesAtTheEhrAndIsOnItsFa
   EXPECT_GE(metric(metrics, R"(ptwin_fhir_outputs_total{type="RiskAssessment"})"), 1);
   EXPECT_EQ(metric(metrics, R"(ptwin_fhir_outputs_result_total{result="withheld"})"), 0);
   EXPECT_GE(metric(metrics, R"(ptwin_stage_latency_seconds_count{feed="all",stage="output"})"), 1);
-  EXPECT_EQ(metric(metrics, R"(ptwin_model_may_emit{model="ptwin-hypotension-risk",version="1.0.0",verification="passed"})"), 1);
+  EXPECT_EQ(
+      metric(
+          metrics,
+          R"(ptwin_model_may_emit{model="ptwin-hypotension-risk",version="1.0.0",verification="passed"})"),
+      1);
 
   // The output stage's time (stored batch -> resources written to the facade), for the record.
   const auto status = nlohmann::json::parse(get(origin, "/status"));
@@ -263,7 +270,8 @@ TEST_F(ServeFhirOutputs, AModelVerifiedWithOtherSettingsSendsNothing) {
              "observed": 1e-12, "lower": 0, "upper": 1e-8, "tolerance_reason": "r"}]
 })";
   write_twin_yaml(ehr.base_url(), "    verification_record: record.json");
-  ChildProcess serve({PTWIN_EXECUTABLE, "serve", (dir_ / "twin.yaml").string()}, dir_ / "serve.log");
+  ChildProcess serve({PTWIN_EXECUTABLE, "serve", (dir_ / "twin.yaml").string()},
+                     dir_ / "serve.log");
   const auto origin = start(serve);
   ASSERT_FALSE(origin.empty());
   EXPECT_NE(serve.output().find("outputs WITHHELD"), std::string::npos) << serve.output();

@@ -38,8 +38,8 @@ constexpr const char* kUnavailable =
     R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"transient"}]})";
 
 nlohmann::json observation(const std::string& id) {
-  return {{"resourceType", "Observation"}, {"id", id}, {"status", "final"},
-          {"code", {{"text", "x"}}}};
+  return {
+      {"resourceType", "Observation"}, {"id", id}, {"status", "final"}, {"code", {{"text", "x"}}}};
 }
 
 ptwin::ingest::fhir::FhirClientSettings client_for(const std::string& base) {
@@ -80,7 +80,9 @@ TEST(EhrPoster, RetriesAnUnavailableEhrUntilThePutLands) {
 TEST(EhrPoster, ARefusalIsCountedAndNotRetried) {
   HttpTestServer ehr([](const HttpRequest& request) {
     if (request.target.ends_with("/bad")) {
-      return answer(422, R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"invalid"}]})");
+      return answer(
+          422,
+          R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"invalid"}]})");
     }
     return answer(200, request.body);
   });

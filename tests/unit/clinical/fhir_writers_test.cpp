@@ -58,7 +58,8 @@ cf::ModelProvenance verified() {
 std::pair<ptwin::twin::risk::HypotensionForecast, ptwin::twin::risk::HypotensionForecast>
 falling_forecasts(ptwin::twin::risk::HypotensionRiskTwin& twin) {
   for (int s = 10; s <= 120; s += 10) {
-    (void)twin.assimilate_mean_arterial_pressure(kStart + std::chrono::seconds(s), (80.0 - s / 20.0) * kMmHg);
+    (void)twin.assimilate_mean_arterial_pressure(kStart + std::chrono::seconds(s),
+                                                 (80.0 - s / 20.0) * kMmHg);
   }
   return {twin.forecast(5min), twin.forecast(15min)};
 }
@@ -84,14 +85,17 @@ TEST(RiskAssessmentWriter, WritesValidR5WithProbabilityWindowIntervalAndModel) {
   ASSERT_EQ(ra["prediction"].size(), 2u);
   const auto& p15 = ra["prediction"][1];
   EXPECT_NEAR(p15["probabilityDecimal"].get<double>(), in15.probability, 5e-5);
-  EXPECT_GT(p15["probabilityDecimal"].get<double>(), ra["prediction"][0]["probabilityDecimal"].get<double>());
+  EXPECT_GT(p15["probabilityDecimal"].get<double>(),
+            ra["prediction"][0]["probabilityDecimal"].get<double>());
   EXPECT_EQ(p15["whenPeriod"]["end"], ptwin::time::format_iso8601(at + 15min));
   // The MAP forecast interval at the horizon, in mmHg, in the forecast-interval extension.
   const auto& map = p15["extension"][0];
   EXPECT_EQ(map["url"], cf::kForecastExtension);
   const auto& interval = map["extension"][2]["valueRange"];
-  EXPECT_NEAR(interval["low"]["value"].get<double>(), in15.mean_arterial_pressure_pa.p05 / kMmHg, 0.05);
-  EXPECT_NEAR(interval["high"]["value"].get<double>(), in15.mean_arterial_pressure_pa.p95 / kMmHg, 0.05);
+  EXPECT_NEAR(interval["low"]["value"].get<double>(), in15.mean_arterial_pressure_pa.p05 / kMmHg,
+              0.05);
+  EXPECT_NEAR(interval["high"]["value"].get<double>(), in15.mean_arterial_pressure_pa.p95 / kMmHg,
+              0.05);
   EXPECT_EQ(interval["low"]["code"], "mm[Hg]");
   // Model version and verification status travel with the resource.
   EXPECT_EQ(ra["meta"]["tag"][0]["system"], cf::kVerificationStatusSystem);
@@ -104,10 +108,13 @@ TEST(RiskAssessmentWriter, WritesValidR5WithProbabilityWindowIntervalAndModel) {
 
 TEST(RiskAssessmentWriter, SameAssessmentGetsTheSameIdAndAnotherTimeAnother) {
   ptwin::twin::risk::HypotensionRiskTwin twin({}, kStart, 80.0 * kMmHg);
-  cf::RiskAssessmentInput input{.patient_id = "p1", .occurrence = kStart,
+  cf::RiskAssessmentInput input{.patient_id = "p1",
+                                .occurrence = kStart,
                                 .forecasts = {twin.forecast(5min)},
                                 .hypotension_threshold_pa = 65.0 * kMmHg,
-                                .minimum_duration = 60s, .basis = {}, .provenance = verified()};
+                                .minimum_duration = 60s,
+                                .basis = {},
+                                .provenance = verified()};
   const auto id = cf::write_risk_assessment(input)["id"];
   EXPECT_EQ(cf::write_risk_assessment(input)["id"], id);
   input.occurrence += 10s;
@@ -119,10 +126,12 @@ TEST(RiskAssessmentWriter, RefusesAProbabilityOutsideZeroOneNamingTheField) {
   auto forecast = twin.forecast(5min);
   forecast.probability = 1.5;
   try {
-    (void)cf::write_risk_assessment({.patient_id = "p1", .occurrence = kStart,
+    (void)cf::write_risk_assessment({.patient_id = "p1",
+                                     .occurrence = kStart,
                                      .forecasts = {forecast},
                                      .hypotension_threshold_pa = 65.0 * kMmHg,
-                                     .minimum_duration = 60s, .basis = {},
+                                     .minimum_duration = 60s,
+                                     .basis = {},
                                      .provenance = verified()});
     FAIL() << "no error";
   } catch (const ptwin::InputError& e) {
@@ -156,7 +165,13 @@ TEST(EstimateObservationWriter, WritesValidR5SvrAndCoWithTheirNinetyPercentInter
 
 TEST(DetectedIssueWriter, WritesValidR5ForRaisedAndClearedAlertsOfOneEpisode) {
   ptwin::clinical::alerts::AlertNotification raised{
-      ptwin::clinical::alerts::NotificationKind::Raised, kStart, "p1", "hypotension-risk", 1, 0.7, 3};
+      ptwin::clinical::alerts::NotificationKind::Raised,
+      kStart,
+      "p1",
+      "hypotension-risk",
+      1,
+      0.7,
+      3};
   const auto issue = cf::write_detected_issue(
       {raised, "15-min hypotension risk >= 0.5", "RiskAssessment/risk-1", verified()});
   expect_valid_r5(issue);
@@ -174,7 +189,8 @@ TEST(DetectedIssueWriter, WritesValidR5ForRaisedAndClearedAlertsOfOneEpisode) {
   auto escalated = raised;
   escalated.kind = ptwin::clinical::alerts::NotificationKind::Escalated;
   escalated.level = 2;
-  EXPECT_EQ(cf::write_detected_issue({escalated, "risk", std::nullopt, verified()})["severity"], "high");
+  EXPECT_EQ(cf::write_detected_issue({escalated, "risk", std::nullopt, verified()})["severity"],
+            "high");
 }
 
 TEST(ModelDevice, IsValidR5WithVersionDigestAndVerificationStatus) {

@@ -35,9 +35,8 @@ class CollectingWriter final : public cf::OutputWriter {
     written.insert(written.end(), resources.begin(), resources.end());
   }
   [[nodiscard]] std::size_t count(const std::string& type) const {
-    return static_cast<std::size_t>(std::count_if(written.begin(), written.end(), [&](const json& r) {
-      return r["resourceType"] == type;
-    }));
+    return static_cast<std::size_t>(std::count_if(
+        written.begin(), written.end(), [&](const json& r) { return r["resourceType"] == type; }));
   }
   std::vector<json> written;
 };
@@ -54,8 +53,11 @@ struct Harness {
       : risk(running),
         model_gate(gate::hypotension_risk_model_identity(running), std::move(record)),
         stage(risk, model_gate, writer,
-              {.risk_interval = 60s, .alert_raise = 0.5, .alert_clear = 0.3,
-               .alert_minimum_duration = 30s, .model = running}) {}
+              {.risk_interval = 60s,
+               .alert_raise = 0.5,
+               .alert_clear = 0.3,
+               .alert_minimum_duration = 30s,
+               .model = running}) {}
 
   // MAP every 10 s for patient p1 from `from` to `to` (inclusive), one batch per sample as a
   // monitor sends them, falling linearly from `start_mmhg` at `slope` mmHg per minute.
@@ -114,12 +116,14 @@ TEST(TwinOutputStage, AnAlertIsWrittenAtOnceWithTheRiskAssessmentItCitesInsideTh
   const auto steady = h.writer.count("RiskAssessment");
   h.feed(310, 900, 80.0, -2.0);  // falls to about 60 mmHg
   ASSERT_GE(h.writer.count("DetectedIssue"), 1u);
-  const auto issue = std::find_if(h.writer.written.begin(), h.writer.written.end(),
-                                  [](const json& r) { return r["resourceType"] == "DetectedIssue"; });
+  const auto issue =
+      std::find_if(h.writer.written.begin(), h.writer.written.end(),
+                   [](const json& r) { return r["resourceType"] == "DetectedIssue"; });
   EXPECT_EQ((*issue)["status"], "final");
   const std::string cited = (*issue)["evidence"][0]["detail"][0]["reference"];
   const bool is_cited_written = std::any_of(h.writer.written.begin(), issue, [&](const json& r) {
-    return r["resourceType"] == "RiskAssessment" && "RiskAssessment/" + r["id"].get<std::string>() == cited;
+    return r["resourceType"] == "RiskAssessment" &&
+           "RiskAssessment/" + r["id"].get<std::string>() == cited;
   });
   EXPECT_TRUE(is_cited_written);
   EXPECT_GT(h.writer.count("RiskAssessment"), steady);
@@ -139,8 +143,9 @@ TEST(TwinOutputStage, BasisListsTheEhrObservationsUsedSinceThePreviousAssessment
   EXPECT_EQ(assessments[1]["basis"][0]["reference"], "Observation/map-10");
   EXPECT_EQ(assessments[1]["basis"][5]["reference"], "Observation/map-60");
   h.feed(80, 130, 85.0, 0.0);  // samples that did not come from FHIR Observations
-  const auto third = std::find_if(h.writer.written.rbegin(), h.writer.written.rend(),
-                                  [](const json& r) { return r["resourceType"] == "RiskAssessment"; });
+  const auto third =
+      std::find_if(h.writer.written.rbegin(), h.writer.written.rend(),
+                   [](const json& r) { return r["resourceType"] == "RiskAssessment"; });
   ASSERT_NE(third, h.writer.written.rend());
   EXPECT_EQ((*third)["occurrenceDateTime"], ptwin::time::format_iso8601(kStart + 120s));
   // Only the one Observation after the second assessment (70 s); the later samples had none.

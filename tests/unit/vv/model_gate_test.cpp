@@ -19,8 +19,14 @@ using ptwin::twin::risk::HypotensionRiskSettings;
 const ptwin::time::Instant kAt = ptwin::time::from_epoch_ms(1'767'225'600'000);
 
 gate::CaseResult a_case(double observed) {
-  return {.id = "twin.risk.example", .source = "closed form", .quantity = "q", .norm = "max error",
-          .observed = observed, .lower = 0.0, .upper = 1e-8, .tolerance_reason = "rounding"};
+  return {.id = "twin.risk.example",
+          .source = "closed form",
+          .quantity = "q",
+          .norm = "max error",
+          .observed = observed,
+          .lower = 0.0,
+          .upper = 1e-8,
+          .tolerance_reason = "rounding"};
 }
 
 gate::VerificationRecord record_for(const HypotensionRiskSettings& s, double observed) {
@@ -107,7 +113,7 @@ TEST(VerificationRecord, RoundTripsThroughJson) {
 }
 
 TEST(VerificationRecord, AStatusItsCasesContradictIsRefused) {
-  auto r = record_for({}, 1.0);  // fails
+  auto r = record_for({}, 1.0);                 // fails
   r.status = gate::VerificationStatus::Passed;  // edited by hand
   try {
     (void)gate::parse_verification_record(gate::to_json_text(r), "record.json");

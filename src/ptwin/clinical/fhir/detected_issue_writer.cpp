@@ -24,7 +24,8 @@ nlohmann::json write_detected_issue(const DetectedIssueInput& in) {
   json out{
       {"resourceType", "DetectedIssue"},
       {"id", output_id("alert", key)},
-      {"identifier", json::array({{{"system", kIdentifierSystem}, {"value", output_id("alert", key)}}})},
+      {"identifier",
+       json::array({{{"system", kIdentifierSystem}, {"value", output_id("alert", key)}}})},
       {"status", is_cleared ? "mitigated" : "final"},
       {"code",
        {{"coding", json::array({{{"system", kCodeSystem},

@@ -20,8 +20,8 @@ namespace ptwin::clinical::fhir {
 
 struct DetectedIssueInput {
   alerts::AlertNotification notification;
-  std::string rule_description;                 // e.g. "15-min hypotension risk >= 0.5"
-  std::optional<std::string> evidence;          // literal reference, e.g. "RiskAssessment/risk-..."
+  std::string rule_description;         // e.g. "15-min hypotension risk >= 0.5"
+  std::optional<std::string> evidence;  // literal reference, e.g. "RiskAssessment/risk-..."
   ModelProvenance provenance;
 };
 

@@ -11,7 +11,9 @@ namespace ptwin::clinical::fhir {
 namespace {
 
 // 408 Request Timeout and 429 Too Many Requests are worth retrying; other 4xx are not.
-bool is_refusal(long status) { return status >= 400 && status < 500 && status != 408 && status != 429; }
+bool is_refusal(long status) {
+  return status >= 400 && status < 500 && status != 408 && status != 429;
+}
 
 }  // namespace
 
@@ -25,8 +27,9 @@ EhrPoster::EhrPoster(ingest::fhir::FhirClientSettings client, std::chrono::milli
     counts_.resumed = queue_.size();
     counts_.pending = queue_.size();
     if (!queue_.empty()) {
-      logging::zone_logger("clinical")->info("EHR outputs resumed from spool count={} file={}",
-                                             queue_.size(), spool_->file().string());
+      logging::zone_logger("clinical")
+          ->info("EHR outputs resumed from spool count={} file={}", queue_.size(),
+                 spool_->file().string());
     }
   }
   thread_ = std::thread([this] { run(); });  // after the queue holds what was resumed
@@ -65,9 +68,10 @@ void EhrPoster::stop(std::chrono::milliseconds grace) {
   counts_.pending = 0;
   if (!queue_.empty()) {
     logging::zone_logger("clinical")
-        ->error("EHR outputs not posted at stop count={} base={} (they remain on ptwin's FHIR "
-                "facade)",
-                queue_.size(), settings_.base_url);
+        ->error(
+            "EHR outputs not posted at stop count={} base={} (they remain on ptwin's FHIR "
+            "facade)",
+            queue_.size(), settings_.base_url);
   }
 }
 
@@ -98,8 +102,8 @@ void EhrPoster::run() {
       is_rejected = is_refusal(e.http_status());
       if (is_rejected) {
         logger->error("EHR refused output type={} id={} status={}: {}",
-                      resource.value("resourceType", ""), resource.value("id", ""),
-                      e.http_status(), e.what());
+                      resource.value("resourceType", ""), resource.value("id", ""), e.http_status(),
+                      e.what());
       } else {
         // Once per resource at warn: an EHR that is down for an hour must not flood the log.
         logger->log(failures_of_head == 0 ? spdlog::level::warn : spdlog::level::debug,

@@ -27,13 +27,13 @@
 namespace ptwin::clinical::fhir {
 
 struct EhrPosterCounts {
-  std::uint64_t posted = 0;          // PUTs answered 2xx
+  std::uint64_t posted = 0;           // PUTs answered 2xx
   std::uint64_t failed_attempts = 0;  // PUTs that failed and were retried
-  std::uint64_t rejected = 0;        // refused by the EHR (4xx), not retried
-  std::uint64_t pending = 0;         // queued now
-  std::uint64_t not_posted = 0;      // still queued at stop (kept in the spool, if any)
-  std::uint64_t resumed = 0;         // queued from the spool of an earlier run
-  std::uint64_t spool_failures = 0;  // spool writes that failed (logged)
+  std::uint64_t rejected = 0;         // refused by the EHR (4xx), not retried
+  std::uint64_t pending = 0;          // queued now
+  std::uint64_t not_posted = 0;       // still queued at stop (kept in the spool, if any)
+  std::uint64_t resumed = 0;          // queued from the spool of an earlier run
+  std::uint64_t spool_failures = 0;   // spool writes that failed (logged)
 };
 
 class EhrPoster {
@@ -61,8 +61,8 @@ class EhrPoster {
   std::chrono::milliseconds max_backoff_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  std::unique_ptr<OutputSpool> spool_;           // nullptr: the queue is in memory only
-  std::deque<OutputSpool::Entry> queue_;          // number 0 without a spool
+  std::unique_ptr<OutputSpool> spool_;    // nullptr: the queue is in memory only
+  std::deque<OutputSpool::Entry> queue_;  // number 0 without a spool
   EhrPosterCounts counts_;
   bool is_stopping_ = false;
   std::thread thread_;  // started once the queue holds what the spool resumed

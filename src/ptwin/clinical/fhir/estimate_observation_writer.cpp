@@ -36,7 +36,8 @@ void check(const EstimateInput& in) {
                      "must be the 4-state trend model posterior");
   }
   for (const int i : {Index::kLnResistance, Index::kLnCardiacOutput}) {
-    if (!std::isfinite(e.mean[i]) || !(e.covariance(i, i) >= 0.0) || !std::isfinite(e.covariance(i, i))) {
+    if (!std::isfinite(e.mean[i]) || !(e.covariance(i, i) >= 0.0) ||
+        !std::isfinite(e.covariance(i, i))) {
       throw InputError(ErrorCode::BadInput, fmt::format("estimate observation: estimate[{}]", i),
                        fmt::format("mean {} variance {}", e.mean[i], e.covariance(i, i)),
                        "must be finite with a non-negative variance");
@@ -50,29 +51,29 @@ json observation(const EstimateInput& in, const Parameter& p, int index) {
   const auto at = time::format_iso8601(in.time);
   const auto key = fmt::format("{}|{}|{}|{}", p.id_prefix, in.patient_id, at,
                                in.provenance.model.settings_digest);
-  json out{
-      {"resourceType", "Observation"},
-      {"id", output_id(p.id_prefix, key)},
-      {"identifier", json::array({{{"system", kIdentifierSystem}, {"value", output_id(p.id_prefix, key)}}})},
-      {"status", "final"},
-      {"code", p.code},
-      {"subject", {{"reference", "Patient/" + in.patient_id}}},
-      {"effectiveDateTime", at},
-      {"valueQuantity", p.quantity(std::exp(mean))},
-      {"method",
-       {{"coding", json::array({{{"system", kCodeSystem},
-                                 {"code", "ukf-posterior"},
-                                 {"display", "Unscented Kalman filter posterior (median)"}}})},
-        {"text", "Estimated by the patient's digital twin, not measured"}}},
-      {"device", model_device_reference(in.provenance.model)},
-      {"component",
-       json::array({{{"code",
-                      {{"coding", json::array({{{"system", kCodeSystem},
-                                                {"code", "credible-interval-90"},
-                                                {"display", "90 % credible interval"}}})}}},
-                     {"valueRange",
-                      {{"low", p.quantity(std::exp(mean - kZ95 * sd))},
-                       {"high", p.quantity(std::exp(mean + kZ95 * sd))}}}}})}};
+  json out{{"resourceType", "Observation"},
+           {"id", output_id(p.id_prefix, key)},
+           {"identifier",
+            json::array({{{"system", kIdentifierSystem}, {"value", output_id(p.id_prefix, key)}}})},
+           {"status", "final"},
+           {"code", p.code},
+           {"subject", {{"reference", "Patient/" + in.patient_id}}},
+           {"effectiveDateTime", at},
+           {"valueQuantity", p.quantity(std::exp(mean))},
+           {"method",
+            {{"coding", json::array({{{"system", kCodeSystem},
+                                      {"code", "ukf-posterior"},
+                                      {"display", "Unscented Kalman filter posterior (median)"}}})},
+             {"text", "Estimated by the patient's digital twin, not measured"}}},
+           {"device", model_device_reference(in.provenance.model)},
+           {"component",
+            json::array({{{"code",
+                           {{"coding", json::array({{{"system", kCodeSystem},
+                                                     {"code", "credible-interval-90"},
+                                                     {"display", "90 % credible interval"}}})}}},
+                          {"valueRange",
+                           {{"low", p.quantity(std::exp(mean - kZ95 * sd))},
+                            {"high", p.quantity(std::exp(mean + kZ95 * sd))}}}}})}};
   stamp_model_provenance(out, in.provenance);
   return out;
 }
@@ -88,13 +89,12 @@ std::vector<json> write_estimate_observations(const EstimateInput& in) {
                                 {"display", "Systemic vascular resistance (estimated)"}}})},
        {"text", "Systemic vascular resistance, estimated"}},
       &resistance_dyn_s_per_cm5};
-  const Parameter co{
-      "co",
-      {{"coding", json::array({{{"system", kLoinc},
-                                {"code", "8741-1"},
-                                {"display", "Left ventricular Cardiac output"}}})},
-       {"text", "Cardiac output, estimated"}},
-      &flow_l_per_min};
+  const Parameter co{"co",
+                     {{"coding", json::array({{{"system", kLoinc},
+                                               {"code", "8741-1"},
+                                               {"display", "Left ventricular Cardiac output"}}})},
+                      {"text", "Cardiac output, estimated"}},
+                     &flow_l_per_min};
   return {observation(in, svr, Index::kLnResistance), observation(in, co, Index::kLnCardiacOutput)};
 }
 

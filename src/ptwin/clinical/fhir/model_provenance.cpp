@@ -12,7 +12,8 @@ namespace {
 using nlohmann::json;
 
 json ptwin_concept(std::string_view code, std::string_view display) {
-  return {{"coding", json::array({{{"system", kCodeSystem}, {"code", code}, {"display", display}}})}};
+  return {
+      {"coding", json::array({{{"system", kCodeSystem}, {"code", code}, {"display", display}}})}};
 }
 
 }  // namespace
@@ -34,7 +35,8 @@ json model_device(const ModelProvenance& p) {
       {"status", "active"},
       {"displayName", p.model.name},
       {"name", json::array({{{"value", p.model.name}, {"type", "user-friendly-name"}}})},
-      {"type", json::array({ptwin_concept("digital-twin-model", "Patient digital twin model (software)")})},
+      {"type",
+       json::array({ptwin_concept("digital-twin-model", "Patient digital twin model (software)")})},
       {"version", json::array({{{"type", ptwin_concept("model-version", "Model version")},
                                 {"value", p.model.version}}})},
       {"property",
@@ -51,12 +53,12 @@ void stamp_model_provenance(json& resource, const ModelProvenance& p) {
   resource["meta"]["tag"].push_back({{"system", kVerificationStatusSystem}, {"code", status}});
   resource["extension"].push_back(
       {{"url", kModelExtension},
-       {"extension", json::array({{{"url", "name"}, {"valueString", p.model.name}},
-                                  {{"url", "version"}, {"valueString", p.model.version}},
-                                  {{"url", "settingsDigest"}, {"valueString", p.model.settings_digest}},
-                                  {{"url", "verificationStatus"}, {"valueCode", status}},
-                                  {{"url", "device"},
-                                   {"valueReference", model_device_reference(p.model)}}})}});
+       {"extension",
+        json::array({{{"url", "name"}, {"valueString", p.model.name}},
+                     {{"url", "version"}, {"valueString", p.model.version}},
+                     {{"url", "settingsDigest"}, {"valueString", p.model.settings_digest}},
+                     {{"url", "verificationStatus"}, {"valueCode", status}},
+                     {{"url", "device"}, {"valueReference", model_device_reference(p.model)}}})}});
 }
 
 std::string output_id(std::string_view prefix, std::string_view parts) {

@@ -75,10 +75,12 @@ OutputSpool::OutputSpool(std::filesystem::path file) : file_(std::move(file)) {
   const auto compacted = std::filesystem::path(file_).concat(".compacting");
   {
     std::ofstream out(compacted, std::ios::binary | std::ios::trunc);
-    for (const auto& e : pending_) out << json{{"queued", e.number}, {"resource", e.resource}}.dump() << '\n';
+    for (const auto& e : pending_)
+      out << json{{"queued", e.number}, {"resource", e.resource}}.dump() << '\n';
     out.flush();
     if (!out) {
-      throw Error(ErrorCode::Io, fmt::format("EHR output spool {}: cannot be written", compacted.string()));
+      throw Error(ErrorCode::Io,
+                  fmt::format("EHR output spool {}: cannot be written", compacted.string()));
     }
   }
   std::error_code error;
@@ -88,7 +90,9 @@ OutputSpool::OutputSpool(std::filesystem::path file) : file_(std::move(file)) {
                                            file_.string(), error.message()));
   }
   out_.open(file_, std::ios::binary | std::ios::app);
-  if (!out_) throw Error(ErrorCode::Io, fmt::format("EHR output spool {}: cannot be opened", file_.string()));
+  if (!out_)
+    throw Error(ErrorCode::Io,
+                fmt::format("EHR output spool {}: cannot be opened", file_.string()));
 }
 
 std::vector<OutputSpool::Entry> OutputSpool::take_pending() { return std::exchange(pending_, {}); }
@@ -96,7 +100,8 @@ std::vector<OutputSpool::Entry> OutputSpool::take_pending() { return std::exchan
 void OutputSpool::write_line(const json& line) {
   out_ << line.dump() << '\n';
   out_.flush();
-  if (!out_) throw Error(ErrorCode::Io, fmt::format("EHR output spool {}: write failed", file_.string()));
+  if (!out_)
+    throw Error(ErrorCode::Io, fmt::format("EHR output spool {}: write failed", file_.string()));
 }
 
 std::uint64_t OutputSpool::append(const json& resource) {

@@ -40,14 +40,14 @@ json forecast_interval(std::string_view loinc, std::string_view display, const j
                        const json& low, const json& high) {
   return {{"url", kForecastExtension},
           {"extension",
-           json::array({{{"url", "quantity"},
-                         {"valueCodeableConcept",
-                          {{"coding", json::array({{{"system", kLoinc},
-                                                    {"code", loinc},
-                                                    {"display", display}}})}}}},
-                        {{"url", "median"}, {"valueQuantity", median}},
-                        {{"url", "interval"}, {"valueRange", {{"low", low}, {"high", high}}}},
-                        {{"url", "level"}, {"valueDecimal", 0.9}}})}};
+           json::array(
+               {{{"url", "quantity"},
+                 {"valueCodeableConcept",
+                  {{"coding",
+                    json::array({{{"system", kLoinc}, {"code", loinc}, {"display", display}}})}}}},
+                {{"url", "median"}, {"valueQuantity", median}},
+                {{"url", "interval"}, {"valueRange", {{"low", low}, {"high", high}}}},
+                {{"url", "level"}, {"valueDecimal", 0.9}}})}};
 }
 
 json prediction(const RiskAssessmentInput& in, const twin::risk::HypotensionForecast& f) {
@@ -73,11 +73,11 @@ json prediction(const RiskAssessmentInput& in, const twin::risk::HypotensionFore
                    threshold_mmhg, minutes, minutes, map.p50 / units::kPaPerMmHg,
                    map.p05 / units::kPaPerMmHg, map.p95 / units::kPaPerMmHg)},
       {"extension",
-       json::array({forecast_interval("8478-0", "Mean blood pressure", pressure_mmhg(map.p50),
-                                      pressure_mmhg(map.p05), pressure_mmhg(map.p95)),
-                    forecast_interval("8741-1", "Left ventricular Cardiac output",
-                                      flow_l_per_min(co.p50), flow_l_per_min(co.p05),
-                                      flow_l_per_min(co.p95))})}};
+       json::array(
+           {forecast_interval("8478-0", "Mean blood pressure", pressure_mmhg(map.p50),
+                              pressure_mmhg(map.p05), pressure_mmhg(map.p95)),
+            forecast_interval("8741-1", "Left ventricular Cardiac output", flow_l_per_min(co.p50),
+                              flow_l_per_min(co.p05), flow_l_per_min(co.p95))})}};
 }
 
 }  // namespace
@@ -87,23 +87,23 @@ json write_risk_assessment(const RiskAssessmentInput& in) {
   const auto at = time::format_iso8601(in.occurrence);
   const auto& model = in.provenance.model;
   const auto key = fmt::format("risk|{}|{}|{}", in.patient_id, at, model.settings_digest);
-  json out{
-      {"resourceType", "RiskAssessment"},
-      {"id", output_id("risk", key)},
-      {"identifier", json::array({{{"system", kIdentifierSystem}, {"value", output_id("risk", key)}}})},
-      {"status", "final"},
-      {"method",
-       {{"coding", json::array({{{"system", kCodeSystem},
-                                 {"code", "ukf-gaussian-forecast"},
-                                 {"display", "UKF state estimate and Gaussian forecast"}}})}}},
-      {"code",
-       {{"coding", json::array({{{"system", kCodeSystem},
-                                 {"code", "hypotension-risk"},
-                                 {"display", "Risk of hypotension"}}})}}},
-      {"subject", {{"reference", "Patient/" + in.patient_id}}},
-      {"occurrenceDateTime", at},
-      {"performer", model_device_reference(model)},
-      {"prediction", json::array()}};
+  json out{{"resourceType", "RiskAssessment"},
+           {"id", output_id("risk", key)},
+           {"identifier",
+            json::array({{{"system", kIdentifierSystem}, {"value", output_id("risk", key)}}})},
+           {"status", "final"},
+           {"method",
+            {{"coding", json::array({{{"system", kCodeSystem},
+                                      {"code", "ukf-gaussian-forecast"},
+                                      {"display", "UKF state estimate and Gaussian forecast"}}})}}},
+           {"code",
+            {{"coding", json::array({{{"system", kCodeSystem},
+                                      {"code", "hypotension-risk"},
+                                      {"display", "Risk of hypotension"}}})}}},
+           {"subject", {{"reference", "Patient/" + in.patient_id}}},
+           {"occurrenceDateTime", at},
+           {"performer", model_device_reference(model)},
+           {"prediction", json::array()}};
   for (const auto& reference : in.basis) out["basis"].push_back({{"reference", reference}});
   std::string note;
   for (const auto& f : in.forecasts) {
@@ -115,7 +115,8 @@ json write_risk_assessment(const RiskAssessmentInput& in) {
                         f.mean_arterial_pressure_pa.p05 / units::kPaPerMmHg,
                         f.mean_arterial_pressure_pa.p95 / units::kPaPerMmHg);
   }
-  out["note"] = json::array({{{"text", fmt::format("{} {}: {}", model.name, model.version, note)}}});
+  out["note"] =
+      json::array({{{"text", fmt::format("{} {}: {}", model.name, model.version, note)}}});
   stamp_model_provenance(out, in.provenance);
   return out;
 }

@@ -24,7 +24,7 @@ struct RiskAssessmentInput {
   std::string patient_id;  // the FHIR Patient id
   time::Instant occurrence;
   std::vector<twin::risk::HypotensionForecast> forecasts;  // one prediction each, horizon > 0
-  double hypotension_threshold_pa = 0.0;                    // the event definition
+  double hypotension_threshold_pa = 0.0;                   // the event definition
   std::chrono::seconds minimum_duration{0};
   std::vector<std::string> basis;  // literal references, e.g. "Observation/map-1"
   ModelProvenance provenance;

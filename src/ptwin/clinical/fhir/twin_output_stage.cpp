@@ -57,7 +57,8 @@ std::vector<nlohmann::json> TwinOutputStage::plan(const twin::live::PatientRisk&
   std::vector<alerts::AlertNotification> notifications;
   policy_.observe({patient.updated_to, patient.patient_id, kSignal, patient.in_15_min.probability},
                   notifications);
-  const bool is_due = !state.last_risk || patient.updated_to - *state.last_risk >= settings_.risk_interval;
+  const bool is_due =
+      !state.last_risk || patient.updated_to - *state.last_risk >= settings_.risk_interval;
   if (!is_due && notifications.empty()) {
     ++counts_.throttled;
     return {};
@@ -65,13 +66,14 @@ std::vector<nlohmann::json> TwinOutputStage::plan(const twin::live::PatientRisk&
   state.last_risk = patient.updated_to;
   const ModelProvenance provenance{gate_.model(), gate_.status()};
   std::vector<nlohmann::json> out;
-  out.push_back(write_risk_assessment({.patient_id = patient.patient_id,
-                                       .occurrence = patient.updated_to,
-                                       .forecasts = {patient.in_5_min, patient.in_15_min},
-                                       .hypotension_threshold_pa = settings_.model.hypotension_threshold_pa,
-                                       .minimum_duration = settings_.model.minimum_duration,
-                                       .basis = std::move(state.basis),
-                                       .provenance = provenance}));
+  out.push_back(
+      write_risk_assessment({.patient_id = patient.patient_id,
+                             .occurrence = patient.updated_to,
+                             .forecasts = {patient.in_5_min, patient.in_15_min},
+                             .hypotension_threshold_pa = settings_.model.hypotension_threshold_pa,
+                             .minimum_duration = settings_.model.minimum_duration,
+                             .basis = std::move(state.basis),
+                             .provenance = provenance}));
   state.basis.clear();  // moved into this assessment
   const std::string risk_reference = "RiskAssessment/" + out.front().at("id").get<std::string>();
   for (auto& observation : write_estimate_observations(
@@ -79,11 +81,11 @@ std::vector<nlohmann::json> TwinOutputStage::plan(const twin::live::PatientRisk&
     out.push_back(std::move(observation));
   }
   for (const auto& n : notifications) {
-    out.push_back(write_detected_issue(
-        {n,
-         fmt::format("15-min hypotension risk >= {:g} (clears at <= {:g})", settings_.alert_raise,
-                     settings_.alert_clear),
-         risk_reference, provenance}));
+    out.push_back(
+        write_detected_issue({n,
+                              fmt::format("15-min hypotension risk >= {:g} (clears at <= {:g})",
+                                          settings_.alert_raise, settings_.alert_clear),
+                              risk_reference, provenance}));
   }
   return out;
 }

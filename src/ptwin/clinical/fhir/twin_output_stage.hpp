@@ -45,7 +45,7 @@ struct TwinOutputCounts {
   std::uint64_t observations = 0;
   std::uint64_t detected_issues = 0;
   std::uint64_t devices = 0;
-  std::uint64_t withheld = 0;  // resources the gate did not admit
+  std::uint64_t withheld = 0;   // resources the gate did not admit
   std::uint64_t throttled = 0;  // updates with no output (inside the interval, no alert)
 };
 
@@ -64,9 +64,9 @@ class TwinOutputStage final : public ingest::stream::SampleSink {
 
  private:
   struct PatientOutputs {
-    time::Instant seen_to{};                // the last update looked at
+    time::Instant seen_to{};                 // the last update looked at
     std::optional<time::Instant> last_risk;  // data time of the last RiskAssessment
-    std::vector<std::string> basis;         // input Observations since the last one
+    std::vector<std::string> basis;          // input Observations since the last one
   };
   /// Remembers the FHIR Observations the batch's MAP and CO samples came from.
   void collect_basis(const ingest::stream::StoredSamples& stored);

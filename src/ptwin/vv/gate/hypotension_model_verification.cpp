@@ -113,7 +113,8 @@ double ukf_against_kalman(const twin::risk::HypotensionRiskSettings& settings) {
   std::normal_distribution<double> normal;
   const Eigen::LLT<Eigen::MatrixXd> q_root(model.process_noise(kStepS));
   if (q_root.info() != Eigen::Success) {
-    throw Error(ErrorCode::NumericalBreakdown, "trend model: process noise is not positive definite");
+    throw Error(ErrorCode::NumericalBreakdown,
+                "trend model: process noise is not positive definite");
   }
   const Eigen::Vector2d r_sd = model.observation_noise().diagonal().cwiseSqrt();
   Eigen::VectorXd truth = prior(settings).mean;
@@ -149,15 +150,15 @@ double ukf_against_kalman(const twin::risk::HypotensionRiskSettings& settings) {
   return std::isfinite(worst) ? worst : kNotComputed;
 }
 
-
 }  // namespace
 
 CaseResult ukf_equals_kalman_case(const twin::risk::HypotensionRiskSettings& settings) {
   CaseResult c{
       .id = "twin.risk.ukf_equals_kalman",
-      .source = "Kalman filter on the model's trend dynamics with a linear observation of the "
-                "log-state; the unscented transform is exact for linear maps (Julier & Uhlmann "
-                "2004, doi:10.1109/JPROC.2003.823141)",
+      .source =
+          "Kalman filter on the model's trend dynamics with a linear observation of the "
+          "log-state; the unscented transform is exact for linear maps (Julier & Uhlmann "
+          "2004, doi:10.1109/JPROC.2003.823141)",
       .quantity = fmt::format("mean (in posterior SDs) and covariance (relative to its largest "
                               "entry) after each of {} predict/update steps of {} s",
                               kTrackSteps, kStepS),
@@ -165,9 +166,10 @@ CaseResult ukf_equals_kalman_case(const twin::risk::HypotensionRiskSettings& set
       .observed = kNotComputed,
       .lower = 0.0,
       .upper = 1e-8,
-      .tolerance_reason = "both filters are exact; the difference is rounding, ~1e-16 times the "
-                          "condition number of P (up to ~1e7 here: rates are ~1e-4 per s, levels "
-                          "~1)",
+      .tolerance_reason =
+          "both filters are exact; the difference is rounding, ~1e-16 times the "
+          "condition number of P (up to ~1e7 here: rates are ~1e-4 per s, levels "
+          "~1)",
   };
   try {
     c.observed = ukf_against_kalman(settings);
@@ -177,7 +179,8 @@ CaseResult ukf_equals_kalman_case(const twin::risk::HypotensionRiskSettings& set
   return c;
 }
 
-std::vector<CaseResult> forecast_coverage_cases(const twin::risk::HypotensionRiskSettings& settings) {
+std::vector<CaseResult> forecast_coverage_cases(
+    const twin::risk::HypotensionRiskSettings& settings) {
   twin::cohort::CohortSettings cohort_settings;
   cohort_settings.patients = 24;
   cohort_settings.duration = std::chrono::hours(6);
@@ -193,15 +196,25 @@ std::vector<CaseResult> forecast_coverage_cases(const twin::risk::HypotensionRis
       "nominal 0.90; the bounds of the cohort-scale evaluation (tests/integration/vv), which "
       "allow for model error (the generator is not the twin's model) and for correlated "
       "forecasts within a patient";
-  CaseResult map{.id = "twin.risk.forecast_coverage_map", .source = source,
-                 .quantity = "share of 90 % MAP forecast intervals, 15 min ahead, containing "
-                             "the true MAP",
-                 .norm = "coverage", .observed = kNotComputed, .lower = 0.85, .upper = 0.97,
+  CaseResult map{.id = "twin.risk.forecast_coverage_map",
+                 .source = source,
+                 .quantity =
+                     "share of 90 % MAP forecast intervals, 15 min ahead, containing "
+                     "the true MAP",
+                 .norm = "coverage",
+                 .observed = kNotComputed,
+                 .lower = 0.85,
+                 .upper = 0.97,
                  .tolerance_reason = reason};
-  CaseResult co{.id = "twin.risk.forecast_coverage_co", .source = source,
-                .quantity = "share of 90 % cardiac output forecast intervals, 15 min ahead, "
-                            "containing the true cardiac output",
-                .norm = "coverage", .observed = kNotComputed, .lower = 0.85, .upper = 0.99,
+  CaseResult co{.id = "twin.risk.forecast_coverage_co",
+                .source = source,
+                .quantity =
+                    "share of 90 % cardiac output forecast intervals, 15 min ahead, "
+                    "containing the true cardiac output",
+                .norm = "coverage",
+                .observed = kNotComputed,
+                .lower = 0.85,
+                .upper = 0.99,
                 .tolerance_reason = reason};
   try {
     const auto cohort = twin::cohort::generate_hypotension_cohort(cohort_settings);
@@ -217,8 +230,8 @@ std::vector<CaseResult> forecast_coverage_cases(const twin::risk::HypotensionRis
   return {map, co};
 }
 
-VerificationRecord verify_hypotension_risk_model(const twin::risk::HypotensionRiskSettings& settings,
-                                                 time::Instant now) {
+VerificationRecord verify_hypotension_risk_model(
+    const twin::risk::HypotensionRiskSettings& settings, time::Instant now) {
   VerificationRecord record;
   record.model = hypotension_risk_model_identity(settings);
   record.verified_at = now;

@@ -25,7 +25,8 @@ namespace ptwin::vv::gate {
     const twin::risk::HypotensionRiskSettings& settings, time::Instant now);
 
 /// The cases alone (for tests and reports).
-[[nodiscard]] CaseResult ukf_equals_kalman_case(const twin::risk::HypotensionRiskSettings& settings);
+[[nodiscard]] CaseResult ukf_equals_kalman_case(
+    const twin::risk::HypotensionRiskSettings& settings);
 [[nodiscard]] std::vector<CaseResult> forecast_coverage_cases(
     const twin::risk::HypotensionRiskSettings& settings);
 

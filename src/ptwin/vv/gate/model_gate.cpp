@@ -29,10 +29,14 @@ std::string failed_cases(const VerificationRecord& record) {
 
 std::string_view to_string(GateVerdict verdict) {
   switch (verdict) {
-    case GateVerdict::Emit: return "emit";
-    case GateVerdict::Unverified: return "unverified";
-    case GateVerdict::FailedVerification: return "failed-verification";
-    case GateVerdict::DigestMismatch: return "digest-mismatch";
+    case GateVerdict::Emit:
+      return "emit";
+    case GateVerdict::Unverified:
+      return "unverified";
+    case GateVerdict::FailedVerification:
+      return "failed-verification";
+    case GateVerdict::DigestMismatch:
+      return "digest-mismatch";
   }
   return "unverified";
 }
@@ -47,8 +51,8 @@ ModelGate::ModelGate(ModelIdentity running, VerificationRecord record)
         describe(record_.model), describe(running_));
   } else if (record_.status == VerificationStatus::Unverified) {
     verdict_ = GateVerdict::Unverified;
-    reason_ = fmt::format("{} has not been verified (no verification case was run)",
-                          describe(running_));
+    reason_ =
+        fmt::format("{} has not been verified (no verification case was run)", describe(running_));
   } else if (record_.status == VerificationStatus::Failed) {
     verdict_ = GateVerdict::FailedVerification;
     reason_ = fmt::format("{} failed verification: {}", describe(running_), failed_cases(record_));

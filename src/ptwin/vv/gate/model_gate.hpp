@@ -21,10 +21,10 @@
 namespace ptwin::vv::gate {
 
 enum class GateVerdict {
-  Emit,              // verified, digests match
-  Unverified,        // no verification cases were run for this model
+  Emit,        // verified, digests match
+  Unverified,  // no verification cases were run for this model
   FailedVerification,
-  DigestMismatch,    // the record is for another identity
+  DigestMismatch,  // the record is for another identity
 };
 
 [[nodiscard]] std::string_view to_string(GateVerdict verdict);

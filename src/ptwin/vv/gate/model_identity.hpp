@@ -25,7 +25,8 @@ inline constexpr const char* kHypotensionRiskModelVersion = "1.0.0";
 
 /// Every setting of the model, one "name=value" per line with values printed to 17
 /// significant digits (round-trip exact), in a fixed order: the text that is digested.
-[[nodiscard]] std::string canonical_settings_text(const twin::risk::HypotensionRiskSettings& settings);
+[[nodiscard]] std::string canonical_settings_text(
+    const twin::risk::HypotensionRiskSettings& settings);
 
 /// The identity of the hypotension risk model run with `settings`.
 [[nodiscard]] ModelIdentity hypotension_risk_model_identity(

@@ -19,8 +19,8 @@ using nlohmann::json;
 constexpr std::string_view kFormat = "ptwin-verification-record/1";
 
 VerificationStatus parse_status(const std::string& text, const std::string& where) {
-  for (const auto s : {VerificationStatus::Unverified, VerificationStatus::Passed,
-                       VerificationStatus::Failed}) {
+  for (const auto s :
+       {VerificationStatus::Unverified, VerificationStatus::Passed, VerificationStatus::Failed}) {
     if (text == to_string(s)) return s;
   }
   throw InputError(ErrorCode::BadInput, where, printable_value(text),
@@ -37,7 +37,8 @@ const json& member(const json& object, const char* name, json::value_t type,
   }
   const bool is_number = type == json::value_t::number_float;
   if (is_number ? !found->is_number() : found->type() != type) {
-    throw InputError(ErrorCode::BadInput, fmt::format("{}.{}", where, name), printable_value(found->dump()),
+    throw InputError(ErrorCode::BadInput, fmt::format("{}.{}", where, name),
+                     printable_value(found->dump()),
                      is_number ? "must be a number" : "has the wrong JSON type");
   }
   return *found;
@@ -51,9 +52,12 @@ std::string text_of(const json& object, const char* name, const std::string& whe
 
 std::string_view to_string(VerificationStatus status) {
   switch (status) {
-    case VerificationStatus::Unverified: return "unverified";
-    case VerificationStatus::Passed: return "passed";
-    case VerificationStatus::Failed: return "failed";
+    case VerificationStatus::Unverified:
+      return "unverified";
+    case VerificationStatus::Passed:
+      return "passed";
+    case VerificationStatus::Failed:
+      return "failed";
   }
   return "unverified";
 }
@@ -118,13 +122,14 @@ VerificationRecord parse_verification_record(std::string_view json_text,
                      "must be a SHA-256: 64 lowercase hex digits");
   }
   record.status = parse_status(text_of(document, "status", where), where + ".status");
-  record.verified_at =
-      time::parse_iso8601(text_of(document, "verified_at", where), std::nullopt, where + ".verified_at");
+  record.verified_at = time::parse_iso8601(text_of(document, "verified_at", where), std::nullopt,
+                                           where + ".verified_at");
   const auto& cases = member(document, "cases", json::value_t::array, where);
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const std::string at = fmt::format("{}.cases[{}]", where, i);
     if (!cases[i].is_object()) {
-      throw InputError(ErrorCode::BadInput, at, printable_value(cases[i].dump()), "must be an object");
+      throw InputError(ErrorCode::BadInput, at, printable_value(cases[i].dump()),
+                       "must be an object");
     }
     CaseResult c;
     c.id = text_of(cases[i], "id", at);
@@ -142,9 +147,9 @@ VerificationRecord parse_verification_record(std::string_view json_text,
   }
   // A hand-edited status that its own cases contradict is refused, not believed.
   if (record.status != status_of(record.cases)) {
-    throw InputError(ErrorCode::BadInput, where + ".status", std::string(to_string(record.status)),
-                     fmt::format("disagrees with its cases, which give {}",
-                                 to_string(status_of(record.cases))));
+    throw InputError(
+        ErrorCode::BadInput, where + ".status", std::string(to_string(record.status)),
+        fmt::format("disagrees with its cases, which give {}", to_string(status_of(record.cases))));
   }
   return record;
 }
@@ -160,12 +165,14 @@ VerificationRecord read_verification_record(const std::filesystem::path& file) {
   return parse_verification_record(text.str(), file.string());
 }
 
-void write_verification_record(const VerificationRecord& record, const std::filesystem::path& file) {
+void write_verification_record(const VerificationRecord& record,
+                               const std::filesystem::path& file) {
   std::ofstream stream(file, std::ios::binary | std::ios::trunc);
   stream << to_json_text(record);
   stream.close();
   if (!stream) {
-    throw Error(ErrorCode::Io, fmt::format("verification record {}: cannot be written", file.string()));
+    throw Error(ErrorCode::Io,
+                fmt::format("verification record {}: cannot be written", file.string()));
   }
 }
 

@@ -102,6 +102,9 @@ VerificationRecord parse_verification_record(std::string_view json_text,
   } catch (const json::parse_error& e) {
     throw InputError(ErrorCode::BadInput, where, fmt::format("byte {}", e.byte),
                      "is not JSON; write records with `ptwin vv gate --write`");
+  } catch (const json::exception& e) {  // e.g. a number beyond double (out_of_range 406)
+    throw InputError(ErrorCode::BadInput, where, printable_value(e.what()),
+                     "is not JSON a record can hold; write records with `ptwin vv gate --write`");
   }
   if (!document.is_object()) {
     throw InputError(ErrorCode::BadInput, where, printable_value(document.dump()),

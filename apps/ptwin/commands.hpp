@@ -24,6 +24,8 @@ struct Command {
 /// `vv alerts`; call after register_vv (it adds to the `vv` subcommand).
 [[nodiscard]] Command register_vv_alerts(CLI::App& app);
 [[nodiscard]] Command register_whatif(CLI::App& app);
+/// `ptwin vv gate`; call after register_vv (it adds to the vv subcommand).
+[[nodiscard]] Command register_vv_gate(CLI::App& app);
 [[nodiscard]] Command register_serve(CLI::App& app);
 [[nodiscard]] Command register_load_test(CLI::App& app);
 [[nodiscard]] Command register_phantom(CLI::App& app);

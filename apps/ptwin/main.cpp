@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
                                                   ptwin::app::register_fhir_serve(app),
                                                   ptwin::app::register_ingest(app),
                                                   ptwin::app::register_vv(app),
+                                                  ptwin::app::register_vv_gate(app),
                                                   ptwin::app::register_vv_alerts(app),
                                                   ptwin::app::register_whatif(app),
                                                   ptwin::app::register_serve(app),

@@ -19,6 +19,7 @@
 #include "ptwin/server/http/http_server.hpp"
 #include "ptwin/store/sqlite_store.hpp"
 #include "serve_endpoints.hpp"
+#include "serve_fhir_outputs.hpp"
 #include "served_feed.hpp"
 #include "stop_signals.hpp"
 
@@ -57,27 +58,44 @@ void run_serve(const ServeOptions& options) {
   ingest::stream::SampleStream stream;
   StageLatencies latencies(declared_feeds(config.feeds));
   stream.attach(latencies);
-  twin::live::HypotensionRiskStage risk;  // the twin's update and forecast (docs/serve.md)
+  const twin::risk::HypotensionRiskSettings model;  // the twin's model (docs/twin.md)
+  twin::live::HypotensionRiskStage risk(model);    // the twin's update and forecast (docs/serve.md)
   stream.attach(risk);
+  // Clinical outputs after the update (docs/serve.md#fhir-outputs): gated, then FHIR.
+  std::unique_ptr<ServedFhirOutputs> outputs;
+  if (config.serve.fhir_outputs) {
+    outputs = std::make_unique<ServedFhirOutputs>(*config.serve.fhir_outputs, model, risk, clock);
+    stream.attach(outputs->stage());
+    fmt::print("ptwin serve: FHIR outputs: {}\n", outputs->describe());
+  }
   EndToEndLatency end_to_end(latencies, clock);  // last: after every stage above
   stream.attach(end_to_end);
   auto feeds = start_feeds(config.feeds, FeedContext{store, stream, clock, store, config.store.path});
-  const ServeView view{config, feeds, latencies, risk, stream, store, clock, started_at};
+  const ServeView view{config, feeds,      latencies,   risk, stream, store,
+                       clock,  started_at, outputs.get()};
+  server::HttpHandler handler = serve_endpoints(view);
+  if (outputs) {
+    handler = [endpoints = std::move(handler), &outputs](const server::HttpRequest& request) {
+      return outputs->is_fhir_request(request) ? outputs->handle(request) : endpoints(request);
+    };
+  }
   server::HttpServer http(
       server::HttpServerSettings{.address = config.serve.address,
                                  .port = static_cast<std::uint16_t>(config.serve.port),
-                                 .threads = 2,
-                                 .max_body_bytes = 64U * 1024U,
+                                 .threads = outputs ? 4 : 2,
+                                 .max_body_bytes = outputs ? 1024U * 1024U : 64U * 1024U,
                                  .read_timeout = std::chrono::seconds(10),
                                  .idle_timeout = std::chrono::seconds(60)},
-      serve_endpoints(view));
+      std::move(handler));
+  if (outputs) outputs->start(http.origin());
   fmt::print("ptwin serve: twin {} store {}\n", config.twin.id, config.store.path.string());
   for (const auto& feed : feeds) {
     fmt::print("ptwin serve: feed {}: {}\n", feed->name(), feed->describe());
   }
   if (feeds.empty()) fmt::print("ptwin serve: no feeds declared (twin.yaml feeds:)\n");
-  fmt::print("ptwin serve: HTTP at {} (/healthz /metrics /status); SIGINT or SIGTERM stops\n",
-             http.origin());
+  fmt::print("ptwin serve: HTTP at {} (/healthz /metrics /status{}); SIGINT or SIGTERM stops\n",
+             http.origin(),
+             outputs ? fmt::format(" {}", config.serve.fhir_outputs->base_path) : std::string());
   std::fflush(stdout);
   const int received = stop_signals.wait();
   fmt::print("ptwin serve: stopping on signal {}: draining feeds\n", received);
@@ -89,6 +107,10 @@ void run_serve(const ServeOptions& options) {
                "pending {} samples {}\n",
                feed->name(), c.received, c.accepted, c.quarantined, c.not_stored, c.pending,
                c.samples_stored);
+  }
+  if (outputs) {
+    outputs->stop();  // drains the EHR queue for a few seconds
+    fmt::print("ptwin serve: FHIR outputs: {}\n", outputs->status()["outputs"].dump());
   }
   http.stop();
   feeds.clear();

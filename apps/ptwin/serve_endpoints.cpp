@@ -8,6 +8,7 @@
 #include "ptwin/core/assert.hpp"
 #include "ptwin/core/latency_exposition.hpp"
 #include "ptwin/core/units.hpp"
+#include "serve_fhir_outputs.hpp"
 
 namespace ptwin::app {
 namespace {
@@ -154,6 +155,10 @@ std::string prometheus_text(const ServeView& view) {
   }
   // inference = from a stored batch (any feed) to the twin's updated forecasts.
   append_histogram(out, "all", "inference", view.risk.inference_latency());
+  // output = from a stored batch to its FHIR outputs written (serve.fhir_outputs).
+  if (view.outputs != nullptr) {
+    append_histogram(out, "all", "output", view.outputs->output_latency());
+  }
   out +=
       "# HELP ptwin_stage_latency_negative_total Latencies below zero (a "
       "source clock ahead of "
@@ -176,6 +181,7 @@ std::string prometheus_text(const ServeView& view) {
                  "ptwin_sample_sink_failures_total {}\n",
                  view.stream.sink_failures());
   append_twin_metrics(out, view.risk);
+  if (view.outputs != nullptr) view.outputs->append_metrics(out);
   return out;
 }
 
@@ -223,7 +229,8 @@ nlohmann::json status_json(const ServeView& view) {
             {"quarantined", view.store.count_quarantined()}}},
           {"feeds", std::move(feeds)},
           {"sample_sink_failures", view.stream.sink_failures()},
-          {"twin", twin_json(view.risk)}};
+          {"twin", twin_json(view.risk)},
+          {"fhir_outputs", view.outputs != nullptr ? view.outputs->status() : nlohmann::json()}};
 }
 
 server::HttpHandler serve_endpoints(const ServeView& view) {

@@ -18,6 +18,10 @@
 #include "served_feed.hpp"
 
 namespace ptwin::app {
+class ServedFhirOutputs;
+}  // namespace ptwin::app
+
+namespace ptwin::app {
 
 /// Per feed: transport = received_at - the newest sample's source time stamp
 /// (the source's clock against ours: a negative value means the source clock
@@ -67,6 +71,7 @@ struct ServeView {
   const store::Store& store;
   const time::Clock& clock;
   time::Instant started_at;
+  const ServedFhirOutputs* outputs;  // nullptr without serve.fhir_outputs
 };
 
 [[nodiscard]] std::string prometheus_text(const ServeView& view);

@@ -288,7 +288,7 @@ TwinConfig parse_twin_config(std::string_view yaml_text, const std::filesystem::
   read_outputs(section_node("outputs"), base_dir, problems, config.outputs);
   read_feeds(section_node("feeds"), config.twin.id.empty() ? "twin" : config.twin.id, problems,
              config.feeds);
-  read_serve(section_node("serve"), config.feeds, problems, config.serve);
+  read_serve(section_node("serve"), config.feeds, base_dir, problems, config.serve);
   if (!problems.empty()) throw TwinConfigError(std::string(source_name), problems.take());
   return config;
 }

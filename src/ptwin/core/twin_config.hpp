@@ -149,10 +149,30 @@ struct FeedsSection {
   friend bool operator==(const FeedsSection&, const FeedsSection&) = default;
 };
 
-/// `serve:` ptwin's own HTTP endpoints (/healthz, /metrics, /status).
+/// `serve.fhir_outputs:` the twin's clinical outputs as FHIR R5 resources
+/// (docs/serve.md#fhir-outputs): written to ptwin's own FHIR facade, mounted at `base_path` on
+/// the serve port (its Subscriptions notify listeners), and PUT to the EHR when
+/// `ehr_base_url` is given. Only a model that passed its verification cases emits.
+struct FhirOutputsConfig {
+  std::filesystem::path database;   // the facade's SQLite file; default <base>/ptwin-outputs.db
+  std::string base_path = "/fhir";  // "/" followed by [A-Za-z0-9._-/], not ending in '/'
+  std::optional<std::string> ehr_base_url;  // http(s)://host[:port]/path; absent: facade only
+  int risk_interval_s = 60;  // at most one RiskAssessment per patient per interval, 1..86400
+  double alert_raise = 0.5;  // 15-min risk that raises a hypotension-risk alert, 0 < x < 1
+  double alert_clear = 0.3;  // 15-min risk that clears it, 0 < x < alert_raise
+  int alert_minimum_duration_s = 60;  // in breach this long before the alert, 0..3600
+  /// A record written by `ptwin vv gate --write`; absent: the cases run at start-up.
+  std::optional<std::filesystem::path> verification_record;
+  int post_timeout_s = 10;  // one PUT to the EHR, 1..300
+  friend bool operator==(const FhirOutputsConfig&, const FhirOutputsConfig&) = default;
+};
+
+/// `serve:` ptwin's own HTTP endpoints (/healthz, /metrics, /status, and the FHIR facade of
+/// its outputs when `fhir_outputs` is declared).
 struct ServeSection {
   std::string address = "127.0.0.1";
   int port = 8090;  // 0..65535; 0: any free port
+  std::optional<FhirOutputsConfig> fhir_outputs;
   friend bool operator==(const ServeSection&, const ServeSection&) = default;
 };
 

@@ -4,7 +4,9 @@
 // checked here, with its key path, so that a feed never starts with a setting
 // it would refuse later.
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -225,6 +227,57 @@ void read_fhir_subscription(const YAML::Node& node, const std::string& twin_id, 
   read_int(section, "heartbeat_period_s", 1, 86400, out.heartbeat_period_s);
 }
 
+bool is_base_path(std::string_view path) {
+  return path.size() >= 2 && path.front() == '/' && path.back() != '/' &&
+         path.find("//") == std::string_view::npos &&
+         std::all_of(path.begin(), path.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '/' || c == '-' ||
+                  c == '.' || c == '_';
+         });
+}
+
+void read_fhir_outputs(const YAML::Node& node, const std::filesystem::path& base_dir,
+                       Problems& problems, FhirOutputsConfig& out) {
+  const Section section(node, "serve.fhir_outputs",
+                        {"database", "base_path", "ehr_base_url", "risk_interval_s", "alert_raise",
+                         "alert_clear", "alert_minimum_duration_s", "verification_record",
+                         "post_timeout_s"},
+                        problems);
+  out.database = (base_dir / "ptwin-outputs.db").lexically_normal();
+  read_path(section, "database", false, base_dir, out.database);
+  if (const auto path = read_text(section, "base_path", false, "a URL path")) {
+    if (is_base_path(*path)) {
+      out.base_path = *path;
+    } else {
+      problems.add(section.path_of("base_path"), printable_value(*path),
+                   "must be a path such as /fhir: '/' then letters, digits, - . _ /, not ending "
+                   "in '/'");
+    }
+  }
+  if (const auto url = read_text(section, "ehr_base_url", false, "an http(s) URL")) {
+    if (is_http_url(*url)) {
+      out.ehr_base_url = *url;
+    } else {
+      problems.add(section.path_of("ehr_base_url"), printable_value(*url),
+                   "must be the EHR's FHIR base, http://host[:port]/path or https://...");
+    }
+  }
+  read_int(section, "risk_interval_s", 1, 86400, out.risk_interval_s);
+  read_open_interval(section, "alert_raise", 0.0, 1.0, out.alert_raise);
+  read_open_interval(section, "alert_clear", 0.0, 1.0, out.alert_clear);
+  if (out.alert_clear >= out.alert_raise) {
+    problems.add(section.path_of("alert_clear"), fmt::format("{}", out.alert_clear),
+                 fmt::format("must be below alert_raise ({}): the band between them is the "
+                             "alert's hysteresis",
+                             out.alert_raise));
+  }
+  read_int(section, "alert_minimum_duration_s", 0, 3600, out.alert_minimum_duration_s);
+  std::filesystem::path record;
+  read_path(section, "verification_record", false, base_dir, record);
+  if (!record.empty()) out.verification_record = record;
+  read_int(section, "post_timeout_s", 1, 300, out.post_timeout_s);
+}
+
 }  // namespace
 
 std::string_view clock_tracking_name(ClockTracking tracking) {
@@ -241,11 +294,14 @@ void read_feeds(const YAML::Node& node, const std::string& twin_id, Problems& pr
   }
 }
 
-void read_serve(const YAML::Node& node, const FeedsSection& feeds, Problems& problems,
-                ServeSection& out) {
-  const Section section(node, "serve", {"address", "port"}, problems);
+void read_serve(const YAML::Node& node, const FeedsSection& feeds,
+                const std::filesystem::path& base_dir, Problems& problems, ServeSection& out) {
+  const Section section(node, "serve", {"address", "port", "fhir_outputs"}, problems);
   read_host(section, "address", out.address);
   read_int(section, "port", 0, 65535, out.port);
+  if (const auto fhir = section.get("fhir_outputs")) {
+    read_fhir_outputs(*fhir, base_dir, problems, out.fhir_outputs.emplace());
+  }
   // Two listeners on one address and port: the second could not start.
   struct Listener {
     std::string_view path;

@@ -5,6 +5,7 @@
 // path.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -206,6 +207,69 @@ serve: {port: x}
                                              "feeds.mqtt.topics[0].filter",
                                              "feeds.mqtt.topics[0].qos", "feeds.hl7v2.port",
                                              "serve.port"}));
+}
+
+TEST(TwinConfigFeeds, ReadsTheFhirOutputsOfServeWithPathsResolvedAndDefaults) {
+  const auto config = parse(R"(
+serve:
+  port: 9090
+  fhir_outputs:
+    database: out/fhir.db
+    base_path: /twin/fhir
+    ehr_base_url: https://ehr.example.org/fhir
+    risk_interval_s: 120
+    alert_raise: 0.6
+    alert_clear: 0.4
+    alert_minimum_duration_s: 30
+    verification_record: records/model.json
+    post_timeout_s: 5
+)");
+  ASSERT_TRUE(config.serve.fhir_outputs);
+  const auto& o = *config.serve.fhir_outputs;
+  EXPECT_EQ(o.database, std::filesystem::path("/cfg/out/fhir.db"));
+  EXPECT_EQ(o.base_path, "/twin/fhir");
+  EXPECT_EQ(o.ehr_base_url, "https://ehr.example.org/fhir");
+  EXPECT_EQ(o.risk_interval_s, 120);
+  EXPECT_EQ(o.alert_raise, 0.6);
+  EXPECT_EQ(o.alert_clear, 0.4);
+  EXPECT_EQ(o.alert_minimum_duration_s, 30);
+  EXPECT_EQ(o.verification_record, std::filesystem::path("/cfg/records/model.json"));
+  EXPECT_EQ(o.post_timeout_s, 5);
+  const auto defaults = parse("serve: {fhir_outputs: {}}");
+  ASSERT_TRUE(defaults.serve.fhir_outputs);
+  EXPECT_EQ(defaults.serve.fhir_outputs->database, std::filesystem::path("/cfg/ptwin-outputs.db"));
+  EXPECT_EQ(defaults.serve.fhir_outputs->base_path, "/fhir");
+  EXPECT_FALSE(defaults.serve.fhir_outputs->ehr_base_url);
+  EXPECT_FALSE(defaults.serve.fhir_outputs->verification_record);
+  EXPECT_FALSE(parse("serve: {port: 1}").serve.fhir_outputs);
+}
+
+TEST(TwinConfigFeeds, NamesEachBadFhirOutputsValueByItsPath) {
+  struct Case {
+    std::string yaml, path, rule;
+  };
+  const std::vector<Case> cases{
+      {"serve: {fhir_outputs: {ehr_base_url: ehr/fhir}}", "serve.fhir_outputs.ehr_base_url",
+       "FHIR base"},
+      {"serve: {fhir_outputs: {base_path: fhir}}", "serve.fhir_outputs.base_path", "/fhir"},
+      {"serve: {fhir_outputs: {base_path: /fhir/}}", "serve.fhir_outputs.base_path", "/fhir"},
+      {"serve: {fhir_outputs: {risk_interval_s: 0}}", "serve.fhir_outputs.risk_interval_s",
+       "from 1 to 86400"},
+      {"serve: {fhir_outputs: {alert_raise: 1.5}}", "serve.fhir_outputs.alert_raise",
+       "less than 1"},
+      {"serve: {fhir_outputs: {alert_raise: 0.4, alert_clear: 0.5}}",
+       "serve.fhir_outputs.alert_clear", "hysteresis"},
+      {"serve: {fhir_outputs: {post_timeout_s: 0}}", "serve.fhir_outputs.post_timeout_s",
+       "from 1 to 300"},
+      {"serve: {fhir_outputs: {ehr: x}}", "serve.fhir_outputs.ehr", "known key"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.yaml);
+    const auto problems = problems_of(c.yaml);
+    ASSERT_EQ(problems.size(), 1U) << (problems.empty() ? "no problem" : problems.back().path);
+    EXPECT_EQ(problems.front().path, c.path);
+    EXPECT_NE(problems.front().rule.find(c.rule), std::string::npos) << problems.front().rule;
+  }
 }
 
 TEST(TwinConfigFeeds, SpellsClockTrackingAsTheYamlDoes) {

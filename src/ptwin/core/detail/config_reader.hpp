@@ -227,8 +227,8 @@ void read_list(const Section& section, std::string_view key, bool is_required, s
 // default subscription id; ports given twice on one address are reported.
 void read_feeds(const YAML::Node& node, const std::string& twin_id, Problems& problems,
                 FeedsSection& out);
-void read_serve(const YAML::Node& node, const FeedsSection& feeds, Problems& problems,
-                ServeSection& out);
+void read_serve(const YAML::Node& node, const FeedsSection& feeds,
+                const std::filesystem::path& base_dir, Problems& problems, ServeSection& out);
 [[nodiscard]] std::string_view clock_tracking_name(ClockTracking tracking);
 
 }  // namespace ptwin::detail

@@ -78,6 +78,7 @@ void HypotensionRiskStage::on_stored(const ingest::stream::StoredSamples& stored
     Patient& patient = patients_.find(id)->second;
     patient.latest.in_5_min = patient.twin->forecast(5min);
     patient.latest.in_15_min = patient.twin->forecast(15min);
+    patient.latest.estimate = patient.twin->estimate();
   }
   inference_.record(std::chrono::steady_clock::now() - started);
 }

@@ -30,6 +30,7 @@ struct PatientRisk {
   std::uint64_t waiting = 0;      // cardiac outputs before the first MAP (no twin yet)
   risk::HypotensionForecast in_5_min;
   risk::HypotensionForecast in_15_min;
+  estimation::GaussianEstimate estimate;  // the posterior at updated_to (clinical outputs)
 };
 
 class HypotensionRiskStage final : public ingest::stream::SampleSink {

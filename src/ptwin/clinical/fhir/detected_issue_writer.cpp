@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ptwin/clinical/fhir/detected_issue_writer.hpp"
+
+#include <fmt/format.h>
+
+#include "ptwin/clinical/fhir/output_codes.hpp"
+#include "ptwin/core/error.hpp"
+
+namespace ptwin::clinical::fhir {
+
+nlohmann::json write_detected_issue(const DetectedIssueInput& in) {
+  using nlohmann::json;
+  const auto& n = in.notification;
+  if (n.patient.empty()) {
+    throw InputError(ErrorCode::MissingField, "detected issue: notification.patient", "",
+                     "must name the FHIR Patient");
+  }
+  if (n.rule.empty()) {
+    throw InputError(ErrorCode::MissingField, "detected issue: notification.rule", "",
+                     "must name the alert rule");
+  }
+  const auto key = fmt::format("alert|{}|{}|{}", n.patient, n.rule, n.alert_id);
+  const bool is_cleared = n.kind == alerts::NotificationKind::Cleared;
+  json out{
+      {"resourceType", "DetectedIssue"},
+      {"id", output_id("alert", key)},
+      {"identifier",
+       json::array({{{"system", kIdentifierSystem}, {"value", output_id("alert", key)}}})},
+      {"status", is_cleared ? "mitigated" : "final"},
+      {"code",
+       {{"coding", json::array({{{"system", kCodeSystem},
+                                 {"code", "alert-" + n.rule},
+                                 {"display", in.rule_description}}})},
+        {"text", in.rule_description}}},
+      {"severity", n.level >= 2 ? "high" : "moderate"},
+      {"subject", {{"reference", "Patient/" + n.patient}}},
+      {"identifiedDateTime", time::format_iso8601(n.time)},
+      {"author", model_device_reference(in.provenance.model)},
+      {"detail", fmt::format("Alert {} ({}), level {}: {}; value {:.3g}", n.alert_id,
+                             alerts::to_string(n.kind), n.level, in.rule_description, n.value)}};
+  if (in.evidence) {
+    out["evidence"] = json::array({{{"detail", json::array({{{"reference", *in.evidence}}})}}});
+  }
+  stamp_model_provenance(out, in.provenance);
+  return out;
+}
+
+}  // namespace ptwin::clinical::fhir

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Alerts of the anti-fatigue policy (clinical/alerts) as FHIR R5 DetectedIssue
+// (docs/clinical.md#detectedissue): one resource per alert episode (alert id), updated as the
+// alert is raised, re-raised, escalated and cleared. status (R5 detectedissue-status) is
+// "final" while the alert stands and "mitigated" once it cleared; severity follows the level
+// (1 moderate, >= 2 high); identifiedDateTime is the notification time; author is the model's
+// Device; evidence.detail the RiskAssessment that breached the rule, where known; detail says
+// what happened in words.
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "ptwin/clinical/alerts/alert_notification.hpp"
+#include "ptwin/clinical/fhir/model_provenance.hpp"
+
+namespace ptwin::clinical::fhir {
+
+struct DetectedIssueInput {
+  alerts::AlertNotification notification;
+  std::string rule_description;         // e.g. "15-min hypotension risk >= 0.5"
+  std::optional<std::string> evidence;  // literal reference, e.g. "RiskAssessment/risk-..."
+  ModelProvenance provenance;
+};
+
+/// The DetectedIssue of the notification's alert episode (id from patient, rule, alert id).
+/// Throws InputError naming the field for an empty patient or rule.
+[[nodiscard]] nlohmann::json write_detected_issue(const DetectedIssueInput& input);
+
+}  // namespace ptwin::clinical::fhir

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Which model produced an output: its name, its version (bumped when its equations or code
+// change) and the SHA-256 of its settings in a canonical text form (so that any change of a
+// setting after verification is seen as a different model). The gate (model_gate.hpp) compares
+// the running model's identity with the one its verification record was made for.
+
+#include <string>
+
+#include "ptwin/twin/risk/hypotension_risk_twin.hpp"
+
+namespace ptwin::vv::gate {
+
+struct ModelIdentity {
+  std::string name;             // e.g. "ptwin-hypotension-risk"
+  std::string version;          // e.g. "1.0.0"
+  std::string settings_digest;  // 64 lowercase hex digits
+  friend bool operator==(const ModelIdentity&, const ModelIdentity&) = default;
+};
+
+/// The version of the hypotension risk model (HaemodynamicTrendModel + UKF + Gaussian forecast).
+/// Bump it when the model's equations, filter or forecast change.
+inline constexpr const char* kHypotensionRiskModelName = "ptwin-hypotension-risk";
+inline constexpr const char* kHypotensionRiskModelVersion = "1.0.0";
+
+/// Every setting of the model, one "name=value" per line with values printed to 17
+/// significant digits (round-trip exact), in a fixed order: the text that is digested.
+[[nodiscard]] std::string canonical_settings_text(
+    const twin::risk::HypotensionRiskSettings& settings);
+
+/// The identity of the hypotension risk model run with `settings`.
+[[nodiscard]] ModelIdentity hypotension_risk_model_identity(
+    const twin::risk::HypotensionRiskSettings& settings);
+
+}  // namespace ptwin::vv::gate

@@ -30,6 +30,7 @@ packages=(
   curl                               # Bulk Data kick-off in the fhir-serve end-to-end test
   mosquitto mosquitto-clients libmosquitto-dev  # MQTT biosensor feed; test broker (docs/mqtt.md)
   libhts-dev                         # VCF/BCF reading for the genomics feed (docs/genomics.md)
+  chromium                           # headless browser of the dashboard end-to-end test (docs/dashboard.md)
 )
 # npm fetches the HL7 FHIR R5 packages (scripts/install_fhir_packages.sh); a Node.js already
 # installed from elsewhere brings its own npm, which Debian's package would conflict with.

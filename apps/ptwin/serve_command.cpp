@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "ptwin/ingest/stream/sample_stream.hpp"
 #include "ptwin/server/http/http_server.hpp"
 #include "ptwin/store/sqlite_store.hpp"
+#include "serve_dashboard.hpp"
 #include "serve_endpoints.hpp"
 #include "served_feed.hpp"
 #include "stop_signals.hpp"
@@ -27,6 +29,7 @@ namespace {
 
 struct ServeOptions {
   std::string twin_file;
+  std::filesystem::path dashboard_dir = default_dashboard_dir();
 };
 
 std::vector<std::unique_ptr<ServedFeed>> start_feeds(const FeedsSection& feeds,
@@ -59,6 +62,8 @@ void run_serve(const ServeOptions& options) {
   stream.attach(latencies);
   twin::live::HypotensionRiskStage risk;  // the twin's update and forecast (docs/serve.md)
   stream.attach(risk);
+  ServeDashboard dashboard(risk, store, clock, options.dashboard_dir);
+  stream.attach(dashboard.alerts());  // after the twin: it reads the updated risk
   auto feeds = start_feeds(config.feeds, FeedContext{store, stream, clock});
   const ServeView view{config, feeds, latencies, risk, stream, store, clock, started_at};
   server::HttpServer http(
@@ -68,11 +73,12 @@ void run_serve(const ServeOptions& options) {
                                  .max_body_bytes = 64U * 1024U,
                                  .read_timeout = std::chrono::seconds(10),
                                  .idle_timeout = std::chrono::seconds(60)},
-      serve_endpoints(view));
+      dashboard.handler(serve_endpoints(view)));
   fmt::print("ptwin serve: twin {} store {}\n", config.twin.id, config.store.path.string());
   for (const auto& feed : feeds) {
     fmt::print("ptwin serve: feed {}: {}\n", feed->name(), feed->describe());
   }
+  fmt::print("ptwin serve: {}\n", dashboard.describe(http.origin()));
   if (feeds.empty()) fmt::print("ptwin serve: no feeds declared (twin.yaml feeds:)\n");
   fmt::print("ptwin serve: HTTP at {} (/healthz /metrics /status); SIGINT or SIGTERM stops\n",
              http.origin());
@@ -112,6 +118,9 @@ Command register_serve(CLI::App& app) {
   sub->add_option("twin", options->twin_file, "the twin declaration (twin.yaml)")
       ->required()
       ->check(CLI::ExistingFile);
+  sub->add_option("--dashboard-dir", options->dashboard_dir,
+                  "the dashboard's built assets (docs/dashboard.md)")
+      ->capture_default_str();
   return {sub, [options] { run_serve(*options); }};
 }
 

@@ -5,8 +5,8 @@
 // (heart rate rising, cardiac output every 2 min), and then headless Chromium driven by
 // web/dashboard/e2e/dashboard.e2e.mjs (playwright-core): the patient is listed with the API's
 // risk, the charts draw as many points as the API returns, the forecasts match, and
-// Acknowledge snoozes the open alert. Screenshots are kept in
-// <build>/Testing/artifacts/dashboard_e2e/.
+// Acknowledge snoozes the open alert. Then the same browser checks on `ptwin demo --dashboard`.
+// Screenshots are kept in <build>/Testing/artifacts/dashboard_e2e/ and demo_dashboard_e2e/.
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -79,6 +79,40 @@ std::string chunk(std::string_view quantity, std::string_view unit, const std::v
   return message.dump();
 }
 
+// Runs web/dashboard/e2e/dashboard.e2e.mjs in headless Chromium against `origin`; fails the test
+// unless every check passes and the screenshots are written to `artifacts`.
+void run_browser(const std::string& origin, const std::string& patient,
+                 const std::filesystem::path& artifacts, const std::filesystem::path& work_dir) {
+  std::filesystem::remove_all(artifacts);
+  ChildProcess browser({PTWIN_NODE_EXECUTABLE,
+                        PTWIN_SOURCE_DIR "/web/dashboard/e2e/dashboard.e2e.mjs", "--origin", origin,
+                        "--patient", patient, "--out", artifacts.string()},
+                       work_dir / "browser.log");
+  const auto status = browser.wait_for_exit(kBrowserLimit);
+  const auto output = browser.output();
+  std::cout << output;
+  ASSERT_TRUE(status) << "the browser run did not end in " << kBrowserLimit.count() << " s:\n"
+                      << output;
+  ASSERT_TRUE(WIFEXITED(*status)) << output;
+  EXPECT_EQ(WEXITSTATUS(*status), 0) << output;
+  for (const char* shot : {"list.png", "patient.png", "acknowledged.png"}) {
+    const auto file = artifacts / shot;
+    ASSERT_TRUE(std::filesystem::exists(file)) << file;
+    EXPECT_GT(std::filesystem::file_size(file), 10'000U) << file;  // a page, not a blank
+  }
+}
+
+// What the browser needs: Chromium and the built assets.
+void expect_browser_prerequisites() {
+  const char* chromium = std::getenv("PTWIN_CHROMIUM");
+  const std::string path = chromium != nullptr ? chromium : "/usr/bin/chromium";
+  ASSERT_TRUE(std::filesystem::exists(path))
+      << "no Chromium at " << path << ": install Debian's chromium (scripts/install_deps.sh) "
+      << "or set PTWIN_CHROMIUM";
+  ASSERT_TRUE(std::filesystem::exists(std::filesystem::path(PTWIN_DASHBOARD_DIR) / "index.html"))
+      << "the dashboard is not built in " << PTWIN_DASHBOARD_DIR << " (ninja dashboard)";
+}
+
 class DashboardEndToEnd : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -88,18 +122,12 @@ class DashboardEndToEnd : public ::testing::Test {
                       "(scripts/test.sh does)";
     }
     broker_ = ingest::mqtt::parse_broker_url(url, "PTWIN_TEST_MQTT_URL");
-    const char* chromium = std::getenv("PTWIN_CHROMIUM");
-    chromium_ = chromium != nullptr ? chromium : "/usr/bin/chromium";
-    ASSERT_TRUE(std::filesystem::exists(chromium_))
-        << "no Chromium at " << chromium_ << ": install Debian's chromium (scripts/install_deps.sh) "
-        << "or set PTWIN_CHROMIUM";
-    ASSERT_TRUE(std::filesystem::exists(std::filesystem::path(PTWIN_DASHBOARD_DIR) / "index.html"))
-        << "the dashboard is not built in " << PTWIN_DASHBOARD_DIR << " (ninja dashboard)";
+    expect_browser_prerequisites();
+    if (HasFatalFailure()) return;
     unique_ = fmt::format("dashboard-e2e-{}-{}", ::getpid(), std::random_device{}() % 100000);
     dir_ = std::filesystem::temp_directory_path() / unique_;
     std::filesystem::create_directories(dir_);
     artifacts_ = std::filesystem::path(PTWIN_BINARY_DIR) / "Testing" / "artifacts" / "dashboard_e2e";
-    std::filesystem::remove_all(artifacts_);
   }
   void TearDown() override {
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
@@ -152,7 +180,6 @@ serve: {{port: 0}}
   }
 
   ingest::mqtt::BrokerAddress broker_;
-  std::string chromium_;
   std::string unique_;
   std::filesystem::path dir_;
   std::filesystem::path artifacts_;
@@ -207,22 +234,7 @@ TEST_F(DashboardEndToEnd, BrowserShowsTheTwinsRiskChartsAndAcknowledgesTheAlert)
   EXPECT_NEAR(last_map, map_mmhg(kMinutes - 1.0 / 6.0), 1e-9);  // mmHg, exact up to the conversion
 
   // The browser.
-  ChildProcess browser({PTWIN_NODE_EXECUTABLE,
-                        PTWIN_SOURCE_DIR "/web/dashboard/e2e/dashboard.e2e.mjs", "--origin", origin,
-                        "--patient", std::string(kPatient), "--out", artifacts_.string()},
-                       dir_ / "browser.log");
-  const auto browser_status = browser.wait_for_exit(kBrowserLimit);
-  const auto browser_output = browser.output();
-  std::cout << browser_output;
-  ASSERT_TRUE(browser_status) << "the browser run did not end in " << kBrowserLimit.count()
-                              << " s:\n" << browser_output;
-  ASSERT_TRUE(WIFEXITED(*browser_status)) << browser_output;
-  EXPECT_EQ(WEXITSTATUS(*browser_status), 0) << browser_output << serve.output();
-  for (const char* shot : {"list.png", "patient.png", "acknowledged.png"}) {
-    const auto file = artifacts_ / shot;
-    ASSERT_TRUE(std::filesystem::exists(file)) << file;
-    EXPECT_GT(std::filesystem::file_size(file), 10'000U) << file;  // a page, not a blank
-  }
+  run_browser(origin, std::string(kPatient), artifacts_, dir_);
 
   // The click went through to the server.
   const auto alerts = get_json(origin, fmt::format("/api/alerts?patient={}", kPatient))["alerts"];
@@ -233,6 +245,50 @@ TEST_F(DashboardEndToEnd, BrowserShowsTheTwinsRiskChartsAndAcknowledgesTheAlert)
   const int exit_status = serve.stop(SIGTERM);
   ASSERT_TRUE(WIFEXITED(exit_status)) << serve.output();
   EXPECT_EQ(WEXITSTATUS(exit_status), 0) << serve.output();
+}
+
+// `ptwin demo --dashboard`: no broker, no server to install; the replayed synthetic record of
+// the demo patient is on the dashboard after the demo's report.
+TEST(DemoDashboardEndToEnd, DemoServesTheReplayedTwinInTheBrowser) {
+  expect_browser_prerequisites();
+  if (::testing::Test::HasFatalFailure()) return;
+  const auto dir = std::filesystem::temp_directory_path() /
+                   fmt::format("demo-dashboard-e2e-{}-{}", ::getpid(), std::random_device{}() % 100000);
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path data = std::filesystem::path(PTWIN_SOURCE_DIR) / "data";
+  std::ofstream(dir / "twin.yaml")
+      << "twin: {id: demo-dashboard-e2e}\n"
+      << "patient: {fhir_bundle: " << (data / "demo/patient_bundle.json").string() << "}\n"
+      << "model: {kind: zerod, file: " << (data / "models/regazzoni2022_closed_loop.json").string()
+      << "}\nsimulation: {steps_per_cycle: 200, max_cycles: 80}\n"
+      << "personalisation:\n  targets: [heart_rate, systolic_pressure, diastolic_pressure, "
+         "cardiac_output, ejection_fraction]\n"
+      << "  parameters: [systemic_resistance, arterial_compliance, lv_contractility, blood_volume]\n"
+      << "  max_evaluations: 20\n  relative_tolerance: 1.0e-2\n"
+      << "store: {path: twin.db}\noutputs: {directory: out}\n";
+  ChildProcess demo({PTWIN_EXECUTABLE, "demo", "--twin", (dir / "twin.yaml").string(),
+                     "--dashboard", "--port", "0"},
+                    dir / "demo.log");
+  const auto line = demo.wait_for_line("ptwin demo: dashboard at ", 180s);  // after personalising
+  ASSERT_TRUE(line) << demo.output();
+  std::smatch match;
+  const std::string text = *line;
+  ASSERT_TRUE(std::regex_search(text, match, std::regex("dashboard at (http://[0-9.:]+)/dashboard/")));
+  const std::string origin = match[1];
+  const auto patients = get_json(origin, "/api/patients")["patients"];
+  ASSERT_EQ(patients.size(), 1U) << patients.dump();
+  EXPECT_EQ(patients[0]["id"], "synthetic-001");
+  EXPECT_EQ(patients[0]["risk"]["band"], "high");  // the record ends at 56 mmHg and falling
+  EXPECT_EQ(patients[0]["open_alerts"], 1);
+  const auto vitals = get_json(origin, "/api/patients/synthetic-001/vitals?since=0");
+  EXPECT_EQ(vitals["series"]["map"]["samples"].size(), 240U);  // 40 min every 10 s
+  EXPECT_EQ(vitals["series"]["cardiac_output"]["samples"].size(), 8U);
+  run_browser(origin, "synthetic-001",
+              std::filesystem::path(PTWIN_BINARY_DIR) / "Testing" / "artifacts" / "demo_dashboard_e2e",
+              dir);
+  const int status = demo.stop(SIGTERM);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << demo.output();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "ptwin/core/units.hpp"
 #include "ptwin/server/dashboard/dashboard_api.hpp"
 #include "ptwin/store/sqlite_store.hpp"
+#include "support/bad_input_corpus.hpp"
 
 namespace {
 
@@ -179,6 +180,34 @@ TEST_F(DashboardApiTest, BadParametersAre400NamingTheParameter) {
   EXPECT_EQ(bad_parameter("POST", fmt::format("/api/alerts/{}/snooze?minutes=1441", id)), "minutes");
   EXPECT_EQ(bad_parameter("POST", "/api/alerts/abc/acknowledge"), "alert id");
   EXPECT_EQ(alerts_.find(id)->state, ptwin::clinical::alerts::AlertState::Open);  // unchanged
+}
+
+// tests/data/bad_inputs/dashboard_api: each file is a query string for the route its scope names;
+// the first line of its .expect is the parameter the 400 names, and every line is in the message.
+TEST_F(DashboardApiTest, BadInputCorpusIsRefusedNamingTheParameter) {
+  const auto dir = std::filesystem::path(PTWIN_SOURCE_DIR) / "tests/data/bad_inputs/dashboard_api";
+  const std::vector<std::string> scopes{"vitals", "snooze", "alerts"};
+  const auto id = alerts_.alerts().at(0).id;
+  std::size_t cases = 0;
+  for (const auto& scope : scopes) {
+    for (const auto& bad : ptwin::testing::scoped_corpus(dir, ".txt", scopes, scope)) {
+      const auto query = ptwin::testing::read_bytes(bad.input);
+      const auto response =
+          scope == "vitals"   ? request("GET", "/api/patients/p1/vitals?" + query)
+          : scope == "alerts" ? request("GET", "/api/alerts?" + query)
+                              : request("POST", fmt::format("/api/alerts/{}/snooze?{}", id, query));
+      EXPECT_EQ(response.status, 400) << bad.input;
+      const auto body = nlohmann::json::parse(response.body);
+      ASSERT_FALSE(bad.fragments.empty()) << bad.input;
+      EXPECT_EQ(body.value("parameter", ""), bad.fragments.front()) << bad.input;
+      const auto message = body.value("error", "");
+      EXPECT_NE(message.find("[" + bad.code_name + "]"), std::string::npos) << message;
+      ptwin::testing::expect_fragments(message, bad);
+      ++cases;
+    }
+  }
+  EXPECT_GE(cases, 17U);
+  EXPECT_EQ(alerts_.find(id)->state, ptwin::clinical::alerts::AlertState::Open);  // none snoozed it
 }
 
 TEST_F(DashboardApiTest, UnknownResourcesAre404AndWrongMethods405) {

@@ -34,8 +34,9 @@ HttpResponse text_response(int status, std::string body) {
   return response;
 }
 
-// The relative file path a request names, or nullopt when it must be refused.
-std::optional<std::filesystem::path> safe_relative_path(std::string_view rest) {
+}  // namespace
+
+std::optional<std::filesystem::path> relative_asset_path(std::string_view rest) {
   if (rest.empty()) return std::filesystem::path("index.html");
   std::filesystem::path relative;
   std::size_t start = 0;
@@ -51,8 +52,6 @@ std::optional<std::filesystem::path> safe_relative_path(std::string_view rest) {
   }
   return relative;
 }
-
-}  // namespace
 
 std::string_view content_type_of(const std::filesystem::path& file) {
   const auto extension = file.extension().string();
@@ -87,7 +86,7 @@ std::optional<HttpResponse> StaticFiles::answer(const HttpRequest& request) cons
   }
   std::optional<std::filesystem::path> relative;
   try {
-    relative = safe_relative_path(path.substr(prefix_.size()));
+    relative = relative_asset_path(path.substr(prefix_.size()));
   } catch (const InputError&) {  // a broken percent escape
     relative.reset();
   }

@@ -15,6 +15,11 @@
 
 namespace ptwin::server::dashboard {
 
+/// The relative file a URL path below the prefix names ("" is index.html), each segment
+/// percent-decoded; nullopt when a segment is empty, ".", "..", or holds '/', '\\' or NUL once
+/// decoded. Throws InputError for a broken percent escape.
+[[nodiscard]] std::optional<std::filesystem::path> relative_asset_path(std::string_view rest);
+
 /// The Content-Type of a file name by its extension (".js" -> "text/javascript; charset=utf-8").
 [[nodiscard]] std::string_view content_type_of(const std::filesystem::path& file);
 

@@ -60,9 +60,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
   switch (data[0] % 3) {
-    case 0: check_query(text, true); break;
-    case 1: check_query(text, false); break;
-    default: check_asset_path(text); break;
+    case 0:
+      check_query(text, true);
+      break;
+    case 1:
+      check_query(text, false);
+      break;
+    default:
+      check_asset_path(text);
+      break;
   }
   return 0;
 }

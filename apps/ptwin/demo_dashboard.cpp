@@ -81,8 +81,9 @@ void serve_demo_dashboard(const DemoDashboardOptions& options, const TwinConfig&
     samples += batch.size();
   }
   const auto twin = risk.find(patient_id);
-  fmt::print("\n  dashboard: replayed {} synthetic monitor samples of patient {} ({} min) into {}\n",
-             samples, patient_id, kMinutes, store_path.string());
+  fmt::print(
+      "\n  dashboard: replayed {} synthetic monitor samples of patient {} ({} min) into {}\n",
+      samples, patient_id, kMinutes, store_path.string());
   if (twin) {
     fmt::print("  twin: risk of hypotension {:.0f} % in 5 min, {:.0f} % in 15 min; {} alert(s)\n",
                100 * twin->in_5_min.probability, 100 * twin->in_15_min.probability,

@@ -35,9 +35,10 @@ std::string ServeDashboard::describe(const std::string& origin) const {
     return fmt::format("dashboard at {}/dashboard/ (API {}/api/, assets {})", origin, origin,
                        files_.root().string());
   }
-  return fmt::format("dashboard API at {}/api/; no page: assets not built in {} (run "
-                     "scripts/build_dashboard.sh)",
-                     origin, files_.root().string());
+  return fmt::format(
+      "dashboard API at {}/api/; no page: assets not built in {} (run "
+      "scripts/build_dashboard.sh)",
+      origin, files_.root().string());
 }
 
 }  // namespace ptwin::app

@@ -2,11 +2,12 @@
 // The web dashboard end to end, as a user sees it: `ptwin serve` with an MQTT feed against the
 // harness's mosquitto (skipped without it: run under scripts/with_mosquitto.sh), a monitor
 // publishing 14 minutes of a patient whose mean arterial pressure falls from 82 to 58 mmHg
-// (heart rate rising, cardiac output every 2 min), and then headless Chromium driven by
-// web/dashboard/e2e/dashboard.e2e.mjs (playwright-core): the patient is listed with the API's
-// risk, the charts draw as many points as the API returns, the forecasts match, and
-// Acknowledge snoozes the open alert. Then the same browser checks on `ptwin demo --dashboard`.
-// Screenshots are kept in <build>/Testing/artifacts/dashboard_e2e/ and demo_dashboard_e2e/.
+// (heart rate rising, cardiac output every 2 min) beside a patient steady at 85 mmHg, and then
+// headless Chromium driven by web/dashboard/e2e/dashboard.e2e.mjs (playwright-core): the patient is
+// listed with the API's risk, the charts draw as many points as the API returns, the forecasts
+// match, and Acknowledge snoozes the open alert. Then the same browser checks on `ptwin demo
+// --dashboard`. Screenshots are kept in <build>/Testing/artifacts/dashboard_e2e/ and
+// demo_dashboard_e2e/.
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -41,6 +42,7 @@ constexpr auto kStartupLimit = 20s;   // a hang, not a timing: startup takes wel
 constexpr auto kBrowserLimit = 120s;  // the browser run takes a few seconds
 constexpr int kMinutes = 14;
 constexpr std::string_view kPatient = "bed7";
+constexpr std::string_view kSteadyPatient = "bed8";
 
 struct HttpAnswer {
   long status = 0;
@@ -71,10 +73,15 @@ double metric(const std::string& text, const std::string& series) {
 // MAP in mmHg at minute m of the stream: stable, then a fall of 24 mmHg over 10 minutes.
 double map_mmhg(double minute) { return minute < 4 ? 82.0 : 82.0 - 2.4 * (minute - 4); }
 
-std::string chunk(std::string_view quantity, std::string_view unit, const std::vector<double>& values,
-                  int interval_ms, std::int64_t t_ms) {
-  nlohmann::json message{{"device", "mon-7"}, {"patient", kPatient},  {"quantity", quantity},
-                         {"unit", unit},      {"values", values},     {"interval_ms", interval_ms},
+std::string chunk(std::string_view quantity, std::string_view unit,
+                  const std::vector<double>& values, int interval_ms, std::int64_t t_ms,
+                  std::string_view patient = kPatient) {
+  nlohmann::json message{{"device", patient == kPatient ? "mon-7" : "mon-8"},
+                         {"patient", patient},
+                         {"quantity", quantity},
+                         {"unit", unit},
+                         {"values", values},
+                         {"interval_ms", interval_ms},
                          {"t", t_ms}};
   return message.dump();
 }
@@ -84,10 +91,10 @@ std::string chunk(std::string_view quantity, std::string_view unit, const std::v
 void run_browser(const std::string& origin, const std::string& patient,
                  const std::filesystem::path& artifacts, const std::filesystem::path& work_dir) {
   std::filesystem::remove_all(artifacts);
-  ChildProcess browser({PTWIN_NODE_EXECUTABLE,
-                        PTWIN_SOURCE_DIR "/web/dashboard/e2e/dashboard.e2e.mjs", "--origin", origin,
-                        "--patient", patient, "--out", artifacts.string()},
-                       work_dir / "browser.log");
+  ChildProcess browser(
+      {PTWIN_NODE_EXECUTABLE, PTWIN_SOURCE_DIR "/web/dashboard/e2e/dashboard.e2e.mjs", "--origin",
+       origin, "--patient", patient, "--out", artifacts.string()},
+      work_dir / "browser.log");
   const auto status = browser.wait_for_exit(kBrowserLimit);
   const auto output = browser.output();
   std::cout << output;
@@ -127,7 +134,8 @@ class DashboardEndToEnd : public ::testing::Test {
     unique_ = fmt::format("dashboard-e2e-{}-{}", ::getpid(), std::random_device{}() % 100000);
     dir_ = std::filesystem::temp_directory_path() / unique_;
     std::filesystem::create_directories(dir_);
-    artifacts_ = std::filesystem::path(PTWIN_BINARY_DIR) / "Testing" / "artifacts" / "dashboard_e2e";
+    artifacts_ =
+        std::filesystem::path(PTWIN_BINARY_DIR) / "Testing" / "artifacts" / "dashboard_e2e";
   }
   void TearDown() override {
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
@@ -168,10 +176,17 @@ serve: {{port: 0}}
         heart_rate.push_back(78.0 + 2.0 * std::max(0.0, minute + k / 6.0 - 4));
       }
       publisher.publish(topic, chunk("mean_pressure", "mm[Hg]", map, 10'000, t_ms), 1);
+      // A second patient on another monitor stays at 85 mmHg: listed, low risk, no alert.
+      publisher.publish(topic,
+                        chunk("mean_pressure", "mm[Hg]", std::vector<double>(6, 85.0), 10'000, t_ms,
+                              kSteadyPatient),
+                        1);
+      ++messages;
       publisher.publish(topic, chunk("heart_rate", "/min", heart_rate, 10'000, t_ms), 1);
       messages += 2;
       if (minute % 2 == 0) {
-        publisher.publish(topic, chunk("cardiac_output", "L/min", {5.2 - 0.05 * minute}, 1000, t_ms + 5000), 1);
+        publisher.publish(
+            topic, chunk("cardiac_output", "L/min", {5.2 - 0.05 * minute}, 1000, t_ms + 5000), 1);
         ++messages;
       }
     }
@@ -187,7 +202,8 @@ serve: {{port: 0}}
 
 TEST_F(DashboardEndToEnd, BrowserShowsTheTwinsRiskChartsAndAcknowledgesTheAlert) {
   { std::ofstream(dir_ / "twin.yaml") << twin_yaml(); }
-  ChildProcess serve({PTWIN_EXECUTABLE, "serve", (dir_ / "twin.yaml").string()}, dir_ / "serve.log");
+  ChildProcess serve({PTWIN_EXECUTABLE, "serve", (dir_ / "twin.yaml").string()},
+                     dir_ / "serve.log");
   const auto http_line = serve.wait_for_line("ptwin serve: HTTP at ", kStartupLimit);
   ASSERT_TRUE(http_line) << serve.output();
   std::smatch match;
@@ -219,8 +235,12 @@ TEST_F(DashboardEndToEnd, BrowserShowsTheTwinsRiskChartsAndAcknowledgesTheAlert)
   // What the page must show, from the API: the falling MAP has made the twin's risk high and
   // raised one alert.
   const auto patients = get_json(origin, "/api/patients")["patients"];
-  ASSERT_EQ(patients.size(), 1U) << patients.dump();
+  ASSERT_EQ(patients.size(), 2U) << patients.dump();
   EXPECT_EQ(patients[0]["id"], kPatient);
+  EXPECT_EQ(patients[1]["id"], kSteadyPatient);
+  EXPECT_LT(patients[1]["risk"]["in_15_min"].get<double>(), 0.3) << patients.dump();
+  EXPECT_EQ(patients[1]["risk"]["band"], "low");
+  EXPECT_EQ(patients[1]["open_alerts"], 0);
   EXPECT_GE(patients[0]["risk"]["in_15_min"].get<double>(), 0.5) << patients.dump();
   EXPECT_EQ(patients[0]["risk"]["band"], "high");
   EXPECT_EQ(patients[0]["open_alerts"], 1);
@@ -252,8 +272,9 @@ TEST_F(DashboardEndToEnd, BrowserShowsTheTwinsRiskChartsAndAcknowledgesTheAlert)
 TEST(DemoDashboardEndToEnd, DemoServesTheReplayedTwinInTheBrowser) {
   expect_browser_prerequisites();
   if (::testing::Test::HasFatalFailure()) return;
-  const auto dir = std::filesystem::temp_directory_path() /
-                   fmt::format("demo-dashboard-e2e-{}-{}", ::getpid(), std::random_device{}() % 100000);
+  const auto dir =
+      std::filesystem::temp_directory_path() /
+      fmt::format("demo-dashboard-e2e-{}-{}", ::getpid(), std::random_device{}() % 100000);
   std::filesystem::create_directories(dir);
   const std::filesystem::path data = std::filesystem::path(PTWIN_SOURCE_DIR) / "data";
   std::ofstream(dir / "twin.yaml")
@@ -263,7 +284,8 @@ TEST(DemoDashboardEndToEnd, DemoServesTheReplayedTwinInTheBrowser) {
       << "}\nsimulation: {steps_per_cycle: 200, max_cycles: 80}\n"
       << "personalisation:\n  targets: [heart_rate, systolic_pressure, diastolic_pressure, "
          "cardiac_output, ejection_fraction]\n"
-      << "  parameters: [systemic_resistance, arterial_compliance, lv_contractility, blood_volume]\n"
+      << "  parameters: [systemic_resistance, arterial_compliance, lv_contractility, "
+         "blood_volume]\n"
       << "  max_evaluations: 20\n  relative_tolerance: 1.0e-2\n"
       << "store: {path: twin.db}\noutputs: {directory: out}\n";
   ChildProcess demo({PTWIN_EXECUTABLE, "demo", "--twin", (dir / "twin.yaml").string(),
@@ -273,7 +295,8 @@ TEST(DemoDashboardEndToEnd, DemoServesTheReplayedTwinInTheBrowser) {
   ASSERT_TRUE(line) << demo.output();
   std::smatch match;
   const std::string text = *line;
-  ASSERT_TRUE(std::regex_search(text, match, std::regex("dashboard at (http://[0-9.:]+)/dashboard/")));
+  ASSERT_TRUE(
+      std::regex_search(text, match, std::regex("dashboard at (http://[0-9.:]+)/dashboard/")));
   const std::string origin = match[1];
   const auto patients = get_json(origin, "/api/patients")["patients"];
   ASSERT_EQ(patients.size(), 1U) << patients.dump();
@@ -283,9 +306,10 @@ TEST(DemoDashboardEndToEnd, DemoServesTheReplayedTwinInTheBrowser) {
   const auto vitals = get_json(origin, "/api/patients/synthetic-001/vitals?since=0");
   EXPECT_EQ(vitals["series"]["map"]["samples"].size(), 240U);  // 40 min every 10 s
   EXPECT_EQ(vitals["series"]["cardiac_output"]["samples"].size(), 8U);
-  run_browser(origin, "synthetic-001",
-              std::filesystem::path(PTWIN_BINARY_DIR) / "Testing" / "artifacts" / "demo_dashboard_e2e",
-              dir);
+  run_browser(
+      origin, "synthetic-001",
+      std::filesystem::path(PTWIN_BINARY_DIR) / "Testing" / "artifacts" / "demo_dashboard_e2e",
+      dir);
   const int status = demo.stop(SIGTERM);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << demo.output();
   std::filesystem::remove_all(dir);

@@ -48,8 +48,8 @@ class DashboardApiTest : public ::testing::Test {
         const auto at = kStart + std::chrono::seconds(60 * m + 10 * k);
         batch.push_back(Sample{"p1", "8478-0", map_mmhg(m) * kPaPerMmHg, "mm[Hg]", at, "test",
                                ptwin::SampleQuality::Good});
-        batch.push_back(Sample{"p1", "8867-4", 80.0 / 60.0, "/min", at, "test",
-                               ptwin::SampleQuality::Good});
+        batch.push_back(
+            Sample{"p1", "8867-4", 80.0 / 60.0, "/min", at, "test", ptwin::SampleQuality::Good});
       }
       store_.append_samples(batch);
       const ptwin::ingest::stream::StoredSamples stored{
@@ -124,12 +124,13 @@ TEST_F(DashboardApiTest, VitalsAreTheStoredSamplesBesideOneEstimatePerUsedSample
   }
   // since/until select the window, from inclusive, until exclusive.
   const auto since = ms(kStart + 10min);
-  const auto part = get(fmt::format("/api/patients/p1/vitals?since={}&until={}", since,
-                                    ms(kStart + 11min)));
+  const auto part =
+      get(fmt::format("/api/patients/p1/vitals?since={}&until={}", since, ms(kStart + 11min)));
   EXPECT_EQ(part["series"]["map"]["samples"].size(), 6U);
   EXPECT_EQ(part["estimate"]["points"].size(), 6U);
   EXPECT_EQ(part["series"]["map"]["samples"][0]["t"], since);
-  const auto iso = get("/api/patients/p1/vitals?since=" + ptwin::time::format_iso8601(kStart + 13min));
+  const auto iso =
+      get("/api/patients/p1/vitals?since=" + ptwin::time::format_iso8601(kStart + 13min));
   EXPECT_EQ(iso["series"]["map"]["samples"].size(), 6U);
 }
 
@@ -158,7 +159,8 @@ TEST_F(DashboardApiTest, ParametersGiveSvrAndCoWhoseProductIsTheEstimatedMap) {
   const double cvp_pa = risk_.settings().model.central_venous_pressure_pa;
   for (std::size_t i = 0; i < svr.size(); ++i) {
     // dyn·s/cm⁵ x 1e5 = Pa·s/m³; L/min / 6e4 = m³/s; MAP = SVR x CO + CVP for the medians.
-    const double map_pa = svr[i]["p50"].get<double>() * 1e5 * co[i]["p50"].get<double>() / 6e4 + cvp_pa;
+    const double map_pa =
+        svr[i]["p50"].get<double>() * 1e5 * co[i]["p50"].get<double>() / 6e4 + cvp_pa;
     EXPECT_NEAR(map_pa / kPaPerMmHg, estimates[i]["map_mmhg"]["p50"].get<double>(), 1e-9);
   }
   EXPECT_EQ(parameters["parameters"]["svr"]["unit"], "dyn.s/cm5");
@@ -177,7 +179,8 @@ TEST_F(DashboardApiTest, BadParametersAre400NamingTheParameter) {
   const auto id = alerts_.alerts().at(0).id;
   EXPECT_EQ(bad_parameter("POST", fmt::format("/api/alerts/{}/snooze", id)), "minutes");
   EXPECT_EQ(bad_parameter("POST", fmt::format("/api/alerts/{}/snooze?minutes=0", id)), "minutes");
-  EXPECT_EQ(bad_parameter("POST", fmt::format("/api/alerts/{}/snooze?minutes=1441", id)), "minutes");
+  EXPECT_EQ(bad_parameter("POST", fmt::format("/api/alerts/{}/snooze?minutes=1441", id)),
+            "minutes");
   EXPECT_EQ(bad_parameter("POST", "/api/alerts/abc/acknowledge"), "alert id");
   EXPECT_EQ(alerts_.find(id)->state, ptwin::clinical::alerts::AlertState::Open);  // unchanged
 }

@@ -90,7 +90,8 @@ TEST_F(StaticFilesTest, NoPathLeadsOutOfTheDirectory) {
 }
 
 TEST(StaticFiles, UnbuiltAssetsAre503SayingHowToBuildThem) {
-  const StaticFiles files(std::filesystem::temp_directory_path() / "ptwin-no-such-dashboard", "/dashboard/");
+  const StaticFiles files(std::filesystem::temp_directory_path() / "ptwin-no-such-dashboard",
+                          "/dashboard/");
   HttpRequest request;
   request.method = "GET";
   request.target = "/dashboard/";

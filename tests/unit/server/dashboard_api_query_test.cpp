@@ -33,7 +33,8 @@ TEST(ApiQuery, ReadsInstantsAsIso8601OrEpochMilliseconds) {
 TEST(ApiQuery, RefusesUnknownRepeatedAndMalformedParametersNamingThem) {
   EXPECT_EQ(where_of([] { (void)ApiQuery("snice=1", {"since", "until"}); }), "snice");
   EXPECT_EQ(where_of([] { (void)ApiQuery("since=1&since=2", {"since"}); }), "since");
-  EXPECT_EQ(where_of([] { (void)ApiQuery("since=yesterday", {"since"}).instant("since"); }), "since");
+  EXPECT_EQ(where_of([] { (void)ApiQuery("since=yesterday", {"since"}).instant("since"); }),
+            "since");
   EXPECT_EQ(where_of([] { (void)ApiQuery("since=2026-11-24T21:00", {"since"}).instant("since"); }),
             "since");  // no offset: ambiguous
   EXPECT_EQ(where_of([] { (void)ApiQuery("minutes=0", {"minutes"}).integer("minutes", 1, 1440); }),

@@ -24,8 +24,8 @@ const ptwin::time::Instant kStart = ptwin::time::from_epoch_ms(1'767'225'600'000
 constexpr double kZ95 = 1.6448536269514722;
 
 Sample map_sample(std::chrono::seconds at, double mmhg) {
-  return Sample{"p1", "8478-0", mmhg * ptwin::units::kPaPerMmHg, "mm[Hg]", kStart + at, "test",
-                SampleQuality::Good};
+  return Sample{"p1",   "8478-0",           mmhg * ptwin::units::kPaPerMmHg, "mm[Hg]", kStart + at,
+                "test", SampleQuality::Good};
 }
 
 void publish(HypotensionRiskStage& stage, const std::vector<Sample>& samples) {
@@ -86,8 +86,9 @@ TEST(HypotensionRiskStage, KeepsOneEstimatePerUsedSampleWithinItsCapacity) {
     EXPECT_LT(map.p05, 80.0 * ptwin::units::kPaPerMmHg);
     EXPECT_GT(map.p95, 80.0 * ptwin::units::kPaPerMmHg);
     // Medians: MAP = SVR x CO + CVP holds exactly (the state is ln SVR, ln CO).
-    EXPECT_NEAR(p.systemic_vascular_resistance_pa_s_per_m3.p50 * p.cardiac_output_m3_per_s.p50 + cvp,
-                map.p50, 1e-9 * map.p50);
+    EXPECT_NEAR(
+        p.systemic_vascular_resistance_pa_s_per_m3.p50 * p.cardiac_output_m3_per_s.p50 + cvp,
+        map.p50, 1e-9 * map.p50);
   }
   EXPECT_FALSE(stage.estimates("p2", kStart, kStart + 1h));
   EXPECT_FALSE(stage.find("p2"));

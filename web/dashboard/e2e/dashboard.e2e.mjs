@@ -79,6 +79,15 @@ async function main() {
           `the badge shows the risk band ${fromApi.risk.band}`);
     check((await badge.textContent()).includes(`${(100 * fromApi.risk.in_15_min).toFixed(0)} %`),
           'the badge text is the risk in percent');
+    // Every patient of the API has its row, with its own risk and band.
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="patient-row"]').length === n,
+                               patients.patients.length, { timeout });
+    for (const p of patients.patients) {
+      const other = page.locator(`[data-testid="patient-row"][data-patient="${p.id}"]`).getByTestId('risk-badge');
+      check(Number(await attribute(other, 'data-value')) === p.risk.in_15_min &&
+            await attribute(other, 'data-band') === p.risk.band,
+            `patient ${p.id} is listed with risk ${p.risk.in_15_min} (${p.risk.band})`);
+    }
     const model = await apiGet('/api/model');
     await page.getByTestId('vv-status').waitFor();
     check(await page.getByTestId('model-version').textContent() === model.version,

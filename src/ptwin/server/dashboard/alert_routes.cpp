@@ -53,7 +53,8 @@ nlohmann::json alert_json(const RiskAlert& a) {
           {"raised_at", epoch_ms(a.raised_at)},
           {"changed_at", epoch_ms(a.changed_at)},
           {"last_event", a.last_event},
-          {"acknowledged_by", a.acknowledged_by ? nlohmann::json(*a.acknowledged_by) : nlohmann::json()},
+          {"acknowledged_by",
+           a.acknowledged_by ? nlohmann::json(*a.acknowledged_by) : nlohmann::json()},
           {"acknowledged_at", optional_ms(a.acknowledged_at)},
           {"snoozed_until", optional_ms(a.snoozed_until)}};
 }
@@ -74,12 +75,13 @@ nlohmann::json alerts_json(const DashboardSources& sources, std::string_view que
   }
   nlohmann::json rules = nlohmann::json::array();
   for (const auto& r : sources.alerts.rules()) {
-    rules.push_back({{"name", r.name},
-                     {"signal", r.signal},
-                     {"direction", clinical::alerts::to_string(r.direction)},
-                     {"raise_threshold", r.raise_threshold},
-                     {"clear_threshold", r.clear_threshold},
-                     {"snooze_s", std::chrono::duration_cast<std::chrono::seconds>(r.snooze).count()}});
+    rules.push_back(
+        {{"name", r.name},
+         {"signal", r.signal},
+         {"direction", clinical::alerts::to_string(r.direction)},
+         {"raise_threshold", r.raise_threshold},
+         {"clear_threshold", r.clear_threshold},
+         {"snooze_s", std::chrono::duration_cast<std::chrono::seconds>(r.snooze).count()}});
   }
   return {{"alerts", std::move(alerts)}, {"rules", std::move(rules)}};
 }
@@ -87,8 +89,8 @@ nlohmann::json alerts_json(const DashboardSources& sources, std::string_view que
 HttpResponse act_on_alert(const DashboardSources& sources, std::string_view id_text,
                           std::string_view action, const HttpRequest& request) {
   const bool is_snooze = action == "snooze";
-  const ApiQuery query = is_snooze ? ApiQuery(request.query(), {"minutes", "by"})
-                                   : ApiQuery(request.query(), {"by"});
+  const ApiQuery query =
+      is_snooze ? ApiQuery(request.query(), {"minutes", "by"}) : ApiQuery(request.query(), {"by"});
   const auto id = alert_id(id_text);
   std::optional<std::chrono::nanoseconds> snooze;
   if (is_snooze) {
@@ -105,7 +107,8 @@ HttpResponse act_on_alert(const DashboardSources& sources, std::string_view id_t
     case AlertActionOutcome::Done:
       return json_response(200, alert_json(*sources.alerts.find(id)));
     case AlertActionOutcome::NotFound:
-      return json_response(404, {{"error", fmt::format("no alert {}", id)}, {"parameter", "alert id"}});
+      return json_response(404,
+                           {{"error", fmt::format("no alert {}", id)}, {"parameter", "alert id"}});
     case AlertActionOutcome::NotOpen:
       break;
   }

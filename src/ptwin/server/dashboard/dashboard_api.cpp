@@ -94,10 +94,9 @@ std::optional<HttpResponse> answer_dashboard_api(const DashboardSources& sources
   try {
     return route(sources, request, segments_of(path.substr(kPrefix.size())));
   } catch (const InputError& e) {
-    return json_response(e.http_status(), {{"error", e.what()},
-                                           {"parameter", e.where()},
-                                           {"value", e.value()},
-                                           {"rule", e.rule()}});
+    return json_response(
+        e.http_status(),
+        {{"error", e.what()}, {"parameter", e.where()}, {"value", e.value()}, {"rule", e.rule()}});
   }
 }
 

@@ -64,9 +64,9 @@ Window window_of(const ApiQuery& query, const twin::live::PatientRisk& twin,
   const auto until = query.instant("until").value_or(std::max(clock.now(), twin.updated_to) + 1s);
   const auto since = query.instant("since").value_or(twin.updated_to - kDefaultWindow);
   if (since > until) {
-    throw InputError(ErrorCode::BadInput, "since", time::format_iso8601(since),
-                     fmt::format("is after until ({}); give since <= until",
-                                 time::format_iso8601(until)));
+    throw InputError(
+        ErrorCode::BadInput, "since", time::format_iso8601(since),
+        fmt::format("is after until ({}); give since <= until", time::format_iso8601(until)));
   }
   return {since, until};
 }
@@ -83,31 +83,33 @@ nlohmann::json series_json(const store::Store& store, std::string_view patient, 
     if (samples[i].quality == SampleQuality::Questionable) point["quality"] = "questionable";
     points.push_back(std::move(point));
   }
-  return {{"code", s.code}, {"unit", s.unit}, {"samples", std::move(points)},
-          {"truncated", first > 0}};
+  return {
+      {"code", s.code}, {"unit", s.unit}, {"samples", std::move(points)}, {"truncated", first > 0}};
 }
 
 nlohmann::json latest_vitals_json(const store::Store& store, const twin::live::PatientRisk& twin,
                                   const time::Clock& clock) {
   nlohmann::json out = nlohmann::json::object();
-  const Window window{twin.updated_to - kDefaultWindow, std::max(clock.now(), twin.updated_to) + 1s};
+  const Window window{twin.updated_to - kDefaultWindow,
+                      std::max(clock.now(), twin.updated_to) + 1s};
   for (const auto& s : kVitalSeries) {
     const auto samples = store.samples(twin.patient_id, s.code, window.since, window.until);
-    out[std::string(s.name)] =
-        samples.empty() ? nlohmann::json()
-                        : nlohmann::json{{"t", epoch_ms(samples.back().time)},
-                                         {"v", samples.back().value_si * s.scale},
-                                         {"unit", s.unit}};
+    out[std::string(s.name)] = samples.empty()
+                                   ? nlohmann::json()
+                                   : nlohmann::json{{"t", epoch_ms(samples.back().time)},
+                                                    {"v", samples.back().value_si * s.scale},
+                                                    {"unit", s.unit}};
   }
   return out;
 }
 
 nlohmann::json horizon_json(const twin::risk::HypotensionForecast& f) {
-  return {{"horizon_s", f.horizon.count()},
-          {"at", epoch_ms(f.time + f.horizon)},
-          {"probability", f.probability},
-          {"map_mmhg", quantiles_json(f.mean_arterial_pressure_pa, kMmHgPerPa)},
-          {"cardiac_output_l_min", quantiles_json(f.cardiac_output_m3_per_s, kLitresPerMinPerM3PerS)}};
+  return {
+      {"horizon_s", f.horizon.count()},
+      {"at", epoch_ms(f.time + f.horizon)},
+      {"probability", f.probability},
+      {"map_mmhg", quantiles_json(f.mean_arterial_pressure_pa, kMmHgPerPa)},
+      {"cardiac_output_l_min", quantiles_json(f.cardiac_output_m3_per_s, kLitresPerMinPerM3PerS)}};
 }
 
 std::string risk_band(double probability, const RiskAlertBoard& alerts) {
@@ -127,18 +129,17 @@ nlohmann::json patients_json(const DashboardSources& sources, std::string_view q
     const auto open = std::count_if(alerts.begin(), alerts.end(), [&](const RiskAlert& a) {
       return a.patient == twin.patient_id && a.state == clinical::alerts::AlertState::Open;
     });
-    patients.push_back({{"id", twin.patient_id},
-                        {"updated_to", epoch_ms(twin.updated_to)},
-                        {"risk",
-                         {{"in_5_min", twin.in_5_min.probability},
-                          {"in_15_min", twin.in_15_min.probability},
-                          {"band", risk_band(twin.in_15_min.probability, sources.alerts)}}},
-                        {"vitals", latest_vitals_json(sources.store, twin, sources.clock)},
-                        {"open_alerts", open},
-                        {"samples",
-                         {{"assimilated", twin.assimilated},
-                          {"gated", twin.gated},
-                          {"refused", twin.refused}}}});
+    patients.push_back(
+        {{"id", twin.patient_id},
+         {"updated_to", epoch_ms(twin.updated_to)},
+         {"risk",
+          {{"in_5_min", twin.in_5_min.probability},
+           {"in_15_min", twin.in_15_min.probability},
+           {"band", risk_band(twin.in_15_min.probability, sources.alerts)}}},
+         {"vitals", latest_vitals_json(sources.store, twin, sources.clock)},
+         {"open_alerts", open},
+         {"samples",
+          {{"assimilated", twin.assimilated}, {"gated", twin.gated}, {"refused", twin.refused}}}});
   }
   return {{"patients", std::move(patients)}};
 }
@@ -160,12 +161,13 @@ nlohmann::json vitals_json(const DashboardSources& sources, std::string_view pat
                       {"cardiac_output_l_min",
                        quantiles_json(p.cardiac_output_m3_per_s, kLitresPerMinPerM3PerS)}});
   }
-  return {{"patient", patient},
-          {"since", epoch_ms(window.since)},
-          {"until", epoch_ms(window.until)},
-          {"series", std::move(series)},
-          {"estimate",
-           {{"interval", 0.9}, {"points", std::move(points)}, {"dropped", estimates.value().dropped}}}};
+  return {
+      {"patient", patient},
+      {"since", epoch_ms(window.since)},
+      {"until", epoch_ms(window.until)},
+      {"series", std::move(series)},
+      {"estimate",
+       {{"interval", 0.9}, {"points", std::move(points)}, {"dropped", estimates.value().dropped}}}};
 }
 
 nlohmann::json forecast_json(const DashboardSources& sources, std::string_view patient,

@@ -19,10 +19,9 @@ namespace ptwin::server::dashboard {
 /// Samples of one series returned at most (the newest are kept, and the series says it was cut).
 inline constexpr std::size_t kMaxSeriesSamples = 20'000;
 
-[[nodiscard]] nlohmann::json patients_json(const DashboardSources& sources,
-                                           std::string_view query);
-[[nodiscard]] nlohmann::json vitals_json(const DashboardSources& sources,
-                                         std::string_view patient, std::string_view query);
+[[nodiscard]] nlohmann::json patients_json(const DashboardSources& sources, std::string_view query);
+[[nodiscard]] nlohmann::json vitals_json(const DashboardSources& sources, std::string_view patient,
+                                         std::string_view query);
 [[nodiscard]] nlohmann::json forecast_json(const DashboardSources& sources,
                                            std::string_view patient, std::string_view query);
 [[nodiscard]] nlohmann::json parameters_json(const DashboardSources& sources,

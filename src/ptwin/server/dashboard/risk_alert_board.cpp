@@ -69,9 +69,8 @@ void RiskAlertBoard::on_stored(const ingest::stream::StoredSamples& stored) {
 void RiskAlertBoard::refresh_values(const std::vector<twin::live::PatientRisk>& patients) {
   for (auto& [id, alert] : alerts_) {
     if (alert.state == AlertState::Idle) continue;
-    const auto p = std::find_if(patients.begin(), patients.end(), [&](const auto& risk) {
-      return risk.patient_id == alert.patient;
-    });
+    const auto p = std::find_if(patients.begin(), patients.end(),
+                                [&](const auto& risk) { return risk.patient_id == alert.patient; });
     const auto rule = std::find_if(rules_.begin(), rules_.end(),
                                    [&](const AlertRule& r) { return r.name == alert.rule; });
     if (p == patients.end() || rule == rules_.end()) continue;

@@ -35,7 +35,7 @@ struct RiskAlert {
   std::string rule;
   clinical::alerts::AlertState state = clinical::alerts::AlertState::Open;  // Idle once cleared
   int level = 1;
-  double value = 0.0;  // the latest risk (probability); frozen at the value that cleared it
+  double value = 0.0;          // the latest risk (probability); frozen at the value that cleared it
   time::Instant raised_at{};   // data time
   time::Instant changed_at{};  // data time of the latest notification or action
   std::string last_event;      // "raised", "reraised", "escalated", "cleared", "acknowledged"
@@ -90,7 +90,7 @@ class RiskAlertBoard final : public ingest::stream::SampleSink {
   mutable std::mutex mutex_;
   clinical::alerts::AlertPolicy policy_;
   std::map<std::string, time::Instant, std::less<>> fed_until_;  // patient -> last twin time fed
-  std::map<std::uint64_t, RiskAlert> alerts_;                     // by id
+  std::map<std::uint64_t, RiskAlert> alerts_;                    // by id
 };
 
 }  // namespace ptwin::server::dashboard

@@ -64,7 +64,9 @@ std::string_view content_type_of(const std::filesystem::path& file) {
 StaticFiles::StaticFiles(std::filesystem::path root, std::string prefix)
     : root_(std::move(root)), prefix_(std::move(prefix)) {}
 
-bool StaticFiles::has_index() const { return std::filesystem::is_regular_file(root_ / "index.html"); }
+bool StaticFiles::has_index() const {
+  return std::filesystem::is_regular_file(root_ / "index.html");
+}
 
 std::optional<HttpResponse> StaticFiles::answer(const HttpRequest& request) const {
   const auto path = request.path();
@@ -91,11 +93,14 @@ std::optional<HttpResponse> StaticFiles::answer(const HttpRequest& request) cons
     relative.reset();
   }
   if (!relative) return text_response(400, "refused: not a plain path inside the dashboard\n");
-  std::error_code error;
-  const auto root = std::filesystem::canonical(root_, error);
-  const auto file = std::filesystem::weakly_canonical(root_ / *relative, error);
-  const auto [root_end, file_it] = std::mismatch(root.begin(), root.end(), file.begin(), file.end());
-  if (error || root_end != root.end() || !std::filesystem::is_regular_file(file)) {
+  std::error_code root_error;
+  std::error_code file_error;
+  const auto root = std::filesystem::canonical(root_, root_error);
+  const auto file = std::filesystem::weakly_canonical(root_ / *relative, file_error);
+  const auto [root_end, file_it] =
+      std::mismatch(root.begin(), root.end(), file.begin(), file.end());
+  if (root_error || file_error || root.empty() || root_end != root.end() ||
+      !std::filesystem::is_regular_file(file)) {
     return text_response(404, "no such file in the dashboard\n");
   }
   std::ifstream in(file, std::ios::binary);

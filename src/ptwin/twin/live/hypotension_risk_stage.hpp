@@ -62,7 +62,9 @@ class HypotensionRiskStage final : public ingest::stream::SampleSink {
   [[nodiscard]] std::optional<EstimateWindow> estimates(std::string_view patient_id,
                                                         time::Instant from,
                                                         time::Instant to) const;
-  [[nodiscard]] const risk::HypotensionRiskSettings& settings() const noexcept { return settings_; }
+  [[nodiscard]] const risk::HypotensionRiskSettings& settings() const noexcept {
+    return settings_;
+  }
   [[nodiscard]] LatencyHistogram::Snapshot inference_latency() const { return inference_.snapshot(); }
 
  private:

@@ -112,7 +112,9 @@ Command register_serve(CLI::App& app) {
                                  "input to its quarantine. "
                                  "Answers /healthz, /metrics (Prometheus: per-feed counters, "
                                  "transport and ingest latency "
-                                 "histograms) and /status (JSON) at the serve: address. On a "
+                                 "histograms), /status (JSON) and the web dashboard "
+                                 "(/dashboard/, API /api/, docs/dashboard.md) at the serve: "
+                                 "address. On a "
                                  "stop signal every feed is "
                                  "drained and the exit code is 0. See docs/serve.md.");
   sub->add_option("twin", options->twin_file, "the twin declaration (twin.yaml)")

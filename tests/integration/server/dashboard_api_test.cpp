@@ -250,6 +250,22 @@ TEST_F(DashboardApiTest, AcknowledgeSnoozesTheOpenAlertOnceAndSnoozeTakesMinutes
   EXPECT_EQ(get("/api/patients")["patients"][0]["open_alerts"], 0);
 }
 
+TEST_F(DashboardApiTest, ActionsFromAnotherSitesPageAreRefused) {
+  const auto id = alerts_.alerts().at(0).id;
+  HttpRequest r;
+  r.method = "POST";
+  r.target = fmt::format("/api/alerts/{}/acknowledge", id);
+  r.headers["Host"] = "127.0.0.1:8090";
+  r.headers["Origin"] = "http://evil.example";
+  const auto refused = dashboard::answer_dashboard_api(sources_, r);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403);
+  EXPECT_EQ(nlohmann::json::parse(refused->body)["parameter"], "Origin");
+  EXPECT_EQ(alerts_.find(id)->state, ptwin::clinical::alerts::AlertState::Open);
+  r.headers["Origin"] = "http://127.0.0.1:8090";  // the dashboard's own page
+  EXPECT_EQ(dashboard::answer_dashboard_api(sources_, r)->status, 200);
+}
+
 TEST_F(DashboardApiTest, ModelSaysItsVersionDigestAndAnUnknownVerificationStatus) {
   const auto model = get("/api/model");
   EXPECT_EQ(model["name"], "hypotension-risk-ukf");

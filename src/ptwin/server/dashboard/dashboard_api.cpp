@@ -45,6 +45,22 @@ std::vector<std::string> segments_of(std::string_view rest) {
   return segments;
 }
 
+// An action needs no body, so a page of another site could send it as a plain form POST from
+// a clinician's browser; browsers name the sending page's origin, which must be this server.
+std::optional<HttpResponse> refuse_cross_origin(const HttpRequest& request) {
+  const auto origin = request.header("Origin");
+  if (!origin) return std::nullopt;  // not sent by a browser on another site's behalf
+  const auto host = request.header("Host");
+  if (host && (*origin == fmt::format("http://{}", *host) ||
+               *origin == fmt::format("https://{}", *host))) {
+    return std::nullopt;
+  }
+  return json_response(403, {{"error", fmt::format("an action from the page of another origin "
+                                                   "({}) is refused",
+                                                   printable_value(*origin))},
+                             {"parameter", "Origin"}});
+}
+
 nlohmann::json model_json(const ModelInfo& model) {
   return {{"name", model.name},
           {"version", model.version},
@@ -78,6 +94,7 @@ HttpResponse route(const DashboardSources& sources, const HttpRequest& request,
   }
   if (s.size() == 3 && s[0] == "alerts" && (s[2] == "acknowledge" || s[2] == "snooze")) {
     if (request.method != "POST") return method_not_allowed("POST");
+    if (auto refused = refuse_cross_origin(request)) return *refused;
     auto response = act_on_alert(sources, s[1], s[2], request);
     response.headers["Cache-Control"] = "no-store";
     return response;

@@ -6,7 +6,7 @@
 // headless Chromium driven by web/dashboard/e2e/dashboard.e2e.mjs (playwright-core): the patient is
 // listed with the API's risk, the charts draw as many points as the API returns, the forecasts
 // match, and Acknowledge snoozes the open alert. Then the same browser checks on `ptwin demo
-// --dashboard`. Screenshots are kept in <build>/Testing/artifacts/dashboard_e2e/ and
+// --dashboard`, with Snooze (5 min) instead of Acknowledge. Screenshots are kept in <build>/Testing/artifacts/dashboard_e2e/ and
 // demo_dashboard_e2e/.
 
 #include <fmt/format.h>
@@ -89,11 +89,12 @@ std::string chunk(std::string_view quantity, std::string_view unit,
 // Runs web/dashboard/e2e/dashboard.e2e.mjs in headless Chromium against `origin`; fails the test
 // unless every check passes and the screenshots are written to `artifacts`.
 void run_browser(const std::string& origin, const std::string& patient,
-                 const std::filesystem::path& artifacts, const std::filesystem::path& work_dir) {
+                 const std::filesystem::path& artifacts, const std::filesystem::path& work_dir,
+                 const std::string& action) {
   std::filesystem::remove_all(artifacts);
   ChildProcess browser(
       {PTWIN_NODE_EXECUTABLE, PTWIN_SOURCE_DIR "/web/dashboard/e2e/dashboard.e2e.mjs", "--origin",
-       origin, "--patient", patient, "--out", artifacts.string()},
+       origin, "--patient", patient, "--out", artifacts.string(), "--action", action},
       work_dir / "browser.log");
   const auto status = browser.wait_for_exit(kBrowserLimit);
   const auto output = browser.output();
@@ -254,7 +255,7 @@ TEST_F(DashboardEndToEnd, BrowserShowsTheTwinsRiskChartsAndAcknowledgesTheAlert)
   EXPECT_NEAR(last_map, map_mmhg(kMinutes - 1.0 / 6.0), 1e-9);  // mmHg, exact up to the conversion
 
   // The browser.
-  run_browser(origin, std::string(kPatient), artifacts_, dir_);
+  run_browser(origin, std::string(kPatient), artifacts_, dir_, "acknowledge");
 
   // The click went through to the server.
   const auto alerts = get_json(origin, fmt::format("/api/alerts?patient={}", kPatient))["alerts"];
@@ -309,7 +310,7 @@ TEST(DemoDashboardEndToEnd, DemoServesTheReplayedTwinInTheBrowser) {
   run_browser(
       origin, "synthetic-001",
       std::filesystem::path(PTWIN_BINARY_DIR) / "Testing" / "artifacts" / "demo_dashboard_e2e",
-      dir);
+      dir, "snooze");  // the Snooze button, 5 min
   const int status = demo.stop(SIGTERM);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << demo.output();
   std::filesystem::remove_all(dir);

@@ -2,12 +2,14 @@
 // Drives the dashboard of a running `ptwin serve` in headless Chromium (Debian's, through
 // playwright-core) and checks that what the page shows is what the API says:
 //   node dashboard.e2e.mjs --origin http://127.0.0.1:PORT --patient ID --out DIR
+//                          [--action acknowledge|snooze]
 // 1. the patient list shows the patient, its risk badge holds the API's 15-minute risk, the
 //    banner the model's version and V&V status;
 // 2. the patient page draws MAP, the twin's estimate and band, the forecast fan, heart rate and
 //    the parameter trends with as many points as the API returns, and the forecast table holds
 //    the API's probabilities and medians;
-// 3. Acknowledge on the open alert turns it to snoozed on the page and in the API.
+// 3. Acknowledge on the open alert (or Snooze for 5 min with --action snooze) turns it to
+//    snoozed on the page and in the API.
 // Screenshots go to DIR (list.png, patient.png, acknowledged.png; failure.png on a failure).
 // Exit code 0 when every check holds, 1 otherwise. Run by the e2e test dashboard_e2e_test.cpp.
 import { chromium } from 'playwright-core';
@@ -26,6 +28,11 @@ function argument(name) {
 const origin = argument('origin');
 const patient = argument('patient');
 const out = argument('out');
+const action = process.argv.includes('--action') ? argument('action') : 'acknowledge';
+if (action !== 'acknowledge' && action !== 'snooze') {
+  console.error(`--action: '${action}' is not acknowledge or snooze`);
+  process.exit(2);
+}
 const executablePath = process.env.PTWIN_CHROMIUM || '/usr/bin/chromium';
 const timeout = 15000;
 
@@ -134,15 +141,23 @@ async function main() {
     const alert = page.locator(`[data-testid="alert"][data-alert-id="${id}"]`);
     await alert.waitFor();
     check(await attribute(alert, 'data-state') === 'open', `alert ${id} is shown open`);
-    await alert.getByTestId('acknowledge').click();
+    if (action === 'snooze') {
+      await alert.getByTestId('snooze-minutes').selectOption('5');
+      await alert.getByTestId('snooze').click();
+    } else {
+      await alert.getByTestId('acknowledge').click();
+    }
     await page.locator(`[data-testid="alert"][data-alert-id="${id}"][data-state="snoozed"]`).waitFor();
     check((await alert.getByTestId('alert-state').textContent()) === 'snoozed',
-          `alert ${id} is shown snoozed after Acknowledge`);
+          `alert ${id} is shown snoozed after ${action}`);
     check(await alert.getByTestId('acknowledge').count() === 0, 'a snoozed alert offers no Acknowledge');
     const after = await apiGet(`/api/alerts?patient=${encodeURIComponent(patient)}`);
     const acknowledged = after.alerts.find((a) => a.id === id);
     check(acknowledged.state === 'snoozed' && acknowledged.acknowledged_by !== null,
           `the API has alert ${id} snoozed, acknowledged by ${acknowledged.acknowledged_by}`);
+    const snoozeMinutes = action === 'snooze' ? 5 : after.rules[0].snooze_s / 60;
+    check(acknowledged.snoozed_until - acknowledged.changed_at === snoozeMinutes * 60000,
+          `the snooze lasts ${snoozeMinutes} min`);
     await page.screenshot({ path: path.join(out, 'acknowledged.png'), fullPage: true });
     check(pageErrors.length === 0, `no script error on the page (${pageErrors.join('; ')})`);
   } catch (error) {

@@ -24,6 +24,10 @@ std::optional<std::int64_t> parse_integer(std::string_view text) {
 
 ApiQuery::ApiQuery(std::string_view raw_query, std::initializer_list<std::string_view> allowed) {
   for (auto& [name, value] : parse_query(raw_query)) {
+    if (name.empty()) {
+      throw InputError(ErrorCode::BadInput, "query", printable_value("=" + value),
+                       "has a parameter without a name; write name=value");
+    }
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       std::string known;
       for (const auto a : allowed) known.append(known.empty() ? "" : ", ").append(a);

@@ -7,6 +7,8 @@ import { clock, h, percent } from './dom.js';
 
 export function renderAlerts(container, patient, { onChange, onError }) {
   const list = h('ul', { class: 'alerts', 'data-testid': 'alerts' });
+  // The snooze length chosen per alert, kept across the re-renders of each poll.
+  const chosenMinutes = new Map();
   container.replaceChildren(h('h2', {}, 'Alerts'), list);
   const act = (action) => async (event) => {
     event.target.disabled = true;
@@ -17,11 +19,18 @@ export function renderAlerts(container, patient, { onChange, onError }) {
       onError(error);
     }
   };
+  let shown = null;
   return async () => {
     const { alerts } = await api.alerts(patient);
+    // Rebuilt only when something changed, so that a button is not replaced under the pointer.
+    const key = JSON.stringify(alerts);
+    if (key === shown) return;
+    shown = key;
     list.replaceChildren(...alerts.map((a) => {
-      const minutes = h('select', { 'data-testid': 'snooze-minutes', 'aria-label': 'snooze minutes' },
-        ...[5, 15, 30, 60].map((m) => h('option', { value: m, selected: m === 15 }, `${m} min`)));
+      const chosen = chosenMinutes.get(a.id) ?? 15;
+      const minutes = h('select', { 'data-testid': 'snooze-minutes', 'aria-label': 'snooze minutes',
+                                    onchange: (event) => chosenMinutes.set(a.id, Number(event.target.value)) },
+        ...[5, 15, 30, 60].map((m) => h('option', { value: m, selected: m === chosen }, `${m} min`)));
       const actions = a.state === 'open'
         ? [h('button', { 'data-testid': 'acknowledge', onclick: act(() => api.acknowledge(a.id)) },
              'Acknowledge'),

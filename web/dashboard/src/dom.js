@@ -21,7 +21,3 @@ export const interval = (q, digits = 0) =>
   `${fixed(q.p50, digits)} (${fixed(q.p05, digits)}–${fixed(q.p95, digits)})`;
 export const clock = (ms) =>
   new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-export const minutesAgo = (ms, now = Date.now()) => {
-  const minutes = Math.round((now - ms) / 60000);
-  return minutes <= 0 ? 'now' : `${minutes} min ago`;
-};

@@ -3,7 +3,7 @@
 // latest vitals and the open alerts. A row links to the patient's page.
 
 import { api } from './api.js';
-import { fixed, h, minutesAgo, percent } from './dom.js';
+import { clock, fixed, h, percent } from './dom.js';
 
 export function riskBadge(risk, testid) {
   return h('span', { class: `badge risk-${risk.band}`, 'data-testid': testid,
@@ -21,10 +21,15 @@ export function renderPatientList(container) {
       h('thead', {}, h('tr', {},
         h('th', {}, 'patient'), h('th', {}, 'risk in 15 min'), h('th', {}, 'risk in 5 min'),
         h('th', {}, 'MAP mmHg'), h('th', {}, 'HR /min'), h('th', {}, 'CO L/min'),
-        h('th', {}, 'open alerts'), h('th', {}, 'updated'))),
+        h('th', {}, 'open alerts'), h('th', {}, 'twin updated (UTC)'))),
       body));
+  let shown = null;
   return async () => {
     const { patients } = await api.patients();
+    // Rebuilt only when something changed, so that a link is not replaced under the pointer.
+    const key = JSON.stringify(patients);
+    if (key === shown) return;
+    shown = key;
     body.replaceChildren(...patients.map((p) =>
       h('tr', { 'data-testid': 'patient-row', 'data-patient': p.id },
         h('td', {}, h('a', { href: `#/patients/${encodeURIComponent(p.id)}`,
@@ -36,7 +41,7 @@ export function renderPatientList(container) {
         h('td', {}, latest(p.vitals.cardiac_output, 1)),
         h('td', { 'data-testid': 'open-alerts', class: p.open_alerts ? 'alerting' : '' },
           String(p.open_alerts)),
-        h('td', {}, minutesAgo(p.updated_to)))));
+        h('td', {}, clock(p.updated_to)))));
     if (patients.length === 0) {
       body.append(h('tr', {}, h('td', { colspan: 8, class: 'empty' },
         'No patient yet: a twin starts with its first mean arterial pressure.')));

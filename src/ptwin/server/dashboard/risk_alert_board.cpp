@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "ptwin/core/assert.hpp"
 #include "ptwin/ingest/fhir/vital_signs_reader.hpp"
 
 namespace ptwin::server::dashboard {
@@ -25,7 +26,10 @@ bool holds_twin_input(const ingest::stream::StoredSamples& stored) {
 
 RiskAlertBoard::RiskAlertBoard(const twin::live::HypotensionRiskStage& risk,
                                std::vector<AlertRule> rules, const time::Clock& clock)
-    : risk_(risk), rules_(rules), clock_(clock), policy_(std::move(rules)) {}
+    : risk_(risk), rules_(rules), clock_(clock), policy_(std::move(rules)) {
+  // The risk band of the patient list is read from the first rule's thresholds.
+  PTWIN_ASSERT(!rules_.empty(), "the alert board needs at least one rule");
+}
 
 std::vector<AlertRule> RiskAlertBoard::default_rules() {
   AlertRule rule;

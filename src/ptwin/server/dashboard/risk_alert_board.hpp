@@ -58,7 +58,8 @@ class RiskAlertBoard final : public ingest::stream::SampleSink {
   /// Episodes kept; the oldest cleared ones are dropped beyond this.
   static constexpr std::size_t kMaxAlerts = 1000;
 
-  /// `rules` watch the signals above. Throws InputError for bad rules (AlertPolicy).
+  /// `rules` (at least one) watch the signals above. Throws InputError for bad rules
+  /// (AlertPolicy).
   RiskAlertBoard(const twin::live::HypotensionRiskStage& risk,
                  std::vector<clinical::alerts::AlertRule> rules, const time::Clock& clock);
 

@@ -32,6 +32,7 @@ packages=(
   libhts-dev                         # VCF/BCF reading for the genomics feed (docs/genomics.md)
   libdcmtk-dev dcmtk                 # DICOM reading/writing and codecs (docs/dicom.md)
   orthanc orthanc-dicomweb           # test PACS with DICOMweb (scripts/with_orthanc.sh)
+  chromium                           # headless browser of the dashboard end-to-end test (docs/dashboard.md)
 )
 # npm fetches the HL7 FHIR R5 packages (scripts/install_fhir_packages.sh); a Node.js already
 # installed from elsewhere brings its own npm, which Debian's package would conflict with.

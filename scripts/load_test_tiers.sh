@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # The latency-tier load test on loopback (docs/serve.md#load-test): starts a throw-away
 # mosquitto (scripts/with_mosquitto.sh), a `ptwin fhir-serve` playing the EHR and a
-# `ptwin serve` with an MQTT feed and an EHR subscription, then runs `ptwin load-test` for
+# `ptwin serve` with an MQTT feed, an EHR subscription and FHIR outputs to that EHR (its model
+# verified at start-up), then runs `ptwin load-test` for
 # Tier A (MQTT) and Tier B (FHIR Subscription) and prints both reports. Everything listens on
 # 127.0.0.1, lives in a temp dir, and is stopped by PID at the end.
 #   scripts/load_test_tiers.sh [path/to/ptwin] [count_a] [rate_a] [count_b] [rate_b]
@@ -78,7 +79,9 @@ feeds:
     ehr_base_url: $ehr
     topic: $topic_url
     port: 0
-serve: {port: 0}
+serve:
+  port: 0
+  fhir_outputs: {ehr_base_url: "$ehr", database: outputs.db, risk_interval_s: 60}
 YAML
 "$ptwin" serve "$workdir/twin.yaml" >"$workdir/serve.log" 2>&1 &
 pids+=($!)

@@ -9,15 +9,19 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "demo_dashboard.hpp"
 #include "demo_ehr.hpp"
 #include "demo_report.hpp"
 #include "progress_bar.hpp"
 #include "read_file.hpp"
+#include "serve_dashboard.hpp"
+#include "stop_signals.hpp"
 #include "ptwin/core/clock.hpp"
 #include "ptwin/core/digest.hpp"
 #include "ptwin/core/error.hpp"
@@ -40,6 +44,9 @@ struct DemoOptions {
   std::string ehr_url;     // empty: the in-process EHR with the shipped bundle
   std::string patient_id;  // with --ehr
   std::string fhir_packages;
+  bool serves_dashboard = false;  // --dashboard
+  int dashboard_port = -1;        // --port; -1: twin.yaml's serve.port
+  std::filesystem::path dashboard_dir = default_dashboard_dir();
 };
 
 // Measurement uncertainty (one standard deviation) assumed for each target: AAMI/ISO 81060-2
@@ -119,6 +126,8 @@ ingest::fhir::PatientBundle fetch_patient(const DemoOptions& options, const Twin
 }
 
 void run_demo(const DemoOptions& options) {
+  std::optional<StopSignals> stop_signals;  // before any thread starts (stop_signals.hpp)
+  if (options.serves_dashboard) stop_signals.emplace();
   const time::SystemClock clock;
   const auto config = load_twin_config(options.twin_path);
   fmt::print("ptwin demo: twin '{}' from {}\n", config.twin.id, options.twin_path);
@@ -231,6 +240,13 @@ void run_demo(const DemoOptions& options) {
                     report_path);
   fmt::print("\n  stored run {} in {}\n  report: {}\n", run_id, config.store.path.string(),
              report_path.string());
+  if (stop_signals) {
+    serve_demo_dashboard({.address = config.serve.address,
+                          .port = options.dashboard_port >= 0 ? options.dashboard_port
+                                                              : config.serve.port,
+                          .assets = options.dashboard_dir},
+                         config, bundle.patient_id, *stop_signals, clock);
+  }
 }
 
 }  // namespace
@@ -251,6 +267,16 @@ Command register_demo(CLI::App& app) {
   sub->add_option("--patient", options->patient_id, "id of the Patient on the --ehr server");
   sub->add_option("--fhir-packages", options->fhir_packages,
                   "folder holding hl7.fhir.r5.core (default: $PTWIN_FHIR_PACKAGE_DIR)");
+  sub->add_flag("--dashboard", options->serves_dashboard,
+                "then replay a synthetic monitor record of the patient into the live twin and "
+                "serve the web dashboard until SIGINT or SIGTERM (docs/dashboard.md#demo)");
+  sub->add_option("--port", options->dashboard_port,
+                  "with --dashboard: the HTTP port (0: any free port; default twin.yaml's "
+                  "serve.port)")
+      ->check(CLI::Range(0, 65535));
+  sub->add_option("--dashboard-dir", options->dashboard_dir,
+                  "with --dashboard: the dashboard's built assets")
+      ->capture_default_str();
   return {sub, [options] { run_demo(*options); }};
 }
 

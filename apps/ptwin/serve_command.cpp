@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "ptwin/ingest/stream/sample_stream.hpp"
 #include "ptwin/server/http/http_server.hpp"
 #include "ptwin/store/sqlite_store.hpp"
+#include "serve_dashboard.hpp"
 #include "serve_endpoints.hpp"
 #include "serve_fhir_outputs.hpp"
 #include "served_feed.hpp"
@@ -28,6 +30,7 @@ namespace {
 
 struct ServeOptions {
   std::string twin_file;
+  std::filesystem::path dashboard_dir = default_dashboard_dir();
 };
 
 std::vector<std::unique_ptr<ServedFeed>> start_feeds(const FeedsSection& feeds,
@@ -68,12 +71,14 @@ void run_serve(const ServeOptions& options) {
     stream.attach(outputs->stage());
     fmt::print("ptwin serve: FHIR outputs: {}\n", outputs->describe());
   }
+  ServeDashboard dashboard(risk, store, clock, options.dashboard_dir);
+  stream.attach(dashboard.alerts());  // after the twin: it reads the updated risk
   EndToEndLatency end_to_end(latencies, clock);  // last: after every stage above
   stream.attach(end_to_end);
   auto feeds = start_feeds(config.feeds, FeedContext{store, stream, clock, store, config.store.path});
   const ServeView view{config, feeds,      latencies,   risk, stream, store,
                        clock,  started_at, outputs.get()};
-  server::HttpHandler handler = serve_endpoints(view);
+  server::HttpHandler handler = dashboard.handler(serve_endpoints(view));
   if (outputs) {
     handler = [endpoints = std::move(handler), &outputs](const server::HttpRequest& request) {
       return outputs->is_fhir_request(request) ? outputs->handle(request) : endpoints(request);
@@ -92,6 +97,7 @@ void run_serve(const ServeOptions& options) {
   for (const auto& feed : feeds) {
     fmt::print("ptwin serve: feed {}: {}\n", feed->name(), feed->describe());
   }
+  fmt::print("ptwin serve: {}\n", dashboard.describe(http.origin()));
   if (feeds.empty()) fmt::print("ptwin serve: no feeds declared (twin.yaml feeds:)\n");
   fmt::print("ptwin serve: HTTP at {} (/healthz /metrics /status{}); SIGINT or SIGTERM stops\n",
              http.origin(),
@@ -130,12 +136,17 @@ Command register_serve(CLI::App& app) {
                                  "input to its quarantine. "
                                  "Answers /healthz, /metrics (Prometheus: per-feed counters, "
                                  "transport and ingest latency "
-                                 "histograms) and /status (JSON) at the serve: address. On a "
+                                 "histograms), /status (JSON) and the web dashboard "
+                                 "(/dashboard/, API /api/, docs/dashboard.md) at the serve: "
+                                 "address. On a "
                                  "stop signal every feed is "
                                  "drained and the exit code is 0. See docs/serve.md.");
   sub->add_option("twin", options->twin_file, "the twin declaration (twin.yaml)")
       ->required()
       ->check(CLI::ExistingFile);
+  sub->add_option("--dashboard-dir", options->dashboard_dir,
+                  "the dashboard's built assets (docs/dashboard.md)")
+      ->capture_default_str();
   return {sub, [options] { run_serve(*options); }};
 }
 

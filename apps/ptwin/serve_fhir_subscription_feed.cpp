@@ -124,7 +124,8 @@ class FhirSubscriptionFeed final : public ServedFeed {
               {"patients_updated", routed_.patients_updated},
               {"quarantined", routed_.quarantined},
               {"deletions", routed_.deletions},
-              {"not_for_the_twin", routed_.not_for_the_twin}}}};
+              {"not_for_the_twin", routed_.not_for_the_twin},
+              {"twin_outputs", routed_.twin_outputs}}}};
   }
   void stop() override { server_.stop(); }
 

@@ -47,6 +47,20 @@ int ChildProcess::stop(int signal) {
   return status;
 }
 
+std::optional<int> ChildProcess::wait_for_exit(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (pid_ != 0) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = 0;
+      return status;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling a child, not timing
+  }
+  return std::nullopt;
+}
+
 std::string ChildProcess::output() const {
   std::ifstream stream(output_);
   std::ostringstream text;

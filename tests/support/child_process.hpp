@@ -28,6 +28,9 @@ class ChildProcess {
   /// Sends `signal` and waits for the exit; returns the status as waitpid()
   /// gives it.
   int stop(int signal);
+  /// Waits up to `timeout` for the process to exit by itself; returns the status as waitpid()
+  /// gives it, or nullopt when it is still running (it is left running).
+  [[nodiscard]] std::optional<int> wait_for_exit(std::chrono::milliseconds timeout);
   /// Everything the process has written so far.
   [[nodiscard]] std::string output() const;
   /// The first output line starting with `prefix`, waiting up to `timeout` for

@@ -51,15 +51,23 @@ TEST(TwinEventRouter, RoutesWhatTheTwinReadsAndAccountsForTheRest) {
   handle(event(5, observation("temp", "8310-5", "Cel", 37.0)));          // not a code it reads
   handle(event(6, json{{"resourceType", "Encounter"}, {"id", "e1"}}));  // not for the twin
   handle(event(7, std::nullopt));                                        // a deletion
+  auto estimate = observation("est", "8741-1", "L/min", 4.2);  // a twin's estimated CO
+  estimate["extension"] = json::array(
+      {{{"url", "https://ptwin.dev/fhir/StructureDefinition/model-provenance"}}});
+  handle(event(8, estimate));  // never assimilated as a measurement
 
   const auto& counts = router.counts();
-  EXPECT_EQ(counts.events, 7);
+  EXPECT_EQ(counts.events, 8);
   EXPECT_EQ(counts.patients_updated, 1);
   EXPECT_EQ(counts.observations_used, 2);
   EXPECT_EQ(counts.samples_stored, 2);
   EXPECT_EQ(counts.quarantined, 1);
   EXPECT_EQ(counts.not_for_the_twin, 2);
   EXPECT_EQ(counts.deletions, 1);
+  EXPECT_EQ(counts.twin_outputs, 1);
+  EXPECT_TRUE(store.samples("p1", "8741-1", time::parse_iso8601("2026-11-24T00:00:00Z"),
+                            time::parse_iso8601("2026-11-25T00:00:00Z"))
+                  .empty());
   EXPECT_TRUE(counts.is_conserved());
 
   EXPECT_TRUE(store.find_patient("p1").has_value());

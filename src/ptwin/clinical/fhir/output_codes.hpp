@@ -6,6 +6,8 @@
 
 #include <string_view>
 
+#include "ptwin/ingest/fhir/twin_output_marker.hpp"
+
 namespace ptwin::clinical::fhir {
 
 inline constexpr std::string_view kNamespace = "https://ptwin.dev/fhir";
@@ -17,8 +19,8 @@ inline constexpr std::string_view kVerificationStatusSystem =
 /// Identifier systems of written resources (the value is stable across retries).
 inline constexpr std::string_view kIdentifierSystem = "https://ptwin.dev/fhir/identifier/output";
 /// Extension on every output: the model's name, version, settings digest and status.
-inline constexpr std::string_view kModelExtension =
-    "https://ptwin.dev/fhir/StructureDefinition/model-provenance";
+/// (Readers of EHR data recognise the twin's outputs by it: ingest/fhir/twin_output_marker.hpp.)
+inline constexpr std::string_view kModelExtension = ingest::fhir::kModelProvenanceExtension;
 /// Extension on RiskAssessment.prediction: a forecast quantity's median and 90 % interval at
 /// the end of the prediction window.
 inline constexpr std::string_view kForecastExtension =

@@ -17,8 +17,9 @@ using namespace std::chrono_literals;
 
 }  // namespace
 
-HypotensionRiskStage::HypotensionRiskStage(risk::HypotensionRiskSettings settings)
-    : settings_(settings) {}
+HypotensionRiskStage::HypotensionRiskStage(risk::HypotensionRiskSettings settings,
+                                           std::size_t history_capacity)
+    : settings_(settings), history_capacity_(history_capacity) {}
 
 void HypotensionRiskStage::assimilate(Patient& patient, const Sample& sample) {
   PatientRisk& latest = patient.latest;
@@ -70,9 +71,15 @@ void HypotensionRiskStage::on_stored(const ingest::stream::StoredSamples& stored
   for (const Sample* s : relevant) {
     auto [it, inserted] = patients_.try_emplace(s->patient_id);
     if (inserted) it->second.latest.patient_id = s->patient_id;
-    const auto before = it->second.latest.assimilated + it->second.latest.gated;
-    assimilate(it->second, *s);
-    if (it->second.latest.assimilated + it->second.latest.gated != before) updated.insert(s->patient_id);
+    Patient& patient = it->second;
+    const auto before = patient.latest.assimilated + patient.latest.gated;
+    assimilate(patient, *s);
+    if (patient.latest.assimilated + patient.latest.gated != before) {
+      updated.insert(s->patient_id);
+      if (!patient.history) patient.history.emplace(history_capacity_);
+      patient.history->push(estimate_point(patient.twin->time(), patient.twin->estimate(),
+                                           settings_.model.central_venous_pressure_pa));
+    }
   }
   for (const auto& id : updated) {
     Patient& patient = patients_.find(id)->second;
@@ -90,6 +97,24 @@ std::vector<PatientRisk> HypotensionRiskStage::snapshot() const {
     if (patient.twin) out.push_back(patient.latest);
   }
   return out;
+}
+
+std::optional<PatientRisk> HypotensionRiskStage::find(std::string_view patient_id) const {
+  const std::lock_guard lock(mutex_);
+  const auto found = patients_.find(patient_id);
+  if (found == patients_.end() || !found->second.twin) return std::nullopt;
+  return found->second.latest;
+}
+
+std::optional<EstimateWindow> HypotensionRiskStage::estimates(std::string_view patient_id,
+                                                              time::Instant from,
+                                                              time::Instant to) const {
+  const std::lock_guard lock(mutex_);
+  const auto found = patients_.find(patient_id);
+  if (found == patients_.end() || !found->second.twin) return std::nullopt;
+  const auto& history = found->second.history;
+  if (!history) return EstimateWindow{};
+  return EstimateWindow{history->between(from, to), history->dropped()};
 }
 
 }  // namespace ptwin::twin::live

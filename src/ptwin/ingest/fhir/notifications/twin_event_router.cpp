@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "ptwin/core/error.hpp"
+#include "ptwin/ingest/fhir/twin_output_marker.hpp"
 #include "ptwin/ingest/fhir/vital_signs_reader.hpp"
 
 namespace ptwin::ingest::fhir::notifications {
@@ -69,6 +70,10 @@ void TwinEventRouter::operator()(const ReceivedEvent& event) {
   if (type == "Patient" && resource.contains("id") && resource["id"].is_string()) {
     store_.upsert_patient({resource["id"].get<std::string>(), resource.dump(), clock_.now()});
     ++counts_.patients_updated;
+    return;
+  }
+  if (is_twin_output(resource)) {  // a twin's estimate, not a measurement (twin_output_marker.hpp)
+    ++counts_.twin_outputs;
     return;
   }
   if (type != "Observation" || !is_for_the_twin(resource)) {

@@ -28,9 +28,12 @@ struct TwinRoutingCounts {
   std::int64_t quarantined = 0;
   std::int64_t deletions = 0;
   std::int64_t not_for_the_twin = 0;     // other resource types, observations of other codes
+  std::int64_t twin_outputs = 0;         // the twin's own estimates coming back: never assimilated
   /// events == observations_used + patients_updated + quarantined + deletions + not_for_the_twin
+  ///           + twin_outputs
   [[nodiscard]] bool is_conserved() const {
-    return events == observations_used + patients_updated + quarantined + deletions + not_for_the_twin;
+    return events == observations_used + patients_updated + quarantined + deletions +
+                         not_for_the_twin + twin_outputs;
   }
 };
 

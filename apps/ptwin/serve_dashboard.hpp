@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// The web dashboard inside `ptwin serve` (docs/dashboard.md): the alert board attached to the
+// sample stream after the twin's stage, the JSON API under /api/, and the built assets under
+// /dashboard/ (/ redirects there). Requests for other paths go to serve's own endpoints.
+
+#include <filesystem>
+#include <string>
+
+#include "ptwin/server/dashboard/dashboard_api.hpp"
+#include "ptwin/server/dashboard/static_files.hpp"
+#include "ptwin/server/http/http_server.hpp"
+
+namespace ptwin::app {
+
+/// Where the build puts the dashboard's assets (scripts/build_dashboard.sh).
+[[nodiscard]] std::filesystem::path default_dashboard_dir();
+
+class ServeDashboard {
+ public:
+  /// Throws InputError for bad alert rules.
+  ServeDashboard(const twin::live::HypotensionRiskStage& risk, const store::Store& store,
+                 const time::Clock& clock, std::filesystem::path assets);
+  ServeDashboard(const ServeDashboard&) = delete;
+  ServeDashboard& operator=(const ServeDashboard&) = delete;
+
+  /// The stage to attach to the sample stream, after the twin's.
+  [[nodiscard]] server::dashboard::RiskAlertBoard& alerts() { return alerts_; }
+  /// Dashboard paths first, `rest` for every other path; `this` must outlive the handler.
+  [[nodiscard]] server::HttpHandler handler(server::HttpHandler rest) const;
+  /// One line for the startup log: where the page is, or why it is missing.
+  [[nodiscard]] std::string describe(const std::string& origin) const;
+
+ private:
+  server::dashboard::RiskAlertBoard alerts_;
+  server::dashboard::ModelInfo model_;
+  server::dashboard::StaticFiles files_;
+  server::dashboard::DashboardSources sources_;
+};
+
+}  // namespace ptwin::app

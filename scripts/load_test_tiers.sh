@@ -86,10 +86,7 @@ YAML
 "$ptwin" serve "$workdir/twin.yaml" >"$workdir/serve.log" 2>&1 &
 pids+=($!)
 serve="$(wait_for_line "$workdir/serve.log" "ptwin serve: HTTP at" | grep -o 'http://[0-9.:]*' | head -n1)"
-for _ in $(seq 1 300); do
-  curl -sf "$serve/status" | grep -q '"is_subscribed":true' && break
-  sleep 0.1
-done
+# (ptwin load-test itself waits until each feed is ready: subscribed, Subscription active.)
 
 echo "== Tier A: MQTT sample -> update -> output"
 "$ptwin" load-test --feed mqtt --serve "$serve" --broker "$broker" --topic ptwin/load/vitals \

@@ -68,7 +68,7 @@ void serve_demo_dashboard(const DemoDashboardOptions& options, const TwinConfig&
   ingest::stream::SampleStream stream;
   twin::live::HypotensionRiskStage risk;
   stream.attach(risk);
-  ServeDashboard dashboard(risk, store, clock, options.assets);
+  ServeDashboard dashboard(risk, store, clock, options.assets, /*gate=*/nullptr);
   stream.attach(dashboard.alerts());
 
   const auto start = clock.now() - std::chrono::minutes(kMinutes);

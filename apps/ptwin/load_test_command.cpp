@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -96,13 +97,51 @@ ingest::fhir::FhirClientSettings settings_for(const std::string& base_url) {
 class ServeMetrics {
  public:
   explicit ServeMetrics(const std::string& serve_url)
-      : url_(serve_url + "/metrics"), client_(settings_for(serve_url)) {}
-  std::string read() { return client_.fetch(url_, "text/plain").body; }
+      : url_(serve_url), client_(settings_for(serve_url)) {}
+  std::string read() { return client_.fetch(url_ + "/metrics", "text/plain").body; }
+  nlohmann::json status() {
+    return nlohmann::json::parse(client_.fetch(url_ + "/status", "application/json").body);
+  }
 
  private:
   std::string url_;
   ingest::fhir::FhirClient client_;
 };
+
+// Waits until the feed would pass the load on: serve's MQTT subscription exists (a message
+// published before it would not reach a new session), or the EHR has activated serve's
+// Subscription (a requested one is not notified, R5 Subscription.status).
+void wait_until_feed_is_ready(ServeMetrics& serve, const LoadTestOptions& o) {
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(o.settle_s));
+  std::optional<ingest::fhir::FhirClient> ehr;
+  while (true) {
+    const auto feed = serve.status().at("feeds").value(o.feed, nlohmann::json());
+    if (feed.is_null()) {
+      throw InputError(ErrorCode::NotFound, "serve /status feeds", o.feed,
+                       "has no such feed; declare it in the twin.yaml that serve runs");
+    }
+    if (o.feed == "mqtt") {
+      if (feed.value("is_subscribed", false)) return;
+    } else {
+      const auto reference = feed.value("subscription", std::string());  // Subscription/<id>
+      if (!ehr) ehr.emplace(settings_for(o.ehr_url));
+      const auto slash = reference.find('/');
+      if (slash != std::string::npos &&
+          ehr->read("Subscription", reference.substr(slash + 1)).value("status", "") == "active") {
+        return;
+      }
+    }
+    if (Clock::now() > deadline) {
+      throw Error(ErrorCode::RemoteServer,
+                  fmt::format("serve's {} feed was not ready within {} s ({}); check serve's log",
+                              o.feed, o.settle_s,
+                              o.feed == "mqtt" ? "not subscribed at the broker"
+                                               : "its Subscription is not active on the EHR"));
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+}
 
 double counter(const std::string& text, std::string_view metric, std::string_view feed) {
   const auto samples = read_prometheus_samples(text, metric);
@@ -298,6 +337,7 @@ void run_load_test(const LoadTestOptions& o) {
                      "notifies serve");
   }
   ServeMetrics metrics(o.serve_url);
+  wait_until_feed_is_ready(metrics, o);
   const auto before = metrics.read();
   const double stored_before = counter(before, "ptwin_feed_samples_stored_total", o.feed);
   ProgressBar progress("load-test");

@@ -71,7 +71,8 @@ void run_serve(const ServeOptions& options) {
     stream.attach(outputs->stage());
     fmt::print("ptwin serve: FHIR outputs: {}\n", outputs->describe());
   }
-  ServeDashboard dashboard(risk, store, clock, options.dashboard_dir);
+  ServeDashboard dashboard(risk, store, clock, options.dashboard_dir,
+                           outputs ? &outputs->gate() : nullptr);
   stream.attach(dashboard.alerts());  // after the twin: it reads the updated risk
   EndToEndLatency end_to_end(latencies, clock);  // last: after every stage above
   stream.attach(end_to_end);

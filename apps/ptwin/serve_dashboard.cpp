@@ -11,9 +11,9 @@ std::filesystem::path default_dashboard_dir() { return PTWIN_DASHBOARD_DIR; }
 
 ServeDashboard::ServeDashboard(const twin::live::HypotensionRiskStage& risk,
                                const store::Store& store, const time::Clock& clock,
-                               std::filesystem::path assets)
+                               std::filesystem::path assets, const vv::gate::ModelGate* gate)
     : alerts_(risk, server::dashboard::RiskAlertBoard::default_rules(), clock),
-      model_(server::dashboard::hypotension_model_info(risk.settings(), "ptwin " PTWIN_VERSION)),
+      model_(server::dashboard::hypotension_model_info(risk.settings(), gate)),
       files_(std::move(assets), "/dashboard/"),
       sources_{risk, store, alerts_, model_, clock} {}
 

@@ -18,9 +18,11 @@ namespace ptwin::app {
 
 class ServeDashboard {
  public:
-  /// Throws InputError for bad alert rules.
+  /// `gate`: the V&V gate established for the twin's model, or null when none was (the banner
+  /// then says unverified). Throws InputError for bad alert rules.
   ServeDashboard(const twin::live::HypotensionRiskStage& risk, const store::Store& store,
-                 const time::Clock& clock, std::filesystem::path assets);
+                 const time::Clock& clock, std::filesystem::path assets,
+                 const vv::gate::ModelGate* gate);
   ServeDashboard(const ServeDashboard&) = delete;
   ServeDashboard& operator=(const ServeDashboard&) = delete;
 

@@ -229,7 +229,7 @@ nlohmann::json status_json(const ServeView& view) {
             {"quarantined", view.store.count_quarantined()}}},
           {"feeds", std::move(feeds)},
           {"sample_sink_failures", view.stream.sink_failures()},
-          {"twin", twin_json(view.risk)},
+          {"hypotension_risk", twin_json(view.risk)},
           {"fhir_outputs", view.outputs != nullptr ? view.outputs->status() : nlohmann::json()}};
 }
 

@@ -15,6 +15,7 @@
 #include "ptwin/core/digest.hpp"
 #include "ptwin/core/units.hpp"
 #include "ptwin/server/dashboard/dashboard_api.hpp"
+#include "ptwin/vv/gate/model_identity.hpp"
 #include "ptwin/store/sqlite_store.hpp"
 #include "support/bad_input_corpus.hpp"
 
@@ -87,7 +88,7 @@ class DashboardApiTest : public ::testing::Test {
   ptwin::twin::live::HypotensionRiskStage risk_;
   ptwin::time::ManualClock clock_{kStart + 20min};
   dashboard::RiskAlertBoard alerts_{risk_, dashboard::RiskAlertBoard::default_rules(), clock_};
-  dashboard::ModelInfo model_{dashboard::hypotension_model_info(risk_.settings(), "ptwin 0.1.0")};
+  dashboard::ModelInfo model_{dashboard::hypotension_model_info(risk_.settings(), nullptr)};
   dashboard::DashboardSources sources_{risk_, store_, alerts_, model_, clock_};
 };
 
@@ -266,17 +267,25 @@ TEST_F(DashboardApiTest, ActionsFromAnotherSitesPageAreRefused) {
   EXPECT_EQ(dashboard::answer_dashboard_api(sources_, r)->status, 200);
 }
 
-TEST_F(DashboardApiTest, ModelSaysItsVersionDigestAndAnUnknownVerificationStatus) {
+TEST_F(DashboardApiTest, ModelSaysItsIdentityAsTheGateSeesItAndWhetherItWasVerified) {
   const auto model = get("/api/model");
-  EXPECT_EQ(model["name"], "hypotension-risk-ukf");
-  EXPECT_EQ(model["version"], "ptwin 0.1.0");
-  EXPECT_EQ(model["settings_digest"],
-            "sha256:" + ptwin::sha256_hex(dashboard::settings_json(risk_.settings())));
-  EXPECT_EQ(model["verification"]["status"], "unknown");
+  const auto identity = ptwin::vv::gate::hypotension_risk_model_identity(risk_.settings());
+  EXPECT_EQ(model["name"], identity.name);
+  EXPECT_EQ(model["version"], identity.version);
+  EXPECT_EQ(model["settings_digest"], identity.settings_digest);
+  EXPECT_EQ(model["verification"]["status"], "unverified");  // no gate in this process
   auto changed = risk_.settings();
   changed.hypotension_threshold_pa = 60.0 * kPaPerMmHg;
-  EXPECT_NE(dashboard::hypotension_model_info(changed, "ptwin 0.1.0").settings_digest,
+  EXPECT_NE(dashboard::hypotension_model_info(changed, nullptr).settings_digest,
             model["settings_digest"]);
+  // With a gate: its status, and why outputs are withheld when they are.
+  const ptwin::vv::gate::ModelGate unverified(
+      identity, ptwin::vv::gate::VerificationRecord{identity, ptwin::vv::gate::VerificationStatus::Unverified,
+                                             ptwin::time::Instant{}, {}});
+  const auto withheld = dashboard::hypotension_model_info(risk_.settings(), &unverified);
+  EXPECT_EQ(withheld.verification.status, "unverified");
+  EXPECT_NE(withheld.verification.detail.find(unverified.reason()), std::string::npos)
+      << withheld.verification.detail;
 }
 
 }  // namespace

@@ -1,47 +1,32 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/server/dashboard/model_info.hpp"
 
-#include <nlohmann/json.hpp>
+#include <fmt/format.h>
 
-#include "ptwin/core/digest.hpp"
+#include "ptwin/core/time.hpp"
+#include "ptwin/vv/gate/model_identity.hpp"
 
 namespace ptwin::server::dashboard {
 
-std::string settings_json(const twin::risk::HypotensionRiskSettings& s) {
-  const auto& m = s.model;
-  // nlohmann::json objects keep keys sorted, so equal settings give equal text.
-  const nlohmann::json json{
-      {"model",
-       {{"central_venous_pressure_pa", m.central_venous_pressure_pa},
-        {"level_noise_per_sqrt_s", m.level_noise_per_sqrt_s},
-        {"rate_stationary_sd_per_s", m.rate_stationary_sd_per_s},
-        {"rate_memory_s", m.rate_memory_s},
-        {"map_noise_pa", m.map_noise_pa},
-        {"cardiac_output_relative_noise", m.cardiac_output_relative_noise},
-        {"nominal_cardiac_output_m3_per_s", m.nominal_cardiac_output_m3_per_s}}},
-      {"prior_cardiac_output_m3_per_s", s.prior_cardiac_output_m3_per_s},
-      {"prior_ln_cardiac_output_sd", s.prior_ln_cardiac_output_sd},
-      {"forecast_step_s", s.forecast_step.count()},
-      {"hypotension_threshold_pa", s.hypotension_threshold_pa},
-      {"minimum_duration_s", s.minimum_duration.count()},
-      {"gate_probability", s.gate_probability}};
-  return json.dump();
-}
-
-VerificationStatus verification_status(const std::string& /*name*/,
-                                       const std::string& /*settings_digest*/) {
-  return {"unknown",
-          "no verification and validation gate result is recorded for this model and settings "
-          "digest; ptwin vv hypotension reports the evaluation (docs/twin.md)"};
-}
-
 ModelInfo hypotension_model_info(const twin::risk::HypotensionRiskSettings& settings,
-                                 const std::string& software_version) {
-  ModelInfo info;
-  info.name = "hypotension-risk-ukf";
-  info.version = software_version;
-  info.settings_digest = "sha256:" + sha256_hex(settings_json(settings));
-  info.verification = verification_status(info.name, info.settings_digest);
+                                 const vv::gate::ModelGate* gate) {
+  const auto identity = vv::gate::hypotension_risk_model_identity(settings);
+  ModelInfo info{identity.name, identity.version, identity.settings_digest, {}};
+  if (gate == nullptr) {
+    info.verification = {std::string(vv::gate::to_string(vv::gate::VerificationStatus::Unverified)),
+                         "this process ran no verification cases for the model; ptwin serve runs "
+                         "them when serve.fhir_outputs is declared, ptwin vv gate runs them "
+                         "alone (docs/vv.md#model-gate)"};
+    return info;
+  }
+  info.verification.status = std::string(vv::gate::to_string(gate->status()));
+  info.verification.detail =
+      gate->may_emit()
+          ? fmt::format("{} verification cases passed for these settings at {}; clinical "
+                        "outputs are emitted",
+                        gate->record().cases.size(),
+                        time::format_iso8601(gate->record().verified_at))
+          : fmt::format("clinical outputs withheld: {}", gate->reason());
   return info;
 }
 

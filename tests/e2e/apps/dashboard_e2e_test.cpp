@@ -32,6 +32,7 @@
 #include "ptwin/ingest/fhir/client/fhir_client.hpp"
 #include "ptwin/ingest/mqtt/subscriber_settings.hpp"
 #include "support/child_process.hpp"
+#include "support/serve_process.hpp"
 
 namespace ptwin::testing {
 namespace {
@@ -143,20 +144,11 @@ class DashboardEndToEnd : public ::testing::Test {
   }
 
   [[nodiscard]] std::string twin_yaml() const {
-    return fmt::format(R"(twin: {{id: dashboard_e2e}}
-patient: {{fhir_bundle: bundle.json}}
-model: {{kind: zerod, file: model.json}}
-personalisation: {{enabled: false}}
-store: {{path: twin.db}}
-feeds:
-  mqtt:
-    host: {}
-    port: {}
-    client_id: {}
-    topics: [{{filter: "ptwin-test/{}/+/vitals", qos: 1}}]
-serve: {{port: 0}}
-)",
-                       broker_.host, broker_.port, unique_, unique_);
+    return serve_twin_yaml("dashboard_e2e",
+                           "feeds:\n" +
+                               mqtt_feed_yaml(broker_.host, broker_.port, unique_,
+                                              fmt::format("ptwin-test/{}/+/vitals", unique_)) +
+                               "serve: {port: 0}\n");
   }
 
   // Publishes the deterioration; returns the number of messages.
@@ -205,22 +197,14 @@ TEST_F(DashboardEndToEnd, BrowserShowsTheTwinsRiskChartsAndAcknowledgesTheAlert)
   { std::ofstream(dir_ / "twin.yaml") << twin_yaml(); }
   ChildProcess serve({PTWIN_EXECUTABLE, "serve", (dir_ / "twin.yaml").string()},
                      dir_ / "serve.log");
-  const auto http_line = serve.wait_for_line("ptwin serve: HTTP at ", kStartupLimit);
-  ASSERT_TRUE(http_line) << serve.output();
-  std::smatch match;
-  const std::string http_text = *http_line;
-  ASSERT_TRUE(std::regex_search(http_text, match, std::regex("HTTP at (http://[0-9.:]+)")));
-  const std::string origin = match[1];
+  const auto served_at = wait_for_serve_origin(serve, kStartupLimit);
+  ASSERT_TRUE(served_at) << serve.output();
+  const std::string origin = *served_at;
   EXPECT_NE(serve.output().find("ptwin serve: dashboard at " + origin + "/dashboard/"),
             std::string::npos)
       << serve.output();
 
-  const auto deadline = std::chrono::steady_clock::now() + kStartupLimit;
-  while (!nlohmann::json::parse(get(origin, "/status").body)["feeds"]["mqtt"]["is_subscribed"]
-              .get<bool>()) {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "MQTT never subscribed";
-    std::this_thread::sleep_for(20ms);
-  }
+  ASSERT_TRUE(wait_until_mqtt_subscribed(origin, kStartupLimit)) << "MQTT never subscribed";
   const int messages = publish_deterioration();
   const auto stored_deadline = std::chrono::steady_clock::now() + kStartupLimit;
   while (true) {

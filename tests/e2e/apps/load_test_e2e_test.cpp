@@ -17,7 +17,6 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <regex>
 #include <string>
 #include <thread>
 
@@ -25,6 +24,7 @@
 #include "ptwin/ingest/mqtt/subscriber_settings.hpp"
 #include "support/child_process.hpp"
 #include "support/fhir_serve_process.hpp"
+#include "support/serve_process.hpp"
 
 namespace ptwin::testing {
 namespace {
@@ -45,21 +45,12 @@ class LoadTestEndToEnd : public ::testing::Test {
 
   // Starts serve with `feeds` (YAML under feeds:) and returns its endpoint origin.
   std::string start_serve(const std::string& feeds) {
-    {
-      std::ofstream(dir_ / "twin.yaml") << fmt::format(
-          "twin: {{id: load_bed}}\npatient: {{fhir_bundle: bundle.json}}\n"
-          "model: {{kind: zerod, file: model.json}}\npersonalisation: {{enabled: false}}\n"
-          "store: {{path: twin.db}}\nfeeds:\n{}serve: {{port: 0}}\n",
-          feeds);
-    }
+    { std::ofstream(dir_ / "twin.yaml") << serve_twin_yaml("load_bed", "feeds:\n" + feeds + "serve: {port: 0}\n"); }
     serve_.emplace(std::vector<std::string>{PTWIN_EXECUTABLE, "serve", (dir_ / "twin.yaml").string()},
                    dir_ / "serve.log");
-    const auto line = serve_->wait_for_line("ptwin serve: HTTP at ", kStartupLimit);
-    EXPECT_TRUE(line) << serve_->output();
-    std::smatch match;
-    const std::string text = line.value_or("");
-    EXPECT_TRUE(std::regex_search(text, match, std::regex("HTTP at (http://[0-9.:]+)")));
-    return match[1];
+    const auto origin = wait_for_serve_origin(*serve_, kStartupLimit);
+    EXPECT_TRUE(origin) << serve_->output();
+    return origin.value_or("");
   }
 
   // Runs the load test to its end and returns its JSON report.
@@ -127,18 +118,9 @@ TEST_F(LoadTestEndToEnd, TierAThroughMqttAccountsForEveryMessage) {
   }
   const auto broker = ingest::mqtt::parse_broker_url(url, "PTWIN_TEST_MQTT_URL");
   const auto topic = fmt::format("ptwin-test/{}/vitals", unique_);
-  const auto origin = start_serve(fmt::format(
-      "  mqtt:\n    host: {}\n    port: {}\n    client_id: {}\n    topics: [{{filter: \"{}\", qos: 1}}]\n",
-      broker.host, broker.port, unique_, topic));
-  // The persistent session starts with the first subscription: wait until it exists.
-  ingest::fhir::FhirClient client(client_settings(origin));
-  const auto deadline = std::chrono::steady_clock::now() + kStartupLimit;
-  while (!nlohmann::json::parse(client.fetch(origin + "/status", "*/*").body)["feeds"]["mqtt"]
-              ["is_subscribed"]
-                  .get<bool>()) {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "MQTT never subscribed";
-    std::this_thread::sleep_for(20ms);
-  }
+  const auto origin =
+      start_serve(mqtt_feed_yaml(broker.host, broker.port, unique_, topic));
+  ASSERT_TRUE(wait_until_mqtt_subscribed(origin, kStartupLimit)) << "MQTT never subscribed";
   constexpr int kInputs = 240;
   const auto report = run_load_test(fmt::format(
       "--feed mqtt --serve {} --broker {}:{} --topic {} --patients 4 --rate 400 --count {}",
@@ -150,12 +132,7 @@ TEST_F(LoadTestEndToEnd, TierAThroughMqttAccountsForEveryMessage) {
 TEST_F(LoadTestEndToEnd, TierBThroughAnEhrSubscriptionAccountsForEveryNotification) {
   FhirServeProcess ehr(PTWIN_EXECUTABLE, dir_ / "ehr.db");
   ingest::fhir::FhirClient ehr_client(client_settings(ehr.base_url()));
-  (void)ehr_client.create(
-      {{"resourceType", "SubscriptionTopic"},
-       {"url", kTopic},
-       {"status", "active"},
-       {"resourceTrigger",
-        {{{"resource", "Observation"}, {"supportedInteraction", {"create", "update"}}}}}});
+  create_observation_topic(ehr_client, kTopic);
   const auto origin = start_serve(fmt::format(
       "  fhir_subscription:\n    ehr_base_url: {}\n    topic: {}\n    port: 0\n", ehr.base_url(),
       kTopic));

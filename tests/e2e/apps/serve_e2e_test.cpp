@@ -33,6 +33,7 @@
 #include "ptwin/store/sqlite_store.hpp"
 #include "support/child_process.hpp"
 #include "support/fhir_serve_process.hpp"
+#include "support/serve_process.hpp"
 #include "support/mllp_test_client.hpp"
 
 namespace ptwin::testing {
@@ -103,27 +104,16 @@ class ServeEndToEnd : public ::testing::Test {
   }
 
   std::string twin_yaml(const std::string& ehr_base) const {
-    return fmt::format(R"(twin: {{id: e2e_bed_4}}
-patient: {{fhir_bundle: bundle.json}}
-model: {{kind: zerod, file: model.json}}
-personalisation: {{enabled: false}}
-store: {{path: twin.db}}
-feeds:
-  mqtt:
-    host: {}
-    port: {}
-    client_id: {}
-    topics: [{{filter: "ptwin-test/{}/+/vitals", qos: 1}}]
-  hl7v2: {{port: 0}}
-  fhir_subscription:
-    ehr_base_url: {}
-    topic: {}
-    filter: {{patient: Patient/p1}}
-    port: 0
-    heartbeat_period_s: 60
-serve: {{port: 0}}
-)",
-                       broker_.host, broker_.port, unique_, unique_, ehr_base, kTopic);
+    return serve_twin_yaml(
+        "e2e_bed_4",
+        "feeds:\n" +
+            mqtt_feed_yaml(broker_.host, broker_.port, unique_,
+                           fmt::format("ptwin-test/{}/+/vitals", unique_)) +
+            fmt::format("  hl7v2: {{port: 0}}\n"
+                        "  fhir_subscription:\n    ehr_base_url: {}\n    topic: {}\n"
+                        "    filter: {{patient: Patient/p1}}\n    port: 0\n"
+                        "    heartbeat_period_s: 60\nserve: {{port: 0}}\n",
+                        ehr_base, kTopic));
   }
 
   ingest::mqtt::BrokerAddress broker_;
@@ -136,23 +126,15 @@ TEST_F(ServeEndToEnd, EveryFeedReachesTheStoreAndTheCountsAddUp) {
   ingest::fhir::FhirClientSettings ehr_settings;
   ehr_settings.base_url = ehr.base_url();
   ingest::fhir::FhirClient ehr_client(ehr_settings);
-  (void)ehr_client.create(
-      {{"resourceType", "SubscriptionTopic"},
-       {"url", kTopic},
-       {"status", "active"},
-       {"resourceTrigger",
-        {{{"resource", "Observation"}, {"supportedInteraction", {"create", "update"}}}}},
-       {"canFilterBy", {{{"resource", "Observation"}, {"filterParameter", "patient"}}}}});
+  create_observation_topic(ehr_client, kTopic);
   { std::ofstream(dir_ / "twin.yaml") << twin_yaml(ehr.base_url()); }
   ChildProcess serve({PTWIN_EXECUTABLE, "serve", (dir_ / "twin.yaml").string()},
                      dir_ / "serve.log");
-  const auto http_line = serve.wait_for_line("ptwin serve: HTTP at ", kStartupLimit);
-  ASSERT_TRUE(http_line) << serve.output();
-  std::smatch match;
-  const std::string http_text = *http_line;
-  ASSERT_TRUE(std::regex_search(http_text, match, std::regex("HTTP at (http://[0-9.:]+)")));
-  const std::string origin = match[1];
+  const auto served_at = wait_for_serve_origin(serve, kStartupLimit);
+  ASSERT_TRUE(served_at) << serve.output();
+  const std::string origin = *served_at;
   const std::string output = serve.output();
+  std::smatch match;
   ASSERT_TRUE(std::regex_search(output, match, std::regex("feed hl7v2: MLLP at [0-9.]+:([0-9]+)")))
       << output;
   const auto mllp_port = static_cast<std::uint16_t>(std::stoi(match[1]));
@@ -164,12 +146,7 @@ TEST_F(ServeEndToEnd, EveryFeedReachesTheStoreAndTheCountsAddUp) {
 
   // MQTT: a persistent session starts with the first subscription, so wait
   // until it exists.
-  const auto deadline = std::chrono::steady_clock::now() + kStartupLimit;
-  while (!nlohmann::json::parse(get(origin, "/status"))["feeds"]["mqtt"]["is_subscribed"]
-              .get<bool>()) {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "MQTT never subscribed";
-    std::this_thread::sleep_for(20ms);
-  }
+  ASSERT_TRUE(wait_until_mqtt_subscribed(origin, kStartupLimit)) << "MQTT never subscribed";
   const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();

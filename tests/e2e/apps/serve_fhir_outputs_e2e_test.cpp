@@ -21,7 +21,6 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <regex>
 #include <string>
 #include <thread>
 
@@ -31,6 +30,7 @@
 #include "ptwin/ingest/mqtt/subscriber_settings.hpp"
 #include "support/child_process.hpp"
 #include "support/fhir_serve_process.hpp"
+#include "support/serve_process.hpp"
 #include "support/http_test_server.hpp"
 
 namespace ptwin::testing {
@@ -83,47 +83,23 @@ class ServeFhirOutputs : public ::testing::Test {
   }
 
   void write_twin_yaml(const std::string& ehr_base, const std::string& extra_output_keys) const {
-    std::ofstream(dir_ / "twin.yaml")
-        << fmt::format(R"(twin: {{id: e2e_bed_5}}
-patient: {{fhir_bundle: bundle.json}}
-model: {{kind: zerod, file: model.json}}
-personalisation: {{enabled: false}}
-store: {{path: twin.db}}
-feeds:
-  mqtt:
-    host: {}
-    port: {}
-    client_id: {}
-    topics: [{{filter: "ptwin-test/{}/+/vitals", qos: 1}}]
-serve:
-  port: 0
-  fhir_outputs:
-    ehr_base_url: {}
-    database: outputs.db
-    risk_interval_s: 60
-{})",
-                       broker_.host, broker_.port, unique_, unique_, ehr_base, extra_output_keys);
+    std::ofstream(dir_ / "twin.yaml") << serve_twin_yaml(
+        "e2e_bed_5",
+        "feeds:\n" +
+            mqtt_feed_yaml(broker_.host, broker_.port, unique_,
+                           fmt::format("ptwin-test/{}/+/vitals", unique_)) +
+            fmt::format("serve:\n  port: 0\n  fhir_outputs:\n    ehr_base_url: {}\n"
+                        "    database: outputs.db\n    risk_interval_s: 60\n{}",
+                        ehr_base, extra_output_keys));
   }
 
   // Waits for serve's HTTP line and its MQTT subscription; returns serve's origin.
   std::string start(ChildProcess& serve) {
-    const auto http_line = serve.wait_for_line("ptwin serve: HTTP at ", kStartupLimit);
-    EXPECT_TRUE(http_line) << serve.output();
-    if (!http_line) return {};
-    std::smatch match;
-    const std::string text = *http_line;
-    EXPECT_TRUE(std::regex_search(text, match, std::regex("HTTP at (http://[0-9.:]+)")));
-    const std::string origin = match[1];
-    const auto deadline = std::chrono::steady_clock::now() + kStartupLimit;
-    while (!nlohmann::json::parse(get(origin, "/status"))["feeds"]["mqtt"]["is_subscribed"]
-                .get<bool>()) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        ADD_FAILURE() << "MQTT never subscribed";
-        return origin;
-      }
-      std::this_thread::sleep_for(20ms);
-    }
-    return origin;
+    const auto origin = wait_for_serve_origin(serve, kStartupLimit);
+    EXPECT_TRUE(origin) << serve.output();
+    if (!origin) return {};
+    EXPECT_TRUE(wait_until_mqtt_subscribed(*origin, kStartupLimit)) << "MQTT never subscribed";
+    return *origin;
   }
 
   // Publishes `count` MAP readings of p1, 10 s apart, ending now.

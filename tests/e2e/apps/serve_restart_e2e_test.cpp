@@ -16,7 +16,6 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <regex>
 #include <string>
 #include <thread>
 
@@ -26,6 +25,7 @@
 #include "ptwin/store/sqlite_store.hpp"
 #include "support/child_process.hpp"
 #include "support/fhir_serve_process.hpp"
+#include "support/serve_process.hpp"
 
 namespace ptwin::testing {
 namespace {
@@ -71,13 +71,9 @@ class ServeRestart : public ::testing::Test {
     serve = std::make_unique<ChildProcess>(
         std::vector<std::string>{PTWIN_EXECUTABLE, "serve", (dir_ / "twin.yaml").string()},
         dir_ / log);
-    const auto line = serve->wait_for_line("ptwin serve: HTTP at ", kLimit);
-    EXPECT_TRUE(line) << serve->output();
-    if (!line) return {};
-    std::smatch match;
-    const std::string text = *line;
-    EXPECT_TRUE(std::regex_search(text, match, std::regex("HTTP at (http://[0-9.:]+)")));
-    return match[1];
+    const auto origin = wait_for_serve_origin(*serve, kLimit);
+    EXPECT_TRUE(origin) << serve->output();
+    return origin.value_or("");
   }
 
   // Waits until serve's subscription feed has stored `samples` samples since it started.
@@ -99,29 +95,14 @@ TEST_F(ServeRestart, EventsOfTheDowntimeArriveAfterARestartAndNoEventIsHandledTw
   ingest::fhir::FhirClientSettings ehr_settings;
   ehr_settings.base_url = ehr.base_url();
   ingest::fhir::FhirClient ehr_client(ehr_settings);
-  (void)ehr_client.create(
-      {{"resourceType", "SubscriptionTopic"},
-       {"url", kTopic},
-       {"status", "active"},
-       {"resourceTrigger",
-        {{{"resource", "Observation"}, {"supportedInteraction", {"create", "update"}}}}},
-       {"canFilterBy", {{{"resource", "Observation"}, {"filterParameter", "patient"}}}}});
+  create_observation_topic(ehr_client, kTopic);
   {
-    std::ofstream(dir_ / "twin.yaml") << fmt::format(R"(twin: {{id: restart_bed_1}}
-patient: {{fhir_bundle: bundle.json}}
-model: {{kind: zerod, file: model.json}}
-personalisation: {{enabled: false}}
-store: {{path: twin.db}}
-feeds:
-  fhir_subscription:
-    ehr_base_url: {}
-    topic: {}
-    filter: {{patient: Patient/p1}}
-    port: 0
-    heartbeat_period_s: 60
-serve: {{port: 0}}
-)",
-                                                     ehr.base_url(), kTopic);
+    std::ofstream(dir_ / "twin.yaml") << serve_twin_yaml(
+        "restart_bed_1",
+        fmt::format("feeds:\n  fhir_subscription:\n    ehr_base_url: {}\n    topic: {}\n"
+                    "    filter: {{patient: Patient/p1}}\n    port: 0\n"
+                    "    heartbeat_period_s: 60\nserve: {{port: 0}}\n",
+                    ehr.base_url(), kTopic));
   }
   // Whole seconds: the Observations carry the time as text.
   const time::Instant now = std::chrono::floor<std::chrono::seconds>(time::SystemClock().now());

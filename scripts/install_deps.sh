@@ -32,6 +32,11 @@ packages=(
   libhts-dev                         # VCF/BCF reading for the genomics feed (docs/genomics.md)
   libdcmtk-dev dcmtk                 # DICOM reading/writing and codecs (docs/dicom.md)
   orthanc orthanc-dicomweb           # test PACS with DICOMweb (scripts/with_orthanc.sh)
+  libinsighttoolkit5-dev             # segmentation: thresholds, region growing, level sets (ITK)
+  libvtk9-dev                        # surfaces, smoothing, decimation, .vtp/.vtu, offscreen pictures (VTK)
+  libgmsh-dev                        # tetrahedral volume meshing (Gmsh API)
+  libtorch-dev                       # TorchScript segmentation models (libtorch)
+  dicom3tools                        # dciodvfy: validates the DICOM SEG and SR that ptwin writes
   chromium                           # headless browser of the dashboard end-to-end test (docs/dashboard.md)
 )
 # npm fetches the HL7 FHIR R5 packages (scripts/install_fhir_packages.sh); a Node.js already

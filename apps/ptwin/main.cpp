@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
                                                   ptwin::app::register_whatif(app),
                                                   ptwin::app::register_serve(app),
                                                   ptwin::app::register_load_test(app),
-                                                  ptwin::app::register_phantom(app)};
+                                                  ptwin::app::register_phantom(app),
+                                                  ptwin::app::register_train_segmenter(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -66,4 +66,23 @@ TEST_F(PhantomE2e, BadSizeIsRefusedByName) {
   EXPECT_FALSE(fs::exists(dir_ / "x" / "series"));
 }
 
+// `ptwin train-segmenter` writes a model that the segmenter loads; libtorch comes from the
+// plugin, so a plugin that cannot be found is an error that says where it looked and what to do.
+TEST_F(PhantomE2e, TrainSegmenterWritesAModelAndNamesAMissingPlugin) {
+  const auto model = dir_ / "segmenter.pt";
+  const auto small = " --phantoms 1 --phantom-edge 32 --iterations 10 --crop 8";
+  const auto trained = run("train-segmenter --out " + model.string() + small, dir_);
+  ASSERT_EQ(trained.exit_code, 0) << trained.output;
+  EXPECT_NE(trained.output.find("10 Adam steps"), std::string::npos) << trained.output;
+  EXPECT_GT(fs::file_size(model), 1000u);
+
+  ::setenv("PTWIN_TORCHSCRIPT_PLUGIN", (dir_ / "absent.so").c_str(), 1);
+  const auto refused = run("train-segmenter --out " + (dir_ / "never.pt").string() + small, dir_);
+  ::unsetenv("PTWIN_TORCHSCRIPT_PLUGIN");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.output.find("absent.so"), std::string::npos) << refused.output;
+  EXPECT_NE(refused.output.find("PTWIN_TORCHSCRIPT_PLUGIN"), std::string::npos) << refused.output;
+  EXPECT_FALSE(fs::exists(dir_ / "never.pt"));
+}
+
 }  // namespace

@@ -6,7 +6,7 @@
 // verification test's business, not this one's); the network's cost does not depend on its
 // weights. Counter: voxels/s (wall time: libtorch runs its own threads).
 //   Segment/threshold        the midpoint threshold
-//   Segment/torchscript      the model, slabs of 16 slices, libtorch's default thread count
+//   Segment/torchscript      the model, default slabs (40 slices), libtorch's default thread count
 //   Segment/torchscript_1t   the same on one thread
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
@@ -76,8 +76,10 @@ void run(benchmark::State& state, std::string_view variant) {
   const auto& made = bench_phantom();
   std::unique_ptr<segmentation::TorchScriptSegmenter> segmenter;
   if (variant != "threshold") {
-    segmenter = std::make_unique<segmentation::TorchScriptSegmenter>(
-        segmentation::TorchScriptSegmenterSettings{model_path(), 16, variant == "torchscript_1t" ? 1 : 0});
+    segmentation::TorchScriptSegmenterSettings settings;  // default slab size
+    settings.model_path = model_path();
+    settings.threads = variant == "torchscript_1t" ? 1 : 0;
+    segmenter = std::make_unique<segmentation::TorchScriptSegmenter>(settings);
   }
   const float cut = static_cast<float>(0.5 * (made.spec.lumen_hu + made.spec.tissue_hu));
   for (auto _ : state) {

@@ -154,7 +154,11 @@ FloatImage::Pointer smoothed(const FloatImage::Pointer& image, const ClassicalSe
       auto filter = itk::CurvatureFlowImageFilter<FloatImage, FloatImage>::New();
       filter->SetInput(image);
       filter->SetNumberOfIterations(static_cast<unsigned>(settings.curvature_flow_iterations));
-      filter->SetTimeStep(settings.curvature_flow_time_step);
+      // Explicit curvature flow is stable for time steps up to h^2 / 2^N, h the grid spacing in
+      // image units (mm here); the setting is in units of h^2 of the finest axis.
+      const auto spacing = image->GetSpacing();
+      const double finest_mm = std::min({spacing[0], spacing[1], spacing[2]});
+      filter->SetTimeStep(settings.curvature_flow_time_step * finest_mm * finest_mm);
       filter->Update();
       return filter->GetOutput();
     }

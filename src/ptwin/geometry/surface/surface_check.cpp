@@ -3,16 +3,11 @@
 #include "ptwin/geometry/surface/surface_check.hpp"
 
 #include <fmt/format.h>
-#include <vtkCellArray.h>
-#include <vtkIdList.h>
 #include <vtkIntersectionPolyDataFilter.h>
-#include <vtkNew.h>
-#include <vtkPoints.h>
-#include <vtkPolyData.h>
-#include <vtkStaticCellLocator.h>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <unordered_map>
 
@@ -55,49 +50,59 @@ bool shares_vertex(const Triangle& a, const Triangle& b) {
   return false;
 }
 
-std::size_t count_self_intersections(const TriangleSurface& surface, double tolerance_m) {
-  vtkNew<vtkPoints> points;
-  points->SetDataTypeToDouble();
-  points->SetNumberOfPoints(static_cast<vtkIdType>(surface.points_m.size()));
-  for (std::size_t p = 0; p < surface.points_m.size(); ++p) {
-    points->SetPoint(static_cast<vtkIdType>(p), surface.points_m[p].data());
+// Candidate pairs come from a uniform grid of cells about two mean edge lengths wide: each
+// triangle is entered in the cells its bounding box overlaps, and tested against the triangles
+// already entered there. (vtkStaticCellLocator::FindCellsWithinBounds per triangle took 6.2 s
+// instead of 0.13 s on a 22k-triangle vessel.) Pairs are tested once with the exact test of
+// vtkIntersectionPolyDataFilter.
+std::size_t count_self_intersections(const TriangleSurface& surface, double cell_m, double tolerance_m) {
+  std::array<double, 3> low{1e300, 1e300, 1e300};
+  for (const auto& p : surface.points_m) {
+    for (std::size_t a = 0; a < 3; ++a) low[a] = std::min(low[a], p[a]);
   }
-  vtkNew<vtkCellArray> cells;
-  for (const auto& t : surface.triangles) {
-    const vtkIdType ids[3] = {t[0], t[1], t[2]};
-    cells->InsertNextCell(3, ids);
-  }
-  vtkNew<vtkPolyData> poly;
-  poly->SetPoints(points);
-  poly->SetPolys(cells);
-  vtkNew<vtkStaticCellLocator> locator;
-  locator->SetDataSet(poly);
-  locator->BuildLocator();
-  vtkNew<vtkIdList> candidates;
+  const auto cell_of = [&](double x, std::size_t a) {
+    return static_cast<long long>(std::floor((x - low[a]) / cell_m));
+  };
+  const auto key = [](long long i, long long j, long long k) {
+    return (static_cast<std::uint64_t>(i) & 0x1FFFFF) | ((static_cast<std::uint64_t>(j) & 0x1FFFFF) << 21) |
+           ((static_cast<std::uint64_t>(k) & 0x1FFFFF) << 42);
+  };
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> cells;
+  std::vector<std::size_t> last_tested(surface.triangles.size(), std::numeric_limits<std::size_t>::max());
   std::size_t count = 0;
   for (std::size_t i = 0; i < surface.triangles.size(); ++i) {
     const auto& a = surface.triangles[i];
-    double bounds[6] = {1e300, -1e300, 1e300, -1e300, 1e300, -1e300};
-    for (const auto v : a) {
-      for (int axis = 0; axis < 3; ++axis) {
-        bounds[2 * axis] = std::min(bounds[2 * axis], surface.points_m[v][static_cast<std::size_t>(axis)] - tolerance_m);
-        bounds[2 * axis + 1] = std::max(bounds[2 * axis + 1], surface.points_m[v][static_cast<std::size_t>(axis)] + tolerance_m);
+    std::array<long long, 3> from{}, to{};
+    for (std::size_t axis = 0; axis < 3; ++axis) {
+      double lo = 1e300, hi = -1e300;
+      for (const auto v : a) {
+        lo = std::min(lo, surface.points_m[v][axis]);
+        hi = std::max(hi, surface.points_m[v][axis]);
       }
+      from[axis] = cell_of(lo - tolerance_m, axis);
+      to[axis] = cell_of(hi + tolerance_m, axis);
     }
-    locator->FindCellsWithinBounds(bounds, candidates);
-    for (vtkIdType c = 0; c < candidates->GetNumberOfIds(); ++c) {
-      const auto j = static_cast<std::size_t>(candidates->GetId(c));
-      if (j <= i) continue;
-      const auto& b = surface.triangles[j];
-      if (shares_vertex(a, b)) continue;
-      Vector3 p1 = surface.points_m[a[0]], q1 = surface.points_m[a[1]], r1 = surface.points_m[a[2]];
-      Vector3 p2 = surface.points_m[b[0]], q2 = surface.points_m[b[1]], r2 = surface.points_m[b[2]];
-      int coplanar = 0;
-      double end1[3], end2[3], surface_ids[2];
-      if (vtkIntersectionPolyDataFilter::TriangleTriangleIntersection(
-              p1.data(), q1.data(), r1.data(), p2.data(), q2.data(), r2.data(), coplanar, end1, end2,
-              surface_ids, tolerance_m) == 1) {
-        ++count;
+    for (long long ci = from[0]; ci <= to[0]; ++ci) {
+      for (long long cj = from[1]; cj <= to[1]; ++cj) {
+        for (long long ck = from[2]; ck <= to[2]; ++ck) {
+          auto& members = cells[key(ci, cj, ck)];
+          for (const auto j : members) {
+            if (last_tested[j] == i) continue;
+            last_tested[j] = i;
+            const auto& b = surface.triangles[j];
+            if (shares_vertex(a, b)) continue;
+            Vector3 p1 = surface.points_m[a[0]], q1 = surface.points_m[a[1]], r1 = surface.points_m[a[2]];
+            Vector3 p2 = surface.points_m[b[0]], q2 = surface.points_m[b[1]], r2 = surface.points_m[b[2]];
+            int coplanar = 0;
+            double end1[3], end2[3], surface_ids[2];
+            if (vtkIntersectionPolyDataFilter::TriangleTriangleIntersection(
+                    p1.data(), q1.data(), r1.data(), p2.data(), q2.data(), r2.data(), coplanar, end1,
+                    end2, surface_ids, tolerance_m) == 1) {
+              ++count;
+            }
+          }
+          members.push_back(static_cast<std::uint32_t>(i));
+        }
       }
     }
   }
@@ -202,8 +207,10 @@ SurfaceCheckReport check_surface(const TriangleSurface& surface, const SurfaceCh
   report.is_outward = report.boundary_edges == 0 && report.non_manifold_edges == 0 &&
                       report.inconsistent_edges == 0 && report.enclosed_volume_m3 > 0.0;
   if (options.find_self_intersections && !surface.triangles.empty()) {
-    const double tolerance_m = options.intersection_tolerance_fraction * mean_edge_length(surface);
-    report.self_intersecting_pairs = count_self_intersections(surface, tolerance_m);
+    const double mean_edge_m = mean_edge_length(surface);
+    const double tolerance_m = options.intersection_tolerance_fraction * mean_edge_m;
+    const double cell_m = mean_edge_m > 0.0 ? 2.0 * mean_edge_m : 1.0;  // all points coincide: one cell
+    report.self_intersecting_pairs = count_self_intersections(surface, cell_m, tolerance_m);
     report.self_intersections_checked = true;
   }
   return report;

@@ -4,9 +4,9 @@
 // edge shared by exactly two triangles, every vertex's triangles forming one fan), consistently
 // oriented with outward normals, free of degenerate triangles and of self-intersections.
 //
-// Self-intersections are found by testing each triangle against the triangles whose bounding
-// boxes overlap its own (vtkStaticCellLocator), with the exact triangle-triangle test of
-// vtkIntersectionPolyDataFilter. Pairs that share a vertex are not tested (they touch by
+// Self-intersections are found by testing each triangle against the triangles that share a cell
+// of a uniform grid (about two mean edge lengths) with its bounding box, with the exact
+// triangle-triangle test of vtkIntersectionPolyDataFilter. Pairs that share a vertex are not tested (they touch by
 // construction); an intersection between two triangles of one fan is therefore not reported.
 
 #include <cstddef>

@@ -135,9 +135,10 @@ void print_ratios(std::FILE* out, const ptwin::bench::RateCollector& collector) 
     fmt::print(out, "  surface/{:<29} {:>8.3f}\n", t.stage, t.seconds);
     total += t.seconds;
   }
-  fmt::print(out, "  {:<37} {:>8.3f}\n  triangles {}, lumen voxels {}, smoothing volume change {:.3f} %, "
-                  "check: {} problems\n",
-             "total", total, extracted.surface.triangles.size(), segmented.report.final_voxels,
+  const auto& roi = segmented.report.roi_size;
+  fmt::print(out, "  {:<37} {:>8.3f}\n  region of interest {}x{}x{}, triangles {}, lumen voxels {}, "
+                  "smoothing volume change {:.3f} %, check: {} problems\n",
+             "total", total, roi[0], roi[1], roi[2], extracted.surface.triangles.size(), segmented.report.final_voxels,
              100.0 * extracted.report.smoothing_volume_change(), extracted.report.check.problem_count());
 }
 

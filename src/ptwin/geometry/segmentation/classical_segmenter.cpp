@@ -209,14 +209,25 @@ MaskImage::Pointer refine(const FloatImage::Pointer& feature, const MaskImage::P
   return inside;
 }
 
-// Writes `mask`, cropped from the image's grid at `box_start` (ITK re-indexes a region of
-// interest from 0), into `labels`.
-void paste(const MaskImage& mask, const MaskImage::IndexType& box_start, LabelVolume& labels) {
-  for (itk::ImageRegionConstIteratorWithIndex<MaskImage> it(&mask, mask.GetLargestPossibleRegion());
-       !it.IsAtEnd(); ++it) {
-    const auto index = it.GetIndex();
-    labels.at(static_cast<std::size_t>(index[0] + box_start[0]), static_cast<std::size_t>(index[1] + box_start[1]),
-              static_cast<std::size_t>(index[2] + box_start[2])) = it.Get() != 0 ? kLumen : kBackground;
+// `mask` (ITK re-indexes a region of interest from 0) as a label volume of the box's size.
+LabelVolume box_labels(const MaskImage& mask) {
+  LabelVolume labels;
+  const auto size = mask.GetLargestPossibleRegion().GetSize();
+  labels.geometry.size = {size[0], size[1], size[2]};
+  labels.labels.assign(mask.GetBufferPointer(), mask.GetBufferPointer() + labels.geometry.voxel_count());
+  for (auto& label : labels.labels) label = label != 0 ? kLumen : kBackground;
+  return labels;
+}
+
+// Writes `box` (cut from the image's grid at `start`) into `labels`.
+void paste(const LabelVolume& box, const std::array<std::size_t, 3>& start, LabelVolume& labels) {
+  const auto& size = box.geometry.size;
+  for (std::size_t k = 0; k < size[2]; ++k) {
+    for (std::size_t j = 0; j < size[1]; ++j) {
+      for (std::size_t i = 0; i < size[0]; ++i) {
+        labels.at(start[0] + i, start[1] + j, start[2] + k) = box.at(i, j, k);
+      }
+    }
   }
 }
 
@@ -278,11 +289,11 @@ SegmentationResult ClassicalSegmenter::segment(const ingest::dicom::ImageVolume&
     }
     clock.lap("level_set");
   }
-  paste(*mask, box.GetIndex(), result.labels);
-  if (settings_.keep_largest_component) {
-    report.removed_component_voxels = keep_largest_component(result.labels);
-  }
-  report.final_voxels = lumen_voxel_count(result.labels);
+  // Everything outside the box is background, so the components are found in the box.
+  LabelVolume lumen = box_labels(*mask);
+  if (settings_.keep_largest_component) report.removed_component_voxels = keep_largest_component(lumen);
+  paste(lumen, report.roi_start, result.labels);
+  report.final_voxels = lumen_voxel_count(lumen);
   clock.lap("largest_component");
   return result;
 }

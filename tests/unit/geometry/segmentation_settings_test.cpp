@@ -89,6 +89,24 @@ ingest::dicom::ImageVolume rod_image() {
   return image;
 }
 
+TEST(SegmentationSettings, PatientPointsMapToTheirVoxelInAnyOrientation) {
+  ingest::dicom::VolumeGeometry geometry;
+  geometry.size = {30, 20, 10};
+  geometry.spacing_m = {0.4e-3, 0.5e-3, 1.2e-3};
+  geometry.origin_m = {0.03, -0.01, 0.2};
+  const double c = std::sqrt(0.5);
+  geometry.direction_i = {0.0, c, c};
+  geometry.direction_j = {0.0, c, -c};
+  geometry.direction_k = {-1.0, 0.0, 0.0};  // left-handed with the two above
+  for (const std::array<std::size_t, 3> ijk : {std::array<std::size_t, 3>{0, 0, 0}, {29, 19, 9}, {7, 13, 4}}) {
+    const auto point = geometry.position_m(static_cast<double>(ijk[0]) + 0.3, static_cast<double>(ijk[1]) - 0.4,
+                                           static_cast<double>(ijk[2]) + 0.2);
+    EXPECT_EQ(voxel_of(geometry, point, "seed"), ijk);
+  }
+  EXPECT_THROW((void)voxel_of(geometry, geometry.position_m(-0.6, 0, 0), "seed"), InputError);
+  EXPECT_THROW((void)voxel_of(geometry, geometry.position_m(0, 0, 9.6), "seed"), InputError);
+}
+
 TEST(SegmentationSettings, SeedOutsideTheImageIsRejectedWithItsIndex) {
   Settings settings;
   settings.seeds_m = {{0.5, 0.0, 0.0}};

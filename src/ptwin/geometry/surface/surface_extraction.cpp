@@ -8,6 +8,7 @@
 #include <vtkDataArray.h>
 #include <vtkFlyingEdges3D.h>
 #include <vtkFloatArray.h>
+#include <vtkIdList.h>
 #include <vtkImageData.h>
 #include <vtkImageGaussianSmooth.h>
 #include <vtkMassProperties.h>
@@ -189,22 +190,44 @@ ingest::dicom::Vector3 to_patient(const ingest::dicom::VolumeGeometry& g, const 
   return p;
 }
 
-// Triangles, patient-frame points and cap labels from the clipped polydata.
-void convert(vtkPolyData* poly, const LabelVolume& labels, const std::vector<ClipPlane>& planes,
-             ImageFace inlet_face, ExtractedSurface& out) {
-  const auto& g = labels.geometry;
-  out.surface.points_m.resize(static_cast<std::size_t>(poly->GetNumberOfPoints()));
+// A cap triangle of the clipped polydata: its index in the surface and the plane it lies on.
+struct CapTriangle {
+  std::size_t triangle = 0;
+  std::size_t plane = 0;  // index into the clip planes
+};
+
+std::size_t nearest_plane(vtkPolyData* poly, vtkIdList* ids, const std::vector<ClipPlane>& planes) {
+  double centre[3] = {0.0, 0.0, 0.0};
+  for (vtkIdType v = 0; v < 3; ++v) {
+    double x[3];
+    poly->GetPoint(ids->GetId(v), x);
+    for (int a = 0; a < 3; ++a) centre[a] += x[a] / 3.0;
+  }
+  std::size_t nearest = 0;
+  for (std::size_t n = 1; n < planes.size(); ++n) {
+    if (std::fabs(centre[planes[n].axis] - planes[n].position) <
+        std::fabs(centre[planes[nearest].axis] - planes[nearest].position)) {
+      nearest = n;
+    }
+  }
+  return nearest;
+}
+
+// Patient-frame points and triangles of the clipped polydata; returns its cap triangles (the
+// cells vtkClipClosedSurface labelled as cut faces).
+std::vector<CapTriangle> to_patient_frame(vtkPolyData* poly, const ingest::dicom::VolumeGeometry& g,
+                                          const std::vector<ClipPlane>& planes, TriangleSurface& surface) {
+  surface.points_m.resize(static_cast<std::size_t>(poly->GetNumberOfPoints()));
   for (vtkIdType p = 0; p < poly->GetNumberOfPoints(); ++p) {
     double x[3];
     poly->GetPoint(p, x);
-    out.surface.points_m[static_cast<std::size_t>(p)] = to_patient(g, x);
+    surface.points_m[static_cast<std::size_t>(p)] = to_patient(g, x);
   }
   // A left-handed direction matrix mirrors the surface: reverse the triangles to keep them
   // oriented as in the scaled frame.
   const bool is_mirrored = ingest::dicom::dot(ingest::dicom::cross(g.direction_i, g.direction_j), g.direction_k) < 0.0;
   vtkDataArray* cut = poly->GetCellData()->GetScalars();
-  std::vector<std::size_t> cap_triangles;
-  std::vector<std::size_t> cap_plane;  // index into planes, per cap triangle
+  std::vector<CapTriangle> caps;
   vtkNew<vtkIdList> ids;
   for (vtkIdType c = 0; c < poly->GetNumberOfCells(); ++c) {
     poly->GetCellPoints(c, ids);
@@ -212,88 +235,103 @@ void convert(vtkPolyData* poly, const LabelVolume& labels, const std::vector<Cli
     std::array<std::uint32_t, 3> t{static_cast<std::uint32_t>(ids->GetId(0)), static_cast<std::uint32_t>(ids->GetId(1)),
                                    static_cast<std::uint32_t>(ids->GetId(2))};
     if (is_mirrored) std::swap(t[1], t[2]);
-    const bool is_cap = cut != nullptr && cut->GetComponent(c, 0) > 0.5;
-    if (is_cap) {
-      double centre[3] = {0.0, 0.0, 0.0};
-      for (int v = 0; v < 3; ++v) {
-        double x[3];
-        poly->GetPoint(ids->GetId(v), x);
-        for (int a = 0; a < 3; ++a) centre[a] += x[a] / 3.0;
-      }
-      std::size_t nearest = 0;
-      for (std::size_t n = 1; n < planes.size(); ++n) {
-        if (std::fabs(centre[planes[n].axis] - planes[n].position) <
-            std::fabs(centre[planes[nearest].axis] - planes[nearest].position)) {
-          nearest = n;
-        }
-      }
-      cap_triangles.push_back(out.surface.triangles.size());
-      cap_plane.push_back(nearest);
+    if (cut != nullptr && cut->GetComponent(c, 0) > 0.5) {
+      caps.push_back({surface.triangles.size(), nearest_plane(poly, ids, planes)});
     }
-    out.surface.triangles.push_back(t);
+    surface.triangles.push_back(t);
   }
-  // Caps: cap triangles of one plane joined across shared edges.
-  out.labels.per_triangle.assign(out.surface.triangles.size(), kWallLabel);
+  return caps;
+}
+
+// Groups the cap triangles into caps (one plane, joined across shared edges), labels them with
+// the inlet (largest cap on `inlet_face`) first, and measures them.
+void label_caps(const std::vector<CapTriangle>& cap_triangles, const std::vector<ClipPlane>& planes,
+                const ingest::dicom::VolumeGeometry& g, ImageFace inlet_face, const TriangleSurface& surface,
+                SurfaceFaceLabels& labels) {
+  labels.per_triangle.assign(surface.triangles.size(), kWallLabel);
+  labels.caps.clear();
   std::vector<std::array<std::uint32_t, 3>> cap_only;
-  for (const auto t : cap_triangles) cap_only.push_back(out.surface.triangles[t]);
+  for (const auto& cap : cap_triangles) cap_only.push_back(surface.triangles[cap.triangle]);
   detail::DisjointSets sets(cap_only.size());
   const auto edges = detail::sorted_half_edges(cap_only);
   detail::for_each_edge(edges, [&](std::size_t first, std::size_t last) {
     for (std::size_t n = first + 1; n < last; ++n) {
-      if (cap_plane[edges[n].triangle] == cap_plane[edges[first].triangle]) {
+      if (cap_triangles[edges[n].triangle].plane == cap_triangles[edges[first].triangle].plane) {
         sets.unite(edges[first].triangle, edges[n].triangle);
       }
     }
   });
-  std::map<std::size_t, std::vector<std::size_t>> groups;  // root -> cap triangle numbers
+  std::map<std::size_t, std::vector<std::size_t>> groups;  // root -> indices into cap_triangles
   for (std::size_t n = 0; n < cap_only.size(); ++n) groups[sets.find(n)].push_back(n);
-  std::vector<CapInfo> caps;
-  std::vector<std::vector<std::size_t>> members;
   for (const auto& [root, group] : groups) {
     CapInfo cap;
-    const auto& plane = planes[cap_plane[group.front()]];
+    const auto& plane = planes[cap_triangles[group.front()].plane];
+    cap.label = static_cast<std::int32_t>(labels.caps.size() + 1);
     cap.image_face = std::string(segmentation::to_string(plane.face));
-    double outward[3] = {0.0, 0.0, 0.0};
-    outward[plane.axis] = plane.is_high ? 1.0 : -1.0;
-    cap.outward_normal = {0.0, 0.0, 0.0};
-    for (std::size_t r = 0; r < 3; ++r) {
-      cap.outward_normal[r] = outward[0] * g.direction_i[r] + outward[1] * g.direction_j[r] + outward[2] * g.direction_k[r];
-    }
-    caps.push_back(cap);
-    members.push_back(group);
-    for (const auto n : group) out.labels.per_triangle[cap_triangles[n]] = 1;  // provisional
+    const double outward = plane.is_high ? 1.0 : -1.0;
+    const std::array<ingest::dicom::Vector3, 3> axes{g.direction_i, g.direction_j, g.direction_k};
+    for (std::size_t r = 0; r < 3; ++r) cap.outward_normal[r] = outward * axes[plane.axis][r];
+    for (const auto n : group) labels.per_triangle[cap_triangles[n].triangle] = cap.label;
+    labels.caps.push_back(cap);
   }
-  // Provisional labels give update_cap_geometry something to measure; order the caps with the
-  // inlet (largest on inlet_face) first, then by face and position.
-  for (std::size_t c = 0; c < caps.size(); ++c) {
-    caps[c].label = static_cast<std::int32_t>(c + 1);
-    for (const auto n : members[c]) out.labels.per_triangle[cap_triangles[n]] = caps[c].label;
-  }
-  out.labels.caps = caps;
-  update_cap_geometry(out.surface, out.labels);
-  caps = out.labels.caps;
+  update_cap_geometry(surface, labels);
+  // Relabel: the inlet first, the outlets after it in their present order.
   const std::string inlet_name(segmentation::to_string(inlet_face));
   std::ptrdiff_t inlet = -1;
-  for (std::size_t c = 0; c < caps.size(); ++c) {
-    if (caps[c].image_face == inlet_name && (inlet < 0 || caps[c].area_m2 > caps[static_cast<std::size_t>(inlet)].area_m2)) {
+  for (std::size_t c = 0; c < labels.caps.size(); ++c) {
+    const auto& cap = labels.caps[c];
+    if (cap.image_face == inlet_name &&
+        (inlet < 0 || cap.area_m2 > labels.caps[static_cast<std::size_t>(inlet)].area_m2)) {
       inlet = static_cast<std::ptrdiff_t>(c);
     }
   }
-  std::vector<std::size_t> order(caps.size());
-  for (std::size_t c = 0; c < order.size(); ++c) order[c] = c;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-    return (static_cast<std::ptrdiff_t>(x) == inlet) && (static_cast<std::ptrdiff_t>(y) != inlet);
-  });
-  std::vector<std::int32_t> relabel(caps.size() + 1, kWallLabel);
-  out.labels.caps.clear();
-  for (std::size_t rank = 0; rank < order.size(); ++rank) {
-    CapInfo cap = caps[order[rank]];
-    relabel[static_cast<std::size_t>(cap.label)] = static_cast<std::int32_t>(rank + 1);
-    cap.label = static_cast<std::int32_t>(rank + 1);
-    cap.role = static_cast<std::ptrdiff_t>(order[rank]) == inlet ? CapRole::kInlet : CapRole::kOutlet;
-    out.labels.caps.push_back(cap);
+  if (inlet < 0) return;
+  const auto old_caps = labels.caps;
+  std::vector<std::int32_t> relabel(old_caps.size() + 1, kWallLabel);
+  labels.caps.clear();
+  labels.caps.push_back(old_caps[static_cast<std::size_t>(inlet)]);
+  labels.caps.back().role = CapRole::kInlet;
+  for (std::size_t c = 0; c < old_caps.size(); ++c) {
+    if (static_cast<std::ptrdiff_t>(c) != inlet) labels.caps.push_back(old_caps[c]);
   }
-  for (auto& label : out.labels.per_triangle) label = relabel[static_cast<std::size_t>(label)];
+  for (std::size_t c = 0; c < labels.caps.size(); ++c) {
+    relabel[static_cast<std::size_t>(labels.caps[c].label)] = static_cast<std::int32_t>(c + 1);
+    labels.caps[c].label = static_cast<std::int32_t>(c + 1);
+  }
+  for (auto& label : labels.per_triangle) label = relabel[static_cast<std::size_t>(label)];
+}
+
+// Windowed-sinc smoothing and quadric decimation, as configured; records volumes and counts.
+vtkSmartPointer<vtkPolyData> smooth_and_decimate(vtkSmartPointer<vtkPolyData> poly,
+                                                 const SurfaceExtractionSettings& settings,
+                                                 SurfaceExtractionReport& report, StageClock& clock) {
+  report.smoothed_volume_m3 = report.iso_volume_m3;
+  if (settings.smoothing_iterations > 0) {
+    vtkNew<vtkWindowedSincPolyDataFilter> smooth;
+    smooth->SetInputData(poly);
+    smooth->SetNumberOfIterations(static_cast<int>(settings.smoothing_iterations));
+    smooth->SetPassBand(settings.smoothing_pass_band);
+    smooth->NormalizeCoordinatesOn();  // the filter's stability assumes coordinates of order one
+    smooth->BoundarySmoothingOff();
+    smooth->FeatureEdgeSmoothingOff();
+    smooth->NonManifoldSmoothingOn();
+    smooth->Update();
+    poly = smooth->GetOutput();
+    report.smoothed_volume_m3 = volume_of(poly);
+    clock.lap("smoothing");
+  }
+  if (settings.decimation_target_reduction > 0.0) {
+    vtkNew<vtkQuadricDecimation> decimate;
+    decimate->SetInputData(poly);
+    decimate->SetTargetReduction(settings.decimation_target_reduction);
+    decimate->VolumePreservationOn();
+    decimate->Update();
+    poly = decimate->GetOutput();
+    clock.lap("decimation");
+  }
+  report.decimated_triangles = static_cast<std::size_t>(poly->GetNumberOfPolys());
+  report.decimated_volume_m3 = volume_of(poly);
+  return poly;
 }
 
 }  // namespace
@@ -382,39 +420,15 @@ ExtractedSurface extract_surface(const LabelVolume& labels, const SurfaceExtract
   report.iso_triangles = static_cast<std::size_t>(poly->GetNumberOfPolys());
   report.iso_volume_m3 = volume_of(poly);
   clock.lap("iso_surface");
-  report.smoothed_volume_m3 = report.iso_volume_m3;
-  if (settings.smoothing_iterations > 0) {
-    vtkNew<vtkWindowedSincPolyDataFilter> smooth;
-    smooth->SetInputData(poly);
-    smooth->SetNumberOfIterations(static_cast<int>(settings.smoothing_iterations));
-    smooth->SetPassBand(settings.smoothing_pass_band);
-    smooth->NormalizeCoordinatesOn();  // the filter's stability assumes coordinates of order one
-    smooth->BoundarySmoothingOff();
-    smooth->FeatureEdgeSmoothingOff();
-    smooth->NonManifoldSmoothingOn();
-    smooth->Update();
-    poly = smooth->GetOutput();
-    report.smoothed_volume_m3 = volume_of(poly);
-    clock.lap("smoothing");
-  }
-  if (settings.decimation_target_reduction > 0.0) {
-    vtkNew<vtkQuadricDecimation> decimate;
-    decimate->SetInputData(poly);
-    decimate->SetTargetReduction(settings.decimation_target_reduction);
-    decimate->VolumePreservationOn();
-    decimate->Update();
-    poly = decimate->GetOutput();
-    clock.lap("decimation");
-  }
-  report.decimated_triangles = static_cast<std::size_t>(poly->GetNumberOfPolys());
-  report.decimated_volume_m3 = volume_of(poly);
+  poly = smooth_and_decimate(poly, settings, report, clock);
   const auto planes = settings.cap_at_image_boundary ? clip_planes(labels, box) : std::vector<ClipPlane>{};
   for (const auto& p : planes) report.capped_faces.emplace_back(segmentation::to_string(p.face));
   if (!planes.empty()) {
     poly = clip_and_cap(poly, planes);
     clock.lap("clip_and_cap");
   }
-  convert(poly, labels, planes, settings.inlet_face, out);
+  const auto cap_triangles = to_patient_frame(poly, labels.geometry, planes, out.surface);
+  label_caps(cap_triangles, planes, labels.geometry, settings.inlet_face, out.surface, out.labels);
   report.check_before_repair = check_surface(out.surface, settings.check);
   clock.lap("check");
   if (settings.repair) {

@@ -66,7 +66,8 @@ const segmentation::ClassicalSegmentationSettings& settings() {
 }
 
 const segmentation::LabelVolume& lumen() {
-  static const auto labels = segmentation::ClassicalSegmenter(settings()).segment(vessel().volume).labels;
+  static const auto labels =
+      segmentation::ClassicalSegmenter(settings()).segment(vessel().volume).labels;
   return labels;
 }
 
@@ -97,19 +98,23 @@ void threshold(benchmark::State& state) {
 
 void segment(benchmark::State& state, const segmentation::ClassicalSegmentationSettings& chosen) {
   const segmentation::ClassicalSegmenter segmenter(chosen);
-  for (auto _ : state) benchmark::DoNotOptimize(segmenter.segment(vessel().volume).report.final_voxels);
+  for (auto _ : state)
+    benchmark::DoNotOptimize(segmenter.segment(vessel().volume).report.final_voxels);
   set_rate(state);
 }
 
 void extract(benchmark::State& state, const surface::SurfaceExtractionSettings& chosen) {
-  for (auto _ : state) benchmark::DoNotOptimize(surface::extract_surface(lumen(), chosen).surface.triangles.size());
+  for (auto _ : state)
+    benchmark::DoNotOptimize(surface::extract_surface(lumen(), chosen).surface.triangles.size());
   set_rate(state);
 }
 
 void print_ratios(std::FILE* out, const ptwin::bench::RateCollector& collector) {
   const auto& size = vessel().spec.size;
-  fmt::print(out, "\nLumen pipeline on a {}x{}x{} vessel phantom (same run)\n{:<30} {:>14} {:>12} {:>14}\n",
-             size[0], size[1], size[2], "benchmark", "voxels/s", "seconds", "/ baseline");
+  fmt::print(
+      out,
+      "\nLumen pipeline on a {}x{}x{} vessel phantom (same run)\n{:<30} {:>14} {:>12} {:>14}\n",
+      size[0], size[1], size[2], "benchmark", "voxels/s", "seconds", "/ baseline");
   const auto row = [&](const std::string& name, const std::string& baseline) {
     const double rate = collector.rate(name);
     if (std::isnan(rate)) return;
@@ -136,10 +141,12 @@ void print_ratios(std::FILE* out, const ptwin::bench::RateCollector& collector) 
     total += t.seconds;
   }
   const auto& roi = segmented.report.roi_size;
-  fmt::print(out, "  {:<37} {:>8.3f}\n  region of interest {}x{}x{}, triangles {}, lumen voxels {}, "
-                  "smoothing volume change {:.3f} %, check: {} problems\n",
-             "total", total, roi[0], roi[1], roi[2], extracted.surface.triangles.size(), segmented.report.final_voxels,
-             100.0 * extracted.report.smoothing_volume_change(), extracted.report.check.problem_count());
+  fmt::print(out,
+             "  {:<37} {:>8.3f}\n  region of interest {}x{}x{}, triangles {}, lumen voxels {}, "
+             "smoothing volume change {:.3f} %, check: {} problems\n",
+             "total", total, roi[0], roi[1], roi[2], extracted.surface.triangles.size(),
+             segmented.report.final_voxels, 100.0 * extracted.report.smoothing_volume_change(),
+             extracted.report.check.problem_count());
 }
 
 }  // namespace
@@ -149,21 +156,30 @@ int main(int argc, char** argv) {
     const auto& size = vessel().spec.size;
     (void)lumen();  // made before timing: the surface benchmarks start from it
     benchmark::AddCustomContext("phantom_size", fmt::format("{}x{}x{}", size[0], size[1], size[2]));
-    benchmark::RegisterBenchmark("Segmentation/threshold", threshold)->Unit(benchmark::kMillisecond)->UseRealTime();
-    benchmark::RegisterBenchmark("Segmentation/region_growing", [](benchmark::State& state) {
-      auto chosen = settings();
-      chosen.refine_with_level_set = false;
-      segment(state, chosen);
-    })->Unit(benchmark::kMillisecond)->UseRealTime();
-    benchmark::RegisterBenchmark("Segmentation/classical", [](benchmark::State& state) {
-      segment(state, settings());
-    })->Unit(benchmark::kMillisecond)->UseRealTime();
-    benchmark::RegisterBenchmark("Surface/iso_only", [](benchmark::State& state) {
-      extract(state, iso_only());
-    })->Unit(benchmark::kMillisecond)->UseRealTime();
-    benchmark::RegisterBenchmark("Surface/full", [](benchmark::State& state) {
-      extract(state, surface::SurfaceExtractionSettings{});
-    })->Unit(benchmark::kMillisecond)->UseRealTime();
+    benchmark::RegisterBenchmark("Segmentation/threshold", threshold)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark("Segmentation/region_growing",
+                                 [](benchmark::State& state) {
+                                   auto chosen = settings();
+                                   chosen.refine_with_level_set = false;
+                                   segment(state, chosen);
+                                 })
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark("Segmentation/classical",
+                                 [](benchmark::State& state) { segment(state, settings()); })
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark("Surface/iso_only",
+                                 [](benchmark::State& state) { extract(state, iso_only()); })
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark(
+        "Surface/full",
+        [](benchmark::State& state) { extract(state, surface::SurfaceExtractionSettings{}); })
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
     ptwin::bench::RateCollector collector(*benchmark::CreateDefaultDisplayReporter(), "voxels/s");
     benchmark::RunSpecifiedBenchmarks(&collector);
     std::fflush(stdout);

@@ -2,6 +2,8 @@
 // Settings of the classical segmentation: defaults are valid, each bad value is rejected with
 // the field and the value, seeds outside the image or the lumen window are refused, and the
 // automatic seed finds the vessel nearest the inlet face.
+#include "ptwin/geometry/segmentation/segmentation_settings.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -12,7 +14,6 @@
 #include "ptwin/geometry/segmentation/automatic_seed.hpp"
 #include "ptwin/geometry/segmentation/classical_segmenter.hpp"
 #include "ptwin/geometry/segmentation/label_metrics.hpp"
-#include "ptwin/geometry/segmentation/segmentation_settings.hpp"
 
 namespace ptwin::geometry::segmentation {
 namespace {
@@ -36,15 +37,24 @@ void expect_rejected(const std::function<void(Settings&)>& change, const std::st
 TEST(SegmentationSettings, DefaultsAreValid) { EXPECT_NO_THROW(validate(Settings{})); }
 
 TEST(SegmentationSettings, EachBadValueNamesItsFieldAndValue) {
-  expect_rejected([](Settings& s) { s.lower_threshold_hu = -2000.0; }, "lower_threshold_hu", "-2000");
+  expect_rejected([](Settings& s) { s.lower_threshold_hu = -2000.0; }, "lower_threshold_hu",
+                  "-2000");
   expect_rejected([](Settings& s) { s.upper_threshold_hu = 150.0; }, "upper_threshold_hu", "150");
-  expect_rejected([](Settings& s) { s.seeds_m = {{0.0, std::nan(""), 0.0}}; }, "seeds_m[0][1]", "nan");
+  expect_rejected(
+      [](Settings& s) {
+        s.seeds_m = {{0.0, std::nan(""), 0.0}};
+      },
+      "seeds_m[0][1]", "nan");
   expect_rejected([](Settings& s) { s.seed_search_depth_m = -1.0; }, "seed_search_depth_m", "-1");
-  expect_rejected([](Settings& s) { s.curvature_flow_iterations = 0; }, "curvature_flow_iterations", "0");
-  expect_rejected([](Settings& s) { s.curvature_flow_time_step = 0.2; }, "curvature_flow_time_step", "0.2");
+  expect_rejected([](Settings& s) { s.curvature_flow_iterations = 0; }, "curvature_flow_iterations",
+                  "0");
+  expect_rejected([](Settings& s) { s.curvature_flow_time_step = 0.2; }, "curvature_flow_time_step",
+                  "0.2");
   expect_rejected([](Settings& s) { s.gaussian_sigma_m = 0.0; }, "gaussian_sigma_m", "0");
-  expect_rejected([](Settings& s) { s.level_set_max_iterations = 0; }, "level_set_max_iterations", "0");
-  expect_rejected([](Settings& s) { s.level_set_max_rms_change = 2.0; }, "level_set_max_rms_change", "2");
+  expect_rejected([](Settings& s) { s.level_set_max_iterations = 0; }, "level_set_max_iterations",
+                  "0");
+  expect_rejected([](Settings& s) { s.level_set_max_rms_change = 2.0; }, "level_set_max_rms_change",
+                  "2");
   expect_rejected([](Settings& s) { s.curvature_scaling = -1.0; }, "curvature_scaling", "-1");
   expect_rejected(
       [](Settings& s) {
@@ -98,9 +108,11 @@ TEST(SegmentationSettings, PatientPointsMapToTheirVoxelInAnyOrientation) {
   geometry.direction_i = {0.0, c, c};
   geometry.direction_j = {0.0, c, -c};
   geometry.direction_k = {-1.0, 0.0, 0.0};  // left-handed with the two above
-  for (const std::array<std::size_t, 3> ijk : {std::array<std::size_t, 3>{0, 0, 0}, {29, 19, 9}, {7, 13, 4}}) {
-    const auto point = geometry.position_m(static_cast<double>(ijk[0]) + 0.3, static_cast<double>(ijk[1]) - 0.4,
-                                           static_cast<double>(ijk[2]) + 0.2);
+  for (const std::array<std::size_t, 3> ijk :
+       {std::array<std::size_t, 3>{0, 0, 0}, {29, 19, 9}, {7, 13, 4}}) {
+    const auto point =
+        geometry.position_m(static_cast<double>(ijk[0]) + 0.3, static_cast<double>(ijk[1]) - 0.4,
+                            static_cast<double>(ijk[2]) + 0.2);
     EXPECT_EQ(voxel_of(geometry, point, "seed"), ijk);
   }
   EXPECT_THROW((void)voxel_of(geometry, geometry.position_m(-0.6, 0, 0), "seed"), InputError);

@@ -2,12 +2,13 @@
 // The surface check finds planted defects (a hole, a non-manifold edge, a flipped triangle, an
 // inward surface, a self-intersection, a pinched vertex) and repair leaves a closed, manifold,
 // outward surface whose check finds nothing.
+#include "ptwin/geometry/surface/surface_check.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "ptwin/core/error.hpp"
-#include "ptwin/geometry/surface/surface_check.hpp"
 #include "ptwin/geometry/surface/surface_repair.hpp"
 
 namespace ptwin::geometry::surface {
@@ -21,8 +22,8 @@ void add_cube(TriangleSurface& surface, Vector3 corner, double edge) {
                                 corner[2] + edge * ((n >> 2) & 1)});
   }
   // Faces as quads (counter-clockwise seen from outside), split into two triangles each.
-  const std::array<std::array<std::uint32_t, 4>, 6> quads{{{0, 2, 3, 1}, {4, 5, 7, 6}, {0, 1, 5, 4},
-                                                           {2, 6, 7, 3}, {0, 4, 6, 2}, {1, 3, 7, 5}}};
+  const std::array<std::array<std::uint32_t, 4>, 6> quads{
+      {{0, 2, 3, 1}, {4, 5, 7, 6}, {0, 1, 5, 4}, {2, 6, 7, 3}, {0, 4, 6, 2}, {1, 3, 7, 5}}};
   for (const auto& q : quads) {
     surface.triangles.push_back({base + q[0], base + q[1], base + q[2]});
     surface.triangles.push_back({base + q[0], base + q[2], base + q[3]});
@@ -116,8 +117,8 @@ TEST(SurfaceCheck, FindsSelfIntersectionsOfOverlappingPartsOnly) {
   EXPECT_GT(report.self_intersecting_pairs, 0U);
   EXPECT_GT(report.problem_count(), 0U);
   EXPECT_TRUE(report.is_watertight());  // closed and manifold, yet not a valid boundary
-  const auto unchecked = check_surface(overlapping, {.find_self_intersections = false,
-                                                     .intersection_tolerance_fraction = 1e-6});
+  const auto unchecked = check_surface(
+      overlapping, {.find_self_intersections = false, .intersection_tolerance_fraction = 1e-6});
   EXPECT_FALSE(unchecked.self_intersections_checked);
   EXPECT_EQ(unchecked.self_intersecting_pairs, 0U);
 }

@@ -2,6 +2,9 @@
 // Surface extraction keeps the patient frame (origin, spacing, direction cosines), closes
 // vessels that leave the image with planar caps labelled inlet/outlet, rejects bad settings
 // with the field, and writes .vtp.
+#include "ptwin/geometry/surface/surface_extraction.hpp"
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -10,10 +13,7 @@
 #include <fstream>
 #include <numbers>
 
-#include <fmt/format.h>
-
 #include "ptwin/core/error.hpp"
-#include "ptwin/geometry/surface/surface_extraction.hpp"
 #include "ptwin/geometry/surface/vtp_writer.hpp"
 
 namespace ptwin::geometry::surface {
@@ -41,8 +41,10 @@ void add_ball(LabelVolume& labels, const Vector3& centre_m, double radius_m) {
   for (std::size_t k = 0; k < s[2]; ++k) {
     for (std::size_t j = 0; j < s[1]; ++j) {
       for (std::size_t i = 0; i < s[0]; ++i) {
-        const auto p = labels.geometry.position_m(static_cast<double>(i), static_cast<double>(j), static_cast<double>(k));
-        const double d2 = std::pow(p[0] - centre_m[0], 2) + std::pow(p[1] - centre_m[1], 2) + std::pow(p[2] - centre_m[2], 2);
+        const auto p = labels.geometry.position_m(static_cast<double>(i), static_cast<double>(j),
+                                                  static_cast<double>(k));
+        const double d2 = std::pow(p[0] - centre_m[0], 2) + std::pow(p[1] - centre_m[1], 2) +
+                          std::pow(p[2] - centre_m[2], 2);
         if (d2 < radius_m * radius_m) labels.at(i, j, k) = segmentation::kLumen;
       }
     }
@@ -52,7 +54,8 @@ void add_ball(LabelVolume& labels, const Vector3& centre_m, double radius_m) {
 Vector3 mean_point(const TriangleSurface& surface) {
   Vector3 mean{0.0, 0.0, 0.0};
   for (const auto& p : surface.points_m) {
-    for (std::size_t a = 0; a < 3; ++a) mean[a] += p[a] / static_cast<double>(surface.points_m.size());
+    for (std::size_t a = 0; a < 3; ++a)
+      mean[a] += p[a] / static_cast<double>(surface.points_m.size());
   }
   return mean;
 }
@@ -118,7 +121,8 @@ TEST(SurfaceExtraction, RodThroughTheImageGetsAnInletAndAnOutletCap) {
   EXPECT_NEAR(inlet.area_m2 / disc, 1.0, 0.05);
   EXPECT_NEAR(outlet.area_m2 / disc, 1.0, 0.05);
   std::size_t cap_triangles = 0;
-  for (const auto label : extracted.labels.per_triangle) cap_triangles += label != kWallLabel ? 1 : 0;
+  for (const auto label : extracted.labels.per_triangle)
+    cap_triangles += label != kWallLabel ? 1 : 0;
   EXPECT_EQ(cap_triangles, inlet.triangle_count + outlet.triangle_count);
   // Length 24 slices x 0.8 mm between the caps: volume pi r^2 L within 5 %.
   EXPECT_NEAR(report.final_volume_m3 / (disc * 24 * g.spacing_m[2]), 1.0, 0.05);
@@ -153,14 +157,16 @@ TEST(VtpWriter, WritesPolyDataWithTheFaceLabels) {
   auto labels = empty_labels({20, 20, 20}, false);
   add_ball(labels, labels.geometry.position_m(10, 10, 10), 3e-3);
   const auto extracted = extract_surface(labels);
-  const auto path = std::filesystem::temp_directory_path() / ("ptwin-vtp-" + std::to_string(getpid()) + ".vtp");
+  const auto path =
+      std::filesystem::temp_directory_path() / ("ptwin-vtp-" + std::to_string(getpid()) + ".vtp");
   write_vtp(path, extracted.surface, extracted.labels);
   std::ifstream stream(path);
   const std::string text{std::istreambuf_iterator<char>(stream), {}};
   std::filesystem::remove(path);
   EXPECT_NE(text.find("<PolyData>"), std::string::npos);
   EXPECT_NE(text.find("Name=\"face_label\""), std::string::npos);
-  EXPECT_NE(text.find(fmt::format("NumberOfPolys=\"{}\"", extracted.surface.triangles.size())), std::string::npos);
+  EXPECT_NE(text.find(fmt::format("NumberOfPolys=\"{}\"", extracted.surface.triangles.size())),
+            std::string::npos);
   SurfaceFaceLabels wrong;
   wrong.per_triangle = {1};
   EXPECT_THROW(write_vtp(path, extracted.surface, wrong), InputError);

@@ -6,12 +6,11 @@
 // Ground truth: the phantom's lumen fraction per voxel (27 supersampling points per voxel); the
 // true lumen mask is fraction > 0.5 and the true lumen volume inside the field of view is the
 // sum of the fractions times the voxel volume.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <numbers>
-
-#include <fmt/format.h>
 
 #include "ptwin/geometry/phantom/phantom_rasteriser.hpp"
 #include "ptwin/geometry/phantom/vessel_tree_phantom.hpp"
@@ -52,7 +51,8 @@ const Truth& truth() {
 
 const segmentation::SegmentationResult& segmented() {
   static const auto result =
-      segmentation::ClassicalSegmenter(segmentation::ClassicalSegmentationSettings{}).segment(truth().vessel.volume);
+      segmentation::ClassicalSegmenter(segmentation::ClassicalSegmentationSettings{})
+          .segment(truth().vessel.volume);
   return result;
 }
 
@@ -67,12 +67,14 @@ TEST(LumenPipeline, SegmentationOverlapsTheTrueLumen) {
   const VerificationCase kCase{
       .id = "geometry.segmentation.phantom_dice",
       .source = "vessel phantom ground truth (geometry/phantom, docs/geometry.md#verification)",
-      .quantity = "Dice of the classical segmentation (default settings, automatic seed) against "
-                  "the voxels more than half inside the lumen",
+      .quantity =
+          "Dice of the classical segmentation (default settings, automatic seed) against "
+          "the voxels more than half inside the lumen",
       .norm = "1 - Dice",
       .tolerance = 0.05,
-      .tolerance_reason = "a 5-voxel-radius vessel has ~40 % of its voxels in the boundary shell; "
-                          "0.05 allows an eighth of that shell to differ (partial volume, 15 HU noise)",
+      .tolerance_reason =
+          "a 5-voxel-radius vessel has ~40 % of its voxels in the boundary shell; "
+          "0.05 allows an eighth of that shell to differ (partial volume, 15 HU noise)",
   };
   const auto& result = segmented();
   const double dice = segmentation::dice_coefficient(result.labels, truth().mask);
@@ -87,12 +89,14 @@ TEST(LumenPipeline, RefinementBeatsRegionGrowingOnANoisyImage) {
   const VerificationCase kCase{
       .id = "geometry.segmentation.noisy_phantom_dice",
       .source = "vessel phantom ground truth, noise raised to 80 HU (a quarter of the contrast)",
-      .quantity = "Dice of the classical pipeline against the true mask, and its gain over "
-                  "region growing alone (same seed and window)",
+      .quantity =
+          "Dice of the classical pipeline against the true mask, and its gain over "
+          "region growing alone (same seed and window)",
       .norm = "1 - Dice",
       .tolerance = 0.07,
-      .tolerance_reason = "the 0.05 of the clean case plus the noise's effect on the boundary "
-                          "shell; the gain must be at least half the measured 0.05",
+      .tolerance_reason =
+          "the 0.05 of the clean case plus the noise's effect on the boundary "
+          "shell; the gain must be at least half the measured 0.05",
   };
   phantom::VesselPhantomSpec spec;
   spec.noise_sd_hu = 80.0;
@@ -106,20 +110,23 @@ TEST(LumenPipeline, RefinementBeatsRegionGrowingOnANoisyImage) {
   const double dice_grown = segmentation::dice_coefficient(grown.labels, truth().mask);
   record_verification(kCase, 1.0 - dice_refined);
   EXPECT_LE(1.0 - dice_refined, kCase.tolerance) << "Dice " << dice_refined;
-  EXPECT_GE(dice_refined - dice_grown, 0.025) << "refined " << dice_refined << ", grown " << dice_grown;
+  EXPECT_GE(dice_refined - dice_grown, 0.025)
+      << "refined " << dice_refined << ", grown " << dice_grown;
 }
 
 TEST(LumenPipeline, SurfaceOfTheTrueMaskKeepsTheLumenVolume) {
   const VerificationCase kCase{
       .id = "geometry.surface.phantom_truth_mask_volume",
       .source = "vessel phantom ground truth (partial-volume lumen fractions, 27 points per voxel)",
-      .quantity = "volume enclosed by the capped surface of the true mask against the true lumen "
-                  "volume inside the field of view",
+      .quantity =
+          "volume enclosed by the capped surface of the true mask against the true lumen "
+          "volume inside the field of view",
       .norm = "absolute relative error",
       .tolerance = 0.02,
-      .tolerance_reason = "anti-aliasing (sigma 0.5 voxel) moves the 0.5 iso-surface of a "
-                          "5-voxel-radius tube in by ~sigma^2/(2r) = 0.025 voxel (1 % of volume); "
-                          "x2 for the voxelisation of the fork and the stenosis",
+      .tolerance_reason =
+          "anti-aliasing (sigma 0.5 voxel) moves the 0.5 iso-surface of a "
+          "5-voxel-radius tube in by ~sigma^2/(2r) = 0.025 voxel (1 % of volume); "
+          "x2 for the voxelisation of the fork and the stenosis",
   };
   const auto surface = surface::extract_surface(truth().mask);
   const double error = std::fabs(relative(surface.report.final_volume_m3, truth().volume_m3));
@@ -131,12 +138,14 @@ TEST(LumenPipeline, PipelineSurfaceVolumeIsNearTheTrueVolume) {
   const VerificationCase kCase{
       .id = "geometry.pipeline.phantom_volume",
       .source = "vessel phantom ground truth",
-      .quantity = "volume of the surface extracted from the segmentation against the true lumen "
-                  "volume inside the field of view",
+      .quantity =
+          "volume of the surface extracted from the segmentation against the true lumen "
+          "volume inside the field of view",
       .norm = "absolute relative error",
       .tolerance = 0.10,
-      .tolerance_reason = "the segmentation's boundary may sit a quarter voxel off on a "
-                          "5-voxel radius (2 x 0.25 / 5 = 10 % of volume)",
+      .tolerance_reason =
+          "the segmentation's boundary may sit a quarter voxel off on a "
+          "5-voxel radius (2 x 0.25 / 5 = 10 % of volume)",
   };
   const double error = std::fabs(relative(extracted().report.final_volume_m3, truth().volume_m3));
   record_verification(kCase, error);
@@ -146,17 +155,20 @@ TEST(LumenPipeline, PipelineSurfaceVolumeIsNearTheTrueVolume) {
 TEST(LumenPipeline, SmoothingAndDecimationPreserveVolume) {
   const VerificationCase kCase{
       .id = "geometry.surface.smoothing_volume_change",
-      .source = "Taubin, Zhang, Golub 1996, Optimal surface smoothing as filter design (windowed "
-                "sinc smoothing does not shrink); quadric decimation with volume preservation",
+      .source =
+          "Taubin, Zhang, Golub 1996, Optimal surface smoothing as filter design (windowed "
+          "sinc smoothing does not shrink); quadric decimation with volume preservation",
       .quantity = "relative volume change of the surface by smoothing, and by decimation",
       .norm = "absolute relative change",
       .tolerance = 0.005,
-      .tolerance_reason = "pass band 0.1 keeps the vessel's low frequencies; measured change "
-                          "~0.1 %, x5 margin for other seeds and sizes",
+      .tolerance_reason =
+          "pass band 0.1 keeps the vessel's low frequencies; measured change "
+          "~0.1 %, x5 margin for other seeds and sizes",
   };
   const auto& report = extracted().report;
   const double smoothing = std::fabs(report.smoothing_volume_change());
-  const double decimation = std::fabs(relative(report.decimated_volume_m3, report.smoothed_volume_m3));
+  const double decimation =
+      std::fabs(relative(report.decimated_volume_m3, report.smoothed_volume_m3));
   record_verification(kCase, std::max(smoothing, decimation));
   EXPECT_LE(smoothing, kCase.tolerance);
   EXPECT_LE(decimation, kCase.tolerance);
@@ -182,13 +194,15 @@ TEST(LumenPipeline, SurfaceIsClosedManifoldWithAnInletAndTwoOutlets) {
   }
   const VerificationCase kCase{
       .id = "geometry.surface.phantom_inlet_area",
-      .source = "vessel phantom: the parent vessel crosses the first slice perpendicularly, "
-                "cross-section pi r^2 with r = 2.5 mm",
+      .source =
+          "vessel phantom: the parent vessel crosses the first slice perpendicularly, "
+          "cross-section pi r^2 with r = 2.5 mm",
       .quantity = "area of the inlet cap",
       .norm = "absolute relative error",
       .tolerance = 0.08,
-      .tolerance_reason = "twice the relative radius error allowed for the segmentation "
-                          "(a quarter voxel on 5 voxels = 5 %), with margin for the cap's polygon",
+      .tolerance_reason =
+          "twice the relative radius error allowed for the segmentation "
+          "(a quarter voxel on 5 voxels = 5 %), with margin for the cap's polygon",
   };
   const double expected = std::numbers::pi * std::pow(truth().vessel.spec.parent_radius_m, 2);
   const double error = std::fabs(relative(result.labels.caps[0].area_m2, expected));

@@ -19,12 +19,18 @@ struct SliceAxes {
 
 SliceAxes axes_of(ImageFace face) {
   switch (face) {
-    case ImageFace::kIMin: return {0, 1, 2, false};
-    case ImageFace::kIMax: return {0, 1, 2, true};
-    case ImageFace::kJMin: return {1, 0, 2, false};
-    case ImageFace::kJMax: return {1, 0, 2, true};
-    case ImageFace::kKMin: return {2, 0, 1, false};
-    case ImageFace::kKMax: return {2, 0, 1, true};
+    case ImageFace::kIMin:
+      return {0, 1, 2, false};
+    case ImageFace::kIMax:
+      return {0, 1, 2, true};
+    case ImageFace::kJMin:
+      return {1, 0, 2, false};
+    case ImageFace::kJMax:
+      return {1, 0, 2, true};
+    case ImageFace::kKMin:
+      return {2, 0, 1, false};
+    case ImageFace::kKMax:
+      return {2, 0, 1, true};
   }
   return {};
 }
@@ -34,7 +40,8 @@ struct Region {
 };
 
 // 4-connected regions of `inside` on a size_u x size_v grid.
-std::vector<Region> regions_of(const std::vector<bool>& inside, std::size_t size_u, std::size_t size_v) {
+std::vector<Region> regions_of(const std::vector<bool>& inside, std::size_t size_u,
+                               std::size_t size_v) {
   std::vector<bool> seen(inside.size(), false);
   std::vector<Region> regions;
   std::vector<std::size_t> stack;
@@ -97,7 +104,8 @@ std::array<std::size_t, 3> find_inlet_seed(const ingest::dicom::ImageVolume& ima
     const Region* best = nullptr;
     for (const auto& region : regions) {
       const double area_m2 = static_cast<double>(region.cells.size()) * cell_area_m2;
-      if (area_m2 >= settings.min_seed_area_m2 && (best == nullptr || region.cells.size() > best->cells.size())) {
+      if (area_m2 >= settings.min_seed_area_m2 &&
+          (best == nullptr || region.cells.size() > best->cells.size())) {
         best = &region;
       }
     }
@@ -121,12 +129,13 @@ std::array<std::size_t, 3> find_inlet_seed(const ingest::dicom::ImageVolume& ima
     }
     return voxel(nearest % size_u, nearest / size_u);
   }
-  throw InputError(ErrorCode::BadInput, "segmentation: automatic seed",
-                   fmt::format("{} slices from face {} searched", slices, to_string(settings.inlet_face)),
-                   fmt::format("a region of at least {} m^2 with values in [{}, {}] HU; give seeds_m, "
-                               "choose another inlet_face or widen the threshold window",
-                               settings.min_seed_area_m2, settings.lower_threshold_hu,
-                               settings.upper_threshold_hu));
+  throw InputError(
+      ErrorCode::BadInput, "segmentation: automatic seed",
+      fmt::format("{} slices from face {} searched", slices, to_string(settings.inlet_face)),
+      fmt::format("a region of at least {} m^2 with values in [{}, {}] HU; give seeds_m, "
+                  "choose another inlet_face or widen the threshold window",
+                  settings.min_seed_area_m2, settings.lower_threshold_hu,
+                  settings.upper_threshold_hu));
 }
 
 }  // namespace ptwin::geometry::segmentation

@@ -16,7 +16,7 @@ namespace ptwin::geometry::segmentation {
 /// voxel closest to its centroid. Slices are searched in order and the first one holding such a
 /// region wins, so the seed is the vessel nearest the inlet. Throws InputError (field
 /// "segmentation: automatic seed") when no slice holds one.
-[[nodiscard]] std::array<std::size_t, 3> find_inlet_seed(const ingest::dicom::ImageVolume& image,
-                                                         const ClassicalSegmentationSettings& settings);
+[[nodiscard]] std::array<std::size_t, 3> find_inlet_seed(
+    const ingest::dicom::ImageVolume& image, const ClassicalSegmentationSettings& settings);
 
 }  // namespace ptwin::geometry::segmentation

@@ -59,8 +59,8 @@ FloatImage::Pointer itk_view(const ingest::dicom::ImageVolume& image) {
   double origin[3];
   double spacing[3];
   Import::DirectionType direction;
-  const std::array<ingest::dicom::Vector3, 3> axes{image.geometry.direction_i, image.geometry.direction_j,
-                                                   image.geometry.direction_k};
+  const std::array<ingest::dicom::Vector3, 3> axes{
+      image.geometry.direction_i, image.geometry.direction_j, image.geometry.direction_k};
   for (unsigned a = 0; a < 3; ++a) {
     size[a] = image.geometry.size[a];
     origin[a] = image.geometry.origin_m[a] * kMillimetresPerMetre;
@@ -90,8 +90,8 @@ std::vector<Index> seeds_for(const ingest::dicom::ImageVolume& image,
     const Index seed = voxel_of(image.geometry, settings.seeds_m[n], field);
     const double value = image.at(seed[0], seed[1], seed[2]);
     if (!(value >= settings.lower_threshold_hu && value <= settings.upper_threshold_hu)) {
-      throw InputError(ErrorCode::BadInput, field, fmt::format("{} HU at voxel ({}, {}, {})", value,
-                                                               seed[0], seed[1], seed[2]),
+      throw InputError(ErrorCode::BadInput, field,
+                       fmt::format("{} HU at voxel ({}, {}, {})", value, seed[0], seed[1], seed[2]),
                        fmt::format("a seed inside the lumen window [{}, {}] HU",
                                    settings.lower_threshold_hu, settings.upper_threshold_hu));
     }
@@ -132,7 +132,8 @@ MaskImage::RegionType box_around(const MaskImage& mask, const std::array<std::si
 }
 
 template <typename ImageType>
-typename ImageType::Pointer crop(const ImageType* image, const typename ImageType::RegionType& box) {
+typename ImageType::Pointer crop(const ImageType* image,
+                                 const typename ImageType::RegionType& box) {
   auto roi = itk::RegionOfInterestImageFilter<ImageType, ImageType>::New();
   roi->SetInput(image);
   roi->SetRegionOfInterest(box);
@@ -140,9 +141,11 @@ typename ImageType::Pointer crop(const ImageType* image, const typename ImageTyp
   return roi->GetOutput();
 }
 
-FloatImage::Pointer smoothed(const FloatImage::Pointer& image, const ClassicalSegmentationSettings& settings) {
+FloatImage::Pointer smoothed(const FloatImage::Pointer& image,
+                             const ClassicalSegmentationSettings& settings) {
   switch (settings.smoothing) {
-    case SmoothingMethod::kNone: return image;
+    case SmoothingMethod::kNone:
+      return image;
     case SmoothingMethod::kGaussian: {
       auto filter = itk::SmoothingRecursiveGaussianImageFilter<FloatImage, FloatImage>::New();
       filter->SetInput(image);
@@ -167,7 +170,8 @@ FloatImage::Pointer smoothed(const FloatImage::Pointer& image, const ClassicalSe
 }
 
 // The level set refined from `initial_mask` on `feature` (same grid); returns the inside (<= 0).
-MaskImage::Pointer refine(const FloatImage::Pointer& feature, const MaskImage::Pointer& initial_mask,
+MaskImage::Pointer refine(const FloatImage::Pointer& feature,
+                          const MaskImage::Pointer& initial_mask,
                           const ClassicalSegmentationSettings& settings, std::size_t& iterations) {
   auto scaled = FloatImage::New();
   scaled->CopyInformation(feature);
@@ -195,7 +199,8 @@ MaskImage::Pointer refine(const FloatImage::Pointer& feature, const MaskImage::P
   filter->SetPropagationScaling(static_cast<float>(settings.propagation_scaling));
   filter->SetCurvatureScaling(static_cast<float>(settings.curvature_scaling));
   filter->SetMaximumRMSError(settings.level_set_max_rms_change);
-  filter->SetNumberOfIterations(static_cast<itk::IdentifierType>(settings.level_set_max_iterations));
+  filter->SetNumberOfIterations(
+      static_cast<itk::IdentifierType>(settings.level_set_max_iterations));
   filter->SetIsoSurfaceValue(0.0);
   filter->Update();
   iterations = static_cast<std::size_t>(filter->GetElapsedIterations());
@@ -214,7 +219,8 @@ LabelVolume box_labels(const MaskImage& mask) {
   LabelVolume labels;
   const auto size = mask.GetLargestPossibleRegion().GetSize();
   labels.geometry.size = {size[0], size[1], size[2]};
-  labels.labels.assign(mask.GetBufferPointer(), mask.GetBufferPointer() + labels.geometry.voxel_count());
+  labels.labels.assign(mask.GetBufferPointer(),
+                       mask.GetBufferPointer() + labels.geometry.voxel_count());
   for (auto& label : labels.labels) label = label != 0 ? kLumen : kBackground;
   return labels;
 }
@@ -240,7 +246,8 @@ ClassicalSegmenter::ClassicalSegmenter(ClassicalSegmentationSettings settings)
 
 SegmentationResult ClassicalSegmenter::segment(const ingest::dicom::ImageVolume& image) const {
   if (image.values.size() != image.geometry.voxel_count() || image.values.empty()) {
-    throw InputError(ErrorCode::BadInput, "segmentation: image.values", fmt::format("{} values", image.values.size()),
+    throw InputError(ErrorCode::BadInput, "segmentation: image.values",
+                     fmt::format("{} values", image.values.size()),
                      fmt::format("one value per voxel of the {}x{}x{} grid", image.geometry.size[0],
                                  image.geometry.size[1], image.geometry.size[2]));
   }
@@ -269,7 +276,8 @@ SegmentationResult ClassicalSegmenter::segment(const ingest::dicom::ImageVolume&
   const MaskImage::Pointer grown = grow->GetOutput();
   std::array<std::size_t, 3> margin{};
   for (unsigned a = 0; a < 3; ++a) {
-    margin[a] = static_cast<std::size_t>(std::ceil(settings_.roi_margin_m / image.geometry.spacing_m[a]));
+    margin[a] =
+        static_cast<std::size_t>(std::ceil(settings_.roi_margin_m / image.geometry.spacing_m[a]));
   }
   const auto box = box_around(*grown, margin, report.region_growing_voxels);
   for (unsigned a = 0; a < 3; ++a) {
@@ -284,14 +292,16 @@ SegmentationResult ClassicalSegmenter::segment(const ingest::dicom::ImageVolume&
     clock.lap(fmt::format("smoothing_{}", to_string(settings_.smoothing)));
     mask = refine(feature, mask, settings_, report.level_set_iterations);
     report.level_set_voxels = 0;
-    for (itk::ImageRegionConstIterator<MaskImage> it(mask, mask->GetLargestPossibleRegion()); !it.IsAtEnd(); ++it) {
+    for (itk::ImageRegionConstIterator<MaskImage> it(mask, mask->GetLargestPossibleRegion());
+         !it.IsAtEnd(); ++it) {
       report.level_set_voxels += it.Get() != 0 ? 1 : 0;
     }
     clock.lap("level_set");
   }
   // Everything outside the box is background, so the components are found in the box.
   LabelVolume lumen = box_labels(*mask);
-  if (settings_.keep_largest_component) report.removed_component_voxels = keep_largest_component(lumen);
+  if (settings_.keep_largest_component)
+    report.removed_component_voxels = keep_largest_component(lumen);
   paste(lumen, report.roi_start, result.labels);
   report.final_voxels = lumen_voxel_count(lumen);
   clock.lap("largest_component");

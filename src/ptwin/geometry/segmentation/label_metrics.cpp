@@ -11,7 +11,8 @@
 
 namespace ptwin::geometry::segmentation {
 
-LabelVolume threshold_labels(const ingest::dicom::ImageVolume& image, double lower_hu, double upper_hu) {
+LabelVolume threshold_labels(const ingest::dicom::ImageVolume& image, double lower_hu,
+                             double upper_hu) {
   LabelVolume labels = empty_labels_like(image);
   for (std::size_t v = 0; v < image.values.size(); ++v) {
     const double value = image.values[v];
@@ -22,10 +23,11 @@ LabelVolume threshold_labels(const ingest::dicom::ImageVolume& image, double low
 
 double dice_coefficient(const LabelVolume& a, const LabelVolume& b) {
   if (a.geometry.size != b.geometry.size || a.labels.size() != b.labels.size()) {
-    throw InputError(ErrorCode::BadInput, "dice_coefficient: b.geometry.size",
-                     fmt::format("{}x{}x{}", b.geometry.size[0], b.geometry.size[1], b.geometry.size[2]),
-                     fmt::format("the size of a ({}x{}x{})", a.geometry.size[0], a.geometry.size[1],
-                                 a.geometry.size[2]));
+    throw InputError(
+        ErrorCode::BadInput, "dice_coefficient: b.geometry.size",
+        fmt::format("{}x{}x{}", b.geometry.size[0], b.geometry.size[1], b.geometry.size[2]),
+        fmt::format("the size of a ({}x{}x{})", a.geometry.size[0], a.geometry.size[1],
+                    a.geometry.size[2]));
   }
   std::size_t both = 0, in_a = 0, in_b = 0;
   for (std::size_t v = 0; v < a.labels.size(); ++v) {
@@ -85,7 +87,8 @@ std::size_t keep_largest_component(LabelVolume& labels) {
   }
   if (component_sizes.size() <= 2) return 0;
   const auto largest = static_cast<std::uint32_t>(
-      std::max_element(component_sizes.begin() + 1, component_sizes.end()) - component_sizes.begin());
+      std::max_element(component_sizes.begin() + 1, component_sizes.end()) -
+      component_sizes.begin());
   std::size_t removed = 0;
   for (std::size_t v = 0; v < labels.labels.size(); ++v) {
     if (labels.labels[v] == kLumen && component[v] != largest) {

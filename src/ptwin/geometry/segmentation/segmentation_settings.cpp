@@ -80,7 +80,8 @@ void validate(const ClassicalSegmentationSettings& settings) {
     for (int a = 0; a < 3; ++a) {
       if (!std::isfinite(settings.seeds_m[n][static_cast<std::size_t>(a)])) {
         reject(fmt::format("seeds_m[{}][{}]", n, a),
-               fmt::format("{}", settings.seeds_m[n][static_cast<std::size_t>(a)]), "a finite coordinate in metres");
+               fmt::format("{}", settings.seeds_m[n][static_cast<std::size_t>(a)]),
+               "a finite coordinate in metres");
       }
     }
   }

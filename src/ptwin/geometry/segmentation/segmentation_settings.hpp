@@ -23,7 +23,8 @@ enum class ImageFace { kIMin, kIMax, kJMin, kJMax, kKMin, kKMax };
 [[nodiscard]] std::string_view to_string(SmoothingMethod method);
 [[nodiscard]] std::string_view to_string(ImageFace face);
 /// Parses "none" | "gaussian" | "curvature_flow"; throws InputError naming `field` otherwise.
-[[nodiscard]] SmoothingMethod smoothing_method_from_string(std::string_view text, std::string_view field);
+[[nodiscard]] SmoothingMethod smoothing_method_from_string(std::string_view text,
+                                                           std::string_view field);
 /// Parses "i_min" | "i_max" | "j_min" | "j_max" | "k_min" | "k_max"; throws InputError otherwise.
 [[nodiscard]] ImageFace image_face_from_string(std::string_view text, std::string_view field);
 

@@ -24,15 +24,15 @@ struct StageTiming {
 /// What a segmenter did, for provenance and the V&V report. Fields a method does not use stay
 /// empty or zero.
 struct SegmentationReport {
-  std::string method;                                // e.g. "classical"
-  std::string seed_source;                           // "user" or "automatic"
+  std::string method;                                 // e.g. "classical"
+  std::string seed_source;                            // "user" or "automatic"
   std::vector<std::array<std::size_t, 3>> seeds_ijk;  // voxel indices of the seeds used
   double lower_threshold_hu = 0.0;
   double upper_threshold_hu = 0.0;
   std::size_t region_growing_voxels = 0;  // after threshold region growing
   std::size_t level_set_voxels = 0;       // after level-set refinement (0 if not run)
   std::size_t level_set_iterations = 0;
-  std::size_t final_voxels = 0;           // after keeping the largest connected component
+  std::size_t final_voxels = 0;  // after keeping the largest connected component
   std::size_t removed_component_voxels = 0;
   std::array<std::size_t, 3> roi_start{0, 0, 0};  // region of interest the refinement ran on
   std::array<std::size_t, 3> roi_size{0, 0, 0};
@@ -60,7 +60,8 @@ class Segmenter {
   /// Segments the vessel lumen of `image` (a CT volume in HU). Throws InputError when the image
   /// cannot be segmented as configured (e.g. a seed outside the image, or no lumen found), with
   /// the field and the value.
-  [[nodiscard]] virtual SegmentationResult segment(const ingest::dicom::ImageVolume& image) const = 0;
+  [[nodiscard]] virtual SegmentationResult segment(
+      const ingest::dicom::ImageVolume& image) const = 0;
 };
 
 }  // namespace ptwin::geometry::segmentation

@@ -19,14 +19,17 @@ namespace {
 
 using Triangle = std::array<std::uint32_t, 3>;
 
-Vector3 minus(const Vector3& a, const Vector3& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
+Vector3 minus(const Vector3& a, const Vector3& b) {
+  return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+}
 double norm(const Vector3& a) { return std::sqrt(ingest::dicom::dot(a, a)); }
 
 void require_valid_indices(const TriangleSurface& surface) {
   for (std::size_t t = 0; t < surface.triangles.size(); ++t) {
     for (const auto v : surface.triangles[t]) {
       if (v >= surface.points_m.size()) {
-        throw InputError(ErrorCode::BadInput, fmt::format("surface: triangles[{}]", t), fmt::format("{}", v),
+        throw InputError(ErrorCode::BadInput, fmt::format("surface: triangles[{}]", t),
+                         fmt::format("{}", v),
                          fmt::format("a point index below {}", surface.points_m.size()));
       }
     }
@@ -37,10 +40,12 @@ double mean_edge_length(const TriangleSurface& surface) {
   double sum = 0.0;
   for (const auto& t : surface.triangles) {
     for (int e = 0; e < 3; ++e) {
-      sum += norm(minus(surface.points_m[t[static_cast<std::size_t>(e)]], surface.points_m[t[static_cast<std::size_t>((e + 1) % 3)]]));
+      sum += norm(minus(surface.points_m[t[static_cast<std::size_t>(e)]],
+                        surface.points_m[t[static_cast<std::size_t>((e + 1) % 3)]]));
     }
   }
-  return surface.triangles.empty() ? 0.0 : sum / (3.0 * static_cast<double>(surface.triangles.size()));
+  return surface.triangles.empty() ? 0.0
+                                   : sum / (3.0 * static_cast<double>(surface.triangles.size()));
 }
 
 bool shares_vertex(const Triangle& a, const Triangle& b) {
@@ -55,7 +60,8 @@ bool shares_vertex(const Triangle& a, const Triangle& b) {
 // already entered there. (vtkStaticCellLocator::FindCellsWithinBounds per triangle took 6.2 s
 // instead of 0.13 s on a 22k-triangle vessel.) Pairs are tested once with the exact test of
 // vtkIntersectionPolyDataFilter.
-std::size_t count_self_intersections(const TriangleSurface& surface, double cell_m, double tolerance_m) {
+std::size_t count_self_intersections(const TriangleSurface& surface, double cell_m,
+                                     double tolerance_m) {
   std::array<double, 3> low{1e300, 1e300, 1e300};
   for (const auto& p : surface.points_m) {
     for (std::size_t a = 0; a < 3; ++a) low[a] = std::min(low[a], p[a]);
@@ -64,11 +70,13 @@ std::size_t count_self_intersections(const TriangleSurface& surface, double cell
     return static_cast<long long>(std::floor((x - low[a]) / cell_m));
   };
   const auto key = [](long long i, long long j, long long k) {
-    return (static_cast<std::uint64_t>(i) & 0x1FFFFF) | ((static_cast<std::uint64_t>(j) & 0x1FFFFF) << 21) |
+    return (static_cast<std::uint64_t>(i) & 0x1FFFFF) |
+           ((static_cast<std::uint64_t>(j) & 0x1FFFFF) << 21) |
            ((static_cast<std::uint64_t>(k) & 0x1FFFFF) << 42);
   };
   std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> cells;
-  std::vector<std::size_t> last_tested(surface.triangles.size(), std::numeric_limits<std::size_t>::max());
+  std::vector<std::size_t> last_tested(surface.triangles.size(),
+                                       std::numeric_limits<std::size_t>::max());
   std::size_t count = 0;
   for (std::size_t i = 0; i < surface.triangles.size(); ++i) {
     const auto& a = surface.triangles[i];
@@ -91,13 +99,15 @@ std::size_t count_self_intersections(const TriangleSurface& surface, double cell
             last_tested[j] = i;
             const auto& b = surface.triangles[j];
             if (shares_vertex(a, b)) continue;
-            Vector3 p1 = surface.points_m[a[0]], q1 = surface.points_m[a[1]], r1 = surface.points_m[a[2]];
-            Vector3 p2 = surface.points_m[b[0]], q2 = surface.points_m[b[1]], r2 = surface.points_m[b[2]];
+            Vector3 p1 = surface.points_m[a[0]], q1 = surface.points_m[a[1]],
+                    r1 = surface.points_m[a[2]];
+            Vector3 p2 = surface.points_m[b[0]], q2 = surface.points_m[b[1]],
+                    r2 = surface.points_m[b[2]];
             int coplanar = 0;
             double end1[3], end2[3], surface_ids[2];
             if (vtkIntersectionPolyDataFilter::TriangleTriangleIntersection(
-                    p1.data(), q1.data(), r1.data(), p2.data(), q2.data(), r2.data(), coplanar, end1,
-                    end2, surface_ids, tolerance_m) == 1) {
+                    p1.data(), q1.data(), r1.data(), p2.data(), q2.data(), r2.data(), coplanar,
+                    end1, end2, surface_ids, tolerance_m) == 1) {
               ++count;
             }
           }
@@ -141,7 +151,8 @@ double enclosed_volume_m3(const TriangleSurface& surface) {
   double six_volume = 0.0;
   for (const auto& t : surface.triangles) {
     const auto& a = surface.points_m[t[0]];
-    six_volume += ingest::dicom::dot(a, ingest::dicom::cross(surface.points_m[t[1]], surface.points_m[t[2]]));
+    six_volume +=
+        ingest::dicom::dot(a, ingest::dicom::cross(surface.points_m[t[1]], surface.points_m[t[2]]));
   }
   return six_volume / 6.0;
 }
@@ -150,12 +161,14 @@ double surface_area_m2(const TriangleSurface& surface) {
   double area = 0.0;
   for (const auto& t : surface.triangles) {
     const auto& a = surface.points_m[t[0]];
-    area += 0.5 * norm(ingest::dicom::cross(minus(surface.points_m[t[1]], a), minus(surface.points_m[t[2]], a)));
+    area += 0.5 * norm(ingest::dicom::cross(minus(surface.points_m[t[1]], a),
+                                            minus(surface.points_m[t[2]], a)));
   }
   return area;
 }
 
-SurfaceCheckReport check_surface(const TriangleSurface& surface, const SurfaceCheckOptions& options) {
+SurfaceCheckReport check_surface(const TriangleSurface& surface,
+                                 const SurfaceCheckOptions& options) {
   require_valid_indices(surface);
   SurfaceCheckReport report;
   report.triangle_count = surface.triangles.size();
@@ -171,7 +184,8 @@ SurfaceCheckReport check_surface(const TriangleSurface& surface, const SurfaceCh
     const double longest2 = std::max({ingest::dicom::dot(ab, ab), ingest::dicom::dot(ac, ac),
                                       ingest::dicom::dot(minus(ab, ac), minus(ab, ac))});
     const double area2 = norm(ingest::dicom::cross(ab, ac));
-    if (t[0] == t[1] || t[1] == t[2] || t[0] == t[2] || !(area2 > 1e-12 * longest2)) ++report.degenerate_triangles;
+    if (t[0] == t[1] || t[1] == t[2] || t[0] == t[2] || !(area2 > 1e-12 * longest2))
+      ++report.degenerate_triangles;
   }
   report.vertex_count = static_cast<std::size_t>(std::count(is_used.begin(), is_used.end(), true));
   report.unused_vertex_count = surface.points_m.size() - report.vertex_count;
@@ -184,7 +198,8 @@ SurfaceCheckReport check_surface(const TriangleSurface& surface, const SurfaceCh
   detail::for_each_edge(edges, [&](std::size_t first, std::size_t last) {
     ++report.edge_count;
     const std::size_t uses = last - first;
-    for (std::size_t n = first + 1; n < last; ++n) triangles.unite(edges[first].triangle, edges[n].triangle);
+    for (std::size_t n = first + 1; n < last; ++n)
+      triangles.unite(edges[first].triangle, edges[n].triangle);
     if (uses == 1) {
       ++report.boundary_edges;
       boundary_vertices.insert(edges[first].low);
@@ -201,7 +216,8 @@ SurfaceCheckReport check_surface(const TriangleSurface& surface, const SurfaceCh
   for (std::size_t t = 0; t < surface.triangles.size(); ++t) roots.insert(triangles.find(t));
   report.components = roots.size();
   report.non_manifold_vertices = count_non_manifold_vertices(surface);
-  report.euler_characteristic = static_cast<long>(report.vertex_count) - static_cast<long>(report.edge_count) +
+  report.euler_characteristic = static_cast<long>(report.vertex_count) -
+                                static_cast<long>(report.edge_count) +
                                 static_cast<long>(report.triangle_count);
   report.enclosed_volume_m3 = enclosed_volume_m3(surface);
   report.is_outward = report.boundary_edges == 0 && report.non_manifold_edges == 0 &&
@@ -209,7 +225,8 @@ SurfaceCheckReport check_surface(const TriangleSurface& surface, const SurfaceCh
   if (options.find_self_intersections && !surface.triangles.empty()) {
     const double mean_edge_m = mean_edge_length(surface);
     const double tolerance_m = options.intersection_tolerance_fraction * mean_edge_m;
-    const double cell_m = mean_edge_m > 0.0 ? 2.0 * mean_edge_m : 1.0;  // all points coincide: one cell
+    const double cell_m =
+        mean_edge_m > 0.0 ? 2.0 * mean_edge_m : 1.0;  // all points coincide: one cell
     report.self_intersecting_pairs = count_self_intersections(surface, cell_m, tolerance_m);
     report.self_intersections_checked = true;
   }
@@ -217,7 +234,8 @@ SurfaceCheckReport check_surface(const TriangleSurface& surface, const SurfaceCh
 }
 
 std::size_t SurfaceCheckReport::problem_count() const {
-  const bool is_closed_consistent = boundary_edges == 0 && non_manifold_edges == 0 && inconsistent_edges == 0;
+  const bool is_closed_consistent =
+      boundary_edges == 0 && non_manifold_edges == 0 && inconsistent_edges == 0;
   return degenerate_triangles + duplicate_triangles + boundary_edges + non_manifold_edges +
          non_manifold_vertices + inconsistent_edges + self_intersecting_pairs +
          ((is_closed_consistent && triangle_count > 0 && !is_outward) ? 1 : 0);
@@ -228,9 +246,9 @@ std::string SurfaceCheckReport::summary() const {
       "triangles={} vertices={} edges={} components={} euler={} volume_m3={:.6g} "
       "degenerate={} duplicate={} boundary_edges={} boundary_loops={} non_manifold_edges={} "
       "non_manifold_vertices={} inconsistent_edges={} self_intersecting_pairs={}{} outward={}",
-      triangle_count, vertex_count, edge_count, components, euler_characteristic, enclosed_volume_m3,
-      degenerate_triangles, duplicate_triangles, boundary_edges, boundary_loops, non_manifold_edges,
-      non_manifold_vertices, inconsistent_edges, self_intersecting_pairs,
+      triangle_count, vertex_count, edge_count, components, euler_characteristic,
+      enclosed_volume_m3, degenerate_triangles, duplicate_triangles, boundary_edges, boundary_loops,
+      non_manifold_edges, non_manifold_vertices, inconsistent_edges, self_intersecting_pairs,
       self_intersections_checked ? "" : " (not checked)", is_outward);
 }
 

@@ -6,8 +6,9 @@
 //
 // Self-intersections are found by testing each triangle against the triangles that share a cell
 // of a uniform grid (about two mean edge lengths) with its bounding box, with the exact
-// triangle-triangle test of vtkIntersectionPolyDataFilter. Pairs that share a vertex are not tested (they touch by
-// construction); an intersection between two triangles of one fan is therefore not reported.
+// triangle-triangle test of vtkIntersectionPolyDataFilter. Pairs that share a vertex are not tested
+// (they touch by construction); an intersection between two triangles of one fan is therefore not
+// reported.
 
 #include <cstddef>
 #include <string>
@@ -32,21 +33,25 @@ struct SurfaceCheckReport {
   std::size_t duplicate_triangles = 0;   // same three vertices as an earlier triangle
   std::size_t boundary_edges = 0;        // used by one triangle: holes
   std::size_t boundary_loops = 0;
-  std::size_t non_manifold_edges = 0;    // used by three or more triangles
-  std::size_t non_manifold_vertices = 0; // triangles around the vertex form several fans
-  std::size_t inconsistent_edges = 0;    // both triangles traverse the edge the same way
+  std::size_t non_manifold_edges = 0;     // used by three or more triangles
+  std::size_t non_manifold_vertices = 0;  // triangles around the vertex form several fans
+  std::size_t inconsistent_edges = 0;     // both triangles traverse the edge the same way
   std::size_t self_intersecting_pairs = 0;
-  std::size_t components = 0;            // edge-connected
-  long euler_characteristic = 0;         // V - E + F; 2 per closed genus-0 component
-  double enclosed_volume_m3 = 0.0;       // signed, by the divergence theorem
-  bool is_outward = false;               // closed, consistent and enclosed volume > 0
+  std::size_t components = 0;       // edge-connected
+  long euler_characteristic = 0;    // V - E + F; 2 per closed genus-0 component
+  double enclosed_volume_m3 = 0.0;  // signed, by the divergence theorem
+  bool is_outward = false;          // closed, consistent and enclosed volume > 0
   bool self_intersections_checked = false;
 
   /// The number of defects found (every count above that makes the surface unusable for meshing,
   /// plus one if a closed, consistent surface is oriented inwards).
   [[nodiscard]] std::size_t problem_count() const;
-  [[nodiscard]] bool is_watertight() const { return boundary_edges == 0 && non_manifold_edges == 0; }
-  [[nodiscard]] bool is_manifold() const { return non_manifold_edges == 0 && non_manifold_vertices == 0; }
+  [[nodiscard]] bool is_watertight() const {
+    return boundary_edges == 0 && non_manifold_edges == 0;
+  }
+  [[nodiscard]] bool is_manifold() const {
+    return non_manifold_edges == 0 && non_manifold_vertices == 0;
+  }
   /// One line per finding, for logs and reports.
   [[nodiscard]] std::string summary() const;
 };

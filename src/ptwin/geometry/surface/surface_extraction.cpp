@@ -6,8 +6,8 @@
 #include <vtkCellData.h>
 #include <vtkClipClosedSurface.h>
 #include <vtkDataArray.h>
-#include <vtkFlyingEdges3D.h>
 #include <vtkFloatArray.h>
+#include <vtkFlyingEdges3D.h>
 #include <vtkIdList.h>
 #include <vtkImageData.h>
 #include <vtkImageGaussianSmooth.h>
@@ -55,7 +55,8 @@ class StageClock {
 };
 
 [[noreturn]] void reject(std::string_view field, const std::string& value, std::string rule) {
-  throw InputError(ErrorCode::BadInput, fmt::format("surface settings: {}", field), value, std::move(rule));
+  throw InputError(ErrorCode::BadInput, fmt::format("surface settings: {}", field), value,
+                   std::move(rule));
 }
 
 struct LumenBox {
@@ -74,7 +75,8 @@ LumenBox lumen_box(const LabelVolume& labels) {
     for (std::size_t j = 0; j < size[1]; ++j) {
       for (std::size_t i = 0; i < size[0]; ++i) {
         if (labels.at(i, j, k) != segmentation::kLumen) continue;
-        const std::array<long, 3> ijk{static_cast<long>(i), static_cast<long>(j), static_cast<long>(k)};
+        const std::array<long, 3> ijk{static_cast<long>(i), static_cast<long>(j),
+                                      static_cast<long>(k)};
         for (std::size_t a = 0; a < 3; ++a) {
           box.low[a] = std::min(box.low[a], ijk[a]);
           box.high[a] = std::max(box.high[a], ijk[a]);
@@ -104,9 +106,11 @@ vtkSmartPointer<vtkImageData> working_mask(const LabelVolume& labels, const Lume
     count[a] = box.high[a] - box.low[a] + 1 + 2 * kMarginVoxels;
   }
   auto image = vtkSmartPointer<vtkImageData>::New();
-  image->SetDimensions(static_cast<int>(count[0]), static_cast<int>(count[1]), static_cast<int>(count[2]));
+  image->SetDimensions(static_cast<int>(count[0]), static_cast<int>(count[1]),
+                       static_cast<int>(count[2]));
   image->SetSpacing(g.spacing_m[0], g.spacing_m[1], g.spacing_m[2]);
-  image->SetOrigin(static_cast<double>(from[0]) * g.spacing_m[0], static_cast<double>(from[1]) * g.spacing_m[1],
+  image->SetOrigin(static_cast<double>(from[0]) * g.spacing_m[0],
+                   static_cast<double>(from[1]) * g.spacing_m[1],
                    static_cast<double>(from[2]) * g.spacing_m[2]);
   vtkNew<vtkFloatArray> values;
   values->SetNumberOfValues(count[0] * count[1] * count[2]);
@@ -117,9 +121,10 @@ vtkSmartPointer<vtkImageData> working_mask(const LabelVolume& labels, const Lume
   for (long k = 0; k < count[2]; ++k) {
     for (long j = 0; j < count[1]; ++j) {
       for (long i = 0; i < count[0]; ++i, ++n) {
-        const bool is_outer = i == 0 || j == 0 || k == 0 || i == count[0] - 1 || j == count[1] - 1 || k == count[2] - 1;
-        const bool is_lumen =
-            !is_outer && labels.at(clamp(from[0] + i, 0), clamp(from[1] + j, 1), clamp(from[2] + k, 2)) == segmentation::kLumen;
+        const bool is_outer = i == 0 || j == 0 || k == 0 || i == count[0] - 1 ||
+                              j == count[1] - 1 || k == count[2] - 1;
+        const bool is_lumen = !is_outer && labels.at(clamp(from[0] + i, 0), clamp(from[1] + j, 1),
+                                                     clamp(from[2] + k, 2)) == segmentation::kLumen;
         values->SetValue(n, is_lumen ? 1.0F : 0.0F);
       }
     }
@@ -153,13 +158,15 @@ std::vector<ClipPlane> clip_planes(const LabelVolume& labels, const LumenBox& bo
     // The image ends half a voxel beyond the first and last voxel centres.
     if (box.leaves_low[a]) planes.push_back({a, false, -0.5 * spacing, kFaces[a][0]});
     if (box.leaves_high[a]) {
-      planes.push_back({a, true, (static_cast<double>(labels.geometry.size[a]) - 0.5) * spacing, kFaces[a][1]});
+      planes.push_back(
+          {a, true, (static_cast<double>(labels.geometry.size[a]) - 0.5) * spacing, kFaces[a][1]});
     }
   }
   return planes;
 }
 
-vtkSmartPointer<vtkPolyData> clip_and_cap(vtkPolyData* input, const std::vector<ClipPlane>& planes) {
+vtkSmartPointer<vtkPolyData> clip_and_cap(vtkPolyData* input,
+                                          const std::vector<ClipPlane>& planes) {
   vtkNew<vtkPlaneCollection> collection;
   for (const auto& p : planes) {
     vtkNew<vtkPlane> plane;
@@ -186,7 +193,8 @@ vtkSmartPointer<vtkPolyData> clip_and_cap(vtkPolyData* input, const std::vector<
 
 ingest::dicom::Vector3 to_patient(const ingest::dicom::VolumeGeometry& g, const double x[3]) {
   ingest::dicom::Vector3 p = g.origin_m;
-  for (std::size_t r = 0; r < 3; ++r) p[r] += x[0] * g.direction_i[r] + x[1] * g.direction_j[r] + x[2] * g.direction_k[r];
+  for (std::size_t r = 0; r < 3; ++r)
+    p[r] += x[0] * g.direction_i[r] + x[1] * g.direction_j[r] + x[2] * g.direction_k[r];
   return p;
 }
 
@@ -216,7 +224,8 @@ std::size_t nearest_plane(vtkPolyData* poly, vtkIdList* ids, const std::vector<C
 // Patient-frame points and triangles of the clipped polydata; returns its cap triangles (the
 // cells vtkClipClosedSurface labelled as cut faces).
 std::vector<CapTriangle> to_patient_frame(vtkPolyData* poly, const ingest::dicom::VolumeGeometry& g,
-                                          const std::vector<ClipPlane>& planes, TriangleSurface& surface) {
+                                          const std::vector<ClipPlane>& planes,
+                                          TriangleSurface& surface) {
   surface.points_m.resize(static_cast<std::size_t>(poly->GetNumberOfPoints()));
   for (vtkIdType p = 0; p < poly->GetNumberOfPoints(); ++p) {
     double x[3];
@@ -225,14 +234,16 @@ std::vector<CapTriangle> to_patient_frame(vtkPolyData* poly, const ingest::dicom
   }
   // A left-handed direction matrix mirrors the surface: reverse the triangles to keep them
   // oriented as in the scaled frame.
-  const bool is_mirrored = ingest::dicom::dot(ingest::dicom::cross(g.direction_i, g.direction_j), g.direction_k) < 0.0;
+  const bool is_mirrored =
+      ingest::dicom::dot(ingest::dicom::cross(g.direction_i, g.direction_j), g.direction_k) < 0.0;
   vtkDataArray* cut = poly->GetCellData()->GetScalars();
   std::vector<CapTriangle> caps;
   vtkNew<vtkIdList> ids;
   for (vtkIdType c = 0; c < poly->GetNumberOfCells(); ++c) {
     poly->GetCellPoints(c, ids);
     if (ids->GetNumberOfIds() != 3) continue;
-    std::array<std::uint32_t, 3> t{static_cast<std::uint32_t>(ids->GetId(0)), static_cast<std::uint32_t>(ids->GetId(1)),
+    std::array<std::uint32_t, 3> t{static_cast<std::uint32_t>(ids->GetId(0)),
+                                   static_cast<std::uint32_t>(ids->GetId(1)),
                                    static_cast<std::uint32_t>(ids->GetId(2))};
     if (is_mirrored) std::swap(t[1], t[2]);
     if (cut != nullptr && cut->GetComponent(c, 0) > 0.5) {
@@ -246,8 +257,8 @@ std::vector<CapTriangle> to_patient_frame(vtkPolyData* poly, const ingest::dicom
 // Groups the cap triangles into caps (one plane, joined across shared edges), labels them with
 // the inlet (largest cap on `inlet_face`) first, and measures them.
 void label_caps(const std::vector<CapTriangle>& cap_triangles, const std::vector<ClipPlane>& planes,
-                const ingest::dicom::VolumeGeometry& g, ImageFace inlet_face, const TriangleSurface& surface,
-                SurfaceFaceLabels& labels) {
+                const ingest::dicom::VolumeGeometry& g, ImageFace inlet_face,
+                const TriangleSurface& surface, SurfaceFaceLabels& labels) {
   labels.per_triangle.assign(surface.triangles.size(), kWallLabel);
   labels.caps.clear();
   std::vector<std::array<std::uint32_t, 3>> cap_only;
@@ -304,7 +315,8 @@ void label_caps(const std::vector<CapTriangle>& cap_triangles, const std::vector
 // Windowed-sinc smoothing and quadric decimation, as configured; records volumes and counts.
 vtkSmartPointer<vtkPolyData> smooth_and_decimate(vtkSmartPointer<vtkPolyData> poly,
                                                  const SurfaceExtractionSettings& settings,
-                                                 SurfaceExtractionReport& report, StageClock& clock) {
+                                                 SurfaceExtractionReport& report,
+                                                 StageClock& clock) {
   report.smoothed_volume_m3 = report.iso_volume_m3;
   if (settings.smoothing_iterations > 0) {
     vtkNew<vtkWindowedSincPolyDataFilter> smooth;
@@ -338,21 +350,26 @@ vtkSmartPointer<vtkPolyData> smooth_and_decimate(vtkSmartPointer<vtkPolyData> po
 
 void validate(const SurfaceExtractionSettings& settings) {
   if (!(settings.anti_alias_sigma_voxels >= 0.0 && settings.anti_alias_sigma_voxels <= 3.0)) {
-    reject("anti_alias_sigma_voxels", fmt::format("{}", settings.anti_alias_sigma_voxels), "from 0 to 3 voxels");
+    reject("anti_alias_sigma_voxels", fmt::format("{}", settings.anti_alias_sigma_voxels),
+           "from 0 to 3 voxels");
   }
   if (settings.smoothing_iterations > 1000) {
-    reject("smoothing_iterations", fmt::format("{}", settings.smoothing_iterations), "from 0 to 1000");
+    reject("smoothing_iterations", fmt::format("{}", settings.smoothing_iterations),
+           "from 0 to 1000");
   }
   if (!(settings.smoothing_pass_band > 0.0 && settings.smoothing_pass_band <= 2.0)) {
     reject("smoothing_pass_band", fmt::format("{}", settings.smoothing_pass_band),
            "greater than 0 and at most 2 (normalised frequency)");
   }
-  if (!(settings.decimation_target_reduction >= 0.0 && settings.decimation_target_reduction < 1.0)) {
+  if (!(settings.decimation_target_reduction >= 0.0 &&
+        settings.decimation_target_reduction < 1.0)) {
     reject("decimation_target_reduction", fmt::format("{}", settings.decimation_target_reduction),
            "from 0 to below 1 (the fraction of triangles removed)");
   }
-  if (!(settings.check.intersection_tolerance_fraction >= 0.0 && settings.check.intersection_tolerance_fraction < 0.1)) {
-    reject("check.intersection_tolerance_fraction", fmt::format("{}", settings.check.intersection_tolerance_fraction),
+  if (!(settings.check.intersection_tolerance_fraction >= 0.0 &&
+        settings.check.intersection_tolerance_fraction < 0.1)) {
+    reject("check.intersection_tolerance_fraction",
+           fmt::format("{}", settings.check.intersection_tolerance_fraction),
            "from 0 to below 0.1 of the mean edge length");
   }
 }
@@ -386,11 +403,13 @@ void update_cap_geometry(const TriangleSurface& surface, SurfaceFaceLabels& labe
   }
 }
 
-ExtractedSurface extract_surface(const LabelVolume& labels, const SurfaceExtractionSettings& settings) {
+ExtractedSurface extract_surface(const LabelVolume& labels,
+                                 const SurfaceExtractionSettings& settings) {
   validate(settings);
   if (labels.labels.size() != labels.geometry.voxel_count() || labels.labels.empty()) {
     throw InputError(ErrorCode::BadInput, "surface extraction: labels.labels",
-                     fmt::format("{} labels", labels.labels.size()), "one label per voxel of the grid");
+                     fmt::format("{} labels", labels.labels.size()),
+                     "one label per voxel of the grid");
   }
   ExtractedSurface out;
   auto& report = out.report;
@@ -421,7 +440,8 @@ ExtractedSurface extract_surface(const LabelVolume& labels, const SurfaceExtract
   report.iso_volume_m3 = volume_of(poly);
   clock.lap("iso_surface");
   poly = smooth_and_decimate(poly, settings, report, clock);
-  const auto planes = settings.cap_at_image_boundary ? clip_planes(labels, box) : std::vector<ClipPlane>{};
+  const auto planes =
+      settings.cap_at_image_boundary ? clip_planes(labels, box) : std::vector<ClipPlane>{};
   for (const auto& p : planes) report.capped_faces.emplace_back(segmentation::to_string(p.face));
   if (!planes.empty()) {
     poly = clip_and_cap(poly, planes);

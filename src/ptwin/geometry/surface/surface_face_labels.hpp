@@ -18,10 +18,10 @@ inline constexpr std::int32_t kWallLabel = 0;  // caps are numbered 1, 2, ... (C
 enum class CapRole { kInlet, kOutlet };
 
 struct CapInfo {
-  std::int32_t label = 0;      // the value in SurfaceFaceLabels::per_triangle
+  std::int32_t label = 0;  // the value in SurfaceFaceLabels::per_triangle
   CapRole role = CapRole::kOutlet;
-  std::string image_face;      // the image face the cap lies on: "i_min" ... "k_max"
-  ingest::dicom::Vector3 centroid_m{};  // area-weighted, patient frame
+  std::string image_face;                   // the image face the cap lies on: "i_min" ... "k_max"
+  ingest::dicom::Vector3 centroid_m{};      // area-weighted, patient frame
   ingest::dicom::Vector3 outward_normal{};  // unit, patient frame
   double area_m2 = 0.0;
   std::size_t triangle_count = 0;

@@ -20,7 +20,8 @@ namespace {
 using Triangle = std::array<std::uint32_t, 3>;
 
 // Keeps the triangles (and labels) for which keep[t] is true.
-void keep_triangles(TriangleSurface& surface, std::vector<std::int32_t>& labels, const std::vector<bool>& keep) {
+void keep_triangles(TriangleSurface& surface, std::vector<std::int32_t>& labels,
+                    const std::vector<bool>& keep) {
   std::size_t out = 0;
   for (std::size_t t = 0; t < surface.triangles.size(); ++t) {
     if (!keep[t]) continue;
@@ -38,7 +39,8 @@ std::size_t merge_points(TriangleSurface& surface, double tolerance_m) {
   std::size_t merged = 0;
   for (std::size_t p = 0; p < surface.points_m.size(); ++p) {
     std::array<long long, 3> cell{};
-    for (std::size_t a = 0; a < 3; ++a) cell[a] = std::llround(surface.points_m[p][a] / tolerance_m);
+    for (std::size_t a = 0; a < 3; ++a)
+      cell[a] = std::llround(surface.points_m[p][a] / tolerance_m);
     const auto [it, inserted] = by_cell.emplace(cell, static_cast<std::uint32_t>(p));
     remap[p] = it->second;
     if (!inserted) ++merged;
@@ -56,10 +58,13 @@ void drop_degenerate_and_duplicates(TriangleSurface& surface, std::vector<std::i
   for (std::size_t t = 0; t < surface.triangles.size(); ++t) {
     const auto& tri = surface.triangles[t];
     const auto& a = surface.points_m[tri[0]];
-    const Vector3 ab{surface.points_m[tri[1]][0] - a[0], surface.points_m[tri[1]][1] - a[1], surface.points_m[tri[1]][2] - a[2]};
-    const Vector3 ac{surface.points_m[tri[2]][0] - a[0], surface.points_m[tri[2]][1] - a[1], surface.points_m[tri[2]][2] - a[2]};
+    const Vector3 ab{surface.points_m[tri[1]][0] - a[0], surface.points_m[tri[1]][1] - a[1],
+                     surface.points_m[tri[1]][2] - a[2]};
+    const Vector3 ac{surface.points_m[tri[2]][0] - a[0], surface.points_m[tri[2]][1] - a[1],
+                     surface.points_m[tri[2]][2] - a[2]};
     const Vector3 normal = ingest::dicom::cross(ab, ac);
-    if (tri[0] == tri[1] || tri[1] == tri[2] || tri[0] == tri[2] || ingest::dicom::dot(normal, normal) == 0.0) {
+    if (tri[0] == tri[1] || tri[1] == tri[2] || tri[0] == tri[2] ||
+        ingest::dicom::dot(normal, normal) == 0.0) {
       keep[t] = false;
       ++report.removed_degenerate_triangles;
       continue;
@@ -74,7 +79,8 @@ void drop_degenerate_and_duplicates(TriangleSurface& surface, std::vector<std::i
   keep_triangles(surface, labels, keep);
 }
 
-void drop_non_manifold(TriangleSurface& surface, std::vector<std::int32_t>& labels, SurfaceRepairReport& report) {
+void drop_non_manifold(TriangleSurface& surface, std::vector<std::int32_t>& labels,
+                       SurfaceRepairReport& report) {
   const auto edges = detail::sorted_half_edges(surface.triangles);
   std::vector<bool> keep(surface.triangles.size(), true);
   detail::for_each_edge(edges, [&](std::size_t first, std::size_t last) {
@@ -87,7 +93,8 @@ void drop_non_manifold(TriangleSurface& surface, std::vector<std::int32_t>& labe
   keep_triangles(surface, labels, keep);
 }
 
-void fill_holes(TriangleSurface& surface, std::vector<std::int32_t>& labels, SurfaceRepairReport& report) {
+void fill_holes(TriangleSurface& surface, std::vector<std::int32_t>& labels,
+                SurfaceRepairReport& report) {
   const auto edges = detail::sorted_half_edges(surface.triangles);
   // For a boundary edge traversed a -> b by its triangle, the hole runs b -> a.
   std::unordered_multimap<std::uint32_t, std::uint32_t> hole_next;
@@ -130,7 +137,8 @@ void fill_holes(TriangleSurface& surface, std::vector<std::int32_t>& labels, Sur
 void orient(TriangleSurface& surface, SurfaceRepairReport& report) {
   const std::size_t count = surface.triangles.size();
   const auto edges = detail::sorted_half_edges(surface.triangles);
-  std::vector<std::vector<std::pair<std::uint32_t, bool>>> neighbours(count);  // (other, same direction)
+  std::vector<std::vector<std::pair<std::uint32_t, bool>>> neighbours(
+      count);  // (other, same direction)
   detail::for_each_edge(edges, [&](std::size_t first, std::size_t last) {
     if (last - first != 2) return;
     const bool same = edges[first].is_forward == edges[first + 1].is_forward;
@@ -162,7 +170,8 @@ void orient(TriangleSurface& surface, SurfaceRepairReport& report) {
     if (flip[t]) std::swap(surface.triangles[t][1], surface.triangles[t][2]);
     const auto& tri = surface.triangles[t];
     six_volume[static_cast<std::size_t>(component[t])] += ingest::dicom::dot(
-        surface.points_m[tri[0]], ingest::dicom::cross(surface.points_m[tri[1]], surface.points_m[tri[2]]));
+        surface.points_m[tri[0]],
+        ingest::dicom::cross(surface.points_m[tri[1]], surface.points_m[tri[2]]));
   }
   for (std::size_t t = 0; t < count; ++t) {
     const bool is_inward = six_volume[static_cast<std::size_t>(component[t])] < 0.0;
@@ -203,17 +212,19 @@ std::string SurfaceRepairReport::summary() const {
       removed_unused_points);
 }
 
-SurfaceRepairReport repair_surface(TriangleSurface& surface, SurfaceFaceLabels& labels, double merge_tolerance_m) {
+SurfaceRepairReport repair_surface(TriangleSurface& surface, SurfaceFaceLabels& labels,
+                                   double merge_tolerance_m) {
   if (!labels.per_triangle.empty() && labels.per_triangle.size() != surface.triangles.size()) {
     throw InputError(ErrorCode::BadInput, "surface repair: labels.per_triangle",
                      fmt::format("{} labels", labels.per_triangle.size()),
                      fmt::format("one label per triangle ({})", surface.triangles.size()));
   }
   if (!(merge_tolerance_m > 0.0)) {
-    throw InputError(ErrorCode::BadInput, "surface repair: merge_tolerance_m", fmt::format("{}", merge_tolerance_m),
-                     "greater than 0");
+    throw InputError(ErrorCode::BadInput, "surface repair: merge_tolerance_m",
+                     fmt::format("{}", merge_tolerance_m), "greater than 0");
   }
-  (void)check_surface(surface, {.find_self_intersections = false, .intersection_tolerance_fraction = 0.0});
+  (void)check_surface(surface,
+                      {.find_self_intersections = false, .intersection_tolerance_fraction = 0.0});
   SurfaceRepairReport report;
   report.merged_points = merge_points(surface, merge_tolerance_m);
   drop_degenerate_and_duplicates(surface, labels.per_triangle, report);

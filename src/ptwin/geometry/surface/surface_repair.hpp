@@ -27,7 +27,8 @@ struct SurfaceRepairReport {
 
   [[nodiscard]] std::size_t change_count() const {
     return merged_points + removed_degenerate_triangles + removed_duplicate_triangles +
-           removed_non_manifold_triangles + filled_holes + flipped_triangles + removed_unused_points;
+           removed_non_manifold_triangles + filled_holes + flipped_triangles +
+           removed_unused_points;
   }
   [[nodiscard]] std::string summary() const;
 };

@@ -14,7 +14,8 @@
 
 namespace ptwin::geometry::surface {
 
-void write_vtp(const std::filesystem::path& path, const TriangleSurface& surface, const SurfaceFaceLabels& labels) {
+void write_vtp(const std::filesystem::path& path, const TriangleSurface& surface,
+               const SurfaceFaceLabels& labels) {
   if (!labels.per_triangle.empty() && labels.per_triangle.size() != surface.triangles.size()) {
     throw InputError(ErrorCode::BadInput, "write_vtp: labels.per_triangle",
                      fmt::format("{} labels", labels.per_triangle.size()),
@@ -22,7 +23,8 @@ void write_vtp(const std::filesystem::path& path, const TriangleSurface& surface
   }
   const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(folder)) {
-    throw Error(ErrorCode::Io, fmt::format("write_vtp: folder '{}' does not exist", folder.string()));
+    throw Error(ErrorCode::Io,
+                fmt::format("write_vtp: folder '{}' does not exist", folder.string()));
   }
   vtkNew<vtkPoints> points;
   points->SetDataTypeToDouble();

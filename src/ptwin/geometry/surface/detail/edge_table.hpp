@@ -19,7 +19,8 @@ struct HalfEdge {
 };
 
 /// Half-edges sorted by (low, high): the uses of one edge are consecutive.
-inline std::vector<HalfEdge> sorted_half_edges(const std::vector<std::array<std::uint32_t, 3>>& triangles) {
+inline std::vector<HalfEdge> sorted_half_edges(
+    const std::vector<std::array<std::uint32_t, 3>>& triangles) {
   std::vector<HalfEdge> edges;
   edges.reserve(3 * triangles.size());
   for (std::size_t t = 0; t < triangles.size(); ++t) {
@@ -31,7 +32,8 @@ inline std::vector<HalfEdge> sorted_half_edges(const std::vector<std::array<std:
     }
   }
   std::sort(edges.begin(), edges.end(), [](const HalfEdge& x, const HalfEdge& y) {
-    return x.low != y.low ? x.low < y.low : (x.high != y.high ? x.high < y.high : x.triangle < y.triangle);
+    return x.low != y.low ? x.low < y.low
+                          : (x.high != y.high ? x.high < y.high : x.triangle < y.triangle);
   });
   return edges;
 }
@@ -42,7 +44,8 @@ void for_each_edge(const std::vector<HalfEdge>& edges, Visit&& visit) {
   std::size_t first = 0;
   while (first < edges.size()) {
     std::size_t last = first + 1;
-    while (last < edges.size() && edges[last].low == edges[first].low && edges[last].high == edges[first].high) {
+    while (last < edges.size() && edges[last].low == edges[first].low &&
+           edges[last].high == edges[first].high) {
       ++last;
     }
     visit(first, last);
@@ -53,7 +56,9 @@ void for_each_edge(const std::vector<HalfEdge>& edges, Visit&& visit) {
 /// Union-find over n elements.
 class DisjointSets {
  public:
-  explicit DisjointSets(std::size_t n) : parent_(n) { std::iota(parent_.begin(), parent_.end(), std::size_t{0}); }
+  explicit DisjointSets(std::size_t n) : parent_(n) {
+    std::iota(parent_.begin(), parent_.end(), std::size_t{0});
+  }
   std::size_t find(std::size_t x) {
     while (parent_[x] != x) {
       parent_[x] = parent_[parent_[x]];

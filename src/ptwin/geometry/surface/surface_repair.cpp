@@ -93,6 +93,46 @@ void drop_non_manifold(TriangleSurface& surface, std::vector<std::int32_t>& labe
   keep_triangles(surface, labels, keep);
 }
 
+// Gives every fan but the first around a pinched vertex its own copy of the point, so that
+// surfaces touching at a point separate there.
+std::size_t split_pinched_vertices(TriangleSurface& surface) {
+  std::vector<std::vector<std::uint32_t>> around(surface.points_m.size());
+  for (std::size_t t = 0; t < surface.triangles.size(); ++t) {
+    for (const auto v : surface.triangles[t]) around[v].push_back(static_cast<std::uint32_t>(t));
+  }
+  std::size_t split = 0;
+  std::unordered_map<std::uint32_t, std::size_t> first_by_other;
+  for (std::size_t v = 0; v < around.size(); ++v) {
+    const auto& fan = around[v];
+    if (fan.size() < 2) continue;
+    detail::DisjointSets sets(fan.size());
+    first_by_other.clear();
+    for (std::size_t n = 0; n < fan.size(); ++n) {
+      for (const auto w : surface.triangles[fan[n]]) {
+        if (w == v) continue;
+        const auto [it, inserted] = first_by_other.emplace(w, n);
+        if (!inserted) sets.unite(it->second, n);
+      }
+    }
+    const std::size_t keep_root = sets.find(0);
+    std::unordered_map<std::size_t, std::uint32_t> copy_of_root;
+    for (std::size_t n = 0; n < fan.size(); ++n) {
+      const std::size_t root = sets.find(n);
+      if (root == keep_root) continue;
+      auto [it, inserted] = copy_of_root.emplace(root, 0);
+      if (inserted) {
+        it->second = static_cast<std::uint32_t>(surface.points_m.size());
+        surface.points_m.push_back(surface.points_m[v]);
+        ++split;
+      }
+      for (auto& corner : surface.triangles[fan[n]]) {
+        if (corner == v) corner = it->second;
+      }
+    }
+  }
+  return split;
+}
+
 void fill_holes(TriangleSurface& surface, std::vector<std::int32_t>& labels,
                 SurfaceRepairReport& report) {
   const auto edges = detail::sorted_half_edges(surface.triangles);
@@ -206,10 +246,11 @@ std::size_t drop_unused_points(TriangleSurface& surface) {
 std::string SurfaceRepairReport::summary() const {
   return fmt::format(
       "merged_points={} removed_degenerate={} removed_duplicate={} removed_non_manifold={} "
-      "filled_holes={} fill_triangles={} flipped={} removed_unused_points={}",
+      "split_pinched_vertices={} filled_holes={} fill_triangles={} flipped={} "
+      "removed_unused_points={}",
       merged_points, removed_degenerate_triangles, removed_duplicate_triangles,
-      removed_non_manifold_triangles, filled_holes, fill_triangles_added, flipped_triangles,
-      removed_unused_points);
+      removed_non_manifold_triangles, split_pinched_vertices, filled_holes, fill_triangles_added,
+      flipped_triangles, removed_unused_points);
 }
 
 SurfaceRepairReport repair_surface(TriangleSurface& surface, SurfaceFaceLabels& labels,
@@ -229,6 +270,7 @@ SurfaceRepairReport repair_surface(TriangleSurface& surface, SurfaceFaceLabels& 
   report.merged_points = merge_points(surface, merge_tolerance_m);
   drop_degenerate_and_duplicates(surface, labels.per_triangle, report);
   drop_non_manifold(surface, labels.per_triangle, report);
+  report.split_pinched_vertices = split_pinched_vertices(surface);
   fill_holes(surface, labels.per_triangle, report);
   orient(surface, report);
   report.removed_unused_points = drop_unused_points(surface);

@@ -2,10 +2,11 @@
 #pragma once
 // Repairs what check_surface finds, in this order: merge coincident points, drop degenerate and
 // duplicate triangles, drop the triangles on non-manifold edges (the holes they leave are filled
-// next), fill each boundary loop with a fan around its centroid, make the orientation
-// consistent across every edge and then outward per component, and drop unused points.
-// Not repaired: non-manifold vertices (two fans meeting at a point) and self-intersections;
-// they are counted by the check afterwards.
+// next), give each extra fan around a pinched vertex its own copy of the point, fill each
+// boundary loop with a fan around its centroid, make the orientation consistent across every
+// edge and then outward per component, and drop unused points. Not repaired:
+// self-intersections, including the contact left where a pinched vertex was split; the check
+// afterwards counts them.
 
 #include <cstddef>
 #include <string>
@@ -20,6 +21,7 @@ struct SurfaceRepairReport {
   std::size_t removed_degenerate_triangles = 0;
   std::size_t removed_duplicate_triangles = 0;
   std::size_t removed_non_manifold_triangles = 0;
+  std::size_t split_pinched_vertices = 0;
   std::size_t filled_holes = 0;
   std::size_t fill_triangles_added = 0;
   std::size_t flipped_triangles = 0;
@@ -27,8 +29,8 @@ struct SurfaceRepairReport {
 
   [[nodiscard]] std::size_t change_count() const {
     return merged_points + removed_degenerate_triangles + removed_duplicate_triangles +
-           removed_non_manifold_triangles + filled_holes + flipped_triangles +
-           removed_unused_points;
+           removed_non_manifold_triangles + split_pinched_vertices + filled_holes +
+           flipped_triangles + removed_unused_points;
   }
   [[nodiscard]] std::string summary() const;
 };

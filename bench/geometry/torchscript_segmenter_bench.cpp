@@ -84,7 +84,7 @@ void run(benchmark::State& state, std::string_view variant) {
   const float cut = static_cast<float>(0.5 * (made.spec.lumen_hu + made.spec.tissue_hu));
   for (auto _ : state) {
     if (segmenter) {
-      benchmark::DoNotOptimize(segmenter->segment(made.volume).labels.data());
+      benchmark::DoNotOptimize(segmenter->segment(made.volume).labels.labels.data());
     } else {
       auto labels = segmentation::empty_labels_like(made.volume);
       for (std::size_t v = 0; v < labels.labels.size(); ++v) {

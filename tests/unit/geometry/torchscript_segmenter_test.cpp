@@ -8,7 +8,7 @@
 
 #include "ptwin/core/error.hpp"
 #include "ptwin/geometry/phantom/vessel_tree_phantom.hpp"
-#include "ptwin/geometry/segmentation/label_overlap.hpp"
+#include "ptwin/geometry/segmentation/label_metrics.hpp"
 #include "ptwin/geometry/segmentation/segmenter_training.hpp"
 #include "ptwin/geometry/segmentation/torchscript_segmenter.hpp"
 
@@ -93,9 +93,11 @@ TEST(TorchScriptSegmenter, TheResultDoesNotDependOnTheSlabSize) {
   const auto whole = TorchScriptSegmenter({settings.output_path, 64, 0}).segment(made.volume);
   const auto slabs = TorchScriptSegmenter({settings.output_path, 7, 1}).segment(made.volume);
   std::filesystem::remove(settings.output_path);
-  EXPECT_EQ(whole.labels, slabs.labels);
-  EXPECT_EQ(whole.identity.series_uid, made.volume.identity.series_uid);
-  EXPECT_EQ(whole.geometry.size, made.volume.geometry.size);
+  EXPECT_EQ(whole.labels.labels, slabs.labels.labels);
+  EXPECT_EQ(whole.labels.identity.series_uid, made.volume.identity.series_uid);
+  EXPECT_EQ(whole.labels.geometry.size, made.volume.geometry.size);
+  EXPECT_EQ(whole.report.method, "torchscript");
+  EXPECT_EQ(whole.report.final_voxels, lumen_voxel_count(whole.labels));
 }
 
 TEST(SegmenterTraining, SettingsOutOfRangeNameTheirField) {
@@ -112,24 +114,6 @@ TEST(SegmenterTraining, SettingsOutOfRangeNameTheirField) {
   settings.learning_rate = 0.0;
   EXPECT_THROW((void)train_vessel_segmenter(settings), InputError);
   EXPECT_FALSE(std::filesystem::exists(settings.output_path));
-}
-
-TEST(LabelOverlap, DiceCountsAgreementOfLumenVoxels) {
-  LabelVolume a;
-  a.geometry.size = {4, 1, 1};
-  a.labels = {1, 1, 0, 0};
-  LabelVolume b = a;
-  b.labels = {1, 0, 1, 0};
-  const auto overlap = label_overlap(a, b);
-  EXPECT_EQ(overlap.true_positive, 1u);
-  EXPECT_EQ(overlap.false_positive, 1u);
-  EXPECT_EQ(overlap.false_negative, 1u);
-  EXPECT_DOUBLE_EQ(overlap.dice(), 0.5);
-  b.labels = {0, 0, 0, 0};
-  a.labels = {0, 0, 0, 0};
-  EXPECT_DOUBLE_EQ(label_overlap(a, b).dice(), 1.0);
-  b.geometry.size = {2, 2, 1};
-  EXPECT_THROW((void)label_overlap(a, b), InputError);
 }
 
 }  // namespace

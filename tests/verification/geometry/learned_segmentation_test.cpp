@@ -9,7 +9,7 @@
 
 #include "ptwin/geometry/phantom/phantom_rasteriser.hpp"
 #include "ptwin/geometry/phantom/vessel_tree_phantom.hpp"
-#include "ptwin/geometry/segmentation/label_overlap.hpp"
+#include "ptwin/geometry/segmentation/label_metrics.hpp"
 #include "ptwin/geometry/segmentation/segmenter_training.hpp"
 #include "ptwin/geometry/segmentation/torchscript_segmenter.hpp"
 
@@ -76,8 +76,8 @@ TEST_F(LearnedSegmentation, HeldOutPhantomsAreSegmentedWithDiceAboveNinetyPercen
   for (const auto& spec : {plain, noisy}) {
     const auto made = phantom::make_vessel_phantom(spec);
     const auto truth = ground_truth(made);
-    const double learned = label_overlap(segmenter.segment(made.volume), truth).dice();
-    const double threshold = label_overlap(midpoint_threshold(made), truth).dice();
+    const double learned = dice_coefficient(segmenter.segment(made.volume).labels, truth);
+    const double threshold = dice_coefficient(midpoint_threshold(made), truth);
     RecordProperty("dice_learned_noise_" + std::to_string(static_cast<int>(spec.noise_sd_hu)), std::to_string(learned));
     EXPECT_GE(learned, 0.90) << "noise " << spec.noise_sd_hu << " HU";
     EXPECT_GE(learned, threshold - 0.02) << "midpoint threshold Dice " << threshold;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -73,13 +74,14 @@ TorchScriptSegmenter::TorchScriptSegmenter(TorchScriptSegmenterSettings settings
 }
 
 TorchScriptSegmenter::~TorchScriptSegmenter() = default;
-TorchScriptSegmenter::TorchScriptSegmenter(TorchScriptSegmenter&&) noexcept = default;
-TorchScriptSegmenter& TorchScriptSegmenter::operator=(TorchScriptSegmenter&&) noexcept = default;
+
+std::string TorchScriptSegmenter::name() const { return "torchscript"; }
 
 const std::string& TorchScriptSegmenter::description() const { return model_->description; }
 int TorchScriptSegmenter::halo_voxels() const { return model_->halo; }
 
-LabelVolume TorchScriptSegmenter::segment(const ingest::dicom::ImageVolume& image) const {
+SegmentationResult TorchScriptSegmenter::segment(const ingest::dicom::ImageVolume& image) const {
+  const auto start = std::chrono::steady_clock::now();
   const auto [nx, ny, nz] = image.geometry.size;
   if (image.values.size() != nx * ny * nz || image.values.empty()) {
     throw InputError(ErrorCode::BadInput, "image.values", std::to_string(image.values.size()),
@@ -130,7 +132,13 @@ LabelVolume TorchScriptSegmenter::segment(const ingest::dicom::ImageVolume& imag
       labels.labels[nx * ny * k0 + v] = logits[v] > 0.0f ? kLumen : kBackground;
     }
   }
-  return labels;
+  SegmentationResult result;
+  result.report.method = name();
+  for (const auto label : labels.labels) result.report.final_voxels += label == kLumen ? 1 : 0;
+  result.report.timings.push_back(
+      {"model", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+  result.labels = std::move(labels);
+  return result;
 }
 
 }  // namespace ptwin::geometry::segmentation

@@ -23,7 +23,7 @@
 #include <memory>
 #include <string>
 
-#include "ptwin/geometry/segmentation/label_volume.hpp"
+#include "ptwin/geometry/segmentation/segmenter.hpp"
 
 namespace ptwin::geometry::segmentation {
 
@@ -35,17 +35,18 @@ struct TorchScriptSegmenterSettings {
   int threads = 0;               // libtorch intra-op threads; 0 leaves libtorch's default
 };
 
-class TorchScriptSegmenter {
+class TorchScriptSegmenter final : public Segmenter {
  public:
   /// Loads and checks the model; InputError naming the path when the file cannot be read or does
   /// not keep the contract.
   explicit TorchScriptSegmenter(TorchScriptSegmenterSettings settings);
-  ~TorchScriptSegmenter();
-  TorchScriptSegmenter(TorchScriptSegmenter&&) noexcept;
-  TorchScriptSegmenter& operator=(TorchScriptSegmenter&&) noexcept;
+  ~TorchScriptSegmenter() override;
 
-  /// The lumen labels of `image` (values in HU) on its grid, carrying its identity.
-  [[nodiscard]] LabelVolume segment(const ingest::dicom::ImageVolume& image) const;
+  /// "torchscript".
+  [[nodiscard]] std::string name() const override;
+  /// The lumen labels of `image` (values in HU) on its grid, carrying its identity; the report
+  /// gives the method, the voxel count and the time of the model's forward passes.
+  [[nodiscard]] SegmentationResult segment(const ingest::dicom::ImageVolume& image) const override;
 
   /// The model's `description` attribute when it has one (training provenance), else "".
   [[nodiscard]] const std::string& description() const;

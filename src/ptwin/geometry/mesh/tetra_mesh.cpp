@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ptwin/geometry/mesh/tetra_mesh.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace ptwin::geometry::mesh {
+namespace {
+
+Vector3 minus(const Vector3& a, const Vector3& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
+
+}  // namespace
+
+double tetrahedron_volume_m3(const Vector3& a, const Vector3& b, const Vector3& c,
+                             const Vector3& d) {
+  return ingest::dicom::dot(minus(b, a), ingest::dicom::cross(minus(c, a), minus(d, a))) / 6.0;
+}
+
+double mesh_volume_m3(const TetraMesh& mesh) {
+  double volume_m3 = 0.0;
+  for (const auto& tet : mesh.tetrahedra) {
+    volume_m3 += tetrahedron_volume_m3(mesh.nodes_m[tet[0]], mesh.nodes_m[tet[1]],
+                                       mesh.nodes_m[tet[2]], mesh.nodes_m[tet[3]]);
+  }
+  return volume_m3;
+}
+
+double patch_area_m2(const TetraMesh& mesh, std::size_t patch_index) {
+  double area_m2 = 0.0;
+  for (std::size_t t = 0; t < mesh.boundary_triangles.size(); ++t) {
+    if (mesh.boundary_patch[t] != patch_index) continue;
+    const auto& triangle = mesh.boundary_triangles[t];
+    const Vector3& a = mesh.nodes_m[triangle[0]];
+    const Vector3 normal = ingest::dicom::cross(minus(mesh.nodes_m[triangle[1]], a),
+                                                minus(mesh.nodes_m[triangle[2]], a));
+    area_m2 += 0.5 * std::sqrt(ingest::dicom::dot(normal, normal));
+  }
+  return area_m2;
+}
+
+std::size_t patch_index(const TetraMesh& mesh, const std::string& name) {
+  for (std::size_t p = 0; p < mesh.patches.size(); ++p) {
+    if (mesh.patches[p].name == name) return p;
+  }
+  throw std::out_of_range("TetraMesh has no boundary patch named '" + name + "'");
+}
+
+}  // namespace ptwin::geometry::mesh

@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ptwin/core/error.hpp"
 #include "ptwin/geometry/mesh/gmsh_tetra_mesher.hpp"
 #include "ptwin/geometry/mesh/tetra_quality.hpp"
 #include "ptwin/geometry/mesh/tube_surfaces.hpp"
@@ -191,6 +192,51 @@ TEST(VolumeMeshVerification, YBifurcationFillsItsSurfaceWithOneInletAndTwoOutlet
   expect_watertight_and_conforming(mesh);
   expect_labels_kept(mesh, y.labelled, 1, 2);  // the parent cap is the largest
   expect_quality_met(mesh);
+}
+
+// Two cylinders crossing each other: closed and outward (validation passes) but self-intersecting,
+// which Gmsh cannot fill; the error names the step and carries Gmsh's reason.
+TEST(VolumeMeshErrors, SelfIntersectingSurfaceFailsNamingTheGmshStep) {
+  const CappedCylinderSpec spec{.radius_m = 1e-3, .length_m = 6e-3, .segments = 12};
+  LabelledSurface crossing = capped_cylinder_surface(spec);
+  const LabelledSurface second = capped_cylinder_surface(spec);
+  const auto offset = static_cast<std::uint32_t>(crossing.surface.points_m.size());
+  for (const Vector3& point : second.surface.points_m) {
+    crossing.surface.points_m.push_back({point[0] + 0.5e-3, point[2] - 3e-3, point[1] + 3e-3});
+  }
+  for (std::size_t t = 0; t < second.surface.triangles.size(); ++t) {
+    const auto& triangle = second.surface.triangles[t];
+    // The swap of y and z mirrors the copy: reverse the triangles to keep them outward.
+    crossing.surface.triangles.push_back({triangle[0] + offset, triangle[2] + offset,
+                                          triangle[1] + offset});
+    crossing.triangle_labels.push_back(second.triangle_labels[t] == 0 ? 0
+                                                                       : second.triangle_labels[t] + 2);
+  }
+  ASSERT_NO_THROW(validate_labelled_surface(crossing, "crossing cylinders"));
+  try {
+    (void)mesh_volume(crossing, TetraMeshSettings{});
+    ADD_FAILURE() << "meshed a self-intersecting surface";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::MeshingFailed) << error.what();
+    EXPECT_NE(std::string(error.what()).find("Gmsh step '"), std::string::npos) << error.what();
+  }
+}
+
+TEST(VolumeMeshErrors, GmshPrintsNothingUnlessVerbose) {
+  const LabelledSurface cylinder =
+      capped_cylinder_surface({.radius_m = 1e-3, .length_m = 3e-3, .segments = 12});
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  (void)mesh_volume(cylinder, TetraMeshSettings{});
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(out, "");
+  EXPECT_EQ(err, "");
+  TetraMeshSettings verbose;
+  verbose.verbose = true;
+  ::testing::internal::CaptureStdout();
+  (void)mesh_volume(cylinder, verbose);
+  EXPECT_NE(::testing::internal::GetCapturedStdout().find("Meshing 3D"), std::string::npos);
 }
 
 }  // namespace

@@ -52,6 +52,16 @@ TEST(CappedCylinderSurface, SegmentsMustBeAMultipleOfSix) {
                      {"CappedCylinderSpec.segments", "20", "multiple of 6"});
 }
 
+TEST(YBifurcationSurface, BadSpecIsRefusedNamingTheField) {
+  expect_input_error([] { (void)y_bifurcation_surface({.half_angle_deg = 85.0}); },
+                     {"YBifurcationSpec.half_angle_deg", "85"});
+  expect_input_error(
+      [] { (void)y_bifurcation_surface({.parent_radius_m = 1e-3, .daughter_radius_m = 2e-3}); },
+      {"YBifurcationSpec.daughter_radius_m", "parent_radius_m"});
+  expect_input_error([] { (void)y_bifurcation_surface({.element_size_m = 0.0}); },
+                     {"YBifurcationSpec.element_size_m"});
+}
+
 TEST(LabelledSurface, FlippedTriangleIsRefusedNamingIt) {
   LabelledSurface cylinder = capped_cylinder_surface(kCylinder);
   std::swap(cylinder.surface.triangles[5][1], cylinder.surface.triangles[5][2]);

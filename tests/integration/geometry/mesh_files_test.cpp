@@ -73,8 +73,8 @@ TEST_F(MeshFilesTest, VtuKeepsTetrahedraAndQualityArrays) {
   vtkDataArray* dihedral = grid->GetCellData()->GetArray("min_dihedral_deg");
   ASSERT_NE(ratio, nullptr);
   ASSERT_NE(dihedral, nullptr);
-  for (const char* name : {"volume_m3", "max_dihedral_deg", "equiangle_skewness",
-                           "volume_skewness"}) {
+  for (const char* name :
+       {"volume_m3", "max_dihedral_deg", "equiangle_skewness", "volume_skewness"}) {
     EXPECT_NE(grid->GetCellData()->GetArray(name), nullptr) << name;
   }
   for (vtkIdType c = 0; c < grid->GetNumberOfCells(); c += 97) {
@@ -118,7 +118,8 @@ TEST_F(MeshFilesTest, VtpKeepsBoundaryTrianglesAndLabels) {
   // Cylinder: wall (1), inlet (2), outlet_1 (3); caps of 24 segments: 6 + 18 + 30 + ... triangles.
   ASSERT_EQ(per_tag.size(), 3U);
   EXPECT_EQ(per_tag.at(kInletPhysicalTag), per_tag.at(kInletPhysicalTag + 1));
-  auto* names = vtkStringArray::SafeDownCast(boundary->GetFieldData()->GetAbstractArray("patch_names"));
+  auto* names =
+      vtkStringArray::SafeDownCast(boundary->GetFieldData()->GetAbstractArray("patch_names"));
   ASSERT_NE(names, nullptr);
   ASSERT_EQ(names->GetNumberOfValues(), 3);
   EXPECT_EQ(names->GetValue(0), "1=wall");

@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <map>
 #include <numbers>
-#include <set>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -22,13 +21,6 @@
 
 namespace ptwin::geometry::mesh {
 namespace {
-
-using Face = std::array<std::uint32_t, 3>;
-
-Face sorted(Face face) {
-  std::sort(face.begin(), face.end());
-  return face;
-}
 
 // Every boundary edge in exactly two boundary triangles, and the faces that belong to one
 // tetrahedron only are exactly the boundary triangles (no face in three or more tetrahedra).
@@ -44,30 +36,10 @@ void expect_watertight_and_conforming(const TetraMesh& mesh) {
   std::size_t bad_edges = 0;
   for (const auto& [edge, count] : edges) bad_edges += count == 2 ? 0 : 1;
   EXPECT_EQ(bad_edges, 0U) << "boundary edges not shared by exactly two boundary triangles";
-
-  std::map<Face, int> faces;
-  for (const auto& tet : mesh.tetrahedra) {
-    for (std::size_t skip = 0; skip < 4; ++skip) {
-      Face face{};
-      std::size_t slot = 0;
-      for (std::size_t v = 0; v < 4; ++v) {
-        if (v != skip) face[slot++] = tet[v];
-      }
-      ++faces[sorted(face)];
-    }
-  }
-  std::set<Face> exterior;
-  std::size_t overfull = 0;
-  for (const auto& [face, count] : faces) {
-    if (count == 1) exterior.insert(face);
-    overfull += count > 2 ? 1 : 0;
-  }
-  std::set<Face> boundary;
-  for (const auto& triangle : mesh.boundary_triangles) boundary.insert(sorted(triangle));
-  EXPECT_EQ(overfull, 0U);
-  EXPECT_EQ(boundary.size(), mesh.boundary_triangles.size()) << "duplicate boundary triangles";
-  EXPECT_TRUE(exterior == boundary) << exterior.size() << " exterior tet faces, "
-                                    << boundary.size() << " boundary triangles";
+  const Conformity conformity = check_conformity(mesh);
+  EXPECT_TRUE(conformity.is_conforming())
+      << conformity.overshared_faces << " overshared faces, " << conformity.unmatched_tet_faces
+      << " gaps, " << conformity.unmatched_boundary << " boundary triangles off the tetrahedra";
 }
 
 // Outward boundary triangles: the divergence theorem over them gives the tetrahedra's volume.
@@ -110,14 +82,17 @@ void expect_quality_met(const TetraMesh& mesh) {
 
 const ptwin::testing::VerificationCase kCylinderVolume{
     .id = "geometry.mesh.cylinder_volume",
-    .source = "closed form: a regular n-gon prism has volume (n/2) r^2 sin(2 pi/n) L; see "
-              "docs/geometry.md#volume-mesh",
-    .quantity = "sum of tetrahedron volumes of the mesh of a capped cylinder (r 2 mm, L 12 mm, "
-                "n 36)",
+    .source =
+        "closed form: a regular n-gon prism has volume (n/2) r^2 sin(2 pi/n) L; see "
+        "docs/geometry.md#volume-mesh",
+    .quantity =
+        "sum of tetrahedron volumes of the mesh of a capped cylinder (r 2 mm, L 12 mm, "
+        "n 36)",
     .norm = "relative error against the polygonal prism volume",
     .tolerance = 1e-9,
-    .tolerance_reason = "the mesh fills the given surface exactly, so only rounding remains: "
-                        "about 1e4 terms of relative size 1e-16 each",
+    .tolerance_reason =
+        "the mesh fills the given surface exactly, so only rounding remains: "
+        "about 1e4 terms of relative size 1e-16 each",
 };
 
 TEST(VolumeMeshVerification, CappedCylinderFillsThePolygonalPrism) {
@@ -148,7 +123,9 @@ TEST(VolumeMeshVerification, ConfiguredInletAndHxtAlgorithmKeepTheSameBoundary) 
   const LabelledSurface cylinder = capped_cylinder_surface(spec);
   TetraMeshSettings settings;
   settings.algorithm = VolumeAlgorithm::Hxt;
-  settings.threads = 2;
+  // One thread: with two, Gmsh 4.8's HXT left gaps in about one run in five on this surface
+  // (mesh_volume refuses those; see docs/geometry.md).
+  settings.threads = 1;
   settings.inlet_label = 2;
   settings.size_mode = ElementSizeMode::Absolute;
   settings.element_size = 0.6e-3;
@@ -207,10 +184,10 @@ TEST(VolumeMeshErrors, SelfIntersectingSurfaceFailsNamingTheGmshStep) {
   for (std::size_t t = 0; t < second.surface.triangles.size(); ++t) {
     const auto& triangle = second.surface.triangles[t];
     // The swap of y and z mirrors the copy: reverse the triangles to keep them outward.
-    crossing.surface.triangles.push_back({triangle[0] + offset, triangle[2] + offset,
-                                          triangle[1] + offset});
-    crossing.triangle_labels.push_back(second.triangle_labels[t] == 0 ? 0
-                                                                       : second.triangle_labels[t] + 2);
+    crossing.surface.triangles.push_back(
+        {triangle[0] + offset, triangle[2] + offset, triangle[1] + offset});
+    crossing.triangle_labels.push_back(
+        second.triangle_labels[t] == 0 ? 0 : second.triangle_labels[t] + 2);
   }
   ASSERT_NO_THROW(validate_labelled_surface(crossing, "crossing cylinders"));
   try {

@@ -40,8 +40,8 @@ void validate_settings(const TetraMeshSettings& settings, const std::map<int, do
     reject_setting("threads", std::to_string(settings.threads),
                    fmt::format("must be between 1 and {}", kMaxThreads));
   }
-  if (settings.inlet_label && (*settings.inlet_label <= kWallLabel ||
-                               !areas.contains(*settings.inlet_label))) {
+  if (settings.inlet_label &&
+      (*settings.inlet_label <= kWallLabel || !areas.contains(*settings.inlet_label))) {
     reject_setting("inlet_label", std::to_string(*settings.inlet_label),
                    "must be the label (> 0) of a cap of the surface");
   }
@@ -101,8 +101,8 @@ std::vector<int> import_surface(const LabelledSurface& labelled,
   const auto& surface = labelled.surface;
   std::vector<int> surface_tags;
   gmsh_step("import surface as discrete entities", [&] {
-    for (std::size_t p = 0; p < patches.size(); ++p) surface_tags.push_back(
-        gmsh::model::addDiscreteEntity(2));
+    for (std::size_t p = 0; p < patches.size(); ++p)
+      surface_tags.push_back(gmsh::model::addDiscreteEntity(2));
     std::vector<std::size_t> node_tags(surface.points_m.size());
     std::vector<double> coordinates;
     coordinates.reserve(3 * surface.points_m.size());
@@ -115,7 +115,8 @@ std::vector<int> import_surface(const LabelledSurface& labelled,
       std::vector<std::size_t> triangle_nodes;
       for (std::size_t t = 0; t < surface.triangles.size(); ++t) {
         if (labelled.triangle_labels[t] != patches[p].surface_label) continue;
-        for (const std::uint32_t vertex : surface.triangles[t]) triangle_nodes.push_back(vertex + 1);
+        for (const std::uint32_t vertex : surface.triangles[t])
+          triangle_nodes.push_back(vertex + 1);
       }
       gmsh::model::mesh::addElementsByType(surface_tags[p], kTriangleType, {}, triangle_nodes);
     }
@@ -178,8 +179,8 @@ void read_tetrahedra(const NodeTable& table, int volume_tag, TetraMesh& mesh) {
       std::array<std::uint32_t, 4> tet{};
       for (std::size_t v = 0; v < 4; ++v) tet[v] = table.index(node_tags[4 * e + v]);
       // Gmsh orients tetrahedra positively; the check guards the record's promise.
-      if (tetrahedron_volume_m3(table.nodes_m[tet[0]], table.nodes_m[tet[1]],
-                                table.nodes_m[tet[2]], table.nodes_m[tet[3]]) < 0.0) {
+      if (tetrahedron_volume_m3(table.nodes_m[tet[0]], table.nodes_m[tet[1]], table.nodes_m[tet[2]],
+                                table.nodes_m[tet[3]]) < 0.0) {
         std::swap(tet[2], tet[3]);
       }
       mesh.tetrahedra.push_back(tet);
@@ -190,14 +191,12 @@ void read_tetrahedra(const NodeTable& table, int volume_tag, TetraMesh& mesh) {
   }
 }
 
-void read_boundary(const NodeTable& table, const std::vector<int>& surface_tags,
-                   TetraMesh& mesh) {
+void read_boundary(const NodeTable& table, const std::vector<int>& surface_tags, TetraMesh& mesh) {
   gmsh_step("read boundary triangles", [&] {
     for (std::size_t p = 0; p < surface_tags.size(); ++p) {
       std::vector<std::size_t> element_tags;
       std::vector<std::size_t> node_tags;
-      gmsh::model::mesh::getElementsByType(kTriangleType, element_tags, node_tags,
-                                           surface_tags[p]);
+      gmsh::model::mesh::getElementsByType(kTriangleType, element_tags, node_tags, surface_tags[p]);
       for (std::size_t e = 0; e < element_tags.size(); ++e) {
         mesh.boundary_triangles.push_back({table.index(node_tags[3 * e]),
                                            table.index(node_tags[3 * e + 1]),
@@ -246,6 +245,16 @@ TetraMesh mesh_volume(const LabelledSurface& labelled, const TetraMeshSettings& 
     throw Error(ErrorCode::MeshingFailed,
                 fmt::format("Gmsh step 'generate 3D' changed the boundary: {} triangles in, {} out",
                             labelled.surface.triangles.size(), mesh.boundary_triangles.size()));
+  }
+  // Gmsh 4.8's HXT with several threads was seen to leave gaps (faces of one tetrahedron inside
+  // the volume); such a mesh is refused rather than handed to a solver.
+  if (const Conformity conformity = check_conformity(mesh); !conformity.is_conforming()) {
+    throw Error(ErrorCode::MeshingFailed,
+                fmt::format("Gmsh step 'generate 3D' returned a non-conforming mesh: {} faces in "
+                            "three or more tetrahedra, {} interior faces in one tetrahedron only, "
+                            "{} boundary triangles not on a tetrahedron",
+                            conformity.overshared_faces, conformity.unmatched_tet_faces,
+                            conformity.unmatched_boundary));
   }
   return mesh;
 }

@@ -16,7 +16,9 @@ namespace {
 
 using ingest::dicom::Vector3;
 
-Vector3 minus(const Vector3& a, const Vector3& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
+Vector3 minus(const Vector3& a, const Vector3& b) {
+  return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+}
 
 double triangle_area_m2(const Vector3& a, const Vector3& b, const Vector3& c) {
   const Vector3 normal = ingest::dicom::cross(minus(b, a), minus(c, a));
@@ -158,9 +160,11 @@ void orient_outward(surface::TriangleSurface& surface) {
       for (std::size_t e = 0; e < 3; ++e) {
         const std::uint32_t a = triangles[t][e];
         const std::uint32_t b = triangles[t][(e + 1) % 3];
-        for (const std::size_t neighbour : edge_triangles[edge_key(std::min(a, b), std::max(a, b))]) {
+        for (const std::size_t neighbour :
+             edge_triangles[edge_key(std::min(a, b), std::max(a, b))]) {
           if (visited[neighbour]) continue;
-          if (has_directed(neighbour, a, b)) std::swap(triangles[neighbour][1], triangles[neighbour][2]);
+          if (has_directed(neighbour, a, b))
+            std::swap(triangles[neighbour][1], triangles[neighbour][2]);
           visited[neighbour] = true;
           part.push_back(neighbour);
         }

@@ -1,13 +1,34 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ptwin/geometry/mesh/tetra_mesh.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <unordered_map>
 #include <stdexcept>
 
 namespace ptwin::geometry::mesh {
 namespace {
 
-Vector3 minus(const Vector3& a, const Vector3& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
+using Face = std::array<std::uint32_t, 3>;
+
+Face sorted_face(std::uint32_t a, std::uint32_t b, std::uint32_t c) {
+  Face face{a, b, c};
+  std::sort(face.begin(), face.end());
+  return face;
+}
+
+struct FaceHash {
+  std::size_t operator()(const Face& face) const noexcept {
+    std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a over the three indices
+    for (const std::uint32_t index : face) hash = (hash ^ index) * 1099511628211ULL;
+    return static_cast<std::size_t>(hash);
+  }
+};
+
+Vector3 minus(const Vector3& a, const Vector3& b) {
+  return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+}
 
 }  // namespace
 
@@ -36,6 +57,34 @@ double patch_area_m2(const TetraMesh& mesh, std::size_t patch_index) {
     area_m2 += 0.5 * std::sqrt(ingest::dicom::dot(normal, normal));
   }
   return area_m2;
+}
+
+Conformity check_conformity(const TetraMesh& mesh) {
+  std::unordered_map<Face, std::uint32_t, FaceHash> tets_per_face;
+  tets_per_face.reserve(mesh.tetrahedra.size() * 3);
+  for (const auto& tet : mesh.tetrahedra) {
+    ++tets_per_face[sorted_face(tet[1], tet[2], tet[3])];
+    ++tets_per_face[sorted_face(tet[0], tet[2], tet[3])];
+    ++tets_per_face[sorted_face(tet[0], tet[1], tet[3])];
+    ++tets_per_face[sorted_face(tet[0], tet[1], tet[2])];
+  }
+  Conformity conformity;
+  std::size_t matched_boundary = 0;
+  for (const auto& triangle : mesh.boundary_triangles) {
+    const auto found = tets_per_face.find(sorted_face(triangle[0], triangle[1], triangle[2]));
+    if (found == tets_per_face.end() || found->second != 1) {
+      ++conformity.unmatched_boundary;
+    } else {
+      ++matched_boundary;
+    }
+  }
+  std::size_t single = 0;
+  for (const auto& [face, count] : tets_per_face) {
+    if (count > 2) ++conformity.overshared_faces;
+    if (count == 1) ++single;
+  }
+  conformity.unmatched_tet_faces = single - matched_boundary;
+  return conformity;
 }
 
 std::size_t patch_index(const TetraMesh& mesh, const std::string& name) {

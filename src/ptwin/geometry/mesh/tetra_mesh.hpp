@@ -37,8 +37,8 @@ struct BoundaryPatch {
 };
 
 struct TetraMesh {
-  std::vector<Vector3> nodes_m;  // patient frame (LPS), metres
-  std::vector<std::array<std::uint32_t, 4>> tetrahedra;         // positively oriented
+  std::vector<Vector3> nodes_m;                                  // patient frame (LPS), metres
+  std::vector<std::array<std::uint32_t, 4>> tetrahedra;          // positively oriented
   std::vector<std::array<std::uint32_t, 3>> boundary_triangles;  // outward normals
   std::vector<std::uint32_t> boundary_patch;  // per boundary triangle: index into `patches`
   std::vector<BoundaryPatch> patches;         // wall first, then inlet, then outlets
@@ -53,6 +53,20 @@ struct TetraMesh {
 
 /// The area (m^2) of the boundary triangles of `patches[patch_index]`.
 [[nodiscard]] double patch_area_m2(const TetraMesh& mesh, std::size_t patch_index);
+
+/// Whether the tetrahedra form a conforming mesh whose boundary is `boundary_triangles`: no
+/// face shared by more than two tetrahedra, every face of one tetrahedron only a boundary
+/// triangle, and every boundary triangle a face of a tetrahedron.
+struct Conformity {
+  std::size_t overshared_faces = 0;       // in three or more tetrahedra
+  std::size_t unmatched_tet_faces = 0;    // in one tetrahedron, not a boundary triangle (a gap)
+  std::size_t unmatched_boundary = 0;     // boundary triangles that no tetrahedron has
+  [[nodiscard]] bool is_conforming() const {
+    return overshared_faces == 0 && unmatched_tet_faces == 0 && unmatched_boundary == 0;
+  }
+};
+
+[[nodiscard]] Conformity check_conformity(const TetraMesh& mesh);
 
 /// The index of the patch named `name`; throws std::out_of_range naming it when absent.
 [[nodiscard]] std::size_t patch_index(const TetraMesh& mesh, const std::string& name);

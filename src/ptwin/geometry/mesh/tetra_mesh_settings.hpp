@@ -31,7 +31,7 @@ struct TetraMeshSettings {
   /// Then Netgen's (Mesh.OptimizeNetgen). Off by default: Debian's Gmsh 4.8 is built without
   /// Netgen, and asking for it there fails with meshing-failed naming the step.
   bool optimise_netgen = false;
-  int threads = 1;              // General.NumThreads and Mesh.MaxNumThreads3D
+  int threads = 1;  // General.NumThreads and Mesh.MaxNumThreads3D
   /// The surface label of the inlet cap; unset: the cap with the largest area (for an arterial
   /// tree cut by the field of view, the proximal end is the widest).
   std::optional<int> inlet_label;

@@ -14,7 +14,9 @@ namespace {
 
 constexpr double kDegPerRad = 180.0 / std::numbers::pi;
 
-Vector3 minus(const Vector3& a, const Vector3& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
+Vector3 minus(const Vector3& a, const Vector3& b) {
+  return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+}
 double norm(const Vector3& a) { return std::sqrt(ingest::dicom::dot(a, a)); }
 Vector3 scaled(const Vector3& a, double factor) {
   return {a[0] * factor, a[1] * factor, a[2] * factor};
@@ -29,8 +31,8 @@ double corner_angle_deg(const Vector3& apex, const Vector3& p, const Vector3& q)
 
 void dihedral_angles(const std::array<Vector3, 4>& vertex, TetQuality& quality) {
   // Outward normal of the face opposite each vertex.
-  constexpr std::array<std::array<std::size_t, 3>, 4> kFaces{{{1, 2, 3}, {0, 3, 2}, {0, 1, 3},
-                                                              {0, 2, 1}}};
+  constexpr std::array<std::array<std::size_t, 3>, 4> kFaces{
+      {{1, 2, 3}, {0, 3, 2}, {0, 1, 3}, {0, 2, 1}}};
   std::array<Vector3, 4> normal{};
   for (std::size_t i = 0; i < 4; ++i) {
     const auto& face = kFaces[i];
@@ -72,14 +74,16 @@ double equiangle_skewness(const std::array<Vector3, 4>& vertex) {
 }
 
 double circumradius_m(const Vector3& u, const Vector3& v, const Vector3& w, double six_volume) {
-  // Circumcentre offset from the first vertex: (|u|^2 v x w + |v|^2 w x u + |w|^2 u x v) / (2 u.(v x w)).
+  // Circumcentre offset from the first vertex: (|u|^2 v x w + |v|^2 w x u + |w|^2 u x v) / (2 u.(v
+  // x w)).
   const Vector3 vw = ingest::dicom::cross(v, w);
   const Vector3 wu = ingest::dicom::cross(w, u);
   const Vector3 uv = ingest::dicom::cross(u, v);
   const double uu = ingest::dicom::dot(u, u);
   const double vv = ingest::dicom::dot(v, v);
   const double ww = ingest::dicom::dot(w, w);
-  const Vector3 numerator{uu * vw[0] + vv * wu[0] + ww * uv[0], uu * vw[1] + vv * wu[1] + ww * uv[1],
+  const Vector3 numerator{uu * vw[0] + vv * wu[0] + ww * uv[0],
+                          uu * vw[1] + vv * wu[1] + ww * uv[1],
                           uu * vw[2] + vv * wu[2] + ww * uv[2]};
   return norm(numerator) / (2.0 * std::abs(six_volume));
 }
@@ -129,8 +133,8 @@ TetQuality tet_quality(const Vector3& a, const Vector3& b, const Vector3& c, con
   const double inradius_m = 3.0 * quality.volume_m3 / area_sum_m2;
   const double circumradius = circumradius_m(u, v, w, six_volume);
   quality.radius_ratio = 3.0 * inradius_m / circumradius;
-  const double regular_volume_m3 = 8.0 * std::sqrt(3.0) * circumradius * circumradius *
-                                   circumradius / 27.0;
+  const double regular_volume_m3 =
+      8.0 * std::sqrt(3.0) * circumradius * circumradius * circumradius / 27.0;
   quality.volume_skewness =
       std::clamp((regular_volume_m3 - quality.volume_m3) / regular_volume_m3, 0.0, 1.0);
   return quality;
@@ -148,13 +152,14 @@ MeshQualityReport assess_quality(const TetraMesh& mesh) {
                                          mesh.nodes_m[tet[2]], mesh.nodes_m[tet[3]]));
     if (!(report.per_tet.back().volume_m3 > 0.0)) ++report.inverted_count;
   }
-  report.radius_ratio = summarise("radius_ratio", report.per_tet, &TetQuality::radius_ratio, 0, 1, 10);
+  report.radius_ratio =
+      summarise("radius_ratio", report.per_tet, &TetQuality::radius_ratio, 0, 1, 10);
   report.min_dihedral_deg =
       summarise("min_dihedral_deg", report.per_tet, &TetQuality::min_dihedral_deg, 0, 180, 18);
   report.max_dihedral_deg =
       summarise("max_dihedral_deg", report.per_tet, &TetQuality::max_dihedral_deg, 0, 180, 18);
-  report.equiangle_skewness = summarise("equiangle_skewness", report.per_tet,
-                                        &TetQuality::equiangle_skewness, 0, 1, 10);
+  report.equiangle_skewness =
+      summarise("equiangle_skewness", report.per_tet, &TetQuality::equiangle_skewness, 0, 1, 10);
   report.volume_skewness =
       summarise("volume_skewness", report.per_tet, &TetQuality::volume_skewness, 0, 1, 10);
   return report;

@@ -37,8 +37,8 @@ class SurfaceBuilder {
   Ring add_ring(std::size_t count, double radius_m, double z_m) {
     Ring ring;
     for (std::size_t i = 0; i < count; ++i) {
-      const double angle = 2.0 * std::numbers::pi * static_cast<double>(i) /
-                           static_cast<double>(count);
+      const double angle =
+          2.0 * std::numbers::pi * static_cast<double>(i) / static_cast<double>(count);
       ring.push_back(add_point(radius_m * std::cos(angle), radius_m * std::sin(angle), z_m));
     }
     return ring;
@@ -61,8 +61,7 @@ class SurfaceBuilder {
     const std::size_t a = inner.size();
     const std::size_t b = outer.size();
     while (i < a || k < b) {
-      const bool advance_inner =
-          a > 1 && i < a && (k == b || angle(i + 1, a) <= angle(k + 1, b));
+      const bool advance_inner = a > 1 && i < a && (k == b || angle(i + 1, a) <= angle(k + 1, b));
       if (advance_inner) {
         add_triangle(inner[i], outer[k % b], inner[(i + 1) % a], label, counter_clockwise);
         ++i;
@@ -84,9 +83,11 @@ void add_cap(SurfaceBuilder& builder, const Ring& rim, double radius_m, double z
   const std::size_t rings = rim.size() / 6;
   Ring inner{builder.add_point(0.0, 0.0, z_m)};
   for (std::size_t j = 1; j <= rings; ++j) {
-    Ring ring = j == rings ? rim
-                           : builder.add_ring(6 * j, radius_m * static_cast<double>(j) /
-                                                         static_cast<double>(rings), z_m);
+    Ring ring =
+        j == rings
+            ? rim
+            : builder.add_ring(6 * j,
+                               radius_m * static_cast<double>(j) / static_cast<double>(rings), z_m);
     builder.zip_rings(inner, ring, label, faces_plus_z);
     inner = std::move(ring);
   }
@@ -107,17 +108,16 @@ LabelledSurface capped_cylinder_surface(const CappedCylinderSpec& spec) {
   SurfaceBuilder builder;
   std::vector<Ring> rings;
   for (std::size_t l = 0; l <= layers; ++l) {
-    rings.push_back(builder.add_ring(segments, spec.radius_m,
-                                     spec.length_m * static_cast<double>(l) /
-                                         static_cast<double>(layers)));
+    rings.push_back(
+        builder.add_ring(segments, spec.radius_m,
+                         spec.length_m * static_cast<double>(l) / static_cast<double>(layers)));
   }
   for (std::size_t l = 0; l < layers; ++l) {
     for (std::size_t i = 0; i < segments; ++i) {
       const std::size_t next = (i + 1) % segments;
       // Outward seen from outside: (a, b, d) and (b, c, d) with b after a counter-clockwise.
       builder.add_triangle(rings[l][i], rings[l][next], rings[l + 1][i], kWallLabel, true);
-      builder.add_triangle(rings[l][next], rings[l + 1][next], rings[l + 1][i], kWallLabel,
-                           true);
+      builder.add_triangle(rings[l][next], rings[l + 1][next], rings[l + 1][i], kWallLabel, true);
     }
   }
   add_cap(builder, rings.front(), spec.radius_m, 0.0, 1, false);
@@ -159,8 +159,7 @@ YSolid build_y_solid(const YBifurcationSpec& spec) {
     const int left = gmsh::model::occ::addCylinder(0, 0, l0, -dx, 0, dz, r1);
     gmsh::vectorpair fused;
     std::vector<gmsh::vectorpair> fused_map;
-    gmsh::model::occ::fuse({{3, parent}}, {{3, junction}, {3, right}, {3, left}}, fused,
-                           fused_map);
+    gmsh::model::occ::fuse({{3, parent}}, {{3, junction}, {3, right}, {3, left}}, fused, fused_map);
     gmsh::model::occ::synchronize();
     if (fused.size() != 1 || fused.front().first != 3) {
       throw std::string("the union is not a single volume");
@@ -179,8 +178,8 @@ int surface_label(int surface_tag, const YSolid& solid, double tolerance_mm) {
   gmsh::model::occ::getCenterOfMass(2, surface_tag, centre[0], centre[1], centre[2]);
   for (std::size_t c = 0; c < solid.cap_centres_mm.size(); ++c) {
     const auto& expected = solid.cap_centres_mm[c];
-    const double distance = std::hypot(centre[0] - expected[0], centre[1] - expected[1],
-                                       centre[2] - expected[2]);
+    const double distance =
+        std::hypot(centre[0] - expected[0], centre[1] - expected[1], centre[2] - expected[2]);
     if (distance < tolerance_mm) return static_cast<int>(c) + 1;
   }
   return kWallLabel;
@@ -197,7 +196,8 @@ LabelledSurface read_surface_mesh(const YSolid& solid, double tolerance_mm) {
     gmsh::model::mesh::getNodes(node_tags, coordinates, parametric, -1, -1, false, false);
     const std::size_t max_tag = *std::max_element(node_tags.begin(), node_tags.end());
     std::vector<std::int64_t> slot(max_tag + 1, -1);
-    for (std::size_t n = 0; n < node_tags.size(); ++n) slot[node_tags[n]] = static_cast<std::int64_t>(n);
+    for (std::size_t n = 0; n < node_tags.size(); ++n)
+      slot[node_tags[n]] = static_cast<std::int64_t>(n);
     std::vector<std::int64_t> index(max_tag + 1, -1);
     gmsh::vectorpair surfaces;
     gmsh::model::getEntities(surfaces, 2);
@@ -263,4 +263,3 @@ YBifurcationSurface y_bifurcation_surface(const YBifurcationSpec& spec) {
 }
 
 }  // namespace ptwin::geometry::mesh
-

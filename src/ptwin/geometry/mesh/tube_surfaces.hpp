@@ -27,7 +27,7 @@ struct CappedCylinderSpec {
 
 struct YBifurcationSpec {
   double parent_radius_m = 2e-3;
-  double parent_length_m = 12e-3;    // along +z from the inlet cap to the junction
+  double parent_length_m = 12e-3;     // along +z from the inlet cap to the junction
   double daughter_radius_m = 1.6e-3;  // both daughters
   double daughter_length_m = 12e-3;   // from the junction to each outlet cap
   double half_angle_deg = 30.0;       // between each daughter's axis and +z, in the x-z plane
@@ -35,7 +35,7 @@ struct YBifurcationSpec {
 };
 
 struct YBifurcationSurface {
-  LabelledSurface labelled;  // cap 1: parent end at z = 0; caps 2 (+x) and 3 (-x): daughters
+  LabelledSurface labelled;      // cap 1: parent end at z = 0; caps 2 (+x) and 3 (-x): daughters
   double solid_volume_m3 = 0.0;  // volume of the CAD solid the surface approximates
 };
 

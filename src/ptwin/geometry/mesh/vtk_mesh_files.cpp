@@ -82,9 +82,10 @@ void write_with(Writer& writer, const std::filesystem::path& path) {
 void write_volume_vtu(const std::filesystem::path& path, const TetraMesh& mesh,
                       const MeshQualityReport& quality) {
   if (quality.per_tet.size() != mesh.tetrahedra.size()) {
-    throw InputError(ErrorCode::BadInput, "write_volume_vtu: quality.per_tet",
-                     std::to_string(quality.per_tet.size()),
-                     fmt::format("must hold one entry per tetrahedron ({})", mesh.tetrahedra.size()));
+    throw InputError(
+        ErrorCode::BadInput, "write_volume_vtu: quality.per_tet",
+        std::to_string(quality.per_tet.size()),
+        fmt::format("must hold one entry per tetrahedron ({})", mesh.tetrahedra.size()));
   }
   vtkNew<vtkUnstructuredGrid> grid;
   grid->SetPoints(make_points(mesh));

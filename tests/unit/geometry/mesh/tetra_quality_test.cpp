@@ -63,8 +63,8 @@ TEST(TetQuality, NeedleHasGoodDihedralsButPoorRadiusRatio) {
   const double volume = std::sqrt(3.0) / 4.0 * height / 3.0;
   const double area = std::sqrt(3.0) / 4.0 + 3.0 * 0.5 * std::hypot(height, base_inradius);
   const double inradius = 3.0 * volume / area;
-  const double circumradius = (height * height + base_circumradius * base_circumradius) /
-                              (2.0 * height);
+  const double circumradius =
+      (height * height + base_circumradius * base_circumradius) / (2.0 * height);
   EXPECT_NEAR(quality.volume_m3, volume, kTight);
   EXPECT_NEAR(quality.radius_ratio, 3.0 * inradius / circumradius, kTight);
   EXPECT_LT(quality.radius_ratio, 0.1);
@@ -83,7 +83,7 @@ TEST(TetQuality, InvertedTetrahedronHasNegativeVolumeAndWorstScores) {
 TetraMesh two_tet_mesh() {
   // A regular tetrahedron and a sliver sharing nothing.
   TetraMesh mesh;
-  mesh.nodes_m = {{1, 1, 1}, {-1, 1, -1}, {1, -1, -1}, {-1, -1, 1},
+  mesh.nodes_m = {{1, 1, 1},     {-1, 1, -1},  {1, -1, -1},    {-1, -1, 1},
                   {11, 0, 0.01}, {9, 0, 0.01}, {10, 1, -0.01}, {10, -1, -0.01}};
   mesh.tetrahedra = {{0, 1, 2, 3}, {4, 5, 6, 7}};
   return mesh;
@@ -124,6 +124,30 @@ TEST(MeshQuality, RegularTetrahedronPassesDefaultThresholds) {
   const QualityCheck check = check_quality(assess_quality(mesh), MeshQualityThresholds{});
   EXPECT_TRUE(check.passed()) << check.describe();
   EXPECT_EQ(check.describe(), "passed");
+}
+
+TEST(TetraMeshConformity, TwoTetrahedraSharingAFaceConformAndAGapIsCounted) {
+  // Two tetrahedra glued on face (0, 1, 2): six boundary triangles, outward.
+  TetraMesh mesh;
+  mesh.nodes_m = {{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {0.4, 0.4, -1}};
+  mesh.tetrahedra = {{0, 1, 2, 3}, {0, 2, 1, 4}};
+  mesh.boundary_triangles = {{0, 3, 1}, {1, 3, 2}, {0, 2, 3}, {0, 1, 4}, {1, 2, 4}, {2, 0, 4}};
+  EXPECT_TRUE(check_conformity(mesh).is_conforming());
+  // Dropping a boundary triangle leaves a tetrahedron face unmatched.
+  mesh.boundary_triangles.pop_back();
+  Conformity conformity = check_conformity(mesh);
+  EXPECT_EQ(conformity.unmatched_tet_faces, 1U);
+  EXPECT_FALSE(conformity.is_conforming());
+  // A third tetrahedron on the shared face overshares it and brings three unmatched faces; a
+  // stray triangle matches no tetrahedron.
+  mesh.boundary_triangles.push_back({2, 0, 4});
+  mesh.nodes_m.push_back({0.3, 0.3, 0.5});
+  mesh.tetrahedra.push_back({0, 1, 2, 5});
+  mesh.boundary_triangles.push_back({1, 3, 4});
+  conformity = check_conformity(mesh);
+  EXPECT_EQ(conformity.overshared_faces, 1U);
+  EXPECT_EQ(conformity.unmatched_tet_faces, 3U);
+  EXPECT_EQ(conformity.unmatched_boundary, 1U);
 }
 
 TEST(MeshQuality, EmptyMeshIsRefusedNamingTheField) {

@@ -10,6 +10,8 @@
 #include <map>
 #include <numbers>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -214,6 +216,29 @@ TEST(VolumeMeshErrors, GmshPrintsNothingUnlessVerbose) {
   ::testing::internal::CaptureStdout();
   (void)mesh_volume(cylinder, verbose);
   EXPECT_NE(::testing::internal::GetCapturedStdout().find("Meshing 3D"), std::string::npos);
+}
+
+// Gmsh is process-global: concurrent calls are serialised by mesh_volume and both succeed.
+TEST(VolumeMeshErrors, ConcurrentCallsAreSerialisedAndBothSucceed) {
+  const CappedCylinderSpec spec{.radius_m = 1e-3, .length_m = 4e-3, .segments = 18};
+  const LabelledSurface cylinder = capped_cylinder_surface(spec);
+  std::array<double, 2> volumes_m3{};
+  std::array<std::string, 2> failures;
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < 2; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        volumes_m3[i] = mesh_volume_m3(mesh_volume(cylinder, TetraMeshSettings{}));
+      } catch (const std::exception& error) {
+        failures[i] = error.what();
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(failures[i], "");
+    EXPECT_NEAR(volumes_m3[i] / polygonal_prism_volume_m3(spec), 1.0, 1e-9);
+  }
 }
 
 }  // namespace

@@ -3,10 +3,13 @@
 // its physical groups: counts, cell types, labels and quality arrays survive the round trip.
 #include <stdlib.h>
 
+#include <array>
 #include <cerrno>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <system_error>
@@ -101,6 +104,21 @@ TEST_F(MeshFilesTest, VtpKeepsBoundaryTrianglesAndLabels) {
   reader->Update();
   vtkPolyData* boundary = reader->GetOutput();
   ASSERT_EQ(boundary->GetNumberOfPolys(), static_cast<vtkIdType>(mesh.boundary_triangles.size()));
+  std::set<std::uint32_t> boundary_nodes;
+  for (const auto& triangle : mesh.boundary_triangles) {
+    boundary_nodes.insert(triangle.begin(), triangle.end());
+  }
+  EXPECT_EQ(boundary->GetNumberOfPoints(), static_cast<vtkIdType>(boundary_nodes.size()));
+  // Same triangles in the same order: compare the coordinates of the first one's corners.
+  vtkIdType count = 0;
+  const vtkIdType* ids = nullptr;
+  boundary->GetCellPoints(0, count, ids);
+  ASSERT_EQ(count, 3);
+  for (std::size_t v = 0; v < 3; ++v) {
+    std::array<double, 3> point{};
+    boundary->GetPoint(ids[v], point.data());
+    EXPECT_EQ(point, mesh.nodes_m[mesh.boundary_triangles[0][v]]);
+  }
   vtkDataArray* tags = boundary->GetCellData()->GetArray("patch_tag");
   vtkDataArray* labels = boundary->GetCellData()->GetArray("surface_label");
   vtkDataArray* kinds = boundary->GetCellData()->GetArray("boundary_kind");
@@ -135,6 +153,18 @@ TEST_F(MeshFilesTest, MshNamesThePhysicalGroups) {
   text << file.rdbuf();
   for (const char* group : {"2 1 \"wall\"", "2 2 \"inlet\"", "2 3 \"outlet_1\"", "3 1 \"lumen\""}) {
     EXPECT_NE(text.str().find(group), std::string::npos) << group;
+  }
+}
+
+TEST_F(MeshFilesTest, QualityOfAnotherMeshIsRefused) {
+  const TetraMesh mesh = cylinder_mesh();
+  MeshQualityReport quality = assess_quality(mesh);
+  quality.per_tet.pop_back();
+  try {
+    write_volume_vtu(directory_ / "lumen.vtu", mesh, quality);
+    ADD_FAILURE() << "written";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("quality.per_tet"), std::string::npos);
   }
 }
 

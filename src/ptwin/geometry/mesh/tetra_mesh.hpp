@@ -58,9 +58,9 @@ struct TetraMesh {
 /// face shared by more than two tetrahedra, every face of one tetrahedron only a boundary
 /// triangle, and every boundary triangle a face of a tetrahedron.
 struct Conformity {
-  std::size_t overshared_faces = 0;       // in three or more tetrahedra
-  std::size_t unmatched_tet_faces = 0;    // in one tetrahedron, not a boundary triangle (a gap)
-  std::size_t unmatched_boundary = 0;     // boundary triangles that no tetrahedron has
+  std::size_t overshared_faces = 0;     // in three or more tetrahedra
+  std::size_t unmatched_tet_faces = 0;  // in one tetrahedron, not a boundary triangle (a gap)
+  std::size_t unmatched_boundary = 0;   // boundary triangles that no tetrahedron has
   [[nodiscard]] bool is_conforming() const {
     return overshared_faces == 0 && unmatched_tet_faces == 0 && unmatched_boundary == 0;
   }

@@ -16,7 +16,10 @@
 #include <vtkXMLPolyDataWriter.h>
 #include <vtkXMLUnstructuredGridWriter.h>
 
+#include <array>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -103,9 +106,24 @@ void write_volume_vtu(const std::filesystem::path& path, const TetraMesh& mesh,
 }
 
 void write_boundary_vtp(const std::filesystem::path& path, const TetraMesh& mesh) {
+  // Only the boundary's own nodes: the interior ones would make up most of the file.
+  std::vector<std::uint32_t> boundary_index(mesh.nodes_m.size(), UINT32_MAX);
+  TetraMesh surface;
+  for (const auto& triangle : mesh.boundary_triangles) {
+    std::array<std::uint32_t, 3> renumbered{};
+    for (std::size_t v = 0; v < 3; ++v) {
+      std::uint32_t& index = boundary_index.at(triangle[v]);
+      if (index == UINT32_MAX) {
+        index = static_cast<std::uint32_t>(surface.nodes_m.size());
+        surface.nodes_m.push_back(mesh.nodes_m[triangle[v]]);
+      }
+      renumbered[v] = index;
+    }
+    surface.boundary_triangles.push_back(renumbered);
+  }
   vtkNew<vtkPolyData> boundary;
-  boundary->SetPoints(make_points(mesh));
-  boundary->SetPolys(make_cells(mesh.boundary_triangles));
+  boundary->SetPoints(make_points(surface));
+  boundary->SetPolys(make_cells(surface.boundary_triangles));
   vtkNew<vtkIntArray> patch_tag;
   vtkNew<vtkIntArray> surface_label;
   vtkNew<vtkIntArray> boundary_kind;

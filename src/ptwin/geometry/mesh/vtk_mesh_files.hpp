@@ -4,7 +4,8 @@
 // - .vtu (vtkXMLUnstructuredGridWriter, binary, zlib): the tetrahedra (VTK_TETRA) with cell data
 //   volume_m3, radius_ratio, min_dihedral_deg, max_dihedral_deg, equiangle_skewness,
 //   volume_skewness (tetra_quality.hpp);
-// - .vtp (vtkXMLPolyDataWriter, binary, zlib): the boundary triangles with cell data patch_tag
+// - .vtp (vtkXMLPolyDataWriter, binary, zlib): the boundary triangles (with only the nodes they
+//   use, renumbered in order of first use) and cell data patch_tag
 //   (the physical tag: 1 wall, 2 inlet, 2 + k outlet_k), surface_label (the input surface's
 //   label) and boundary_kind (0 wall, 1 inlet, 2 outlet), and field data patch_names
 //   ("<tag>=<name>" per patch).

@@ -27,6 +27,7 @@ enum class ErrorCode {
   FhirDefinitionInvalid,  // a file of the FHIR definitions package cannot be read as a definition
   RemoteServer,           // a remote server (FHIR, PACS) was unreachable or answered with an error
   NumericalBreakdown,     // a matrix that must be positive definite is not, or a value is not finite
+  MeshingFailed,          // the mesher (Gmsh) refused a surface or could not fill it with tetrahedra
 };
 
 struct ErrorCodeInfo {
@@ -69,6 +70,10 @@ inline constexpr std::array kErrorCodeTable{
     ErrorCodeInfo{ErrorCode::NumericalBreakdown, "numerical-breakdown", 422,
                   "check the noise covariances and the initial covariance of the estimator named "
                   "in the message: the step and the matrix that failed are named"},
+    ErrorCodeInfo{ErrorCode::MeshingFailed, "meshing-failed", 422,
+                  "check that the surface is closed, consistently oriented and free of "
+                  "self-intersections; the failed Gmsh step is named (docs/geometry.md, Volume "
+                  "mesh)"},
 };
 
 [[nodiscard]] constexpr const ErrorCodeInfo& error_code_info(ErrorCode code) {

@@ -19,6 +19,7 @@
 #include "ptwin/geometry/mesh/gmsh_tetra_mesher.hpp"
 #include "ptwin/geometry/mesh/tetra_quality.hpp"
 #include "ptwin/geometry/mesh/tube_surfaces.hpp"
+#include "ptwin/geometry/surface/surface_check.hpp"
 #include "verification/verification_case.hpp"
 
 namespace ptwin::geometry::mesh {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "ptwin/core/error.hpp"
+#include "ptwin/geometry/surface/surface_check.hpp"
 
 namespace ptwin::geometry::mesh {
 namespace {
@@ -117,7 +118,7 @@ void validate_labelled_surface(const LabelledSurface& labelled, std::string_view
   check_labels(labelled, where);
   check_triangles(labelled.surface, where);
   check_closed_oriented(labelled.surface, where);
-  const double volume_m3 = enclosed_volume_m3(labelled.surface);
+  const double volume_m3 = surface::enclosed_volume_m3(labelled.surface);
   if (!(volume_m3 > 0.0)) {
     reject(where, "triangles", fmt::format("enclosed volume {} m^3", volume_m3),
            "triangles must be oriented with outward normals (counter-clockwise seen from outside)");
@@ -172,25 +173,28 @@ void orient_outward(surface::TriangleSurface& surface) {
     }
     surface::TriangleSurface piece{surface.points_m, {}};
     for (const std::size_t t : part) piece.triangles.push_back(triangles[t]);
-    if (enclosed_volume_m3(piece) < 0.0) {
+    if (surface::enclosed_volume_m3(piece) < 0.0) {
       for (const std::size_t t : part) std::swap(triangles[t][1], triangles[t][2]);
     }
   }
 }
 
-double enclosed_volume_m3(const surface::TriangleSurface& surface) {
-  if (surface.points_m.empty()) return 0.0;
-  // Apexes at a surface point rather than the patient-frame origin: a vessel 0.2 m from the
-  // origin would otherwise lose digits to cancellation.
-  const Vector3& apex = surface.points_m.front();
-  double six_volume = 0.0;
-  for (const auto& triangle : surface.triangles) {
-    const Vector3 a = minus(surface.points_m[triangle[0]], apex);
-    const Vector3 b = minus(surface.points_m[triangle[1]], apex);
-    const Vector3 c = minus(surface.points_m[triangle[2]], apex);
-    six_volume += ingest::dicom::dot(a, ingest::dicom::cross(b, c));
+LabelledSurface labelled_surface_from(const surface::TriangleSurface& surface,
+                                      const surface::SurfaceFaceLabels& labels) {
+  if (labels.per_triangle.size() != surface.triangles.size()) {
+    throw InputError(ErrorCode::BadInput, "surface labels: per_triangle", std::to_string(labels.per_triangle.size()),
+                     fmt::format("one label per triangle ({})", surface.triangles.size()));
   }
-  return six_volume / 6.0;
+  static_assert(surface::kWallLabel == kWallLabel, "the wall has one label in both records");
+  return {surface, std::vector<int>(labels.per_triangle.begin(), labels.per_triangle.end())};
+}
+
+int inlet_label_of(const surface::SurfaceFaceLabels& labels) {
+  for (const auto& cap : labels.caps) {
+    if (cap.role == surface::CapRole::kInlet) return cap.label;
+  }
+  throw InputError(ErrorCode::BadInput, "surface labels: caps", std::to_string(labels.caps.size()) + " caps",
+                   "one cap with the inlet role (surface extraction's inlet_face)");
 }
 
 std::map<int, double> label_areas_m2(const LabelledSurface& labelled) {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ptwin/geometry/surface/surface_face_labels.hpp"
 #include "ptwin/geometry/surface/triangle_surface.hpp"
 
 namespace ptwin::geometry::mesh {
@@ -32,9 +33,14 @@ void validate_labelled_surface(const LabelledSurface& labelled, std::string_view
 /// naming the edge when an edge is not shared by exactly two triangles.
 void orient_outward(surface::TriangleSurface& surface);
 
-/// The volume (m^3) enclosed by a closed surface, by the divergence theorem (sum of signed
-/// tetrahedra from the origin); positive for outward-oriented triangles.
-[[nodiscard]] double enclosed_volume_m3(const surface::TriangleSurface& surface);
+/// The lumen surface as surface extraction gives it (surface_extraction.hpp) as meshing input:
+/// the same triangles, the wall as kWallLabel and each cap by its CapInfo::label.
+[[nodiscard]] LabelledSurface labelled_surface_from(const surface::TriangleSurface& surface,
+                                                   const surface::SurfaceFaceLabels& labels);
+
+/// The label of the cap whose role is the inlet, for TetraMeshSettings::inlet_label; InputError
+/// when the labels have no inlet cap.
+[[nodiscard]] int inlet_label_of(const surface::SurfaceFaceLabels& labels);
 
 /// The area (m^2) of each label's triangles, keyed by label.
 [[nodiscard]] std::map<int, double> label_areas_m2(const LabelledSurface& labelled);

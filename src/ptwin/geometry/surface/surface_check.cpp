@@ -148,11 +148,15 @@ std::size_t count_non_manifold_vertices(const TriangleSurface& surface) {
 }  // namespace
 
 double enclosed_volume_m3(const TriangleSurface& surface) {
+  if (surface.points_m.empty()) return 0.0;
+  // Apexes at a surface point rather than the patient-frame origin: a vessel 0.2 m from the
+  // origin would otherwise lose digits to cancellation.
+  const auto& apex = surface.points_m.front();
   double six_volume = 0.0;
   for (const auto& t : surface.triangles) {
-    const auto& a = surface.points_m[t[0]];
-    six_volume +=
-        ingest::dicom::dot(a, ingest::dicom::cross(surface.points_m[t[1]], surface.points_m[t[2]]));
+    six_volume += ingest::dicom::dot(minus(surface.points_m[t[0]], apex),
+                                     ingest::dicom::cross(minus(surface.points_m[t[1]], apex),
+                                                          minus(surface.points_m[t[2]], apex)));
   }
   return six_volume / 6.0;
 }

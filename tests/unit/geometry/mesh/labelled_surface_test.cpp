@@ -12,6 +12,7 @@
 #include "ptwin/core/error.hpp"
 #include "ptwin/geometry/mesh/gmsh_tetra_mesher.hpp"
 #include "ptwin/geometry/mesh/tube_surfaces.hpp"
+#include "ptwin/geometry/surface/surface_check.hpp"
 
 namespace ptwin::geometry::mesh {
 namespace {

@@ -37,7 +37,8 @@ inline const CodedConcept kAlgorithmFamilyArtificialIntelligence{"123110", "DCM"
 inline const CodedConcept kDiameter{"81827009", "SCT", "Diameter"};
 /// No PS3.16 concept names the percent diameter reduction of a stenosis as a quantity; the
 /// method is standard (CID 3804 Stenosis Measurement Method, kDiameterBasedMethod).
-inline const CodedConcept kDiameterStenosis{"diameter-stenosis", std::string(kLocalScheme),
+// Code Value is SH: at most 16 characters (PS3.3 8.1).
+inline const CodedConcept kDiameterStenosis{"diam-stenosis", std::string(kLocalScheme),
                                             "Diameter stenosis"};
 /// CID 3804 Stenosis Measurement Method.
 inline const CodedConcept kDiameterBasedMethod{"122651", "DCM", "Diameter Based Method"};

@@ -7,6 +7,9 @@ list(APPEND clinical_sources
   dicom/detail/dcmtk_io.cpp
   dicom/detail/source_slices.cpp
   dicom/segmentation_writer.cpp
-  dicom/segmentation_reader.cpp)
+  dicom/segmentation_reader.cpp
+  dicom/vessel_measurements.cpp
+  dicom/measurement_report_writer.cpp
+  dicom/measurement_report_reader.cpp)
 list(APPEND clinical_private_libs DCMTK::dcmseg DCMTK::dcmfg DCMTK::dcmiod DCMTK::dcmsr DCMTK::cmr
      DCMTK::dcmdata)

@@ -10,6 +10,7 @@ list(APPEND clinical_sources
   dicom/segmentation_reader.cpp
   dicom/vessel_measurements.cpp
   dicom/measurement_report_writer.cpp
-  dicom/measurement_report_reader.cpp)
+  dicom/measurement_report_reader.cpp
+  dicom/pacs_results.cpp)
 list(APPEND clinical_private_libs DCMTK::dcmseg DCMTK::dcmfg DCMTK::dcmiod DCMTK::dcmsr DCMTK::cmr
      DCMTK::dcmdata)

@@ -5,6 +5,9 @@
 // exceptions: a decoded SEG whose labels do not fill the grid, or a frame off the grid or
 // without a segment number.
 // Seeds: tests/data/bad_inputs/dicom_results/*.dcm (docs/dicom.md#writing-seg-and-sr).
+#include <dcmtk/config/osconfig.h>  // must come first
+#include <dcmtk/oflog/oflog.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -28,6 +31,12 @@ const ptwin::ingest::dicom::VolumeGeometry& grid() {
 }
 
 }  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+  // DCMTK's warnings for every broken input would dominate the run time.
+  OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -16,7 +16,8 @@ namespace {
 namespace fs = std::filesystem;
 using ptwin::testing::CorpusCase;
 
-const fs::path kCorpus = fs::path(PTWIN_SOURCE_DIR) / "tests" / "data" / "bad_inputs" / "dicom_results";
+const fs::path kCorpus =
+    fs::path(PTWIN_SOURCE_DIR) / "tests" / "data" / "bad_inputs" / "dicom_results";
 
 template <typename Call>
 void expect_rejected(const CorpusCase& bad, Call&& call) {

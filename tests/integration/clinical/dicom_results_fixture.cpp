@@ -43,7 +43,8 @@ PhantomSeries write_phantom(const fs::path& directory, const std::string& study_
   auto volume = series.phantom.volume;
   volume.identity = series.written.identity;
   series.lumen = geometry::segmentation::empty_labels_like(volume);
-  const auto fraction = geometry::phantom::lumen_fraction(volume.geometry, series.phantom.branches, spec.supersampling);
+  const auto fraction = geometry::phantom::lumen_fraction(volume.geometry, series.phantom.branches,
+                                                          spec.supersampling);
   for (std::size_t v = 0; v < fraction.size(); ++v) {
     if (fraction[v] > 0.5F) series.lumen.labels[v] = geometry::segmentation::kLumen;
   }
@@ -52,7 +53,8 @@ PhantomSeries write_phantom(const fs::path& directory, const std::string& study_
 
 SegmentationWriteOptions test_segmentation_options() {
   SegmentationWriteOptions options;
-  options.algorithm = {"ptwin ground-truth threshold", "0.1.0", codes::kAlgorithmFamilyHistogramAnalysis, false};
+  options.algorithm = {"ptwin ground-truth threshold", "0.1.0",
+                       codes::kAlgorithmFamilyHistogramAnalysis, false};
   options.software_version = "ptwin 0.1.0";
   return options;
 }
@@ -69,7 +71,8 @@ std::vector<VesselSegmentMeasurement> test_measurements() {
   stenosed.mean_diameter = 3.52 * units::mm;
   stenosed.minimal_diameter = 1.98 * units::mm;
   stenosed.stenosis_diameter_reduction = 0.5 * units::one;
-  stenosed.predicted_pressure_drop = PredictedPressureDrop{12.4 * units::mmHg, {"ptwin.oned", "0.3.1"}};
+  stenosed.predicted_pressure_drop =
+      PredictedPressureDrop{12.4 * units::mmHg, {"ptwin.oned", "0.3.1"}};
   return {parent, stenosed};
 }
 
@@ -86,7 +89,8 @@ DciodvfyReport run_dciodvfy(const fs::path& file) {
     return report;
   }
   std::array<char, 4096> buffer{};
-  while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe) != nullptr) report.output += buffer.data();
+  while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe) != nullptr)
+    report.output += buffer.data();
   ::pclose(pipe);
   std::istringstream lines(report.output);
   for (std::string line; std::getline(lines, line);) {

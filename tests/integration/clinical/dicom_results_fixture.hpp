@@ -26,7 +26,8 @@ struct PhantomSeries {
 };
 
 /// A 32 x 32 x 12 phantom written under `directory`; `study_uid` "" for a fresh study.
-[[nodiscard]] PhantomSeries write_phantom(const std::filesystem::path& directory, const std::string& study_uid = "");
+[[nodiscard]] PhantomSeries write_phantom(const std::filesystem::path& directory,
+                                          const std::string& study_uid = "");
 
 /// Options naming a threshold algorithm and a test version.
 [[nodiscard]] SegmentationWriteOptions test_segmentation_options();

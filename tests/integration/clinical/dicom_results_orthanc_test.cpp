@@ -60,7 +60,8 @@ class DicomResultsOrthancTest : public ::testing::Test {
 };
 
 TEST_F(DicomResultsOrthancTest, SegAndSrAreStoredFoundAndRetrievedUnchanged) {
-  const auto results = write_results_to_pacs(*client_, series_.lumen, series_.files, testing::test_measurements(), options());
+  const auto results = write_results_to_pacs(*client_, series_.lumen, series_.files,
+                                             testing::test_measurements(), options());
   ASSERT_TRUE(results.report.has_value());
   EXPECT_EQ(results.stow.stored.size(), 2U);
   const auto& study_uid = series_.written.identity.study_uid;
@@ -68,10 +69,12 @@ TEST_F(DicomResultsOrthancTest, SegAndSrAreStoredFoundAndRetrievedUnchanged) {
   EXPECT_EQ(results.report->study_uid, study_uid);
 
   // QIDO-RS: the study now holds CT, SEG and SR; each new series is found by its modality.
-  const auto studies = client_->search_studies({{"StudyInstanceUID", study_uid}, {"includefield", "ModalitiesInStudy"}});
+  const auto studies = client_->search_studies(
+      {{"StudyInstanceUID", study_uid}, {"includefield", "ModalitiesInStudy"}});
   ASSERT_EQ(studies.size(), 1U);
   for (const char* modality : {"CT", "SEG", "SR"}) {
-    EXPECT_NE(std::find(studies[0].modalities.begin(), studies[0].modalities.end(), modality), studies[0].modalities.end())
+    EXPECT_NE(std::find(studies[0].modalities.begin(), studies[0].modalities.end(), modality),
+              studies[0].modalities.end())
         << modality;
   }
   const auto seg_series = client_->search_series(study_uid, {{"Modality", "SEG"}});
@@ -83,19 +86,24 @@ TEST_F(DicomResultsOrthancTest, SegAndSrAreStoredFoundAndRetrievedUnchanged) {
   const auto seg_instances = client_->search_instances(study_uid, results.segmentation.series_uid);
   ASSERT_EQ(seg_instances.size(), 1U);
   EXPECT_EQ(seg_instances[0].sop_instance_uid, results.segmentation.sop_instance_uid);
-  EXPECT_EQ(seg_instances[0].sop_class_uid, "1.2.840.10008.5.1.4.1.1.66.4");  // Segmentation Storage
+  EXPECT_EQ(seg_instances[0].sop_class_uid,
+            "1.2.840.10008.5.1.4.1.1.66.4");  // Segmentation Storage
 
   // WADO-RS: the stored bytes come back unchanged and decode to what was written.
   const auto seg_bytes = client_->retrieve_instance(study_uid, results.segmentation.series_uid,
                                                     results.segmentation.sop_instance_uid);
-  EXPECT_TRUE(seg_bytes == results.segmentation.bytes) << seg_bytes.size() << " vs " << results.segmentation.bytes.size();
-  EXPECT_EQ(read_segmentation(seg_bytes, series_.lumen.geometry).labels.labels, series_.lumen.labels);
-  const auto sr_bytes = client_->retrieve_instance(study_uid, results.report->series_uid, results.report->sop_instance_uid);
+  EXPECT_TRUE(seg_bytes == results.segmentation.bytes)
+      << seg_bytes.size() << " vs " << results.segmentation.bytes.size();
+  EXPECT_EQ(read_segmentation(seg_bytes, series_.lumen.geometry).labels.labels,
+            series_.lumen.labels);
+  const auto sr_bytes = client_->retrieve_instance(study_uid, results.report->series_uid,
+                                                   results.report->sop_instance_uid);
   EXPECT_TRUE(sr_bytes == results.report->bytes);
   const auto contents = read_measurement_report(sr_bytes);
   ASSERT_EQ(contents.segments.size(), 2U);
   EXPECT_EQ(contents.segments[1].measurement.name, "daughter-1 stenosis");
-  EXPECT_EQ(contents.segments[1].segmentation_sop_instance_uid, results.segmentation.sop_instance_uid);
+  EXPECT_EQ(contents.segments[1].segmentation_sop_instance_uid,
+            results.segmentation.sop_instance_uid);
 }
 
 TEST_F(DicomResultsOrthancTest, WithoutMeasurementsOnlyTheSegIsStored) {
@@ -110,7 +118,9 @@ TEST_F(DicomResultsOrthancTest, WithoutMeasurementsOnlyTheSegIsStored) {
 TEST_F(DicomResultsOrthancTest, BadMeasurementsStoreNothing) {
   auto measurements = testing::test_measurements();
   measurements[0].stenosis_diameter_reduction = 1.5 * units::one;
-  EXPECT_THROW((void)write_results_to_pacs(*client_, series_.lumen, series_.files, measurements, options()), InputError);
+  EXPECT_THROW(
+      (void)write_results_to_pacs(*client_, series_.lumen, series_.files, measurements, options()),
+      InputError);
   const auto& study_uid = series_.written.identity.study_uid;
   EXPECT_TRUE(client_->search_series(study_uid, {{"Modality", "SEG"}}).empty());
   EXPECT_TRUE(client_->search_series(study_uid, {{"Modality", "SR"}}).empty());

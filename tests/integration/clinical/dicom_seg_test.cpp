@@ -42,13 +42,16 @@ std::size_t foreground_slices(const geometry::segmentation::LabelVolume& labels)
   std::size_t count = 0;
   for (std::size_t k = 0; k < labels.geometry.size[2]; ++k) {
     const auto begin = labels.labels.begin() + static_cast<std::ptrdiff_t>(k * pixels);
-    if (std::any_of(begin, begin + static_cast<std::ptrdiff_t>(pixels), [](auto v) { return v != 0; })) ++count;
+    if (std::any_of(begin, begin + static_cast<std::ptrdiff_t>(pixels),
+                    [](auto v) { return v != 0; }))
+      ++count;
   }
   return count;
 }
 
 TEST_F(DicomSegTest, PassesDciodvfyWithoutErrors) {
-  const auto seg = write_segmentation(series_.lumen, series_.files, testing::test_segmentation_options());
+  const auto seg =
+      write_segmentation(series_.lumen, series_.files, testing::test_segmentation_options());
   const auto path = dir_ / "seg.dcm";
   testing::write_file(path, seg.bytes);
   const auto report = testing::run_dciodvfy(path);
@@ -68,17 +71,21 @@ TEST_F(DicomSegTest, DecodesBackEqualToTheLabelsFrameByFrame) {
   EXPECT_EQ(decoded.frames.size(), foreground_slices(labels));
   for (std::size_t k = 0; k < labels.geometry.size[2]; ++k) {
     const auto begin = static_cast<std::ptrdiff_t>(k * pixels);
-    const bool equal = std::equal(labels.labels.begin() + begin, labels.labels.begin() + begin + static_cast<std::ptrdiff_t>(pixels),
-                                  decoded.labels.labels.begin() + begin);
+    const bool equal =
+        std::equal(labels.labels.begin() + begin,
+                   labels.labels.begin() + begin + static_cast<std::ptrdiff_t>(pixels),
+                   decoded.labels.labels.begin() + begin);
     EXPECT_TRUE(equal) << "slice " << k;
   }
   for (const auto& frame : decoded.frames) {
     EXPECT_EQ(frame.segment_number, 1);
-    EXPECT_EQ(frame.source_sop_instance_uid, series_.written.sop_instance_uids[frame.slice]) << "slice " << frame.slice;
+    EXPECT_EQ(frame.source_sop_instance_uid, series_.written.sop_instance_uids[frame.slice])
+        << "slice " << frame.slice;
     EXPECT_EQ(frame.source_sop_class_uid, "1.2.840.10008.5.1.4.1.1.2");  // CT Image Storage
   }
   EXPECT_EQ(decoded.labels.identity.study_uid, series_.written.identity.study_uid);
-  EXPECT_EQ(decoded.labels.identity.frame_of_reference_uid, series_.written.identity.frame_of_reference_uid);
+  EXPECT_EQ(decoded.labels.identity.frame_of_reference_uid,
+            series_.written.identity.frame_of_reference_uid);
   EXPECT_EQ(decoded.labels.identity.patient_id, series_.written.identity.patient_id);
   EXPECT_EQ(decoded.labels.identity.series_uid, series_.written.identity.series_uid);
   EXPECT_NE(decoded.seg_series_uid, series_.written.identity.series_uid);
@@ -95,7 +102,8 @@ TEST_F(DicomSegTest, DecodesBackEqualToTheLabelsFrameByFrame) {
 TEST_F(DicomSegTest, SourceFilesAreMatchedByPositionNotOrder) {
   auto shuffled = series_.files;
   std::reverse(shuffled.begin(), shuffled.end());
-  const auto seg = write_segmentation(series_.lumen, shuffled, testing::test_segmentation_options());
+  const auto seg =
+      write_segmentation(series_.lumen, shuffled, testing::test_segmentation_options());
   const auto decoded = read_segmentation(seg.bytes, series_.lumen.geometry);
   for (const auto& frame : decoded.frames) {
     EXPECT_EQ(frame.source_sop_instance_uid, series_.written.sop_instance_uids[frame.slice]);
@@ -114,7 +122,9 @@ TEST_F(DicomSegTest, RefusesLabelsOtherThanLumenAndEmptyVolumes) {
     EXPECT_EQ(error.value(), "7");
   }
   std::fill(labels.labels.begin(), labels.labels.end(), 0);
-  EXPECT_THROW((void)write_segmentation(labels, series_.files, testing::test_segmentation_options()), InputError);
+  EXPECT_THROW(
+      (void)write_segmentation(labels, series_.files, testing::test_segmentation_options()),
+      InputError);
 }
 
 TEST_F(DicomSegTest, RefusesSourcesOfAnotherSeriesOrWithAMissingSlice) {

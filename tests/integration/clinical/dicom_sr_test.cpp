@@ -11,7 +11,6 @@
 #include <filesystem>
 
 #include "dicom_results_fixture.hpp"
-
 #include "ptwin/clinical/dicom/measurement_report_reader.hpp"
 #include "ptwin/clinical/dicom/measurement_report_writer.hpp"
 #include "ptwin/clinical/dicom/segmentation_writer.hpp"
@@ -46,7 +45,8 @@ class DicomSrTest : public ::testing::Test {
 };
 
 TEST_F(DicomSrTest, PassesDciodvfyWithoutErrors) {
-  const auto sr = write_measurement_report(testing::test_measurements(), series_.files, seg_, options());
+  const auto sr =
+      write_measurement_report(testing::test_measurements(), series_.files, seg_, options());
   const auto path = dir_ / "sr.dcm";
   testing::write_file(path, sr.bytes);
   const auto report = testing::run_dciodvfy(path);
@@ -70,14 +70,18 @@ TEST_F(DicomSrTest, MeasurementsReadBackAsWritten) {
     const auto& expected = written[n];
     const auto& actual = contents.segments[n].measurement;
     EXPECT_EQ(actual.name, expected.name);
-    expect_near_relative(actual.mean_diameter.si(), expected.mean_diameter.si(), expected.name + " mean");
-    expect_near_relative(actual.minimal_diameter.si(), expected.minimal_diameter.si(), expected.name + " minimal");
-    expect_near_relative(actual.stenosis_diameter_reduction.si(), expected.stenosis_diameter_reduction.si(),
-                         expected.name + " stenosis");
+    expect_near_relative(actual.mean_diameter.si(), expected.mean_diameter.si(),
+                         expected.name + " mean");
+    expect_near_relative(actual.minimal_diameter.si(), expected.minimal_diameter.si(),
+                         expected.name + " minimal");
+    expect_near_relative(actual.stenosis_diameter_reduction.si(),
+                         expected.stenosis_diameter_reduction.si(), expected.name + " stenosis");
     EXPECT_EQ(actual.finding_site, expected.finding_site);
-    ASSERT_EQ(actual.predicted_pressure_drop.has_value(), expected.predicted_pressure_drop.has_value());
+    ASSERT_EQ(actual.predicted_pressure_drop.has_value(),
+              expected.predicted_pressure_drop.has_value());
     if (expected.predicted_pressure_drop) {
-      expect_near_relative(actual.predicted_pressure_drop->mean_drop.si(), expected.predicted_pressure_drop->mean_drop.si(),
+      expect_near_relative(actual.predicted_pressure_drop->mean_drop.si(),
+                           expected.predicted_pressure_drop->mean_drop.si(),
                            expected.name + " pressure drop");
       EXPECT_EQ(actual.predicted_pressure_drop->model, expected.predicted_pressure_drop->model);
     }
@@ -93,7 +97,8 @@ TEST_F(DicomSrTest, MeasurementsReadBackAsWritten) {
 TEST_F(DicomSrTest, IsAnEnhancedSrInTheSourceStudyObservedByPtwin) {
   auto report_options = options();
   report_options.device_observer_uid = "1.2.826.0.1.3680043.10.1234.1";
-  const auto sr = write_measurement_report(testing::test_measurements(), series_.files, seg_, report_options);
+  const auto sr =
+      write_measurement_report(testing::test_measurements(), series_.files, seg_, report_options);
   const auto contents = read_measurement_report(sr.bytes);
   EXPECT_EQ(contents.sop_class_uid, "1.2.840.10008.5.1.4.1.1.88.22");  // Enhanced SR Storage
   EXPECT_EQ(sr.sop_class_uid, contents.sop_class_uid);
@@ -131,11 +136,13 @@ TEST_F(DicomSrTest, RefusesMeasurementsThatBreakTheirRules) {
     (void)write_measurement_report(measurements, series_.files, seg_, options());
     FAIL() << "a prediction without model version accepted";
   } catch (const InputError& error) {
-    EXPECT_NE(error.where().find("predicted_pressure_drop.model"), std::string::npos) << error.what();
+    EXPECT_NE(error.where().find("predicted_pressure_drop.model"), std::string::npos)
+        << error.what();
   }
   measurements = testing::test_measurements();
   measurements[1].name = measurements[0].name;
-  EXPECT_THROW((void)write_measurement_report(measurements, series_.files, seg_, options()), InputError);
+  EXPECT_THROW((void)write_measurement_report(measurements, series_.files, seg_, options()),
+               InputError);
   EXPECT_THROW((void)write_measurement_report({}, series_.files, seg_, options()), InputError);
 }
 

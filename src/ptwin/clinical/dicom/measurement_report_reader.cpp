@@ -31,11 +31,14 @@ const CodedConcept kDeviceObserverUid{"121012", "DCM", "Device Observer UID"};
 const CodedConcept kDeviceObserverName{"121013", "DCM", "Device Observer Name"};
 const CodedConcept kDeviceObserverModelName{"121015", "DCM", "Device Observer Model Name"};
 
-[[noreturn]] void refuse(const std::string& where, const std::string& value, const std::string& rule) {
+[[noreturn]] void refuse(const std::string& where, const std::string& value,
+                         const std::string& rule) {
   throw InputError(ErrorCode::BadInput, where, value, rule);
 }
 
-bool same_code(const CodedConcept& a, const CodedConcept& b) { return a.value == b.value && a.scheme == b.scheme; }
+bool same_code(const CodedConcept& a, const CodedConcept& b) {
+  return a.value == b.value && a.scheme == b.scheme;
+}
 
 CodedConcept code_in(DcmItem& item, const DcmTagKey& sequence) {
   DcmItem* code = nullptr;
@@ -69,7 +72,8 @@ Numeric numeric(DcmItem& item, const std::string& where) {
   Numeric number;
   number.concept_code = concept_name(item);
   DcmItem* measured = nullptr;
-  if (item.findAndGetSequenceItem(DCM_MeasuredValueSequence, measured, 0).bad() || measured == nullptr) {
+  if (item.findAndGetSequenceItem(DCM_MeasuredValueSequence, measured, 0).bad() ||
+      measured == nullptr) {
     refuse(where + ": MeasuredValueSequence", "(absent)", "a measured value");
   }
   const auto text = detail::text_of(*measured, DCM_NumericValue);
@@ -82,24 +86,30 @@ Numeric numeric(DcmItem& item, const std::string& where) {
   number.unit = code_in(*measured, DCM_MeasurementUnitsCodeSequence);
   for (DcmItem* modifier : children(item)) {
     const auto name = concept_name(*modifier);
-    if (same_code(name, kDerivation)) number.derivation = code_in(*modifier, DCM_ConceptCodeSequence);
-    if (same_code(name, kMeasurementMethod)) number.method = code_in(*modifier, DCM_ConceptCodeSequence);
-    if (same_code(name, kAlgorithmName)) number.algorithm.name = detail::text_of(*modifier, DCM_TextValue);
-    if (same_code(name, kAlgorithmVersion)) number.algorithm.version = detail::text_of(*modifier, DCM_TextValue);
+    if (same_code(name, kDerivation))
+      number.derivation = code_in(*modifier, DCM_ConceptCodeSequence);
+    if (same_code(name, kMeasurementMethod))
+      number.method = code_in(*modifier, DCM_ConceptCodeSequence);
+    if (same_code(name, kAlgorithmName))
+      number.algorithm.name = detail::text_of(*modifier, DCM_TextValue);
+    if (same_code(name, kAlgorithmVersion))
+      number.algorithm.version = detail::text_of(*modifier, DCM_TextValue);
   }
   return number;
 }
 
 void require_unit(const Numeric& number, const CodedConcept& unit, const std::string& where) {
   if (!same_code(number.unit, unit)) {
-    refuse(where + ": MeasurementUnitsCodeSequence", number.unit.value, fmt::format("UCUM '{}'", unit.value));
+    refuse(where + ": MeasurementUnitsCodeSequence", number.unit.value,
+           fmt::format("UCUM '{}'", unit.value));
   }
 }
 
 // One measurement into the segment's fields; a concept this reader does not know is refused.
 void take_measurement(const Numeric& number, VesselSegmentMeasurement& m, std::vector<bool>& seen,
                       const std::string& where) {
-  if (same_code(number.concept_code, codes::kDiameter) && same_code(number.derivation, codes::kDerivationMean)) {
+  if (same_code(number.concept_code, codes::kDiameter) &&
+      same_code(number.derivation, codes::kDerivationMean)) {
     require_unit(number, codes::kUnitMillimetre, where);
     m.mean_diameter = number.value * units::mm;
     seen[0] = true;
@@ -117,8 +127,9 @@ void take_measurement(const Numeric& number, VesselSegmentMeasurement& m, std::v
     m.predicted_pressure_drop = PredictedPressureDrop{number.value * units::mmHg, number.algorithm};
   } else {
     refuse(where + ": ConceptNameCodeSequence",
-           fmt::format("({}, {}, \"{}\") derivation {}", number.concept_code.value, number.concept_code.scheme,
-                       number.concept_code.meaning, number.derivation.value),
+           fmt::format("({}, {}, \"{}\") derivation {}", number.concept_code.value,
+                       number.concept_code.scheme, number.concept_code.meaning,
+                       number.derivation.value),
            "a measurement ptwin writes (docs/dicom.md#writing-seg-and-sr)");
   }
 }
@@ -132,14 +143,20 @@ ReportedVesselSegment read_group(DcmItem& group, const std::string& where) {
     const std::string item_where = fmt::format("{} item {}", where, ++n);
     const auto name = concept_name(*item);
     const auto type = detail::text_of(*item, DCM_ValueType);
-    if (same_code(name, kTrackingIdentifier)) m.name = detail::text_of(*item, DCM_TextValue);
-    else if (same_code(name, kTrackingUid)) segment.tracking_uid = detail::text_of(*item, DCM_UID);
-    else if (same_code(name, kSourceSeries)) segment.source_series_uid = detail::text_of(*item, DCM_UID);
-    else if (same_code(name, kFindingSite)) m.finding_site = code_in(*item, DCM_ConceptCodeSequence);
+    if (same_code(name, kTrackingIdentifier))
+      m.name = detail::text_of(*item, DCM_TextValue);
+    else if (same_code(name, kTrackingUid))
+      segment.tracking_uid = detail::text_of(*item, DCM_UID);
+    else if (same_code(name, kSourceSeries))
+      segment.source_series_uid = detail::text_of(*item, DCM_UID);
+    else if (same_code(name, kFindingSite))
+      m.finding_site = code_in(*item, DCM_ConceptCodeSequence);
     else if (same_code(name, kReferencedSegment)) {
       DcmItem* reference = nullptr;
-      if (item->findAndGetSequenceItem(DCM_ReferencedSOPSequence, reference, 0).good() && reference != nullptr) {
-        segment.segmentation_sop_instance_uid = detail::text_of(*reference, DCM_ReferencedSOPInstanceUID);
+      if (item->findAndGetSequenceItem(DCM_ReferencedSOPSequence, reference, 0).good() &&
+          reference != nullptr) {
+        segment.segmentation_sop_instance_uid =
+            detail::text_of(*reference, DCM_ReferencedSOPInstanceUID);
         Uint16 number = 0;
         reference->findAndGetUint16(DCM_ReferencedSegmentNumber, number);
         segment.segment_number = number;
@@ -148,10 +165,15 @@ ReportedVesselSegment read_group(DcmItem& group, const std::string& where) {
       take_measurement(numeric(*item, item_where), m, seen, item_where);
     }
   }
-  if (m.name.empty()) throw InputError(ErrorCode::MissingField, where + ": Tracking Identifier", "(absent)", "present");
+  if (m.name.empty())
+    throw InputError(ErrorCode::MissingField, where + ": Tracking Identifier", "(absent)",
+                     "present");
   const char* const fields[] = {"Diameter (Mean)", "Diameter (Minimum)", "Diameter stenosis"};
   for (std::size_t f = 0; f < seen.size(); ++f) {
-    if (!seen[f]) throw InputError(ErrorCode::MissingField, fmt::format("{} ('{}'): {}", where, m.name, fields[f]), "(absent)", "present");
+    if (!seen[f])
+      throw InputError(ErrorCode::MissingField,
+                       fmt::format("{} ('{}'): {}", where, m.name, fields[f]), "(absent)",
+                       "present");
   }
   return segment;
 }
@@ -163,8 +185,10 @@ MeasurementReportContents read_measurement_report(std::string_view bytes, const 
   DcmDataset& dataset = *file->getDataset();
   MeasurementReportContents contents;
   contents.sop_class_uid = detail::text_of(dataset, DCM_SOPClassUID);
-  if (detail::text_of(dataset, DCM_Modality) != "SR" || detail::text_of(dataset, DCM_ValueType) != "CONTAINER") {
-    refuse(name + ": Modality / ValueType", detail::text_of(dataset, DCM_Modality), "an SR document (SR, CONTAINER)");
+  if (detail::text_of(dataset, DCM_Modality) != "SR" ||
+      detail::text_of(dataset, DCM_ValueType) != "CONTAINER") {
+    refuse(name + ": Modality / ValueType", detail::text_of(dataset, DCM_Modality),
+           "an SR document (SR, CONTAINER)");
   }
   contents.sop_instance_uid = detail::text_of(dataset, DCM_SOPInstanceUID);
   contents.series_uid = detail::text_of(dataset, DCM_SeriesInstanceUID);
@@ -172,13 +196,19 @@ MeasurementReportContents read_measurement_report(std::string_view bytes, const 
   contents.document_title = concept_name(dataset).meaning;
 
   DcmSequenceOfItems* evidence = nullptr;
-  if (dataset.findAndGetSequence(DCM_CurrentRequestedProcedureEvidenceSequence, evidence, OFTrue).good() && evidence) {
+  if (dataset.findAndGetSequence(DCM_CurrentRequestedProcedureEvidenceSequence, evidence, OFTrue)
+          .good() &&
+      evidence) {
     for (unsigned long s = 0; s < evidence->card(); ++s) {
       DcmSequenceOfItems* series = nullptr;
-      if (evidence->getItem(s)->findAndGetSequence(DCM_ReferencedSeriesSequence, series).bad() || !series) continue;
+      if (evidence->getItem(s)->findAndGetSequence(DCM_ReferencedSeriesSequence, series).bad() ||
+          !series)
+        continue;
       for (unsigned long r = 0; r < series->card(); ++r) {
         DcmSequenceOfItems* instances = nullptr;
-        if (series->getItem(r)->findAndGetSequence(DCM_ReferencedSOPSequence, instances).bad() || !instances) continue;
+        if (series->getItem(r)->findAndGetSequence(DCM_ReferencedSOPSequence, instances).bad() ||
+            !instances)
+          continue;
         for (unsigned long i = 0; i < instances->card(); ++i) {
           contents.evidence_sop_instance_uids.push_back(
               detail::text_of(*instances->getItem(i), DCM_ReferencedSOPInstanceUID));
@@ -188,8 +218,10 @@ MeasurementReportContents read_measurement_report(std::string_view bytes, const 
   }
   for (DcmItem* item : children(dataset)) {
     const auto concept_code = concept_name(*item);
-    if (same_code(concept_code, kDeviceObserverUid)) contents.device_observer_uid = detail::text_of(*item, DCM_UID);
-    if (same_code(concept_code, kDeviceObserverName)) contents.device_observer_name = detail::text_of(*item, DCM_TextValue);
+    if (same_code(concept_code, kDeviceObserverUid))
+      contents.device_observer_uid = detail::text_of(*item, DCM_UID);
+    if (same_code(concept_code, kDeviceObserverName))
+      contents.device_observer_name = detail::text_of(*item, DCM_TextValue);
     if (same_code(concept_code, kDeviceObserverModelName)) {
       contents.device_observer_model_name = detail::text_of(*item, DCM_TextValue);
     }
@@ -197,7 +229,8 @@ MeasurementReportContents read_measurement_report(std::string_view bytes, const 
     std::size_t group_number = 0;
     for (DcmItem* group : children(*item)) {
       if (!same_code(concept_name(*group), kMeasurementGroup)) continue;
-      contents.segments.push_back(read_group(*group, fmt::format("{}: Measurement Group {}", name, ++group_number)));
+      contents.segments.push_back(
+          read_group(*group, fmt::format("{}: Measurement Group {}", name, ++group_number)));
     }
   }
   return contents;

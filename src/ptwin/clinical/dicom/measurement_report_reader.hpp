@@ -28,7 +28,7 @@ struct MeasurementReportContents {
   std::string sop_instance_uid;
   std::string series_uid;
   std::string study_uid;
-  std::string document_title;      // Code Meaning of the root concept
+  std::string document_title;  // Code Meaning of the root concept
   std::string device_observer_uid;
   std::string device_observer_name;
   std::string device_observer_model_name;

@@ -26,7 +26,8 @@ using Group = CMR_TID1411_in_TID1500;
 using Value = Group::MeasurementValue;
 
 void check(const OFCondition& status, const std::string& what) {
-  if (status.bad()) throw Error(ErrorCode::Internal, fmt::format("SR writer: {}: {}", what, status.text()));
+  if (status.bad())
+    throw Error(ErrorCode::Internal, fmt::format("SR writer: {}: {}", what, status.text()));
 }
 
 DSRCodedEntryValue coded(const CodedConcept& code) {
@@ -37,49 +38,59 @@ DSRCodedEntryValue coded(const CodedConcept& code) {
 std::string ds(double value) { return fmt::format("{:.9g}", value); }
 
 Value value_in(double number, const CodedConcept& unit) {
-  return Value(ds(number).c_str(), CID7181_AbstractMultiDimensionalImageModelComponentUnits(coded(unit)));
+  return Value(ds(number).c_str(),
+               CID7181_AbstractMultiDimensionalImageModelComponentUnits(coded(unit)));
 }
 
 void add_diameter(Group& group, double value_mm, const CodedConcept& derivation) {
   check(group.addMeasurement(CID7469_GenericIntensityAndSizeMeasurements(coded(codes::kDiameter)),
                              value_in(value_mm, codes::kUnitMillimetre)),
         "Diameter");
-  check(group.getMeasurement().setDerivation(CID7464_GeneralRegionOfInterestMeasurementModifiers(coded(derivation))),
+  check(group.getMeasurement().setDerivation(
+            CID7464_GeneralRegionOfInterestMeasurementModifiers(coded(derivation))),
         "Derivation");
 }
 
-void add_group(TID1500_MeasurementReport& report, const VesselSegmentMeasurement& m, const WrittenInstance& seg,
-               const std::string& source_series_uid) {
+void add_group(TID1500_MeasurementReport& report, const VesselSegmentMeasurement& m,
+               const WrittenInstance& seg, const std::string& source_series_uid) {
   check(report.addVolumetricROIMeasurements(), "measurement group");
   Group& group = report.getVolumetricROIMeasurements();
   check(group.setTrackingIdentifier(m.name.c_str()), "Tracking Identifier");
-  check(group.setTrackingUniqueIdentifier(ingest::dicom::new_dicom_uid().c_str()), "Tracking Unique Identifier");
+  check(group.setTrackingUniqueIdentifier(ingest::dicom::new_dicom_uid().c_str()),
+        "Tracking Unique Identifier");
   check(group.setFinding(coded(codes::kFindingBloodVessel)), "Finding");
   DSRImageReferenceValue segment(seg.sop_class_uid.c_str(), seg.sop_instance_uid.c_str());
   segment.getSegmentList().addItem(1);  // the lumen
   check(group.setReferencedSegment(segment), "Referenced Segment");
-  check(group.setSourceSeriesForSegmentation(source_series_uid.c_str()), "Source series for segmentation");
+  check(group.setSourceSeriesForSegmentation(source_series_uid.c_str()),
+        "Source series for segmentation");
   if (m.finding_site) check(group.addFindingSite(coded(*m.finding_site)), "Finding Site");
 
   add_diameter(group, m.mean_diameter.in(units::mm), codes::kDerivationMean);
   add_diameter(group, m.minimal_diameter.in(units::mm), codes::kDerivationMinimum);
-  check(group.addMeasurement(CID7469_GenericIntensityAndSizeMeasurements(coded(codes::kDiameterStenosis)),
-                             value_in(m.stenosis_diameter_reduction.in(units::percent), codes::kUnitPercent)),
+  check(group.addMeasurement(
+            CID7469_GenericIntensityAndSizeMeasurements(coded(codes::kDiameterStenosis)),
+            value_in(m.stenosis_diameter_reduction.in(units::percent), codes::kUnitPercent)),
         "Diameter stenosis");
-  check(group.getMeasurement().setMeasurementMethod(CID6147_ResponseCriteria(coded(codes::kDiameterBasedMethod))),
+  check(group.getMeasurement().setMeasurementMethod(
+            CID6147_ResponseCriteria(coded(codes::kDiameterBasedMethod))),
         "Measurement Method");
   if (const auto& drop = m.predicted_pressure_drop) {
-    check(group.addMeasurement(CID7469_GenericIntensityAndSizeMeasurements(coded(codes::kGradientPressureAverage)),
-                               value_in(drop->mean_drop.in(units::mmHg), codes::kUnitMmHg)),
+    check(group.addMeasurement(
+              CID7469_GenericIntensityAndSizeMeasurements(coded(codes::kGradientPressureAverage)),
+              value_in(drop->mean_drop.in(units::mmHg), codes::kUnitMmHg)),
           "Gradient pressure");
-    check(group.getMeasurement().setAlgorithmIdentification(drop->model.name.c_str(), drop->model.version.c_str()),
+    check(group.getMeasurement().setAlgorithmIdentification(drop->model.name.c_str(),
+                                                            drop->model.version.c_str()),
           "Algorithm Identification");
   }
 }
 
 // Patient and study of the source, so the SR lands in the same study.
 void copy_patient_and_study(DcmItem& source, DSRDocument& document) {
-  const auto text = [&](const DcmTagKey& tag) { return OFString(detail::text_of(source, tag).c_str()); };
+  const auto text = [&](const DcmTagKey& tag) {
+    return OFString(detail::text_of(source, tag).c_str());
+  };
   check(document.setPatientName(text(DCM_PatientName), OFFalse), "PatientName");
   check(document.setPatientID(text(DCM_PatientID), OFFalse), "PatientID");
   check(document.setPatientBirthDate(text(DCM_PatientBirthDate), OFFalse), "PatientBirthDate");
@@ -88,19 +99,23 @@ void copy_patient_and_study(DcmItem& source, DSRDocument& document) {
   check(document.setStudyTime(text(DCM_StudyTime), OFFalse), "StudyTime");
   check(document.setStudyID(text(DCM_StudyID), OFFalse), "StudyID");
   check(document.setAccessionNumber(text(DCM_AccessionNumber), OFFalse), "AccessionNumber");
-  check(document.setReferringPhysicianName(text(DCM_ReferringPhysicianName), OFFalse), "ReferringPhysicianName");
+  check(document.setReferringPhysicianName(text(DCM_ReferringPhysicianName), OFFalse),
+        "ReferringPhysicianName");
   const auto description = text(DCM_StudyDescription);
-  if (!description.empty()) check(document.setStudyDescription(description, OFFalse), "StudyDescription");
+  if (!description.empty())
+    check(document.setStudyDescription(description, OFFalse), "StudyDescription");
   check(document.createNewSeriesInStudy(text(DCM_StudyInstanceUID)), "StudyInstanceUID");
 }
 
 }  // namespace
 
-WrittenInstance write_measurement_report(const std::vector<VesselSegmentMeasurement>& measurements,
-                                         const std::vector<ingest::dicom::DicomBuffer>& source_files,
-                                         const WrittenInstance& seg, const MeasurementReportWriteOptions& options) {
+WrittenInstance write_measurement_report(
+    const std::vector<VesselSegmentMeasurement>& measurements,
+    const std::vector<ingest::dicom::DicomBuffer>& source_files, const WrittenInstance& seg,
+    const MeasurementReportWriteOptions& options) {
   if (measurements.empty()) {
-    throw InputError(ErrorCode::MissingField, "SR writer: measurements", "(none)", "at least one vessel segment");
+    throw InputError(ErrorCode::MissingField, "SR writer: measurements", "(none)",
+                     "at least one vessel segment");
   }
   check_vessel_measurements(measurements);
   if (options.software_version.empty()) {
@@ -108,10 +123,12 @@ WrittenInstance write_measurement_report(const std::vector<VesselSegmentMeasurem
                      "ptwin's version: the device observer names it");
   }
   if (source_files.empty()) {
-    throw InputError(ErrorCode::MissingField, "SR writer: source_files", "(none)", "the measured series");
+    throw InputError(ErrorCode::MissingField, "SR writer: source_files", "(none)",
+                     "the measured series");
   }
   std::vector<std::unique_ptr<DcmFileFormat>> sources;
-  for (const auto& file : source_files) sources.push_back(detail::parse_part10(file.bytes, file.name));
+  for (const auto& file : source_files)
+    sources.push_back(detail::parse_part10(file.bytes, file.name));
   DcmDataset& first = *sources.front()->getDataset();
   const std::string study_uid = detail::text_of(first, DCM_StudyInstanceUID);
   const std::string series_uid = detail::text_of(first, DCM_SeriesInstanceUID);
@@ -129,15 +146,19 @@ WrittenInstance write_measurement_report(const std::vector<VesselSegmentMeasurem
 
   TID1500_MeasurementReport report(CMR_CID7021::ImagingMeasurementReport);
   check(report.setLanguage(CID5000_Languages(CID5000_Languages::English)), "Language of Content");
-  const std::string observer_uid =
-      options.device_observer_uid.empty() ? ingest::dicom::new_dicom_uid() : options.device_observer_uid;
+  const std::string observer_uid = options.device_observer_uid.empty()
+                                       ? ingest::dicom::new_dicom_uid()
+                                       : options.device_observer_uid;
   check(report.getObservationContext().addDeviceObserver(observer_uid.c_str(), "ptwin", "ptwin",
                                                          options.software_version.c_str()),
         "Device Observer");
   check(report.addProcedureReported(CMR_CID100::CTUnspecifiedBodyRegion), "Procedure reported");
   check(report.getImageLibrary().createNewImageLibrary(), "Image Library");
   check(report.getImageLibrary().addImageGroup(), "Image Library Group");
-  for (auto& source : sources) check(report.getImageLibrary().addImageEntry(*source->getDataset(), TID1600_ImageLibrary::withoutDescriptors), "Image Library Entry");
+  for (auto& source : sources)
+    check(report.getImageLibrary().addImageEntry(*source->getDataset(),
+                                                 TID1600_ImageLibrary::withoutDescriptors),
+          "Image Library Entry");
   for (const auto& m : measurements) add_group(report, m, seg, series_uid);
 
   DSRDocument document(DSRTypes::DT_EnhancedSR);
@@ -150,19 +171,24 @@ WrittenInstance write_measurement_report(const std::vector<VesselSegmentMeasurem
   check(document.setSeriesDescription(options.series_description.c_str()), "SeriesDescription");
   check(document.setSeriesNumber(fmt::format("{}", options.series_number).c_str()), "SeriesNumber");
   check(document.setInstanceNumber("1"), "InstanceNumber");
-  check(document.getCodingSchemeIdentification().addItem(std::string(codes::kLocalScheme).c_str(), "",
-                                                          std::string(codes::kLocalSchemeName).c_str(), "ptwin"),
+  check(document.getCodingSchemeIdentification().addItem(
+            std::string(codes::kLocalScheme).c_str(), "",
+            std::string(codes::kLocalSchemeName).c_str(), "ptwin"),
         "CodingSchemeIdentificationSequence");
   auto& evidence = document.getCurrentRequestedProcedureEvidence();
-  for (auto& source : sources) check(evidence.addItem(*source->getDataset()), "evidence (source image)");
-  check(evidence.addItem(study_uid.c_str(), seg.series_uid.c_str(), seg.sop_class_uid.c_str(), seg.sop_instance_uid.c_str()),
+  for (auto& source : sources)
+    check(evidence.addItem(*source->getDataset()), "evidence (source image)");
+  check(evidence.addItem(study_uid.c_str(), seg.series_uid.c_str(), seg.sop_class_uid.c_str(),
+                         seg.sop_instance_uid.c_str()),
         "evidence (SEG)");
 
   DcmFileFormat file;
   DcmDataset& dataset = *file.getDataset();
   check(document.write(dataset), "encoding the SR");
-  if (!options.series_uid.empty()) detail::put_text(dataset, DCM_SeriesInstanceUID, options.series_uid);
-  if (!options.sop_instance_uid.empty()) detail::put_text(dataset, DCM_SOPInstanceUID, options.sop_instance_uid);
+  if (!options.series_uid.empty())
+    detail::put_text(dataset, DCM_SeriesInstanceUID, options.series_uid);
+  if (!options.sop_instance_uid.empty())
+    detail::put_text(dataset, DCM_SOPInstanceUID, options.sop_instance_uid);
   WrittenInstance written;
   written.bytes = detail::to_part10(file);
   written.sop_class_uid = detail::text_of(dataset, DCM_SOPClassUID);

@@ -13,7 +13,8 @@ PacsResults write_results_to_pacs(ingest::dicom::DicomwebClient& pacs,
   PacsResults results;
   results.segmentation = write_segmentation(labels, source_files, options.segmentation);
   if (!measurements.empty()) {
-    results.report = write_measurement_report(measurements, source_files, results.segmentation, options.report);
+    results.report =
+        write_measurement_report(measurements, source_files, results.segmentation, options.report);
   }
   std::vector<std::string_view> files{results.segmentation.bytes};
   if (results.report) files.emplace_back(results.report->bytes);

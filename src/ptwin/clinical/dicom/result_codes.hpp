@@ -23,8 +23,8 @@ inline const CodedConcept kTypeBloodVessel{"59820001", "SCT", "Blood vessel"};
 /// CID 7203 Image Derivation: Derivation Code of the Derivation Image Functional Group.
 inline const CodedConcept kDerivationSegmentation{"113076", "DCM", "Segmentation"};
 /// CID 7202 Source Image Purpose of Reference.
-inline const CodedConcept kPurposeSourceForProcessing{"121322", "DCM",
-                                                      "Source image for image processing operation"};
+inline const CodedConcept kPurposeSourceForProcessing{
+    "121322", "DCM", "Source image for image processing operation"};
 /// CID 7162 Surface Processing Algorithm Families: Algorithm Family Code of the Segmentation
 /// Algorithm Identification Sequence (thresholds and region growing, or trained networks).
 inline const CodedConcept kAlgorithmFamilyHistogramAnalysis{"123105", "DCM", "Histogram Analysis"};

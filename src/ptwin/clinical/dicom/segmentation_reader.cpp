@@ -25,7 +25,8 @@ namespace {
 constexpr double kMetresPerMm = 1e-3;
 constexpr double kGridTolerance = 0.01;  // of a voxel: DS rounding of positions
 
-[[noreturn]] void refuse(const std::string& where, const std::string& value, const std::string& rule) {
+[[noreturn]] void refuse(const std::string& where, const std::string& value,
+                         const std::string& rule) {
   throw InputError(ErrorCode::BadInput, where, value, rule);
 }
 
@@ -53,7 +54,8 @@ std::vector<SegmentDescription> segments_of(DcmSegmentation& segmentation) {
     description.label = text(value);
     description.category = concept_of(segment->getSegmentedPropertyCategoryCode());
     description.type = concept_of(segment->getSegmentedPropertyTypeCode());
-    description.algorithm_type = DcmSegTypes::algoType2OFString(segment->getSegmentAlgorithmType()).c_str();
+    description.algorithm_type =
+        DcmSegTypes::algoType2OFString(segment->getSegmentAlgorithmType()).c_str();
     segment->getSegmentAlgorithmName(value);
     description.algorithm_name = text(value);
     segments.push_back(std::move(description));
@@ -65,34 +67,46 @@ std::vector<SegmentDescription> segments_of(DcmSegmentation& segmentation) {
 std::size_t slice_of(const Float64 (&position_mm)[3], const ingest::dicom::VolumeGeometry& grid,
                      const std::string& where) {
   ingest::dicom::Vector3 offset{};
-  for (int axis = 0; axis < 3; ++axis) offset[axis] = position_mm[axis] * kMetresPerMm - grid.origin_m[axis];
+  for (int axis = 0; axis < 3; ++axis)
+    offset[axis] = position_mm[axis] * kMetresPerMm - grid.origin_m[axis];
   const double i = ingest::dicom::dot(offset, grid.direction_i) / grid.spacing_m[0];
   const double j = ingest::dicom::dot(offset, grid.direction_j) / grid.spacing_m[1];
   const double k = ingest::dicom::dot(offset, grid.direction_k) / grid.spacing_m[2];
   const double k_rounded = std::round(k);
-  if (std::abs(i) > kGridTolerance || std::abs(j) > kGridTolerance || std::abs(k - k_rounded) > kGridTolerance ||
-      k_rounded < 0.0 || k_rounded >= static_cast<double>(grid.size[2])) {
-    refuse(where + ": ImagePositionPatient",
-           fmt::format("{}\\{}\\{}", position_mm[0], position_mm[1], position_mm[2]),
-           fmt::format("the origin of a slice of the grid (voxel offset i={:.3f} j={:.3f} k={:.3f})", i, j, k));
+  if (std::abs(i) > kGridTolerance || std::abs(j) > kGridTolerance ||
+      std::abs(k - k_rounded) > kGridTolerance || k_rounded < 0.0 ||
+      k_rounded >= static_cast<double>(grid.size[2])) {
+    refuse(
+        where + ": ImagePositionPatient",
+        fmt::format("{}\\{}\\{}", position_mm[0], position_mm[1], position_mm[2]),
+        fmt::format("the origin of a slice of the grid (voxel offset i={:.3f} j={:.3f} k={:.3f})",
+                    i, j, k));
   }
   return static_cast<std::size_t>(k_rounded);
 }
 
-void check_shared_geometry(FGInterface& groups, const ingest::dicom::VolumeGeometry& grid, const std::string& name) {
-  auto* orientation = dynamic_cast<FGPlaneOrientationPatient*>(groups.get(0, DcmFGTypes::EFG_PLANEORIENTPATIENT));
+void check_shared_geometry(FGInterface& groups, const ingest::dicom::VolumeGeometry& grid,
+                           const std::string& name) {
+  auto* orientation =
+      dynamic_cast<FGPlaneOrientationPatient*>(groups.get(0, DcmFGTypes::EFG_PLANEORIENTPATIENT));
   auto* measures = dynamic_cast<FGPixelMeasures*>(groups.get(0, DcmFGTypes::EFG_PIXELMEASURES));
   if (orientation == nullptr || measures == nullptr) {
-    refuse(name + ": functional groups", "(absent)", "Plane Orientation (Patient) and Pixel Measures");
+    refuse(name + ": functional groups", "(absent)",
+           "Plane Orientation (Patient) and Pixel Measures");
   }
   Float64 cosines[6] = {};
-  if (orientation->getImageOrientationPatient(cosines[0], cosines[1], cosines[2], cosines[3], cosines[4], cosines[5]).bad()) {
+  if (orientation
+          ->getImageOrientationPatient(cosines[0], cosines[1], cosines[2], cosines[3], cosines[4],
+                                       cosines[5])
+          .bad()) {
     refuse(name + ": ImageOrientationPatient", "(unreadable)", "six direction cosines");
   }
   for (int n = 0; n < 3; ++n) {
-    if (std::abs(cosines[n] - grid.direction_i[n]) > 1e-4 || std::abs(cosines[n + 3] - grid.direction_j[n]) > 1e-4) {
+    if (std::abs(cosines[n] - grid.direction_i[n]) > 1e-4 ||
+        std::abs(cosines[n + 3] - grid.direction_j[n]) > 1e-4) {
       refuse(name + ": ImageOrientationPatient",
-             fmt::format("{}\\{}\\{}\\{}\\{}\\{}", cosines[0], cosines[1], cosines[2], cosines[3], cosines[4], cosines[5]),
+             fmt::format("{}\\{}\\{}\\{}\\{}\\{}", cosines[0], cosines[1], cosines[2], cosines[3],
+                         cosines[4], cosines[5]),
              "the grid's row and column directions");
     }
   }
@@ -107,9 +121,10 @@ void check_shared_geometry(FGInterface& groups, const ingest::dicom::VolumeGeome
   }
 }
 
-SegmentationFrame frame_info(FGInterface& groups, Uint32 frame, const ingest::dicom::VolumeGeometry& grid,
-                             const std::string& where) {
-  auto* position = dynamic_cast<FGPlanePosPatient*>(groups.get(frame, DcmFGTypes::EFG_PLANEPOSPATIENT));
+SegmentationFrame frame_info(FGInterface& groups, Uint32 frame,
+                             const ingest::dicom::VolumeGeometry& grid, const std::string& where) {
+  auto* position =
+      dynamic_cast<FGPlanePosPatient*>(groups.get(frame, DcmFGTypes::EFG_PLANEPOSPATIENT));
   auto* segment = dynamic_cast<FGSegmentation*>(groups.get(frame, DcmFGTypes::EFG_SEGMENTATION));
   if (position == nullptr || segment == nullptr) {
     refuse(where, "(absent)", "Plane Position (Patient) and Segment Identification groups");
@@ -122,10 +137,12 @@ SegmentationFrame frame_info(FGInterface& groups, Uint32 frame, const ingest::di
   info.slice = slice_of(position_mm, grid, where);
   Uint16 number = 0;
   if (segment->getReferencedSegmentNumber(number).bad() || number == 0) {
-    refuse(where + ": ReferencedSegmentNumber", fmt::format("{}", number), "a segment number from 1");
+    refuse(where + ": ReferencedSegmentNumber", fmt::format("{}", number),
+           "a segment number from 1");
   }
   info.segment_number = number;
-  if (auto* derivation = dynamic_cast<FGDerivationImage*>(groups.get(frame, DcmFGTypes::EFG_DERIVATIONIMAGE))) {
+  if (auto* derivation =
+          dynamic_cast<FGDerivationImage*>(groups.get(frame, DcmFGTypes::EFG_DERIVATIONIMAGE))) {
     for (auto* item : derivation->getDerivationImageItems()) {
       for (auto* source : item->getSourceImageItems()) {
         OFString value;
@@ -141,7 +158,8 @@ SegmentationFrame frame_info(FGInterface& groups, Uint32 frame, const ingest::di
 
 }  // namespace
 
-DecodedSegmentation read_segmentation(std::string_view bytes, const ingest::dicom::VolumeGeometry& grid,
+DecodedSegmentation read_segmentation(std::string_view bytes,
+                                      const ingest::dicom::VolumeGeometry& grid,
                                       const std::string& name) {
   auto file = detail::parse_part10(bytes, name);
   DcmDataset& dataset = *file->getDataset();
@@ -152,7 +170,8 @@ DecodedSegmentation read_segmentation(std::string_view bytes, const ingest::dico
   DcmSegmentation* raw = nullptr;
   const OFCondition loaded = DcmSegmentation::loadDataset(dataset, raw);
   std::unique_ptr<DcmSegmentation> segmentation(raw);
-  if (loaded.bad() || !segmentation) refuse(name, "(Segmentation)", fmt::format("a readable SEG (DCMTK: {})", loaded.text()));
+  if (loaded.bad() || !segmentation)
+    refuse(name, "(Segmentation)", fmt::format("a readable SEG (DCMTK: {})", loaded.text()));
   if (segmentation->getSegmentationType() != DcmSegTypes::ST_BINARY) {
     refuse(name + ": SegmentationType", "not BINARY", "a binary segmentation");
   }
@@ -190,10 +209,12 @@ DecodedSegmentation read_segmentation(std::string_view bytes, const ingest::dico
     const std::string where = fmt::format("{}: frame {}", name, frame + 1);
     auto info = frame_info(groups, static_cast<Uint32>(frame), grid, where);
     const DcmIODTypes::Frame* packed = segmentation->getFrame(frame);
-    if (packed == nullptr) refuse(where, "(no pixel data)", "a frame for every functional group item");
-    std::unique_ptr<DcmIODTypes::Frame> unpacked(
-        DcmSegUtils::unpackBinaryFrame(packed, static_cast<Uint16>(rows), static_cast<Uint16>(columns)));
-    if (!unpacked || unpacked->length < pixels) refuse(where, "(pixel data)", "rows x columns bits");
+    if (packed == nullptr)
+      refuse(where, "(no pixel data)", "a frame for every functional group item");
+    std::unique_ptr<DcmIODTypes::Frame> unpacked(DcmSegUtils::unpackBinaryFrame(
+        packed, static_cast<Uint16>(rows), static_cast<Uint16>(columns)));
+    if (!unpacked || unpacked->length < pixels)
+      refuse(where, "(pixel data)", "rows x columns bits");
     std::uint8_t* slice = labels.labels.data() + info.slice * pixels;
     for (std::size_t p = 0; p < pixels; ++p) {
       if (unpacked->pixData[p] != 0) slice[p] = static_cast<std::uint8_t>(info.segment_number);

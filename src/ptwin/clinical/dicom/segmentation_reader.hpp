@@ -16,7 +16,7 @@
 namespace ptwin::clinical::dicom {
 
 struct SegmentationFrame {
-  std::size_t slice = 0;           // k on the grid
+  std::size_t slice = 0;  // k on the grid
   std::uint16_t segment_number = 0;
   std::string source_sop_instance_uid;  // from the Derivation Image Sequence
   std::string source_sop_class_uid;

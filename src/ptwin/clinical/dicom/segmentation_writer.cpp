@@ -31,25 +31,31 @@ constexpr double kMmPerMetre = 1e3;
 constexpr Uint16 kLumenSegmentNumber = 1;
 
 void check(const OFCondition& status, const std::string& what) {
-  if (status.bad()) throw Error(ErrorCode::Internal, fmt::format("SEG writer: {}: {}", what, status.text()));
+  if (status.bad())
+    throw Error(ErrorCode::Internal, fmt::format("SEG writer: {}: {}", what, status.text()));
 }
 
 std::string ds(double value) { return fmt::format("{:.9g}", value); }
 
 CodeSequenceMacro code_of(const CodedConcept& concept_code) {
-  return CodeSequenceMacro(concept_code.value.c_str(), concept_code.scheme.c_str(), concept_code.meaning.c_str());
+  return CodeSequenceMacro(concept_code.value.c_str(), concept_code.scheme.c_str(),
+                           concept_code.meaning.c_str());
 }
 
 void check_inputs(const LabelVolume& labels, const SegmentationWriteOptions& options) {
   const auto& g = labels.geometry;
-  if (g.voxel_count() == 0 || labels.labels.size() != g.voxel_count() || g.size[0] > 65535 || g.size[1] > 65535) {
+  if (g.voxel_count() == 0 || labels.labels.size() != g.voxel_count() || g.size[0] > 65535 ||
+      g.size[1] > 65535) {
     throw InputError(ErrorCode::BadInput, "SEG writer: labels",
-                     fmt::format("{}x{}x{} grid with {} labels", g.size[0], g.size[1], g.size[2], labels.labels.size()),
+                     fmt::format("{}x{}x{} grid with {} labels", g.size[0], g.size[1], g.size[2],
+                                 labels.labels.size()),
                      "a non-empty grid of at most 65535 columns and rows, one label per voxel");
   }
-  const auto stray = std::find_if(labels.labels.begin(), labels.labels.end(), [](std::uint8_t label) {
-    return label != geometry::segmentation::kBackground && label != geometry::segmentation::kLumen;
-  });
+  const auto stray =
+      std::find_if(labels.labels.begin(), labels.labels.end(), [](std::uint8_t label) {
+        return label != geometry::segmentation::kBackground &&
+               label != geometry::segmentation::kLumen;
+      });
   if (stray != labels.labels.end()) {
     throw InputError(ErrorCode::BadInput,
                      fmt::format("SEG writer: label of voxel {}", stray - labels.labels.begin()),
@@ -57,8 +63,8 @@ void check_inputs(const LabelVolume& labels, const SegmentationWriteOptions& opt
   }
   const auto require = [](const std::string& value, const char* field) {
     if (value.empty()) {
-      throw InputError(ErrorCode::MissingField, fmt::format("SEG writer: options.{}", field), "(empty)",
-                       "a non-empty value: the SEG must identify what produced it");
+      throw InputError(ErrorCode::MissingField, fmt::format("SEG writer: options.{}", field),
+                       "(empty)", "a non-empty value: the SEG must identify what produced it");
     }
   };
   require(options.algorithm.name, "algorithm.name");
@@ -75,12 +81,14 @@ void add_lumen_segment(DcmSegmentation& segmentation, const SegmentationWriteOpt
   const std::string algorithm_name = fmt::format("{} {}", algorithm.name, algorithm.version);
   check(DcmSegment::create(raw, options.segment_label.c_str(), code_of(codes::kCategoryTissue),
                            code_of(codes::kTypeBloodVessel),
-                           algorithm.is_semiautomatic ? DcmSegTypes::SAT_SEMIAUTOMATIC : DcmSegTypes::SAT_AUTOMATIC,
+                           algorithm.is_semiautomatic ? DcmSegTypes::SAT_SEMIAUTOMATIC
+                                                      : DcmSegTypes::SAT_AUTOMATIC,
                            algorithm_name.c_str()),
         "segment description");
   std::unique_ptr<DcmSegment> segment(raw);
   AlgorithmIdentificationMacro& identification = segment->getSegmentationAlgorithmIdentification();
-  check(identification.getAlgorithmFamilyCode().set(algorithm.family.value.c_str(), algorithm.family.scheme.c_str(),
+  check(identification.getAlgorithmFamilyCode().set(algorithm.family.value.c_str(),
+                                                    algorithm.family.scheme.c_str(),
                                                     algorithm.family.meaning.c_str()),
         "AlgorithmFamilyCodeSequence");
   check(identification.setAlgorithmName(algorithm.name.c_str()), "AlgorithmName");
@@ -89,7 +97,8 @@ void add_lumen_segment(DcmSegmentation& segmentation, const SegmentationWriteOpt
   // TrackingID and TrackingUID go together (PS3.3 C.8.20.4, Type 1C each).
   check(segment->setTrackingID(options.segment_label.c_str()), "TrackingID");
   check(segment->setTrackingUID(ingest::dicom::new_dicom_uid().c_str()), "TrackingUID");
-  check(segment->setRecommendedDisplayCIELabValue(53000, 54000, 44000), "RecommendedDisplayCIELabValue");
+  check(segment->setRecommendedDisplayCIELabValue(53000, 54000, 44000),
+        "RecommendedDisplayCIELabValue");
   Uint16 number = 0;
   check(segmentation.addSegment(segment.get(), number), "adding the segment");
   segment.release();  // owned by the segmentation now
@@ -102,15 +111,19 @@ void add_shared_groups(DcmSegmentation& segmentation, const ingest::dicom::Volum
   const auto& di = g.direction_i;
   const auto& dj = g.direction_j;
   std::unique_ptr<FGPlaneOrientationPatient> orientation(FGPlaneOrientationPatient::createMinimal(
-      ds(di[0]).c_str(), ds(di[1]).c_str(), ds(di[2]).c_str(), ds(dj[0]).c_str(), ds(dj[1]).c_str(), ds(dj[2]).c_str()));
+      ds(di[0]).c_str(), ds(di[1]).c_str(), ds(di[2]).c_str(), ds(dj[0]).c_str(), ds(dj[1]).c_str(),
+      ds(dj[2]).c_str()));
   if (!orientation) throw Error(ErrorCode::Internal, "SEG writer: plane orientation group");
   check(segmentation.addForAllFrames(*orientation), "PlaneOrientationSequence");
   FGPixelMeasures measures;
   // PixelSpacing is row spacing (along j), then column spacing (along i): PS3.3 10.7.1.3.
-  check(measures.setPixelSpacing(fmt::format("{}\\{}", ds(g.spacing_m[1] * kMmPerMetre), ds(g.spacing_m[0] * kMmPerMetre)).c_str()),
+  check(measures.setPixelSpacing(fmt::format("{}\\{}", ds(g.spacing_m[1] * kMmPerMetre),
+                                             ds(g.spacing_m[0] * kMmPerMetre))
+                                     .c_str()),
         "PixelSpacing");
   check(measures.setSliceThickness(ds(g.spacing_m[2] * kMmPerMetre).c_str()), "SliceThickness");
-  check(measures.setSpacingBetweenSlices(ds(g.spacing_m[2] * kMmPerMetre).c_str()), "SpacingBetweenSlices");
+  check(measures.setSpacingBetweenSlices(ds(g.spacing_m[2] * kMmPerMetre).c_str()),
+        "SpacingBetweenSlices");
   check(segmentation.addForAllFrames(measures), "PixelMeasuresSequence");
 }
 
@@ -120,40 +133,47 @@ void add_dimensions(DcmSegmentation& segmentation) {
   check(dimensions.addDimensionIndex(DCM_ReferencedSegmentNumber, organisation.c_str(),
                                      DCM_SegmentIdentificationSequence, "ReferencedSegmentNumber"),
         "segment dimension");
-  check(dimensions.addDimensionIndex(DCM_ImagePositionPatient, organisation.c_str(), DCM_PlanePositionSequence,
-                                     "ImagePositionPatient"),
+  check(dimensions.addDimensionIndex(DCM_ImagePositionPatient, organisation.c_str(),
+                                     DCM_PlanePositionSequence, "ImagePositionPatient"),
         "position dimension");
 }
 
 // The frame of slice k: its pixels (one byte per pixel, 0 or 1; DCMTK packs them to bits).
-void add_frame(DcmSegmentation& segmentation, const LabelVolume& labels, std::size_t k, Uint32 position_index,
-               const detail::SourceSlice& source, std::vector<Uint8>& pixels) {
+void add_frame(DcmSegmentation& segmentation, const LabelVolume& labels, std::size_t k,
+               Uint32 position_index, const detail::SourceSlice& source,
+               std::vector<Uint8>& pixels) {
   const auto& g = labels.geometry;
   const auto origin = g.position_m(0.0, 0.0, static_cast<double>(k));
   std::unique_ptr<FGPlanePosPatient> position(FGPlanePosPatient::createMinimal(
-      ds(origin[0] * kMmPerMetre).c_str(), ds(origin[1] * kMmPerMetre).c_str(), ds(origin[2] * kMmPerMetre).c_str()));
+      ds(origin[0] * kMmPerMetre).c_str(), ds(origin[1] * kMmPerMetre).c_str(),
+      ds(origin[2] * kMmPerMetre).c_str()));
   if (!position) throw Error(ErrorCode::Internal, "SEG writer: plane position group");
   FGFrameContent content;
   check(content.setDimensionIndexValues(kLumenSegmentNumber, 0), "DimensionIndexValues[0]");
   check(content.setDimensionIndexValues(position_index, 1), "DimensionIndexValues[1]");
   FGDerivationImage derivation;
   DerivationImageItem* item = nullptr;
-  check(derivation.addDerivationImageItem(code_of(codes::kDerivationSegmentation), "", item), "DerivationImageSequence");
+  check(derivation.addDerivationImageItem(code_of(codes::kDerivationSegmentation), "", item),
+        "DerivationImageSequence");
   auto source_item = std::make_unique<SourceImageItem>();
   const auto& purpose = codes::kPurposeSourceForProcessing;
-  check(source_item->getPurposeOfReferenceCode().set(purpose.value.c_str(), purpose.scheme.c_str(), purpose.meaning.c_str()),
+  check(source_item->getPurposeOfReferenceCode().set(purpose.value.c_str(), purpose.scheme.c_str(),
+                                                     purpose.meaning.c_str()),
         "PurposeOfReferenceCodeSequence");
   auto& reference = source_item->getImageSOPInstanceReference();
   check(reference.setReferencedSOPClassUID(source.sop_class_uid.c_str()), "ReferencedSOPClassUID");
-  check(reference.setReferencedSOPInstanceUID(source.sop_instance_uid.c_str()), "ReferencedSOPInstanceUID");
+  check(reference.setReferencedSOPInstanceUID(source.sop_instance_uid.c_str()),
+        "ReferencedSOPInstanceUID");
   item->getSourceImageItems().push_back(source_item.release());
   const OFVector<FGBase*> groups{position.get(), &content, &derivation};
-  check(segmentation.addFrame(pixels.data(), kLumenSegmentNumber, groups), fmt::format("frame of slice {}", k));
+  check(segmentation.addFrame(pixels.data(), kLumenSegmentNumber, groups),
+        fmt::format("frame of slice {}", k));
 }
 
 }  // namespace
 
-WrittenInstance write_segmentation(const LabelVolume& labels, const std::vector<ingest::dicom::DicomBuffer>& source_files,
+WrittenInstance write_segmentation(const LabelVolume& labels,
+                                   const std::vector<ingest::dicom::DicomBuffer>& source_files,
                                    const SegmentationWriteOptions& options) {
   check_inputs(labels, options);
   const auto& g = labels.geometry;
@@ -162,7 +182,8 @@ WrittenInstance write_segmentation(const LabelVolume& labels, const std::vector<
   std::vector<std::size_t> foreground_slices;
   for (std::size_t k = 0; k < g.size[2]; ++k) {
     const auto begin = labels.labels.begin() + static_cast<std::ptrdiff_t>(k * pixels_per_slice);
-    if (std::any_of(begin, begin + static_cast<std::ptrdiff_t>(pixels_per_slice), [](std::uint8_t v) { return v != 0; })) {
+    if (std::any_of(begin, begin + static_cast<std::ptrdiff_t>(pixels_per_slice),
+                    [](std::uint8_t v) { return v != 0; })) {
       foreground_slices.push_back(k);
     }
   }
@@ -171,11 +192,14 @@ WrittenInstance write_segmentation(const LabelVolume& labels, const std::vector<
                      "at least one foreground voxel (a SEG holds at least one frame)");
   }
 
-  const IODGeneralEquipmentModule::EquipmentInfo equipment("ptwin", "ptwin", "1", options.software_version.c_str());
-  const ContentIdentificationMacro content_identification("1", "VESSEL_LUMEN", options.segment_label.c_str(), "");
+  const IODGeneralEquipmentModule::EquipmentInfo equipment("ptwin", "ptwin", "1",
+                                                           options.software_version.c_str());
+  const ContentIdentificationMacro content_identification("1", "VESSEL_LUMEN",
+                                                          options.segment_label.c_str(), "");
   DcmSegmentation* raw = nullptr;
-  check(DcmSegmentation::createBinarySegmentation(raw, static_cast<Uint16>(g.size[1]), static_cast<Uint16>(g.size[0]),
-                                                  equipment, content_identification),
+  check(DcmSegmentation::createBinarySegmentation(raw, static_cast<Uint16>(g.size[1]),
+                                                  static_cast<Uint16>(g.size[0]), equipment,
+                                                  content_identification),
         "creating the segmentation");
   std::unique_ptr<DcmSegmentation> segmentation(raw);
 
@@ -184,11 +208,15 @@ WrittenInstance write_segmentation(const LabelVolume& labels, const std::vector<
                                            source_files[sources.front().file_index].name);
   check(segmentation->importHierarchy(*first_source->getDataset(), OFTrue, OFTrue, OFTrue, OFFalse),
         "importing patient, study and frame of reference from the source");
-  const std::string series_uid = options.series_uid.empty() ? ingest::dicom::new_dicom_uid() : options.series_uid;
-  const std::string sop_uid = options.sop_instance_uid.empty() ? ingest::dicom::new_dicom_uid() : options.sop_instance_uid;
+  const std::string series_uid =
+      options.series_uid.empty() ? ingest::dicom::new_dicom_uid() : options.series_uid;
+  const std::string sop_uid =
+      options.sop_instance_uid.empty() ? ingest::dicom::new_dicom_uid() : options.sop_instance_uid;
   check(segmentation->getSeries().setSeriesInstanceUID(series_uid.c_str()), "SeriesInstanceUID");
-  check(segmentation->getSeries().setSeriesNumber(fmt::format("{}", options.series_number).c_str()), "SeriesNumber");
-  check(segmentation->getSeries().setSeriesDescription(options.series_description.c_str()), "SeriesDescription");
+  check(segmentation->getSeries().setSeriesNumber(fmt::format("{}", options.series_number).c_str()),
+        "SeriesNumber");
+  check(segmentation->getSeries().setSeriesDescription(options.series_description.c_str()),
+        "SeriesDescription");
   check(segmentation->getSOPCommon().setSOPInstanceUID(sop_uid.c_str()), "SOPInstanceUID");
 
   add_lumen_segment(*segmentation, options);
@@ -197,18 +225,21 @@ WrittenInstance write_segmentation(const LabelVolume& labels, const std::vector<
   std::vector<Uint8> pixels(pixels_per_slice);
   Uint32 position_index = 0;
   for (const std::size_t k : foreground_slices) {
-    std::copy_n(labels.labels.begin() + static_cast<std::ptrdiff_t>(k * pixels_per_slice), pixels_per_slice, pixels.begin());
+    std::copy_n(labels.labels.begin() + static_cast<std::ptrdiff_t>(k * pixels_per_slice),
+                pixels_per_slice, pixels.begin());
     add_frame(*segmentation, labels, k, ++position_index, sources[k], pixels);
   }
 
   // Common Instance Reference (PS3.3 C.12.2): the source instances the frames derive from.
   IODReferences references;
   for (const std::size_t k : foreground_slices) {
-    references.add(new IODImageReference(labels.identity.patient_id.c_str(), labels.identity.study_uid.c_str(),
-                                         labels.identity.series_uid.c_str(), sources[k].sop_instance_uid.c_str(),
-                                         sources[k].sop_class_uid.c_str()));
+    references.add(new IODImageReference(
+        labels.identity.patient_id.c_str(), labels.identity.study_uid.c_str(),
+        labels.identity.series_uid.c_str(), sources[k].sop_instance_uid.c_str(),
+        sources[k].sop_class_uid.c_str()));
   }
-  if (segmentation->getCommonInstanceReference().addReferences(references) != foreground_slices.size()) {
+  if (segmentation->getCommonInstanceReference().addReferences(references) !=
+      foreground_slices.size()) {
     throw Error(ErrorCode::Internal, "SEG writer: ReferencedSeriesSequence");
   }
 

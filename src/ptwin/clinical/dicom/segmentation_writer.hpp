@@ -46,8 +46,9 @@ struct SegmentationWriteOptions {
 /// `source_files` (the series `labels.identity` names, one single-frame file per slice).
 /// Throws InputError naming the field and value for labels or sources that do not fit, and
 /// for empty algorithm name, version, family or software version.
-[[nodiscard]] WrittenInstance write_segmentation(const geometry::segmentation::LabelVolume& labels,
-                                                 const std::vector<ingest::dicom::DicomBuffer>& source_files,
-                                                 const SegmentationWriteOptions& options);
+[[nodiscard]] WrittenInstance write_segmentation(
+    const geometry::segmentation::LabelVolume& labels,
+    const std::vector<ingest::dicom::DicomBuffer>& source_files,
+    const SegmentationWriteOptions& options);
 
 }  // namespace ptwin::clinical::dicom

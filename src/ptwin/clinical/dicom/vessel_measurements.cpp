@@ -13,9 +13,10 @@ namespace {
 
 constexpr std::size_t kMaxLoLength = 64;  // PS3.5 Table 6.2-1, LO
 
-[[noreturn]] void refuse(std::size_t index, const std::string& name, const char* field, const std::string& value,
-                         const std::string& rule) {
-  throw InputError(ErrorCode::BadInput, fmt::format("vessel measurement {} ('{}'): {}", index, name, field), value,
+[[noreturn]] void refuse(std::size_t index, const std::string& name, const char* field,
+                         const std::string& value, const std::string& rule) {
+  throw InputError(ErrorCode::BadInput,
+                   fmt::format("vessel measurement {} ('{}'): {}", index, name, field), value,
                    rule);
 }
 
@@ -26,7 +27,8 @@ void check_vessel_measurements(const std::vector<VesselSegmentMeasurement>& meas
   for (std::size_t n = 0; n < measurements.size(); ++n) {
     const auto& m = measurements[n];
     if (m.name.empty() || m.name.size() > kMaxLoLength || m.name.find('\\') != std::string::npos) {
-      refuse(n, m.name, "name", m.name, "1 to 64 characters without backslash (Tracking Identifier, LO)");
+      refuse(n, m.name, "name", m.name,
+             "1 to 64 characters without backslash (Tracking Identifier, LO)");
     }
     if (!names.insert(m.name).second) refuse(n, m.name, "name", m.name, "unique within the report");
     const double mean_mm = m.mean_diameter.in(units::mm);
@@ -40,18 +42,22 @@ void check_vessel_measurements(const std::vector<VesselSegmentMeasurement>& meas
     }
     const double stenosis = m.stenosis_diameter_reduction.si();
     if (!std::isfinite(stenosis) || stenosis < 0.0 || stenosis > 1.0) {
-      refuse(n, m.name, "stenosis_diameter_reduction", fmt::format("{}", stenosis), "a fraction from 0 to 1");
+      refuse(n, m.name, "stenosis_diameter_reduction", fmt::format("{}", stenosis),
+             "a fraction from 0 to 1");
     }
     if (m.finding_site && (m.finding_site->value.empty() || m.finding_site->scheme.empty() ||
                            m.finding_site->meaning.empty())) {
-      refuse(n, m.name, "finding_site", m.finding_site->value, "a code with value, scheme and meaning");
+      refuse(n, m.name, "finding_site", m.finding_site->value,
+             "a code with value, scheme and meaning");
     }
     if (const auto& drop = m.predicted_pressure_drop) {
       if (!std::isfinite(drop->mean_drop.si())) {
-        refuse(n, m.name, "predicted_pressure_drop", fmt::format("{} Pa", drop->mean_drop.si()), "a finite pressure");
+        refuse(n, m.name, "predicted_pressure_drop", fmt::format("{} Pa", drop->mean_drop.si()),
+               "a finite pressure");
       }
       if (drop->model.name.empty() || drop->model.version.empty()) {
-        refuse(n, m.name, "predicted_pressure_drop.model", drop->model.name + " " + drop->model.version,
+        refuse(n, m.name, "predicted_pressure_drop.model",
+               drop->model.name + " " + drop->model.version,
                "a model name and version (a prediction names the model that made it)");
       }
     }

@@ -41,7 +41,8 @@ struct VesselSegmentMeasurement {
   std::optional<CodedConcept> finding_site;
   std::optional<PredictedPressureDrop> predicted_pressure_drop;
 
-  friend bool operator==(const VesselSegmentMeasurement&, const VesselSegmentMeasurement&) = default;
+  friend bool operator==(const VesselSegmentMeasurement&,
+                         const VesselSegmentMeasurement&) = default;
 };
 
 /// Checks `measurements` before anything is written: names present, unique and at most 64

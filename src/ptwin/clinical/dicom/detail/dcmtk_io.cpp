@@ -29,13 +29,15 @@ std::unique_ptr<DcmFileFormat> parse_part10(std::string_view bytes, const std::s
 std::string to_part10(DcmFileFormat& file) {
   constexpr E_TransferSyntax kSyntax = EXS_LittleEndianExplicit;
   // The meta header is built by write(); its length is bounded well below the margin.
-  std::string buffer(file.getDataset()->calcElementLength(kSyntax, EET_ExplicitLength) + 65536, '\0');
+  std::string buffer(file.getDataset()->calcElementLength(kSyntax, EET_ExplicitLength) + 65536,
+                     '\0');
   DcmOutputBufferStream stream(buffer.data(), static_cast<offile_off_t>(buffer.size()));
   file.transferInit();
   const OFCondition status = file.write(stream, kSyntax, EET_ExplicitLength, nullptr);
   file.transferEnd();
   if (status.bad()) {
-    throw Error(ErrorCode::Internal, fmt::format("DICOM writer: encoding the file: {}", status.text()));
+    throw Error(ErrorCode::Internal,
+                fmt::format("DICOM writer: encoding the file: {}", status.text()));
   }
   void* written = nullptr;
   offile_off_t length = 0;

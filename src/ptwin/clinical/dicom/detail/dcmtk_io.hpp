@@ -14,7 +14,8 @@ class DcmTagKey;
 namespace ptwin::clinical::dicom::detail {
 
 /// Parses Part 10 bytes; anything DCMTK cannot read throws InputError naming `name`.
-[[nodiscard]] std::unique_ptr<DcmFileFormat> parse_part10(std::string_view bytes, const std::string& name);
+[[nodiscard]] std::unique_ptr<DcmFileFormat> parse_part10(std::string_view bytes,
+                                                          const std::string& name);
 
 /// The file as Part 10 bytes (preamble, meta header, Explicit VR Little Endian).
 [[nodiscard]] std::string to_part10(DcmFileFormat& file);

@@ -17,7 +17,8 @@ constexpr double kMetresPerMm = 1e-3;
 // A source slice may sit this fraction of a voxel off the grid (DS rounding of positions).
 constexpr double kGridTolerance = 0.01;
 
-[[noreturn]] void refuse(const std::string& where, const std::string& value, const std::string& rule) {
+[[noreturn]] void refuse(const std::string& where, const std::string& value,
+                         const std::string& rule) {
   throw InputError(ErrorCode::BadInput, where, value, rule);
 }
 
@@ -25,9 +26,10 @@ ingest::dicom::Vector3 position_m(DcmDataset& dataset, const std::string& name) 
   ingest::dicom::Vector3 position{};
   for (unsigned long axis = 0; axis < 3; ++axis) {
     Float64 value = 0.0;
-    if (dataset.findAndGetFloat64(DCM_ImagePositionPatient, value, axis).bad() || !std::isfinite(value)) {
-      refuse(name + ": ImagePositionPatient (0020,0032)", text_of(dataset, DCM_ImagePositionPatient),
-             "three finite numbers (mm)");
+    if (dataset.findAndGetFloat64(DCM_ImagePositionPatient, value, axis).bad() ||
+        !std::isfinite(value)) {
+      refuse(name + ": ImagePositionPatient (0020,0032)",
+             text_of(dataset, DCM_ImagePositionPatient), "three finite numbers (mm)");
     }
     position[axis] = value * kMetresPerMm;
   }
@@ -72,17 +74,21 @@ std::vector<SourceSlice> match_source_slices(const std::vector<ingest::dicom::Di
     if (std::abs(i) > kGridTolerance || std::abs(j) > kGridTolerance ||
         std::abs(k - k_rounded) > kGridTolerance || k_rounded < 0.0 ||
         k_rounded >= static_cast<double>(slices)) {
-      refuse(name + ": ImagePositionPatient (0020,0032)", text_of(dataset, DCM_ImagePositionPatient),
-             fmt::format("the origin of one of the labels' {} slices (voxel offset i={:.3f} j={:.3f} k={:.3f})",
+      refuse(name + ": ImagePositionPatient (0020,0032)",
+             text_of(dataset, DCM_ImagePositionPatient),
+             fmt::format("the origin of one of the labels' {} slices (voxel offset i={:.3f} "
+                         "j={:.3f} k={:.3f})",
                          slices, i, j, k));
     }
     const auto slice = static_cast<std::size_t>(k_rounded);
     if (is_matched[slice]) {
       refuse(name, fmt::format("slice {}", slice),
-             fmt::format("one file per slice; {} is at the same position", files[matched[slice].file_index].name));
+             fmt::format("one file per slice; {} is at the same position",
+                         files[matched[slice].file_index].name));
     }
     is_matched[slice] = true;
-    matched[slice] = SourceSlice{text_of(dataset, DCM_SOPClassUID), text_of(dataset, DCM_SOPInstanceUID), n};
+    matched[slice] =
+        SourceSlice{text_of(dataset, DCM_SOPClassUID), text_of(dataset, DCM_SOPInstanceUID), n};
     if (matched[slice].sop_class_uid.empty() || matched[slice].sop_instance_uid.empty()) {
       refuse(name + ": SOPClassUID / SOPInstanceUID", "(empty)", "both present in a source image");
     }

@@ -23,7 +23,7 @@ struct SourceSlice {
 /// single-frame DICOM of `identity`'s series and frame of reference, lies off the grid, or a
 /// slice has no file or two.
 [[nodiscard]] std::vector<SourceSlice> match_source_slices(
-    const std::vector<ingest::dicom::DicomBuffer>& files, const ingest::dicom::VolumeGeometry& geometry,
-    const ingest::dicom::VolumeIdentity& identity);
+    const std::vector<ingest::dicom::DicomBuffer>& files,
+    const ingest::dicom::VolumeGeometry& geometry, const ingest::dicom::VolumeIdentity& identity);
 
 }  // namespace ptwin::clinical::dicom::detail

@@ -36,7 +36,8 @@ void check_vessel_measurements(const std::vector<VesselSegmentMeasurement>& meas
     if (!std::isfinite(mean_mm) || mean_mm <= 0.0) {
       refuse(n, m.name, "mean_diameter", fmt::format("{} mm", mean_mm), "a positive finite length");
     }
-    if (!std::isfinite(minimal_mm) || minimal_mm <= 0.0 || minimal_mm > mean_mm) {
+    // A mean of equal radii can round a few ulp below them: compare with a relative slack.
+    if (!std::isfinite(minimal_mm) || minimal_mm <= 0.0 || minimal_mm > mean_mm * (1.0 + 1e-12)) {
       refuse(n, m.name, "minimal_diameter", fmt::format("{} mm", minimal_mm),
              fmt::format("a positive length at most the mean diameter ({} mm)", mean_mm));
     }

@@ -107,6 +107,84 @@ void copy_patient_and_study(DcmItem& source, DSRDocument& document) {
   check(document.createNewSeriesInStudy(text(DCM_StudyInstanceUID)), "StudyInstanceUID");
 }
 
+using Sources = std::vector<std::unique_ptr<DcmFileFormat>>;
+
+// The source files parsed, all of one series, in the SEG's study.
+Sources parse_sources(const std::vector<ingest::dicom::DicomBuffer>& source_files,
+                      const WrittenInstance& seg) {
+  if (source_files.empty()) {
+    throw InputError(ErrorCode::MissingField, "SR writer: source_files", "(none)",
+                     "the measured series");
+  }
+  Sources sources;
+  for (const auto& file : source_files) {
+    sources.push_back(detail::parse_part10(file.bytes, file.name));
+  }
+  DcmDataset& first = *sources.front()->getDataset();
+  const std::string study_uid = detail::text_of(first, DCM_StudyInstanceUID);
+  const std::string series_uid = detail::text_of(first, DCM_SeriesInstanceUID);
+  for (std::size_t n = 0; n < sources.size(); ++n) {
+    const auto other = detail::text_of(*sources[n]->getDataset(), DCM_SeriesInstanceUID);
+    if (other != series_uid) {
+      throw InputError(ErrorCode::BadInput, source_files[n].name + ": SeriesInstanceUID", other,
+                       fmt::format("the series of the first source file, {}", series_uid));
+    }
+  }
+  if (seg.study_uid != study_uid) {
+    throw InputError(ErrorCode::BadInput, "SR writer: seg.study_uid", seg.study_uid,
+                     fmt::format("the source series' study {}", study_uid));
+  }
+  return sources;
+}
+
+// TID 1500: title, language, device observer, procedure, image library, one group per segment.
+void fill_report(TID1500_MeasurementReport& report, Sources& sources,
+                 const std::vector<VesselSegmentMeasurement>& measurements,
+                 const WrittenInstance& seg, const MeasurementReportWriteOptions& options) {
+  check(report.setLanguage(CID5000_Languages(CID5000_Languages::English)), "Language of Content");
+  const std::string observer_uid = options.device_observer_uid.empty()
+                                       ? ingest::dicom::new_dicom_uid()
+                                       : options.device_observer_uid;
+  check(report.getObservationContext().addDeviceObserver(observer_uid.c_str(), "ptwin", "ptwin",
+                                                         options.software_version.c_str()),
+        "Device Observer");
+  check(report.addProcedureReported(CMR_CID100::CTUnspecifiedBodyRegion), "Procedure reported");
+  check(report.getImageLibrary().createNewImageLibrary(), "Image Library");
+  check(report.getImageLibrary().addImageGroup(), "Image Library Group");
+  for (auto& source : sources) {
+    check(report.getImageLibrary().addImageEntry(*source->getDataset(),
+                                                 TID1600_ImageLibrary::withoutDescriptors),
+          "Image Library Entry");
+  }
+  const auto series_uid = detail::text_of(*sources.front()->getDataset(), DCM_SeriesInstanceUID);
+  for (const auto& m : measurements) add_group(report, m, seg, series_uid);
+}
+
+// The document around the tree: patient and study of the source, equipment, series, the
+// declared local coding scheme, and the evidence (source images and the SEG).
+void fill_document(DSRDocument& document, Sources& sources, const WrittenInstance& seg,
+                   const MeasurementReportWriteOptions& options) {
+  check(document.setSpecificCharacterSet("ISO_IR 100"), "SpecificCharacterSet");
+  copy_patient_and_study(*sources.front()->getDataset(), document);
+  check(document.setManufacturer("ptwin"), "Manufacturer");
+  check(document.setManufacturerModelName("ptwin"), "ManufacturerModelName");
+  check(document.setSoftwareVersions(options.software_version.c_str()), "SoftwareVersions");
+  check(document.setSeriesDescription(options.series_description.c_str()), "SeriesDescription");
+  check(document.setSeriesNumber(fmt::format("{}", options.series_number).c_str()), "SeriesNumber");
+  check(document.setInstanceNumber("1"), "InstanceNumber");
+  check(document.getCodingSchemeIdentification().addItem(
+            std::string(codes::kLocalScheme).c_str(), "",
+            std::string(codes::kLocalSchemeName).c_str(), "ptwin"),
+        "CodingSchemeIdentificationSequence");
+  auto& evidence = document.getCurrentRequestedProcedureEvidence();
+  for (auto& source : sources) {
+    check(evidence.addItem(*source->getDataset()), "evidence (source image)");
+  }
+  check(evidence.addItem(seg.study_uid.c_str(), seg.series_uid.c_str(), seg.sop_class_uid.c_str(),
+                         seg.sop_instance_uid.c_str()),
+        "evidence (SEG)");
+}
+
 }  // namespace
 
 WrittenInstance write_measurement_report(
@@ -122,73 +200,22 @@ WrittenInstance write_measurement_report(
     throw InputError(ErrorCode::MissingField, "SR writer: options.software_version", "(empty)",
                      "ptwin's version: the device observer names it");
   }
-  if (source_files.empty()) {
-    throw InputError(ErrorCode::MissingField, "SR writer: source_files", "(none)",
-                     "the measured series");
-  }
-  std::vector<std::unique_ptr<DcmFileFormat>> sources;
-  for (const auto& file : source_files)
-    sources.push_back(detail::parse_part10(file.bytes, file.name));
-  DcmDataset& first = *sources.front()->getDataset();
-  const std::string study_uid = detail::text_of(first, DCM_StudyInstanceUID);
-  const std::string series_uid = detail::text_of(first, DCM_SeriesInstanceUID);
-  for (std::size_t n = 0; n < sources.size(); ++n) {
-    const auto other = detail::text_of(*sources[n]->getDataset(), DCM_SeriesInstanceUID);
-    if (other != series_uid) {
-      throw InputError(ErrorCode::BadInput, source_files[n].name + ": SeriesInstanceUID", other,
-                       fmt::format("the series of the first source file, {}", series_uid));
-    }
-  }
-  if (seg.study_uid != study_uid) {
-    throw InputError(ErrorCode::BadInput, "SR writer: seg.study_uid", seg.study_uid,
-                     fmt::format("the source series' study {}", study_uid));
-  }
-
+  auto sources = parse_sources(source_files, seg);
   TID1500_MeasurementReport report(CMR_CID7021::ImagingMeasurementReport);
-  check(report.setLanguage(CID5000_Languages(CID5000_Languages::English)), "Language of Content");
-  const std::string observer_uid = options.device_observer_uid.empty()
-                                       ? ingest::dicom::new_dicom_uid()
-                                       : options.device_observer_uid;
-  check(report.getObservationContext().addDeviceObserver(observer_uid.c_str(), "ptwin", "ptwin",
-                                                         options.software_version.c_str()),
-        "Device Observer");
-  check(report.addProcedureReported(CMR_CID100::CTUnspecifiedBodyRegion), "Procedure reported");
-  check(report.getImageLibrary().createNewImageLibrary(), "Image Library");
-  check(report.getImageLibrary().addImageGroup(), "Image Library Group");
-  for (auto& source : sources)
-    check(report.getImageLibrary().addImageEntry(*source->getDataset(),
-                                                 TID1600_ImageLibrary::withoutDescriptors),
-          "Image Library Entry");
-  for (const auto& m : measurements) add_group(report, m, seg, series_uid);
-
+  fill_report(report, sources, measurements, seg, options);
   DSRDocument document(DSRTypes::DT_EnhancedSR);
   check(document.setTreeFromRootTemplate(report, OFTrue), "document tree (TID 1500)");
-  check(document.setSpecificCharacterSet("ISO_IR 100"), "SpecificCharacterSet");
-  copy_patient_and_study(first, document);
-  check(document.setManufacturer("ptwin"), "Manufacturer");
-  check(document.setManufacturerModelName("ptwin"), "ManufacturerModelName");
-  check(document.setSoftwareVersions(options.software_version.c_str()), "SoftwareVersions");
-  check(document.setSeriesDescription(options.series_description.c_str()), "SeriesDescription");
-  check(document.setSeriesNumber(fmt::format("{}", options.series_number).c_str()), "SeriesNumber");
-  check(document.setInstanceNumber("1"), "InstanceNumber");
-  check(document.getCodingSchemeIdentification().addItem(
-            std::string(codes::kLocalScheme).c_str(), "",
-            std::string(codes::kLocalSchemeName).c_str(), "ptwin"),
-        "CodingSchemeIdentificationSequence");
-  auto& evidence = document.getCurrentRequestedProcedureEvidence();
-  for (auto& source : sources)
-    check(evidence.addItem(*source->getDataset()), "evidence (source image)");
-  check(evidence.addItem(study_uid.c_str(), seg.series_uid.c_str(), seg.sop_class_uid.c_str(),
-                         seg.sop_instance_uid.c_str()),
-        "evidence (SEG)");
+  fill_document(document, sources, seg, options);
 
   DcmFileFormat file;
   DcmDataset& dataset = *file.getDataset();
   check(document.write(dataset), "encoding the SR");
-  if (!options.series_uid.empty())
+  if (!options.series_uid.empty()) {
     detail::put_text(dataset, DCM_SeriesInstanceUID, options.series_uid);
-  if (!options.sop_instance_uid.empty())
+  }
+  if (!options.sop_instance_uid.empty()) {
     detail::put_text(dataset, DCM_SOPInstanceUID, options.sop_instance_uid);
+  }
   WrittenInstance written;
   written.bytes = detail::to_part10(file);
   written.sop_class_uid = detail::text_of(dataset, DCM_SOPClassUID);

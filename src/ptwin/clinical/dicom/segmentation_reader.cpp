@@ -136,9 +136,10 @@ SegmentationFrame frame_info(FGInterface& groups, Uint32 frame,
   SegmentationFrame info;
   info.slice = slice_of(position_mm, grid, where);
   Uint16 number = 0;
-  if (segment->getReferencedSegmentNumber(number).bad() || number == 0) {
+  // Labels are one byte per voxel: segment numbers above 255 do not fit a LabelVolume.
+  if (segment->getReferencedSegmentNumber(number).bad() || number == 0 || number > 255) {
     refuse(where + ": ReferencedSegmentNumber", fmt::format("{}", number),
-           "a segment number from 1");
+           "a segment number from 1 to 255");
   }
   info.segment_number = number;
   if (auto* derivation =

@@ -6,6 +6,7 @@
 // against the LabelVolume it came from. Slices without a frame are background.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>

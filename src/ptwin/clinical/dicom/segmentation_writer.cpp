@@ -170,6 +170,69 @@ void add_frame(DcmSegmentation& segmentation, const LabelVolume& labels, std::si
         fmt::format("frame of slice {}", k));
 }
 
+// The slices that hold any lumen voxel, in order: the frames to write.
+std::vector<std::size_t> foreground_slices(const LabelVolume& labels) {
+  const auto& g = labels.geometry;
+  const std::size_t pixels_per_slice = g.size[0] * g.size[1];
+  std::vector<std::size_t> slices;
+  for (std::size_t k = 0; k < g.size[2]; ++k) {
+    const auto begin = labels.labels.begin() + static_cast<std::ptrdiff_t>(k * pixels_per_slice);
+    if (std::any_of(begin, begin + static_cast<std::ptrdiff_t>(pixels_per_slice),
+                    [](std::uint8_t v) { return v != 0; })) {
+      slices.push_back(k);
+    }
+  }
+  if (slices.empty()) {
+    throw InputError(ErrorCode::BadInput, "SEG writer: labels", "no lumen voxel",
+                     "at least one foreground voxel (a SEG holds at least one frame)");
+  }
+  return slices;
+}
+
+// An empty binary SEG with the equipment, the source's patient, study and frame of reference,
+// and a new series.
+std::unique_ptr<DcmSegmentation> create_segmentation(const LabelVolume& labels,
+                                                     const SegmentationWriteOptions& options,
+                                                     DcmDataset& source,
+                                                     const std::string& series_uid,
+                                                     const std::string& sop_uid) {
+  const IODGeneralEquipmentModule::EquipmentInfo equipment("ptwin", "ptwin", "1",
+                                                           options.software_version.c_str());
+  const ContentIdentificationMacro content_identification("1", "VESSEL_LUMEN",
+                                                          options.segment_label.c_str(), "");
+  DcmSegmentation* raw = nullptr;
+  check(DcmSegmentation::createBinarySegmentation(raw, static_cast<Uint16>(labels.geometry.size[1]),
+                                                  static_cast<Uint16>(labels.geometry.size[0]),
+                                                  equipment, content_identification),
+        "creating the segmentation");
+  std::unique_ptr<DcmSegmentation> segmentation(raw);
+  check(segmentation->importHierarchy(source, OFTrue, OFTrue, OFTrue, OFFalse),
+        "importing patient, study and frame of reference from the source");
+  auto& series = segmentation->getSeries();
+  check(series.setSeriesInstanceUID(series_uid.c_str()), "SeriesInstanceUID");
+  check(series.setSeriesNumber(fmt::format("{}", options.series_number).c_str()), "SeriesNumber");
+  check(series.setSeriesDescription(options.series_description.c_str()), "SeriesDescription");
+  check(segmentation->getSOPCommon().setSOPInstanceUID(sop_uid.c_str()), "SOPInstanceUID");
+  return segmentation;
+}
+
+// Common Instance Reference (PS3.3 C.12.2): the source instances the frames derive from.
+void add_references(DcmSegmentation& segmentation, const LabelVolume& labels,
+                    const std::vector<detail::SourceSlice>& sources,
+                    const std::vector<std::size_t>& slices) {
+  IODReferences references;
+  for (const std::size_t k : slices) {
+    // IODReferences::add takes ownership of the raw pointer (DCMTK's interface).
+    references.add(new IODImageReference(
+        labels.identity.patient_id.c_str(), labels.identity.study_uid.c_str(),
+        labels.identity.series_uid.c_str(), sources[k].sop_instance_uid.c_str(),
+        sources[k].sop_class_uid.c_str()));
+  }
+  if (segmentation.getCommonInstanceReference().addReferences(references) != slices.size()) {
+    throw Error(ErrorCode::Internal, "SEG writer: ReferencedSeriesSequence");
+  }
+}
+
 }  // namespace
 
 WrittenInstance write_segmentation(const LabelVolume& labels,
@@ -178,70 +241,28 @@ WrittenInstance write_segmentation(const LabelVolume& labels,
   check_inputs(labels, options);
   const auto& g = labels.geometry;
   const auto sources = detail::match_source_slices(source_files, g, labels.identity);
-  const std::size_t pixels_per_slice = g.size[0] * g.size[1];
-  std::vector<std::size_t> foreground_slices;
-  for (std::size_t k = 0; k < g.size[2]; ++k) {
-    const auto begin = labels.labels.begin() + static_cast<std::ptrdiff_t>(k * pixels_per_slice);
-    if (std::any_of(begin, begin + static_cast<std::ptrdiff_t>(pixels_per_slice),
-                    [](std::uint8_t v) { return v != 0; })) {
-      foreground_slices.push_back(k);
-    }
-  }
-  if (foreground_slices.empty()) {
-    throw InputError(ErrorCode::BadInput, "SEG writer: labels", "no lumen voxel",
-                     "at least one foreground voxel (a SEG holds at least one frame)");
-  }
-
-  const IODGeneralEquipmentModule::EquipmentInfo equipment("ptwin", "ptwin", "1",
-                                                           options.software_version.c_str());
-  const ContentIdentificationMacro content_identification("1", "VESSEL_LUMEN",
-                                                          options.segment_label.c_str(), "");
-  DcmSegmentation* raw = nullptr;
-  check(DcmSegmentation::createBinarySegmentation(raw, static_cast<Uint16>(g.size[1]),
-                                                  static_cast<Uint16>(g.size[0]), equipment,
-                                                  content_identification),
-        "creating the segmentation");
-  std::unique_ptr<DcmSegmentation> segmentation(raw);
-
-  // Patient, study and frame of reference of the source; the series is new.
-  auto first_source = detail::parse_part10(source_files[sources.front().file_index].bytes,
-                                           source_files[sources.front().file_index].name);
-  check(segmentation->importHierarchy(*first_source->getDataset(), OFTrue, OFTrue, OFTrue, OFFalse),
-        "importing patient, study and frame of reference from the source");
+  const auto slices = foreground_slices(labels);
+  const auto& first = source_files[sources.front().file_index];
+  auto first_source = detail::parse_part10(first.bytes, first.name);
   const std::string series_uid =
       options.series_uid.empty() ? ingest::dicom::new_dicom_uid() : options.series_uid;
   const std::string sop_uid =
       options.sop_instance_uid.empty() ? ingest::dicom::new_dicom_uid() : options.sop_instance_uid;
-  check(segmentation->getSeries().setSeriesInstanceUID(series_uid.c_str()), "SeriesInstanceUID");
-  check(segmentation->getSeries().setSeriesNumber(fmt::format("{}", options.series_number).c_str()),
-        "SeriesNumber");
-  check(segmentation->getSeries().setSeriesDescription(options.series_description.c_str()),
-        "SeriesDescription");
-  check(segmentation->getSOPCommon().setSOPInstanceUID(sop_uid.c_str()), "SOPInstanceUID");
+  auto segmentation =
+      create_segmentation(labels, options, *first_source->getDataset(), series_uid, sop_uid);
 
   add_lumen_segment(*segmentation, options);
   add_shared_groups(*segmentation, g);
   add_dimensions(*segmentation);
+  const std::size_t pixels_per_slice = g.size[0] * g.size[1];
   std::vector<Uint8> pixels(pixels_per_slice);
   Uint32 position_index = 0;
-  for (const std::size_t k : foreground_slices) {
+  for (const std::size_t k : slices) {
     std::copy_n(labels.labels.begin() + static_cast<std::ptrdiff_t>(k * pixels_per_slice),
                 pixels_per_slice, pixels.begin());
     add_frame(*segmentation, labels, k, ++position_index, sources[k], pixels);
   }
-
-  // Common Instance Reference (PS3.3 C.12.2): the source instances the frames derive from.
-  IODReferences references;
-  for (const std::size_t k : foreground_slices) {
-    references.add(new IODImageReference(
-        labels.identity.patient_id.c_str(), labels.identity.study_uid.c_str(),
-        labels.identity.series_uid.c_str(), sources[k].sop_instance_uid.c_str(),
-        sources[k].sop_class_uid.c_str()));
-  }
-  if (segmentation->getCommonInstanceReference().addReferences(references) !=
-      foreground_slices.size()) {
-    throw Error(ErrorCode::Internal, "SEG writer: ReferencedSeriesSequence");
-  }
+  add_references(*segmentation, labels, sources, slices);
 
   DcmFileFormat file;
   check(segmentation->writeDataset(*file.getDataset()), "encoding the segmentation");

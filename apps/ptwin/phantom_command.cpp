@@ -1,18 +1,28 @@
 // SPDX-License-Identifier: Apache-2.0
 // `ptwin phantom OUT_DIR`: writes a synthetic vessel phantom (geometry::phantom) as a CT DICOM
 // series with its ground truth (ground_truth.json) for testing and benchmarking the imaging
-// pipeline (docs/dicom.md#synthetic-vessel-phantoms).
+// pipeline (docs/dicom.md#synthetic-vessel-phantoms). With --results it also writes the ground
+// truth the way ptwin reports imaging results: the lumen as DICOM SEG and the branch diameters
+// and stenosis as a TID 1500 SR (docs/dicom.md#writing-seg-and-sr).
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <fstream>
 #include <memory>
+#include <numeric>
 #include <sstream>
 
 #include "commands.hpp"
 #include "ptwin/core/error.hpp"
+#include "ptwin/clinical/dicom/measurement_report_writer.hpp"
+#include "ptwin/clinical/dicom/result_codes.hpp"
+#include "ptwin/clinical/dicom/segmentation_writer.hpp"
+#include "ptwin/geometry/phantom/phantom_rasteriser.hpp"
 #include "ptwin/geometry/phantom/phantom_series_writer.hpp"
+#include "read_file.hpp"
 
 namespace ptwin::app {
 namespace {
@@ -28,6 +38,7 @@ struct PhantomOptions {
   double blur_mm = 0.3;
   std::uint64_t seed = 20261120;
   std::string transfer_syntax = "explicit";
+  bool is_writing_results = false;
 };
 
 std::array<std::size_t, 3> parse_size(const std::string& text) {
@@ -51,6 +62,58 @@ ingest::dicom::DicomTransferSyntax parse_syntax(const std::string& name) {
                    "one of explicit, rle, jpeg-ls, jpeg-lossless");
 }
 
+// Per branch, from its centerline radii: mean and minimal diameter, and the diameter reduction
+// of the narrowest point against the widest (the stenosis where there is one).
+std::vector<clinical::dicom::VesselSegmentMeasurement> ground_truth_measurements(
+    const geometry::phantom::VesselPhantom& phantom) {
+  std::vector<clinical::dicom::VesselSegmentMeasurement> measurements;
+  for (const auto& branch : phantom.branches) {
+    const auto& radii = branch.radius_m;
+    const auto [smallest, largest] = std::minmax_element(radii.begin(), radii.end());
+    const double mean_m = std::accumulate(radii.begin(), radii.end(), 0.0) / static_cast<double>(radii.size());
+    clinical::dicom::VesselSegmentMeasurement m;
+    m.name = branch.name;
+    m.mean_diameter = units::Length::from_si(2.0 * mean_m);
+    m.minimal_diameter = units::Length::from_si(2.0 * *smallest);
+    m.stenosis_diameter_reduction = units::Ratio::from_si(1.0 - *smallest / *largest);
+    measurements.push_back(std::move(m));
+  }
+  return measurements;
+}
+
+// OUT_DIR/results/seg.dcm (lumen fraction > 0.5) and OUT_DIR/results/sr.dcm.
+void write_ground_truth_results(const geometry::phantom::VesselPhantom& phantom,
+                                const ingest::dicom::WrittenSeries& written,
+                                const std::filesystem::path& directory) {
+  std::vector<ingest::dicom::DicomBuffer> sources;
+  for (const auto& file : written.files) sources.push_back({file.string(), read_whole_file(file)});
+  auto volume = phantom.volume;
+  volume.identity = written.identity;
+  auto labels = geometry::segmentation::empty_labels_like(volume);
+  const auto fraction = geometry::phantom::lumen_fraction(volume.geometry, phantom.branches,
+                                                          phantom.spec.supersampling);
+  for (std::size_t v = 0; v < fraction.size(); ++v) {
+    if (fraction[v] > 0.5F) labels.labels[v] = geometry::segmentation::kLumen;
+  }
+  const std::string version = fmt::format("ptwin {}", PTWIN_VERSION);
+  clinical::dicom::SegmentationWriteOptions seg_options;
+  seg_options.algorithm = {"ptwin phantom ground truth (lumen fraction > 0.5)", PTWIN_VERSION,
+                           clinical::dicom::codes::kAlgorithmFamilyHistogramAnalysis, false};
+  seg_options.software_version = version;
+  const auto seg = clinical::dicom::write_segmentation(labels, sources, seg_options);
+  clinical::dicom::MeasurementReportWriteOptions report_options;
+  report_options.software_version = version;
+  const auto sr = clinical::dicom::write_measurement_report(ground_truth_measurements(phantom), sources,
+                                                            seg, report_options);
+  std::filesystem::create_directories(directory);
+  for (const auto& [name, bytes] : {std::pair{"seg.dcm", &seg.bytes}, std::pair{"sr.dcm", &sr.bytes}}) {
+    std::ofstream out(directory / name, std::ios::binary);
+    out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+    if (!out) throw Error(ErrorCode::Io, fmt::format("{}: cannot be written", (directory / name).string()));
+  }
+  fmt::print("SEG and SR of the ground truth written to {}\n", directory.string());
+}
+
 void run_phantom(const PhantomOptions& o) {
   geometry::phantom::VesselPhantomSpec spec;
   spec.size = parse_size(o.size);
@@ -68,6 +131,9 @@ void run_phantom(const PhantomOptions& o) {
   fmt::print("{} slices of {}x{} written to {}/series (study {}, series {}), ground truth in {}/ground_truth.json\n",
              written.files.size(), spec.size[0], spec.size[1], o.output_dir,
              written.identity.study_uid, written.identity.series_uid, o.output_dir);
+  if (o.is_writing_results) {
+    write_ground_truth_results(phantom, written, std::filesystem::path(o.output_dir) / "results");
+  }
 }
 
 }  // namespace
@@ -91,6 +157,8 @@ Command register_phantom(CLI::App& app) {
   sub->add_option("--seed", options->seed, "noise seed")->capture_default_str();
   sub->add_option("--transfer-syntax", options->transfer_syntax,
                   "explicit, rle, jpeg-ls or jpeg-lossless")->capture_default_str();
+  sub->add_flag("--results", options->is_writing_results,
+                "also write the ground truth as DICOM SEG and SR: OUT_DIR/results/{seg,sr}.dcm");
   return {sub, [options] { run_phantom(*options); }};
 }
 

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,8 @@
 #include <sstream>
 #include <string>
 
+#include "ptwin/clinical/dicom/measurement_report_reader.hpp"
+#include "ptwin/clinical/dicom/segmentation_reader.hpp"
 #include "ptwin/ingest/dicom/dicom_series_reader.hpp"
 
 namespace {
@@ -57,6 +60,49 @@ TEST_F(PhantomE2e, WritesASeriesThatReadsBackWithItsGroundTruth) {
   EXPECT_EQ(truth.at("dicom").at("series_uid"), volume.identity.series_uid);
   EXPECT_DOUBLE_EQ(truth.at("stenosis").at("diameter_reduction").get<double>(), 0.7);
   EXPECT_EQ(truth.at("branches").size(), 3U);
+}
+
+// dciodvfy's lines with "Error" for `file` (dicom3tools; scripts/install_deps.sh installs it).
+std::string dciodvfy_errors(const fs::path& file, const fs::path& dir) {
+  const fs::path log = dir / "dciodvfy.txt";
+  const int status = std::system(("dciodvfy '" + file.string() + "' > " + log.string() + " 2>&1").c_str());
+  if (!WIFEXITED(status) || WEXITSTATUS(status) == 127) {
+    return "dciodvfy (dicom3tools) could not run: run scripts/install_deps.sh";
+  }
+  std::ifstream in(log);
+  std::string errors;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("Error") != std::string::npos) errors += line + "\n";
+  }
+  return errors;
+}
+
+TEST_F(PhantomE2e, ResultsAreTheGroundTruthAsValidSegAndSr) {
+  const auto out = dir_ / "phantom";
+  const auto result = run("phantom " + out.string() + " --size 24x20x16 --stenosis 0.7 --results", dir_);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("SEG and SR of the ground truth"), std::string::npos) << result.output;
+  EXPECT_EQ(dciodvfy_errors(out / "results" / "seg.dcm", dir_), "");
+  EXPECT_EQ(dciodvfy_errors(out / "results" / "sr.dcm", dir_), "");
+
+  const auto volume = ptwin::ingest::dicom::read_dicom_series_directory(out / "series");
+  std::ifstream seg_file(out / "results" / "seg.dcm", std::ios::binary);
+  const std::string seg_bytes{std::istreambuf_iterator<char>(seg_file), {}};
+  const auto seg = ptwin::clinical::dicom::read_segmentation(seg_bytes, volume.geometry);
+  EXPECT_EQ(seg.labels.identity.study_uid, volume.identity.study_uid);
+  EXPECT_FALSE(seg.frames.empty());
+  std::ifstream sr_file(out / "results" / "sr.dcm", std::ios::binary);
+  const std::string sr_bytes{std::istreambuf_iterator<char>(sr_file), {}};
+  const auto report = ptwin::clinical::dicom::read_measurement_report(sr_bytes);
+  ASSERT_EQ(report.segments.size(), 3U);  // parent and two daughters
+  double largest_stenosis = 0.0;
+  for (const auto& segment : report.segments) {
+    EXPECT_EQ(segment.segmentation_sop_instance_uid, seg.sop_instance_uid);
+    largest_stenosis = std::max(largest_stenosis, segment.measurement.stenosis_diameter_reduction.si());
+  }
+  // Centerline points are 0.2 mm apart: the nearest to the stenosis centre is at most 0.1 mm
+  // off, where the cosine profile (L = 4 mm) gives 0.7 * (1 + cos(2 pi 0.1 / 4)) / 2 = 0.696.
+  EXPECT_NEAR(largest_stenosis, 0.7, 0.005);
 }
 
 TEST_F(PhantomE2e, BadSizeIsRefusedByName) {

@@ -44,6 +44,22 @@ std::vector<std::unique_ptr<ServedFeed>> start_feeds(const FeedsSection& feeds,
   return started;
 }
 
+// The twin's model: the defaults of docs/twin.md with the filter twin.yaml chose.
+twin::risk::HypotensionRiskSettings risk_model_settings(const TwinSection& twin) {
+  twin::risk::HypotensionRiskSettings model;
+  model.filter = twin.filter;
+  model.ensemble_size = twin.ensemble_size;
+  model.ensemble_seed = static_cast<std::uint64_t>(twin.ensemble_seed);
+  return model;
+}
+
+std::string describe_filter(const twin::risk::HypotensionRiskSettings& model) {
+  if (model.filter == StateFilter::Enkf) {
+    return fmt::format("enkf ({} members, seed {})", model.ensemble_size, model.ensemble_seed);
+  }
+  return std::string(to_string(model.filter));
+}
+
 std::vector<std::string> declared_feeds(const FeedsSection& feeds) {
   std::vector<std::string> names;
   if (feeds.mqtt) names.emplace_back("mqtt");
@@ -61,7 +77,7 @@ void run_serve(const ServeOptions& options) {
   ingest::stream::SampleStream stream;
   StageLatencies latencies(declared_feeds(config.feeds));
   stream.attach(latencies);
-  const twin::risk::HypotensionRiskSettings model;  // the twin's model (docs/twin.md)
+  const twin::risk::HypotensionRiskSettings model = risk_model_settings(config.twin);  // docs/twin.md
   twin::live::HypotensionRiskStage risk(model);    // the twin's update and forecast (docs/serve.md)
   stream.attach(risk);
   // Clinical outputs after the update (docs/serve.md#fhir-outputs): gated, then FHIR.
@@ -94,7 +110,8 @@ void run_serve(const ServeOptions& options) {
                                  .idle_timeout = std::chrono::seconds(60)},
       std::move(handler));
   if (outputs) outputs->start(http.origin());
-  fmt::print("ptwin serve: twin {} store {}\n", config.twin.id, config.store.path.string());
+  fmt::print("ptwin serve: twin {} store {} filter {}\n", config.twin.id,
+             config.store.path.string(), describe_filter(model));
   for (const auto& feed : feeds) {
     fmt::print("ptwin serve: feed {}: {}\n", feed->name(), feed->describe());
   }

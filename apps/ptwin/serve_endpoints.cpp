@@ -197,7 +197,16 @@ nlohmann::json twin_json(const twin::live::HypotensionRiskStage& risk) {
                         {"in_5_min", forecast_json(p.in_5_min)},
                         {"in_15_min", forecast_json(p.in_15_min)}});
   }
-  return {{"model", "hypotension risk: UKF on the mean-pressure trend model (docs/twin.md)"},
+  const auto& settings = risk.settings();
+  nlohmann::json filter = {{"kind", to_string(settings.filter)}};
+  if (settings.filter == StateFilter::Enkf) {
+    filter["ensemble_size"] = settings.ensemble_size;
+    filter["ensemble_seed"] = settings.ensemble_seed;
+  }
+  return {{"model", fmt::format("hypotension risk: {} on the mean-pressure trend model "
+                                "(docs/twin.md)",
+                                settings.filter == StateFilter::Enkf ? "EnKF" : "UKF")},
+          {"filter", std::move(filter)},
           {"patients", std::move(patients)},
           {"inference_latency", latency_json(risk.inference_latency())}};
 }

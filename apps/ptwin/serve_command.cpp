@@ -19,6 +19,7 @@
 #include "ptwin/ingest/stream/sample_stream.hpp"
 #include "ptwin/server/http/http_server.hpp"
 #include "ptwin/store/sqlite_store.hpp"
+#include "risk_model_settings.hpp"
 #include "serve_dashboard.hpp"
 #include "serve_endpoints.hpp"
 #include "serve_fhir_outputs.hpp"
@@ -42,22 +43,6 @@ std::vector<std::unique_ptr<ServedFeed>> start_feeds(const FeedsSection& feeds,
     started.push_back(start_fhir_subscription_feed(*feeds.fhir_subscription, context));
   }
   return started;
-}
-
-// The twin's model: the defaults of docs/twin.md with the filter twin.yaml chose.
-twin::risk::HypotensionRiskSettings risk_model_settings(const TwinSection& twin) {
-  twin::risk::HypotensionRiskSettings model;
-  model.filter = twin.filter;
-  model.ensemble_size = twin.ensemble_size;
-  model.ensemble_seed = static_cast<std::uint64_t>(twin.ensemble_seed);
-  return model;
-}
-
-std::string describe_filter(const twin::risk::HypotensionRiskSettings& model) {
-  if (model.filter == StateFilter::Enkf) {
-    return fmt::format("enkf ({} members, seed {})", model.ensemble_size, model.ensemble_seed);
-  }
-  return std::string(to_string(model.filter));
 }
 
 std::vector<std::string> declared_feeds(const FeedsSection& feeds) {

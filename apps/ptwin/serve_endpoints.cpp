@@ -46,6 +46,8 @@ constexpr double kMmHg = units::kPaPerMmHg;
 
 nlohmann::json forecast_json(const twin::risk::HypotensionForecast& f) {
   return {{"probability", f.probability},
+          {"raw_probability", f.raw_probability},
+          {"recalibration", twin::risk::to_string(f.recalibration)},
           {"map_mmhg", {{"p05", f.mean_arterial_pressure_pa.p05 / kMmHg},
                         {"p50", f.mean_arterial_pressure_pa.p50 / kMmHg},
                         {"p95", f.mean_arterial_pressure_pa.p95 / kMmHg}}},

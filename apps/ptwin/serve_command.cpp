@@ -62,7 +62,8 @@ void run_serve(const ServeOptions& options) {
   ingest::stream::SampleStream stream;
   StageLatencies latencies(declared_feeds(config.feeds));
   stream.attach(latencies);
-  const twin::risk::HypotensionRiskSettings model = risk_model_settings(config.twin);  // docs/twin.md
+  // The twin's model: the defaults of docs/twin.md with twin.yaml's filter.
+  const twin::risk::HypotensionRiskSettings model = risk_model_settings(config.twin);
   twin::live::HypotensionRiskStage risk(model);    // the twin's update and forecast (docs/serve.md)
   stream.attach(risk);
   // Clinical outputs after the update (docs/serve.md#fhir-outputs): gated, then FHIR.

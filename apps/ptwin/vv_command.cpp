@@ -68,7 +68,8 @@ void print_recalibration(const std::string& horizon, const vv::RecalibrationEval
   print_calibration_row(horizon, fmt::format("  platt a={:+.2f} b={:.2f}", r.platt.platt_intercept,
                                              r.platt.platt_slope),
                         r.after_platt);
-  print_calibration_row(horizon, fmt::format("  isotonic ({} knots)", r.isotonic.isotonic_knots.size()),
+  print_calibration_row(horizon,
+                        fmt::format("  isotonic ({} knots)", r.isotonic.isotonic_knots.size()),
                         r.after_isotonic);
 }
 

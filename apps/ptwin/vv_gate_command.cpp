@@ -57,7 +57,8 @@ Command register_vv_gate(CLI::App& app) {
       "gate",
       "Run the hypotension risk model's verification cases (UKF against the exact Kalman "
       "filter, 90 % forecast interval coverage on a seeded cohort, run with the twin's filter) "
-      "with the settings ptwin serve uses (--twin: those of that twin.yaml); print each against its acceptance interval; exit 2 when one fails. Takes seconds.");
+      "with the settings ptwin serve uses (--twin: those of that twin.yaml); print each "
+      "against its acceptance interval; exit 2 when one fails. Takes seconds.");
   gate->add_option("--write", options->write,
                    "write the verification record (JSON) to this file, for "
                    "serve.fhir_outputs.verification_record");

@@ -197,7 +197,8 @@ HypotensionEvaluation evaluate_hypotension_prediction(const std::vector<Syntheti
   std::vector<PredictedOutcome> calibration_split;
   std::size_t calibration_patients = 0;
   const auto predict = [&](const SyntheticPatient& patient, const LabelledPatient& labelled) {
-    std::vector<double> predicted = predictor(patient, labelled.prediction_indices, settings.horizon);
+    std::vector<double> predicted =
+        predictor(patient, labelled.prediction_indices, settings.horizon);
     if (predicted.size() != labelled.prediction_indices.size()) {
       throw Error(ErrorCode::Internal,
                   fmt::format("hypotension evaluation: predictor '{}' returned {} probabilities "
@@ -250,7 +251,8 @@ HypotensionEvaluation evaluate_hypotension_prediction(const std::vector<Syntheti
   evaluation.predictor_minus_baseline = compare_auroc_delong(paired);
   evaluation.patient_bootstrap = cluster_bootstrap_auroc(paired_by_patient, settings.bootstrap);
   if (settings.fits_recalibration) {
-    evaluation.recalibration = evaluate_recalibration(calibration_split, calibration_patients, test_split);
+    evaluation.recalibration =
+        evaluate_recalibration(calibration_split, calibration_patients, test_split);
   }
   return evaluation;
 }

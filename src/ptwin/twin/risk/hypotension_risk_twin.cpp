@@ -32,12 +32,13 @@ void check(const HypotensionRiskSettings& s) {
     const auto& r = s.recalibrations[i];
     const std::string where = fmt::format("hypotension risk settings: recalibrations[{}]", i);
     if (r.horizon.count() <= 0) {
-      throw InputError(ErrorCode::BadInput, where + ".horizon", fmt::format("{} s", r.horizon.count()),
-                       "must be positive");
+      throw InputError(ErrorCode::BadInput, where + ".horizon",
+                       fmt::format("{} s", r.horizon.count()), "must be positive");
     }
     for (std::size_t j = 0; j < i; ++j) {
       if (s.recalibrations[j].horizon == r.horizon) {
-        throw InputError(ErrorCode::BadInput, where + ".horizon", fmt::format("{} s", r.horizon.count()),
+        throw InputError(ErrorCode::BadInput, where + ".horizon",
+                         fmt::format("{} s", r.horizon.count()),
                          fmt::format("repeats recalibrations[{}]'s; one map per horizon", j));
       }
     }
@@ -110,11 +111,13 @@ HypotensionRiskTwin::HypotensionRiskTwin(const HypotensionRiskSettings& settings
 }
 
 void HypotensionRiskTwin::refresh_estimate() {
-  estimate_ = std::visit([](const auto& filter) { return GaussianEstimate(filter.estimate()); }, filter_);
+  estimate_ = std::visit(
+      [](const auto& filter) { return GaussianEstimate(filter.estimate()); }, filter_);
 }
 
 estimation::UpdateOutcome HypotensionRiskTwin::update(const estimation::Measurement& measurement) {
-  auto outcome = std::visit([&measurement](auto& filter) { return filter.update(measurement); }, filter_);
+  auto outcome = std::visit(
+      [&measurement](auto& filter) { return filter.update(measurement); }, filter_);
   refresh_estimate();
   return outcome;
 }

@@ -46,7 +46,8 @@ double RiskRecalibration::apply(double probability) const {
   switch (method) {
     case RecalibrationMethod::None: return probability;
     case RecalibrationMethod::Platt:
-      return 1.0 / (1.0 + std::exp(-(platt_intercept + platt_slope * logit(probability, logit_epsilon))));
+      return 1.0 / (1.0 + std::exp(-(platt_intercept +
+                                     platt_slope * logit(probability, logit_epsilon))));
     case RecalibrationMethod::Isotonic: break;
   }
   const auto& k = isotonic_knots;
@@ -61,26 +62,37 @@ double RiskRecalibration::apply(double probability) const {
 }
 
 void RiskRecalibration::validate(std::string_view where) const {
-  const auto bad = [where](std::string_view field, std::string value, const char* rule) {
-    throw InputError(ErrorCode::BadInput, fmt::format("{}.{}", where, field), std::move(value), rule);
+  // Every rule is "value must satisfy it"; the message names the field under `where`.
+  const auto require = [where](bool holds, std::string_view field, double value, const char* rule) {
+    if (holds) return;
+    throw InputError(ErrorCode::BadInput, fmt::format("{}.{}", where, field),
+                     fmt::format("{}", value), rule);
   };
-  if (!(logit_epsilon > 0.0 && logit_epsilon < 0.5)) bad("logit_epsilon", fmt::format("{}", logit_epsilon), "must be in (0, 0.5)");
+  require(logit_epsilon > 0.0 && logit_epsilon < 0.5, "logit_epsilon", logit_epsilon,
+          "must be in (0, 0.5)");
   if (method == RecalibrationMethod::Platt) {
-    if (!std::isfinite(platt_intercept)) bad("platt_intercept", fmt::format("{}", platt_intercept), "must be finite");
+    require(std::isfinite(platt_intercept), "platt_intercept", platt_intercept, "must be finite");
     // A slope <= 0 would reverse or flatten the ranking: not a recalibration.
-    if (!(platt_slope > 0.0 && std::isfinite(platt_slope))) bad("platt_slope", fmt::format("{}", platt_slope), "must be positive and finite");
+    require(platt_slope > 0.0 && std::isfinite(platt_slope), "platt_slope", platt_slope,
+            "must be positive and finite");
   }
-  if (method == RecalibrationMethod::Isotonic) {
-    if (isotonic_knots.empty()) bad("isotonic_knots", "[]", "must hold at least one knot");
-    for (std::size_t i = 0; i < isotonic_knots.size(); ++i) {
-      const auto& knot = isotonic_knots[i];
-      const auto field = [i](const char* name) { return fmt::format("isotonic_knots[{}].{}", i, name); };
-      if (!(knot.raw >= 0.0 && knot.raw <= 1.0)) bad(field("raw"), fmt::format("{}", knot.raw), "must be in [0, 1]");
-      if (!(knot.calibrated >= 0.0 && knot.calibrated <= 1.0)) bad(field("calibrated"), fmt::format("{}", knot.calibrated), "must be in [0, 1]");
-      if (i == 0) continue;
-      if (!(knot.raw > isotonic_knots[i - 1].raw)) bad(field("raw"), fmt::format("{}", knot.raw), "must be above the previous knot's");
-      if (knot.calibrated < isotonic_knots[i - 1].calibrated) bad(field("calibrated"), fmt::format("{}", knot.calibrated), "must not be below the previous knot's");
-    }
+  if (method != RecalibrationMethod::Isotonic) return;
+  if (isotonic_knots.empty()) {
+    throw InputError(ErrorCode::BadInput, fmt::format("{}.isotonic_knots", where), "[]",
+                     "must hold at least one knot");
+  }
+  for (std::size_t i = 0; i < isotonic_knots.size(); ++i) {
+    const auto& knot = isotonic_knots[i];
+    const std::string raw = fmt::format("isotonic_knots[{}].raw", i);
+    const std::string calibrated = fmt::format("isotonic_knots[{}].calibrated", i);
+    require(knot.raw >= 0.0 && knot.raw <= 1.0, raw, knot.raw, "must be in [0, 1]");
+    require(knot.calibrated >= 0.0 && knot.calibrated <= 1.0, calibrated, knot.calibrated,
+            "must be in [0, 1]");
+    if (i == 0) continue;
+    const auto& previous = isotonic_knots[i - 1];
+    require(knot.raw > previous.raw, raw, knot.raw, "must be above the previous knot's");
+    require(knot.calibrated >= previous.calibrated, calibrated, knot.calibrated,
+            "must not be below the previous knot's");
   }
 }
 
@@ -114,7 +126,9 @@ RiskRecalibration fit_isotonic_recalibration(std::span<const uq::LabelledValue> 
   for (std::size_t i = 0; i < sorted.size();) {
     std::size_t j = i;
     double events = 0.0;
-    for (; j < sorted.size() && sorted[j].x == sorted[i].x; ++j) events += sorted[j].outcome ? 1.0 : 0.0;
+    for (; j < sorted.size() && sorted[j].x == sorted[i].x; ++j) {
+      events += sorted[j].outcome ? 1.0 : 0.0;
+    }
     const double count = static_cast<double>(j - i);
     raw.push_back(sorted[i].x);
     rate.push_back(events / count);

@@ -38,7 +38,8 @@ struct RiskRecalibration {
   RecalibrationMethod method = RecalibrationMethod::None;
   double platt_intercept = 0.0;  // a
   double platt_slope = 1.0;      // b
-  std::vector<CalibrationKnot> isotonic_knots;  // raw strictly increasing, calibrated non-decreasing
+  // Raw strictly increasing, calibrated non-decreasing.
+  std::vector<CalibrationKnot> isotonic_knots;
   // Probabilities are clamped to [epsilon, 1 - epsilon] before the logit (platt only).
   double logit_epsilon = 1e-6;
 
@@ -66,6 +67,7 @@ struct HorizonRecalibration {
 
 /// Fits isotonic on the same pairs. Throws InputError for a probability outside [0, 1] or no
 /// case.
-[[nodiscard]] RiskRecalibration fit_isotonic_recalibration(std::span<const uq::LabelledValue> cases);
+[[nodiscard]] RiskRecalibration fit_isotonic_recalibration(
+    std::span<const uq::LabelledValue> cases);
 
 }  // namespace ptwin::twin::risk

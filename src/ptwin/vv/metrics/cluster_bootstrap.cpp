@@ -22,7 +22,9 @@ void check(std::span<const std::vector<PairedScores>> clusters, const ClusterBoo
   if (s.resamples < 100 || s.resamples > 1000000) {
     bad("resamples", std::to_string(s.resamples), "must be 100..1000000");
   }
-  if (!(s.level > 0.0 && s.level < 1.0)) bad("level", fmt::format("{}", s.level), "must be in (0, 1)");
+  if (!(s.level > 0.0 && s.level < 1.0)) {
+    bad("level", fmt::format("{}", s.level), "must be in (0, 1)");
+  }
   if (s.max_redraws < 0) bad("max_redraws", std::to_string(s.max_redraws), "must be >= 0");
   if (clusters.size() < 2) {
     throw InputError(ErrorCode::BadInput, "cluster bootstrap: clusters",
@@ -70,7 +72,8 @@ class WeightedArea {
       double tied_positive = 0.0, tied_negative = 0.0;
       const double score = cases_[k].score;
       for (; k < cases_.size() && cases_[k].score == score; ++k) {
-        (cases_[k].is_positive ? tied_positive : tied_negative) += cluster_weight[cases_[k].cluster];
+        const double weight = cluster_weight[cases_[k].cluster];
+        (cases_[k].is_positive ? tied_positive : tied_negative) += weight;
       }
       numerator += tied_positive * (negatives_below + 0.5 * tied_negative);
       negatives_below += tied_negative;
@@ -94,10 +97,11 @@ double quantile(const std::vector<double>& sorted, double q) {
 PercentileInterval interval(double estimate, std::vector<double> values, double level) {
   PercentileInterval out;
   out.estimate = estimate;
-  const double mean = std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+  const double count = static_cast<double>(values.size());
+  const double mean = std::accumulate(values.begin(), values.end(), 0.0) / count;
   double sum_squares = 0.0;
   for (double v : values) sum_squares += (v - mean) * (v - mean);
-  out.standard_error = std::sqrt(sum_squares / static_cast<double>(values.size() - 1));
+  out.standard_error = std::sqrt(sum_squares / (count - 1.0));
   std::sort(values.begin(), values.end());
   const double alpha = 1.0 - level;
   out.lower = quantile(values, alpha / 2.0);

@@ -22,7 +22,10 @@ void check_rules(const ptwin::TwinConfig& config) {
       personalisation.max_evaluations <= 100000 &&
       (!personalisation.is_enabled ||
        (!personalisation.targets.empty() && !personalisation.parameters.empty())) &&
-      !config.patient.fhir_bundle.empty() && !config.model.file.empty();
+      !config.patient.fhir_bundle.empty() && !config.model.file.empty() &&
+      config.twin.ensemble_size >= 10 && config.twin.ensemble_size <= 100000 &&
+      config.twin.ensemble_seed >= 0 &&
+      (config.twin.filter == ptwin::StateFilter::Ukf || config.twin.filter == ptwin::StateFilter::Enkf);
   if (!is_valid) std::abort();
 }
 

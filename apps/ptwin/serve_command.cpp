@@ -19,6 +19,7 @@
 #include "ptwin/ingest/stream/sample_stream.hpp"
 #include "ptwin/server/http/http_server.hpp"
 #include "ptwin/store/sqlite_store.hpp"
+#include "risk_model_settings.hpp"
 #include "serve_dashboard.hpp"
 #include "serve_endpoints.hpp"
 #include "serve_fhir_outputs.hpp"
@@ -61,7 +62,8 @@ void run_serve(const ServeOptions& options) {
   ingest::stream::SampleStream stream;
   StageLatencies latencies(declared_feeds(config.feeds));
   stream.attach(latencies);
-  const twin::risk::HypotensionRiskSettings model;  // the twin's model (docs/twin.md)
+  // The twin's model: the defaults of docs/twin.md with twin.yaml's filter.
+  const twin::risk::HypotensionRiskSettings model = risk_model_settings(config.twin);
   twin::live::HypotensionRiskStage risk(model);    // the twin's update and forecast (docs/serve.md)
   stream.attach(risk);
   // Clinical outputs after the update (docs/serve.md#fhir-outputs): gated, then FHIR.
@@ -94,7 +96,8 @@ void run_serve(const ServeOptions& options) {
                                  .idle_timeout = std::chrono::seconds(60)},
       std::move(handler));
   if (outputs) outputs->start(http.origin());
-  fmt::print("ptwin serve: twin {} store {}\n", config.twin.id, config.store.path.string());
+  fmt::print("ptwin serve: twin {} store {} filter {}\n", config.twin.id,
+             config.store.path.string(), describe_filter(model));
   for (const auto& feed : feeds) {
     fmt::print("ptwin serve: feed {}: {}\n", feed->name(), feed->describe());
   }

@@ -46,6 +46,8 @@ constexpr double kMmHg = units::kPaPerMmHg;
 
 nlohmann::json forecast_json(const twin::risk::HypotensionForecast& f) {
   return {{"probability", f.probability},
+          {"raw_probability", f.raw_probability},
+          {"recalibration", twin::risk::to_string(f.recalibration)},
           {"map_mmhg", {{"p05", f.mean_arterial_pressure_pa.p05 / kMmHg},
                         {"p50", f.mean_arterial_pressure_pa.p50 / kMmHg},
                         {"p95", f.mean_arterial_pressure_pa.p95 / kMmHg}}},
@@ -197,7 +199,16 @@ nlohmann::json twin_json(const twin::live::HypotensionRiskStage& risk) {
                         {"in_5_min", forecast_json(p.in_5_min)},
                         {"in_15_min", forecast_json(p.in_15_min)}});
   }
-  return {{"model", "hypotension risk: UKF on the mean-pressure trend model (docs/twin.md)"},
+  const auto& settings = risk.settings();
+  nlohmann::json filter = {{"kind", to_string(settings.filter)}};
+  if (settings.filter == StateFilter::Enkf) {
+    filter["ensemble_size"] = settings.ensemble_size;
+    filter["ensemble_seed"] = settings.ensemble_seed;
+  }
+  return {{"model", fmt::format("hypotension risk: {} on the mean-pressure trend model "
+                                "(docs/twin.md)",
+                                settings.filter == StateFilter::Enkf ? "EnKF" : "UKF")},
+          {"filter", std::move(filter)},
           {"patients", std::move(patients)},
           {"inference_latency", latency_json(risk.inference_latency())}};
 }

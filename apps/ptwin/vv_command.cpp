@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `ptwin vv hypotension`: evaluates the live twin's hypotension risk on a synthetic cohort,
-// beside current MAP alone, and prints discrimination, calibration, lead time and forecast
-// interval coverage (docs/twin.md#hypotension-risk).
+// beside current MAP alone, and prints discrimination (with DeLong and patient-level bootstrap
+// intervals), calibration before and after recalibration fitted on the training patients, lead
+// time and forecast interval coverage (docs/twin.md#hypotension-risk).
 
 #include <chrono>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "commands.hpp"
 #include "ptwin/core/error.hpp"
+#include "ptwin/vv/gate/model_identity.hpp"
 #include "ptwin/vv/hypotension_evaluation.hpp"
 
 namespace ptwin::app {
@@ -22,6 +24,8 @@ struct HypotensionOptions {
   std::uint64_t seed = 7;
   std::vector<int> horizons_min{5, 15};
   double alarm_threshold = 0.5;
+  int bootstrap_resamples = 1000;
+  std::uint64_t bootstrap_seed = 20261125;
 };
 
 std::string lead(const vv::LeadTimeReport& r) {
@@ -36,6 +40,39 @@ void print_row(const std::string& horizon, const vv::PredictorEvaluation& e) {
              e.calibration.calibration_in_the_large, e.lead_time.sensitivity, lead(e.lead_time));
 }
 
+void print_bootstrap(const std::string& horizon, const vv::ClusterBootstrapAuroc& b) {
+  fmt::print("{:<8} {:<18} twin {:.3f} [{:.3f}, {:.3f}]  baseline {:.3f} [{:.3f}, {:.3f}]  "
+             "difference {:+.3f} [{:+.3f}, {:+.3f}]\n",
+             horizon, "patient bootstrap", b.first.estimate, b.first.lower, b.first.upper,
+             b.second.estimate, b.second.lower, b.second.upper, b.difference.estimate,
+             b.difference.lower, b.difference.upper);
+  fmt::print("{:<8} {:<18} ({:.0f} % percentile intervals, {} patients resampled with "
+             "replacement, {} resamples, seed {}{})\n",
+             "", "", 100 * b.level, b.clusters, b.resamples, b.seed,
+             b.redraws > 0 ? fmt::format(", {} redrawn for a missing class", b.redraws) : "");
+}
+
+void print_calibration_row(const std::string& horizon, const std::string& name,
+                           const vv::CalibrationReport& c) {
+  fmt::print("{:<8} {:<24} slope {:>5.2f}  intercept {:>+6.2f}  Brier {:.4f}  ECE {:.4f}\n",
+             horizon, name, c.calibration_slope, c.calibration_intercept, c.brier_score,
+             c.expected_calibration_error);
+}
+
+void print_recalibration(const std::string& horizon, const vv::RecalibrationEvaluation& r) {
+  fmt::print("{:<8} {:<18} fitted on {} training patients ({} predictions, {} positive), "
+             "judged on the test patients:\n",
+             horizon, "recalibration", r.calibration_patients, r.calibration_cases,
+             r.calibration_events);
+  print_calibration_row(horizon, "  raw twin risk", r.before);
+  print_calibration_row(horizon, fmt::format("  platt a={:+.2f} b={:.2f}", r.platt.platt_intercept,
+                                             r.platt.platt_slope),
+                        r.after_platt);
+  print_calibration_row(horizon,
+                        fmt::format("  isotonic ({} knots)", r.isotonic.isotonic_knots.size()),
+                        r.after_isotonic);
+}
+
 void run_hypotension(const HypotensionOptions& o) {
   twin::cohort::CohortSettings cohort_settings;
   cohort_settings.patients = o.patients;
@@ -44,11 +81,14 @@ void run_hypotension(const HypotensionOptions& o) {
   const auto cohort = twin::cohort::generate_hypotension_cohort(cohort_settings);
   const twin::risk::HypotensionRiskSettings twin_settings;
   const auto twin = vv::hypotension_risk_twin_predictor(twin_settings);
+  twin::risk::HypotensionRiskSettings recalibrated = twin_settings;
   bool header = false;
   for (const int minutes : o.horizons_min) {
     vv::HypotensionEvaluationSettings settings;
     settings.horizon = std::chrono::minutes(minutes);
     settings.alarm_threshold = o.alarm_threshold;
+    settings.bootstrap.resamples = o.bootstrap_resamples;
+    settings.bootstrap.seed = o.bootstrap_seed;
     const auto e = vv::evaluate_hypotension_prediction(cohort, "twin", twin, settings);
     if (!header) {
       fmt::print("cohort: {} patients x {} h, seed {}; evaluated on {} test patients ({:.0f} "
@@ -66,6 +106,11 @@ void run_hypotension(const HypotensionOptions& o) {
                "{} negative, {} excluded predictions)\n",
                h, "difference", d.difference, d.lower_95, d.upper_95, d.p_value,
                e.positive_predictions, e.negative_predictions, e.excluded_predictions);
+    print_bootstrap(h, e.patient_bootstrap);
+    if (e.recalibration) {
+      print_recalibration(h, *e.recalibration);
+      recalibrated.recalibrations.push_back({settings.horizon, e.recalibration->platt});
+    }
     vv::HypotensionEvaluationSettings coverage_settings = settings;
     coverage_settings.prediction_interval = std::chrono::seconds(60);
     const auto c = vv::evaluate_forecast_coverage(cohort, twin_settings, coverage_settings);
@@ -75,9 +120,15 @@ void run_hypotension(const HypotensionOptions& o) {
   }
   fmt::print("slope: calibration slope (1 = calibrated); CITL: observed rate - mean prediction; "
              "sens, lead: events alarmed at risk >= {} and their median lead time.\n"
-             "Intervals treat predictions as independent; predictions of one patient are "
-             "correlated, so they are narrower than a patient-level bootstrap would give.\n",
+             "AUROC [95% CI] and the DeLong difference treat predictions as independent; "
+             "predictions of one patient are correlated, so the patient bootstrap's intervals "
+             "are the ones to quote.\n"
+             "ECE: expected calibration error over 10 equal-width bins.\n",
              o.alarm_threshold);
+  // The maps are model settings: a twin that uses them is a different model to the V&V gate.
+  fmt::print("model settings digest: as run {}; with the platt maps above {}\n",
+             vv::gate::hypotension_risk_model_identity(twin_settings).settings_digest.substr(0, 16),
+             vv::gate::hypotension_risk_model_identity(recalibrated).settings_digest.substr(0, 16));
 }
 
 }  // namespace
@@ -90,8 +141,10 @@ Command register_vv(CLI::App& app) {
   auto* hypotension = vv->add_subcommand(
       "hypotension",
       "Evaluate the live twin's hypotension risk (MAP < 65 mmHg for >= 1 min within the horizon) "
-      "beside current MAP alone: AUROC with DeLong intervals and paired test, calibration, lead "
-      "time, and the coverage of its MAP and CO forecast intervals. Takes seconds.");
+      "beside current MAP alone: AUROC with DeLong and patient-level bootstrap intervals and the "
+      "paired difference, calibration before and after platt/isotonic recalibration fitted on "
+      "the training patients, lead time, and the coverage of its MAP and CO forecast intervals. "
+      "Takes about a minute.");
   hypotension->add_option("--patients", options->patients, "Cohort size (half fit the baseline, half are tested)")
       ->check(CLI::Range(2, 100000))
       ->capture_default_str();
@@ -102,6 +155,12 @@ Command register_vv(CLI::App& app) {
       ->capture_default_str();
   hypotension->add_option("--horizons", options->horizons_min, "Forecast horizons, minutes")
       ->check(CLI::Range(1, 120))
+      ->capture_default_str();
+  hypotension->add_option("--bootstrap-resamples", options->bootstrap_resamples,
+                          "Patient-level bootstrap resamples for the AUROC intervals")
+      ->check(CLI::Range(100, 100000))
+      ->capture_default_str();
+  hypotension->add_option("--bootstrap-seed", options->bootstrap_seed, "Bootstrap seed")
       ->capture_default_str();
   hypotension->add_option("--alarm-threshold", options->alarm_threshold,
                           "Risk at which an alarm counts for sensitivity and lead time")

@@ -9,12 +9,13 @@
 
 namespace ptwin::testing {
 
-std::string serve_twin_yaml(std::string_view twin_id, std::string_view sections) {
+std::string serve_twin_yaml(std::string_view twin_id, std::string_view sections,
+                            std::string_view twin_keys) {
   return fmt::format(
-      "twin: {{id: {}}}\npatient: {{fhir_bundle: bundle.json}}\n"
+      "twin: {{id: {}{}{}}}\npatient: {{fhir_bundle: bundle.json}}\n"
       "model: {{kind: zerod, file: model.json}}\npersonalisation: {{enabled: false}}\n"
       "store: {{path: twin.db}}\n{}",
-      twin_id, sections);
+      twin_id, twin_keys.empty() ? "" : ", ", twin_keys, sections);
 }
 
 std::string mqtt_feed_yaml(std::string_view host, int port, std::string_view client_id,

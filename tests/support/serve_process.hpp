@@ -16,7 +16,9 @@ namespace ptwin::testing {
 
 /// A twin.yaml for serve: twin `twin_id`, placeholder patient and model files (serve reads
 /// neither), no personalisation, store twin.db, then `sections` as given (feeds:, serve:).
-[[nodiscard]] std::string serve_twin_yaml(std::string_view twin_id, std::string_view sections);
+/// `twin_keys` are more keys of the twin: map, e.g. "filter: enkf, ensemble_size: 64".
+[[nodiscard]] std::string serve_twin_yaml(std::string_view twin_id, std::string_view sections,
+                                          std::string_view twin_keys = {});
 
 /// `  mqtt:` and its keys, to put under `feeds:`: one topic filter at QoS 1.
 [[nodiscard]] std::string mqtt_feed_yaml(std::string_view host, int port,

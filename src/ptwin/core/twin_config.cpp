@@ -28,6 +28,8 @@ constexpr std::array kSvZeroDUnits{Choice<SvZeroDUnits>{"cgs", SvZeroDUnits::Cgs
 constexpr std::array kOutputs{Choice<SimulationOutput>{"last_cycle", SimulationOutput::LastCycle},
                               Choice<SimulationOutput>{"all_cycles", SimulationOutput::AllCycles}};
 constexpr std::array kBackends{Choice<StoreBackend>{"sqlite", StoreBackend::Sqlite}};
+constexpr std::array kFilters{Choice<StateFilter>{"ukf", StateFilter::Ukf},
+                              Choice<StateFilter>{"enkf", StateFilter::Enkf}};
 constexpr std::array kTargets{
     Choice<PersonalisationTarget>{"heart_rate", PersonalisationTarget::HeartRate},
     Choice<PersonalisationTarget>{"systolic_pressure", PersonalisationTarget::SystolicPressure},
@@ -43,7 +45,9 @@ bool is_valid_twin_id(std::string_view id) {
 }
 
 void read_twin(const YAML::Node& node, Problems& problems, TwinSection& out) {
-  const Section section(node, "twin", {"id", "description"}, problems);
+  const Section section(node, "twin",
+                        {"id", "description", "filter", "ensemble_size", "ensemble_seed"},
+                        problems);
   if (const auto id = read_text(section, "id", true)) {
     if (is_valid_twin_id(*id)) {
       out.id = *id;
@@ -53,6 +57,19 @@ void read_twin(const YAML::Node& node, Problems& problems, TwinSection& out) {
     }
   }
   out.description = read_text(section, "description", false);
+  read_choice(section, "filter", false, kFilters, out.filter);
+  read_int(section, "ensemble_size", 10, 100000, out.ensemble_size);
+  read_int(section, "ensemble_seed", 0, 2147483647, out.ensemble_seed);
+  // Ensemble settings under the UKF would be silently unused: say so rather than ignore them.
+  const auto filter = section.get("filter");
+  const bool is_enkf = filter && filter->IsScalar() && filter->Scalar() == "enkf";
+  for (const char* key : {"ensemble_size", "ensemble_seed"}) {
+    if (const auto value = section.get(key); value && !is_enkf) {
+      problems.add(fmt::format("twin.{}", key), describe(*value),
+                   "is only meaningful when twin.filter is enkf; remove it or set twin.filter: "
+                   "enkf");
+    }
+  }
 }
 
 void read_patient(const YAML::Node& node, const std::filesystem::path& base_dir, Problems& problems,
@@ -247,6 +264,7 @@ std::string_view to_string(ModelFormat format) { return name_of(kModelFormats, f
 std::string_view to_string(SvZeroDUnits units) { return name_of(kSvZeroDUnits, units); }
 std::string_view to_string(SimulationOutput output) { return name_of(kOutputs, output); }
 std::string_view to_string(StoreBackend backend) { return name_of(kBackends, backend); }
+std::string_view to_string(StateFilter filter) { return name_of(kFilters, filter); }
 std::string_view to_string(PersonalisationTarget target) { return name_of(kTargets, target); }
 std::string_view to_string(ClockTracking tracking) { return clock_tracking_name(tracking); }
 

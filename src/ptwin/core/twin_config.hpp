@@ -24,6 +24,7 @@ enum class ModelFormat { Ptwin, SvZeroD };             // "ptwin", "svzerod"
 enum class SvZeroDUnits { Cgs, Si };                   // "cgs", "si"
 enum class SimulationOutput { LastCycle, AllCycles };  // "last_cycle", "all_cycles"
 enum class StoreBackend { Sqlite };                    // "sqlite"
+enum class StateFilter { Ukf, Enkf };                  // "ukf", "enkf"
 enum class PersonalisationTarget {                     // the names used in twin.yaml
   HeartRate,                                           // "heart_rate"
   SystolicPressure,                                    // "systolic_pressure"
@@ -38,14 +39,19 @@ enum class PersonalisationTarget {                     // the names used in twin
 [[nodiscard]] std::string_view to_string(SvZeroDUnits units);
 [[nodiscard]] std::string_view to_string(SimulationOutput output);
 [[nodiscard]] std::string_view to_string(StoreBackend backend);
+[[nodiscard]] std::string_view to_string(StateFilter filter);
 [[nodiscard]] std::string_view to_string(PersonalisationTarget target);
 enum class ClockTracking;
 [[nodiscard]] std::string_view to_string(ClockTracking tracking);
 
-/// `twin:` the twin's identity.
+/// `twin:` the twin's identity and the filter that keeps its state estimate in step with the
+/// data (docs/twin.md#filters).
 struct TwinSection {
   std::string id;                          // pseudonymous, [A-Za-z0-9._-]{1,64}
   std::optional<std::string> description;  // free text, absent if not given
+  StateFilter filter = StateFilter::Ukf;
+  int ensemble_size = 200;        // EnKF members, 10..100000; only with filter enkf
+  int ensemble_seed = 20261125;   // EnKF random stream, 0..2147483647; only with filter enkf
   friend bool operator==(const TwinSection&, const TwinSection&) = default;
 };
 

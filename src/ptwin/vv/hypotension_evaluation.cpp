@@ -193,11 +193,11 @@ HypotensionEvaluation evaluate_hypotension_prediction(const std::vector<Syntheti
   evaluation.horizon = settings.horizon;
   PooledScores under_test, reference;
   std::vector<PairedScores> paired;
-  for (std::size_t p = 0; p < cohort.size(); ++p) {
-    if (is_training(p)) continue;
-    const SyntheticPatient& patient = cohort[p];
-    const LabelledPatient labelled = label_patient(patient, settings);
-    const std::vector<double> predicted =
+  std::vector<std::vector<PairedScores>> paired_by_patient;
+  std::vector<PredictedOutcome> calibration_split;
+  std::size_t calibration_patients = 0;
+  const auto predict = [&](const SyntheticPatient& patient, const LabelledPatient& labelled) {
+    std::vector<double> predicted =
         predictor(patient, labelled.prediction_indices, settings.horizon);
     if (predicted.size() != labelled.prediction_indices.size()) {
       throw Error(ErrorCode::Internal,
@@ -206,6 +206,24 @@ HypotensionEvaluation evaluate_hypotension_prediction(const std::vector<Syntheti
                               predictor_name, predicted.size(),
                               labelled.prediction_indices.size(), patient.id));
     }
+    return predicted;
+  };
+  for (std::size_t p = 0; p < cohort.size(); ++p) {
+    if (!is_training(p) || !settings.fits_recalibration) continue;
+    const LabelledPatient labelled = label_patient(cohort[p], settings);
+    const std::vector<double> predicted = predict(cohort[p], labelled);
+    for (std::size_t k = 0; k < labelled.labels.size(); ++k) {
+      if (labelled.labels[k] == PredictionLabel::Excluded) continue;
+      calibration_split.push_back({predicted[k], labelled.labels[k] == PredictionLabel::Positive});
+    }
+    ++calibration_patients;
+  }
+  for (std::size_t p = 0; p < cohort.size(); ++p) {
+    if (is_training(p)) continue;
+    const SyntheticPatient& patient = cohort[p];
+    const LabelledPatient labelled = label_patient(patient, settings);
+    const std::vector<double> predicted = predict(patient, labelled);
+    paired_by_patient.emplace_back();
     const std::vector<double> base = baseline(patient, labelled.prediction_indices, settings.horizon);
     pool(labelled, predicted, settings.alarm_threshold, under_test);
     pool(labelled, base, settings.alarm_threshold, reference);
@@ -216,6 +234,7 @@ HypotensionEvaluation evaluate_hypotension_prediction(const std::vector<Syntheti
         case PredictionLabel::Negative: ++evaluation.negative_predictions; break;
       }
       paired.push_back({predicted[k], base[k], labelled.labels[k] == PredictionLabel::Positive});
+      paired_by_patient.back().push_back(paired.back());
     }
     evaluation.events += labelled.events.size();
     evaluation.test_patients += 1;
@@ -226,9 +245,15 @@ HypotensionEvaluation evaluate_hypotension_prediction(const std::vector<Syntheti
           3600.0;
     }
   }
+  std::vector<PredictedOutcome> test_split = under_test.outcomes;
   evaluation.predictor = summarise(predictor_name, std::move(under_test));
   evaluation.baseline = summarise("current MAP alone", std::move(reference));
   evaluation.predictor_minus_baseline = compare_auroc_delong(paired);
+  evaluation.patient_bootstrap = cluster_bootstrap_auroc(paired_by_patient, settings.bootstrap);
+  if (settings.fits_recalibration) {
+    evaluation.recalibration =
+        evaluate_recalibration(calibration_split, calibration_patients, test_split);
+  }
   return evaluation;
 }
 

@@ -6,17 +6,24 @@
 // DeLong interval, calibration, lead time at the alarm threshold, and DeLong's paired test of the
 // predictor against the baseline on the same predictions. The baseline is fitted on the training
 // patients (even indices) and every figure is computed on the test patients (odd indices).
+// Because one patient's predictions are correlated, the areas and their difference also get
+// patient-level bootstrap intervals (metrics/cluster_bootstrap.hpp), and the predictor's
+// recalibration is fitted on the training patients (as the calibration split) and judged on the
+// test patients (risk_recalibration_evaluation.hpp).
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ptwin/twin/cohort/hypotension_cohort.hpp"
 #include "ptwin/twin/risk/hypotension_risk_twin.hpp"
 #include "ptwin/vv/metrics/calibration.hpp"
+#include "ptwin/vv/metrics/cluster_bootstrap.hpp"
 #include "ptwin/vv/metrics/lead_time.hpp"
 #include "ptwin/vv/metrics/roc.hpp"
+#include "ptwin/vv/risk_recalibration_evaluation.hpp"
 
 namespace ptwin::vv {
 
@@ -30,6 +37,8 @@ struct HypotensionEvaluationSettings {
   std::chrono::seconds horizon{std::chrono::minutes(15)};
   std::chrono::seconds prediction_interval{20};
   double alarm_threshold = 0.5;  // for lead time and alarm counts
+  ClusterBootstrapSettings bootstrap;  // patient-level intervals of the areas
+  bool fits_recalibration = true;  // also run the predictor on the training patients to fit maps
 };
 
 struct PredictorEvaluation {
@@ -49,7 +58,9 @@ struct HypotensionEvaluation {
   std::size_t excluded_predictions = 0;
   PredictorEvaluation predictor;
   PredictorEvaluation baseline;
-  AurocComparison predictor_minus_baseline;
+  AurocComparison predictor_minus_baseline;  // DeLong, predictions treated as independent
+  ClusterBootstrapAuroc patient_bootstrap;   // first: predictor, second: baseline
+  std::optional<RecalibrationEvaluation> recalibration;  // when settings.fits_recalibration
 };
 
 [[nodiscard]] HypotensionEvaluation evaluate_hypotension_prediction(

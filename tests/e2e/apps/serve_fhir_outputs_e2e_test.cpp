@@ -198,7 +198,7 @@ TEST_F(ServeFhirOutputs, AVerifiedTwinsRiskAssessmentArrivesAtTheEhrAndIsOnItsFa
   const std::string device = ra["performer"]["reference"];
   ASSERT_TRUE(device.starts_with("Device/"));
   EXPECT_EQ(client_of(ehr.base_url()).read("Device", device.substr(7))["version"][0]["value"],
-            "1.0.0");
+            "1.1.0");
 
   // The listener was notified of it by serve's facade.
   ASSERT_EQ(notified.get_future().wait_for(kArrivalLimit), std::future_status::ready);
@@ -220,7 +220,7 @@ TEST_F(ServeFhirOutputs, AVerifiedTwinsRiskAssessmentArrivesAtTheEhrAndIsOnItsFa
   EXPECT_EQ(
       metric(
           metrics,
-          R"(ptwin_model_may_emit{model="ptwin-hypotension-risk",version="1.0.0",verification="passed"})"),
+          R"(ptwin_model_may_emit{model="ptwin-hypotension-risk",version="1.1.0",verification="passed"})"),
       1);
 
   // The output stage's time (stored batch -> resources written to the facade), for the record.
@@ -238,7 +238,7 @@ TEST_F(ServeFhirOutputs, AModelVerifiedWithOtherSettingsSendsNothing) {
   // A passed record, but for another settings digest: the running model is not the one verified.
   std::ofstream(dir_ / "record.json") << R"({
   "format": "ptwin-verification-record/1",
-  "model": {"name": "ptwin-hypotension-risk", "version": "1.0.0",
+  "model": {"name": "ptwin-hypotension-risk", "version": "1.1.0",
             "settings_digest": "0000000000000000000000000000000000000000000000000000000000000000"},
   "status": "passed",
   "verified_at": "2026-11-24T00:00:00Z",

@@ -43,6 +43,18 @@ TEST(HypotensionEvaluation, BaselineAgainstItselfIsNoDifference) {
   // Current MAP carries real information about hypotension 15 minutes ahead.
   EXPECT_GT(e.baseline.auroc.area, 0.75);
   EXPECT_EQ(e.baseline.lead_time.events.size(), e.events);
+  // The patient bootstrap: the same point estimate, no difference in any resample, and a wider
+  // interval than DeLong's, which treats one patient's correlated predictions as independent.
+  const auto& b = e.patient_bootstrap;
+  EXPECT_EQ(b.clusters, 30u);
+  EXPECT_EQ(b.resamples, settings.bootstrap.resamples);
+  EXPECT_EQ(b.seed, settings.bootstrap.seed);
+  EXPECT_NEAR(b.second.estimate, e.baseline.auroc.area, 1e-12);
+  EXPECT_EQ(b.difference.lower, 0.0);
+  EXPECT_EQ(b.difference.upper, 0.0);
+  EXPECT_GT(b.second.upper - b.second.lower, e.baseline.auroc.upper_95 - e.baseline.auroc.lower_95);
+  RecordProperty("baseline_bootstrap_lower", std::to_string(b.second.lower));
+  RecordProperty("baseline_bootstrap_upper", std::to_string(b.second.upper));
 }
 
 TEST(HypotensionEvaluation, APredictorThatSeesTheFutureBeatsTheBaseline) {
@@ -87,6 +99,24 @@ TEST(HypotensionEvaluation, TheTwinRiskAgainstCurrentMapAlone) {
     EXPECT_GT(e.predictor.auroc.area, e.baseline.auroc.area) << h;
     EXPECT_GT(e.predictor.calibration.calibration_slope, 0.6) << h;
     EXPECT_LT(e.predictor.calibration.calibration_slope, 1.4) << h;
+    // Recalibration fitted on the training patients improves the test patients' calibration
+    // error and Brier score (docs/twin.md#recalibration has the 200-patient figures).
+    ASSERT_TRUE(e.recalibration) << h;
+    const auto& r = *e.recalibration;
+    EXPECT_EQ(r.calibration_patients, 30u) << h;
+    EXPECT_EQ(r.before.brier_score, e.predictor.calibration.brier_score) << h;
+    RecordProperty("ece_raw_" + h, std::to_string(r.before.expected_calibration_error));
+    RecordProperty("ece_platt_" + h, std::to_string(r.after_platt.expected_calibration_error));
+    RecordProperty("ece_isotonic_" + h, std::to_string(r.after_isotonic.expected_calibration_error));
+    EXPECT_LT(r.after_platt.expected_calibration_error, 0.5 * r.before.expected_calibration_error) << h;
+    EXPECT_LT(r.after_isotonic.expected_calibration_error, 0.5 * r.before.expected_calibration_error) << h;
+    EXPECT_LT(r.after_platt.brier_score, r.before.brier_score) << h;
+    EXPECT_LT(r.after_isotonic.brier_score, r.before.brier_score) << h;
+    EXPECT_NEAR(r.after_platt.calibration_in_the_large, 0.0, 0.01) << h;
+    // The patient bootstrap's interval reaches lower than DeLong's (correlated predictions).
+    const auto bootstrap_area = e.patient_bootstrap.first.estimate;
+    EXPECT_NEAR(bootstrap_area, e.predictor.auroc.area, 1e-12) << h;
+    EXPECT_LE(e.patient_bootstrap.first.lower, e.predictor.auroc.lower_95) << h;
   }
 }
 

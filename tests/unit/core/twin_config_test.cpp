@@ -335,7 +335,53 @@ TEST_F(LoadTwinConfig, ReportsAnUnreadableFileAsIoNamingThePath) {
   EXPECT_EQ(error->value(), missing.string());
 }
 
+TEST(ParseTwinConfig, ReadsTheFilterChoiceWithUkfAsDefault) {
+  const auto defaults = parse_twin_config(kMinimalDeclaration, "/cfg", "twin.yaml");
+  EXPECT_EQ(defaults.twin.filter, StateFilter::Ukf);
+  EXPECT_EQ(defaults.twin.ensemble_size, 200);
+  EXPECT_EQ(defaults.twin.ensemble_seed, 20261125);
+  std::string yaml = kMinimalDeclaration;
+  yaml.replace(yaml.find("twin: {id: demo-002}"), 20,
+               "twin: {id: demo-002, filter: enkf, ensemble_size: 64, ensemble_seed: 9}");
+  const auto enkf = parse_twin_config(yaml, "/cfg", "twin.yaml");
+  EXPECT_EQ(enkf.twin.filter, StateFilter::Enkf);
+  EXPECT_EQ(enkf.twin.ensemble_size, 64);
+  EXPECT_EQ(enkf.twin.ensemble_seed, 9);
+}
+
+TEST(ParseTwinConfig, RejectsABadFilterChoiceNamingTheFieldAndValue) {
+  const struct {
+    const char* twin;
+    const char* path;
+    const char* value;
+    const char* rule;
+  } cases[] = {
+      {"{id: x, filter: enfk}", "twin.filter", "enfk", "is not one of ukf, enkf"},
+      {"{id: x, filter: enkf, ensemble_size: 5}", "twin.ensemble_size", "5", "from 10 to 100000"},
+      {"{id: x, filter: enkf, ensemble_seed: -3}", "twin.ensemble_seed", "-3", "from 0 to"},
+      {"{id: x, ensemble_size: 200}", "twin.ensemble_size", "200",
+       "only meaningful when twin.filter is enkf"},
+      {"{id: x, filter: ukf, ensemble_seed: 4}", "twin.ensemble_seed", "4",
+       "only meaningful when twin.filter is enkf"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.twin);
+    const std::string yaml = std::string("twin: ") + c.twin +
+                             "\npatient: {fhir_bundle: b.json}\nmodel: {kind: zerod, file: "
+                             "m.json}\npersonalisation: {targets: [heart_rate], parameters: [r]}\n";
+    const auto error = config_error(yaml);
+    ASSERT_TRUE(error);
+    ASSERT_EQ(error->problems().size(), 1u) << error->what();
+    EXPECT_EQ(error->problems().front().path, c.path);
+    EXPECT_EQ(error->problems().front().value, c.value);
+    EXPECT_TRUE(contains(error->problems().front().rule, c.rule));
+    EXPECT_TRUE(contains(error->what(), c.path));
+  }
+}
+
 TEST(TwinConfigEnums, SpellValuesAsTheYamlDoes) {
+  EXPECT_EQ(to_string(StateFilter::Ukf), "ukf");
+  EXPECT_EQ(to_string(StateFilter::Enkf), "enkf");
   EXPECT_EQ(to_string(ModelKind::ZeroD), "zerod");
   EXPECT_EQ(to_string(ModelFormat::SvZeroD), "svzerod");
   EXPECT_EQ(to_string(SvZeroDUnits::Cgs), "cgs");

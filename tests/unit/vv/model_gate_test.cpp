@@ -57,9 +57,44 @@ TEST(ModelIdentity, DigestIsStableAndChangesWithEverySetting) {
   changed[10].hypotension_threshold_pa += 1.0;
   changed[11].minimum_duration += std::chrono::seconds(1);
   changed[12].gate_probability = 0.99;
+  changed.resize(19, base);
+  changed[13].filter = ptwin::StateFilter::Enkf;
+  ptwin::twin::risk::HorizonRecalibration platt{std::chrono::minutes(15), {}};
+  platt.map.method = ptwin::twin::risk::RecalibrationMethod::Platt;
+  changed[14].recalibrations = {platt};
+  changed[15].recalibrations = {platt};
+  changed[15].recalibrations[0].map.platt_slope = 0.9;
+  changed[16].recalibrations = {platt};
+  changed[16].recalibrations[0].horizon = std::chrono::minutes(5);
+  ptwin::twin::risk::HorizonRecalibration isotonic{std::chrono::minutes(15), {}};
+  isotonic.map.method = ptwin::twin::risk::RecalibrationMethod::Isotonic;
+  isotonic.map.isotonic_knots = {{0.1, 0.05}, {0.5, 0.4}};
+  changed[17].recalibrations = {isotonic};
+  changed[18].recalibrations = {isotonic};
+  changed[18].recalibrations[0].map.isotonic_knots[1].calibrated = 0.41;
   for (std::size_t i = 0; i < changed.size(); ++i) {
     EXPECT_NE(gate::hypotension_risk_model_identity(changed[i]).settings_digest, digest) << i;
   }
+}
+
+TEST(ModelIdentity, EnsembleSettingsCountOnlyUnderTheEnkf) {
+  HypotensionRiskSettings ukf;
+  HypotensionRiskSettings ukf_other_seed = ukf;
+  ukf_other_seed.ensemble_seed += 1;
+  EXPECT_EQ(gate::hypotension_risk_model_identity(ukf).settings_digest,
+            gate::hypotension_risk_model_identity(ukf_other_seed).settings_digest);
+  HypotensionRiskSettings enkf = ukf;
+  enkf.filter = ptwin::StateFilter::Enkf;
+  HypotensionRiskSettings enkf_other_seed = enkf;
+  enkf_other_seed.ensemble_seed += 1;
+  HypotensionRiskSettings enkf_other_size = enkf;
+  enkf_other_size.ensemble_size += 1;
+  const auto digest = gate::hypotension_risk_model_identity(enkf).settings_digest;
+  EXPECT_NE(gate::hypotension_risk_model_identity(enkf_other_seed).settings_digest, digest);
+  EXPECT_NE(gate::hypotension_risk_model_identity(enkf_other_size).settings_digest, digest);
+  EXPECT_NE(gate::canonical_settings_text(enkf).find("filter=enkf\nensemble_size=200\n"),
+            std::string::npos)
+      << gate::canonical_settings_text(enkf);
 }
 
 TEST(ModelGate, PassedRecordForTheSameIdentityMayEmit) {

@@ -30,6 +30,27 @@ TEST(HypotensionModelVerification, ShippedSettingsPassEveryCaseInSeconds) {
   EXPECT_LT(seconds, 10.0);  // start-up budget of ptwin serve (docs/vv.md#model-gate)
 }
 
+TEST(HypotensionModelVerification, TheEnkfTwinIsVerifiedWithItsOwnCase) {
+  ptwin::twin::risk::HypotensionRiskSettings enkf;
+  enkf.filter = ptwin::StateFilter::Enkf;
+  const auto record = gate::verify_hypotension_risk_model(enkf, kAt);
+  ASSERT_EQ(record.cases.size(), 4u);
+  EXPECT_EQ(record.cases[1].id, "twin.risk.enkf_near_kalman");
+  for (const auto& c : record.cases) {
+    RecordProperty("enkf." + c.id, std::to_string(c.observed));
+    EXPECT_TRUE(c.is_passed()) << c.id << ": " << c.observed << " outside [" << c.lower << ", "
+                               << c.upper << "]";
+  }
+  EXPECT_EQ(record.model, gate::hypotension_risk_model_identity(enkf));
+  EXPECT_NE(record.model.settings_digest, gate::hypotension_risk_model_identity({}).settings_digest);
+  // The case can fail: an ensemble of 10 is further from the exact filter than 200 members'
+  // bound allows (its own bound, 4/sqrt(10) = 1.26, is wide, so compare with 200's).
+  ptwin::twin::risk::HypotensionRiskSettings small = enkf;
+  small.ensemble_size = 10;
+  const auto small_case = gate::enkf_near_kalman_case(small);
+  EXPECT_GT(small_case.observed, record.cases[1].upper) << small_case.observed;
+}
+
 TEST(HypotensionModelVerification, AnOverconfidentForecastFailsCoverage) {
   ptwin::twin::risk::HypotensionRiskSettings overconfident;
   overconfident.model.level_noise_per_sqrt_s *= 0.05;  // drift 20 times too small

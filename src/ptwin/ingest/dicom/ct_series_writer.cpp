@@ -98,6 +98,16 @@ void put_identity(DcmDataset& dataset, const VolumeIdentity& identity,
   put(dataset, DCM_SeriesNumber, fmt::format("{}", options.series_number));
   put(dataset, DCM_FrameOfReferenceUID, identity.frame_of_reference_uid);
   put(dataset, DCM_PositionReferenceIndicator, "");
+  // Type 2 attributes of the Patient, General Study, General Series and CT Image modules (PS3.3
+  // C.7.1.1, C.7.2.1, C.7.3.1, C.8.2.1): present, empty where a synthetic series has no value,
+  // so that the series validates (dciodvfy) and readers such as dcmseg do not warn.
+  put(dataset, DCM_PatientBirthDate, "");
+  put(dataset, DCM_PatientSex, "");
+  put(dataset, DCM_ReferringPhysicianName, "");
+  put(dataset, DCM_AccessionNumber, "");
+  put(dataset, DCM_PatientPosition, "HFS");
+  put(dataset, DCM_Laterality, "");
+  put(dataset, DCM_AcquisitionNumber, "");
   put(dataset, DCM_KVP, "120");
 }
 

@@ -25,6 +25,25 @@ void check(const HypotensionRiskSettings& s) {
   if (s.forecast_step.count() < 1) bad("forecast_step", static_cast<double>(s.forecast_step.count()), "must be at least 1 s");
   if (!(s.hypotension_threshold_pa > 0.0)) bad("hypotension_threshold_pa", s.hypotension_threshold_pa, "must be positive");
   if (s.minimum_duration.count() < 0) bad("minimum_duration", static_cast<double>(s.minimum_duration.count()), "must be >= 0");
+  if (s.filter == StateFilter::Enkf && (s.ensemble_size < 10 || s.ensemble_size > 100000)) {
+    bad("ensemble_size", s.ensemble_size, "must be 10..100000 for the EnKF");
+  }
+  for (std::size_t i = 0; i < s.recalibrations.size(); ++i) {
+    const auto& r = s.recalibrations[i];
+    const std::string where = fmt::format("hypotension risk settings: recalibrations[{}]", i);
+    if (r.horizon.count() <= 0) {
+      throw InputError(ErrorCode::BadInput, where + ".horizon",
+                       fmt::format("{} s", r.horizon.count()), "must be positive");
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (s.recalibrations[j].horizon == r.horizon) {
+        throw InputError(ErrorCode::BadInput, where + ".horizon",
+                         fmt::format("{} s", r.horizon.count()),
+                         fmt::format("repeats recalibrations[{}]'s; one map per horizon", j));
+      }
+    }
+    r.map.validate(where + ".map");
+  }
 }
 
 GaussianEstimate initial_estimate(const HypotensionRiskSettings& s, double map_pa,
@@ -67,13 +86,41 @@ estimation::UnscentedSettings filter_settings(const HypotensionRiskSettings& s) 
 
 }  // namespace
 
+HypotensionRiskTwin::Filter HypotensionRiskTwin::make_filter(
+    const HypotensionRiskSettings& settings, const HaemodynamicTrendModel& model,
+    const GaussianEstimate& initial) {
+  if (settings.filter == StateFilter::Enkf) {
+    estimation::EnsembleSettings e;
+    e.members = settings.ensemble_size;
+    e.seed = settings.ensemble_seed;
+    e.gate.probability = settings.gate_probability;
+    return Filter(std::in_place_type<estimation::EnsembleKalmanFilter>, model, initial, e);
+  }
+  return Filter(std::in_place_type<estimation::UnscentedKalmanFilter>, model, initial,
+                filter_settings(settings));
+}
+
 HypotensionRiskTwin::HypotensionRiskTwin(const HypotensionRiskSettings& settings,
                                          time::Instant start, double first_map_pa,
                                          std::optional<double> first_co)
     : settings_(settings),
       model_(settings.model),
-      filter_(model_, initial_estimate(settings, first_map_pa, first_co), filter_settings(settings)),
-      time_(start) {}
+      filter_(make_filter(settings, model_, initial_estimate(settings, first_map_pa, first_co))),
+      time_(start) {
+  refresh_estimate();
+}
+
+void HypotensionRiskTwin::refresh_estimate() {
+  estimate_ = std::visit(
+      [](const auto& filter) { return GaussianEstimate(filter.estimate()); }, filter_);
+}
+
+estimation::UpdateOutcome HypotensionRiskTwin::update(const estimation::Measurement& measurement) {
+  auto outcome = std::visit(
+      [&measurement](auto& filter) { return filter.update(measurement); }, filter_);
+  refresh_estimate();
+  return outcome;
+}
 
 void HypotensionRiskTwin::advance_to(time::Instant time) {
   if (time < time_) {
@@ -84,7 +131,10 @@ void HypotensionRiskTwin::advance_to(time::Instant time) {
                                  time::format_iso8601(time_)));
   }
   const double dt = std::chrono::duration<double>(time - time_).count();
-  if (dt > 0.0) filter_.predict(dt);
+  if (dt > 0.0) {
+    std::visit([dt](auto& filter) { filter.predict(dt); }, filter_);
+    refresh_estimate();
+  }
   time_ = time;
 }
 
@@ -94,7 +144,7 @@ estimation::UpdateOutcome HypotensionRiskTwin::assimilate_mean_arterial_pressure
   estimation::Measurement m;
   m.channels = {HaemodynamicTrendModel::kMeanArterialPressure};
   m.values = Eigen::VectorXd::Constant(1, pa);
-  return filter_.update(m);
+  return update(m);
 }
 
 estimation::UpdateOutcome HypotensionRiskTwin::assimilate_cardiac_output(time::Instant time,
@@ -103,7 +153,7 @@ estimation::UpdateOutcome HypotensionRiskTwin::assimilate_cardiac_output(time::I
   estimation::Measurement m;
   m.channels = {HaemodynamicTrendModel::kCardiacOutput};
   m.values = Eigen::VectorXd::Constant(1, m3_per_s);
-  return filter_.update(m);
+  return update(m);
 }
 
 HypotensionForecast HypotensionRiskTwin::forecast(std::chrono::seconds horizon) const {
@@ -121,8 +171,8 @@ HypotensionForecast HypotensionRiskTwin::forecast(std::chrono::seconds horizon) 
     transition.col(j) = model_.propagate_fixed(Eigen::Vector4d::Unit(j), dt);
   }
   const Eigen::Matrix4d noise = model_.process_noise(dt);
-  Eigen::Vector4d mean = filter_.estimate().mean;
-  Eigen::Matrix4d covariance = filter_.estimate().covariance;
+  Eigen::Vector4d mean = estimate_.mean;
+  Eigen::Matrix4d covariance = estimate_.covariance;
   const Eigen::Vector4d pressure_row(1.0, 0.0, 1.0, 0.0);  // picks ln SVR + ln CO
   const double cvp = settings_.model.central_venous_pressure_pa;
   const double ln_threshold = std::log(settings_.hypotension_threshold_pa - cvp);
@@ -149,7 +199,13 @@ HypotensionForecast HypotensionRiskTwin::forecast(std::chrono::seconds horizon) 
   HypotensionForecast f;
   f.time = time_;
   f.horizon = horizon;
+  f.raw_probability = risk;
   f.probability = risk;
+  for (const auto& r : settings_.recalibrations) {
+    if (r.horizon != horizon) continue;
+    f.probability = r.map.apply(risk);
+    f.recalibration = r.map.method;
+  }
   f.mean_arterial_pressure_pa = {std::exp(ln_pressure_mean - kZ95 * ln_pressure_sd) + cvp,
                                  std::exp(ln_pressure_mean) + cvp,
                                  std::exp(ln_pressure_mean + kZ95 * ln_pressure_sd) + cvp};

@@ -10,14 +10,26 @@
 // a lower bound of the event probability and is calibrated against outcomes by the evaluation
 // (vv::evaluate_hypotension_prediction). The forecast also gives the 5/50/95 % quantiles of MAP
 // and CO at the horizon (log-normal, exact under the model).
+//
+// The filter is a setting (docs/twin.md#filters): the UKF (default; exact here, as the model is
+// linear in its state) or the stochastic EnKF with a stated ensemble size and seed, whose sample
+// mean and covariance feed the same Gaussian forecast. A recalibration map fitted for a horizon
+// (risk_recalibration.hpp) turns the raw risk into the reported probability for that horizon;
+// the raw risk is reported beside it.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
+#include <variant>
+#include <vector>
 
 #include "ptwin/core/time.hpp"
+#include "ptwin/core/twin_config.hpp"
 #include "ptwin/core/units.hpp"
+#include "ptwin/twin/estimation/ensemble_kalman_filter.hpp"
 #include "ptwin/twin/estimation/unscented_kalman_filter.hpp"
 #include "ptwin/twin/risk/haemodynamic_trend_model.hpp"
+#include "ptwin/twin/risk/risk_recalibration.hpp"
 
 namespace ptwin::twin::risk {
 
@@ -29,6 +41,11 @@ struct HypotensionRiskSettings {
   double hypotension_threshold_pa = 65.0 * units::kPaPerMmHg;
   std::chrono::seconds minimum_duration{60};
   double gate_probability = 0.999;
+  StateFilter filter = StateFilter::Ukf;  // twin.yaml twin.filter
+  int ensemble_size = 200;                // EnKF members (twin.ensemble_size), 10..100000
+  std::uint64_t ensemble_seed = 20261125;  // EnKF random stream (twin.ensemble_seed)
+  /// At most one per horizon; a horizon without one reports the raw risk.
+  std::vector<HorizonRecalibration> recalibrations;
 };
 
 struct ForecastQuantiles {
@@ -41,6 +58,8 @@ struct HypotensionForecast {
   time::Instant time;
   std::chrono::seconds horizon{0};
   double probability = 0.0;  // P(MAP < threshold for >= minimum_duration within the horizon)
+  double raw_probability = 0.0;  // before recalibration (equal to probability without one)
+  RecalibrationMethod recalibration = RecalibrationMethod::None;  // applied to raw_probability
   ForecastQuantiles mean_arterial_pressure_pa;  // at the horizon
   ForecastQuantiles cardiac_output_m3_per_s;    // at the horizon
 };
@@ -64,16 +83,24 @@ class HypotensionRiskTwin {
   /// The risk and quantiles over `horizon` from the latest estimate.
   [[nodiscard]] HypotensionForecast forecast(std::chrono::seconds horizon) const;
 
-  [[nodiscard]] const estimation::GaussianEstimate& estimate() const { return filter_.estimate(); }
+  /// The posterior (for the EnKF, the ensemble's sample mean and covariance).
+  [[nodiscard]] const estimation::GaussianEstimate& estimate() const { return estimate_; }
   [[nodiscard]] time::Instant time() const noexcept { return time_; }
   [[nodiscard]] const HypotensionRiskSettings& settings() const noexcept { return settings_; }
 
  private:
+  using Filter = std::variant<estimation::UnscentedKalmanFilter, estimation::EnsembleKalmanFilter>;
   void advance_to(time::Instant time);
+  estimation::UpdateOutcome update(const estimation::Measurement& measurement);
+  void refresh_estimate();
+  [[nodiscard]] static Filter make_filter(const HypotensionRiskSettings& settings,
+                                          const HaemodynamicTrendModel& model,
+                                          const estimation::GaussianEstimate& initial);
 
   HypotensionRiskSettings settings_;
   HaemodynamicTrendModel model_;  // before filter_: the filter keeps a reference to it
-  estimation::UnscentedKalmanFilter filter_;
+  Filter filter_;
+  estimation::GaussianEstimate estimate_;
   time::Instant time_;
 };
 

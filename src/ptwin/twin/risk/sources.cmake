@@ -5,4 +5,5 @@ list(APPEND twin_sources
   risk/haemodynamic_trend_model.cpp
   risk/hypotension_risk_twin.cpp
   risk/haemodynamic_intervention.cpp
-  risk/what_if_forecast.cpp)
+  risk/what_if_forecast.cpp
+  risk/risk_recalibration.cpp)

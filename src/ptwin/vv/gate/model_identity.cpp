@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdint>
 #include <iterator>
+#include <vector>
 
 #include "ptwin/core/digest.hpp"
 
@@ -17,8 +19,14 @@ static_assert(sizeof(twin::risk::HaemodynamicTrendSettings) == 7 * sizeof(double
               "HaemodynamicTrendSettings changed: add the new field to canonical_settings_text");
 static_assert(sizeof(twin::risk::HypotensionRiskSettings) ==
                   sizeof(twin::risk::HaemodynamicTrendSettings) + 4 * sizeof(double) +
-                      2 * sizeof(std::chrono::seconds),
+                      2 * sizeof(std::chrono::seconds) + 2 * sizeof(int) +
+                      sizeof(std::uint64_t) +
+                      sizeof(std::vector<twin::risk::HorizonRecalibration>),
               "HypotensionRiskSettings changed: add the new field to canonical_settings_text");
+static_assert(sizeof(twin::risk::RiskRecalibration) ==
+                  sizeof(int) + 4 + 3 * sizeof(double) +
+                      sizeof(std::vector<twin::risk::CalibrationKnot>),
+              "RiskRecalibration changed: add the new field to canonical_settings_text");
 
 std::string canonical_settings_text(const twin::risk::HypotensionRiskSettings& s) {
   std::string out;
@@ -39,6 +47,31 @@ std::string canonical_settings_text(const twin::risk::HypotensionRiskSettings& s
   add("hypotension_threshold_pa", s.hypotension_threshold_pa);
   add("minimum_duration_s", static_cast<double>(s.minimum_duration.count()));
   add("gate_probability", s.gate_probability);
+  fmt::format_to(std::back_inserter(out), "filter={}\n", to_string(s.filter));
+  // The ensemble's size and seed change the EnKF's output; under the UKF they are unused and
+  // left out, so that they do not make two identical models look different.
+  if (s.filter == StateFilter::Enkf) {
+    add("ensemble_size", s.ensemble_size);
+    fmt::format_to(std::back_inserter(out), "ensemble_seed={}\n", s.ensemble_seed);
+  }
+  for (const auto& r : s.recalibrations) {
+    const auto key = fmt::format("recalibration[{}s]", r.horizon.count());
+    fmt::format_to(std::back_inserter(out), "{}.method={}\n", key, to_string(r.map.method));
+    switch (r.map.method) {
+      case twin::risk::RecalibrationMethod::None: break;
+      case twin::risk::RecalibrationMethod::Platt:
+        add((key + ".platt_intercept").c_str(), r.map.platt_intercept);
+        add((key + ".platt_slope").c_str(), r.map.platt_slope);
+        add((key + ".logit_epsilon").c_str(), r.map.logit_epsilon);
+        break;
+      case twin::risk::RecalibrationMethod::Isotonic:
+        for (std::size_t i = 0; i < r.map.isotonic_knots.size(); ++i) {
+          fmt::format_to(std::back_inserter(out), "{}.isotonic_knots[{}]={:.17g},{:.17g}\n", key,
+                         i, r.map.isotonic_knots[i].raw, r.map.isotonic_knots[i].calibrated);
+        }
+        break;
+    }
+  }
   return out;
 }
 

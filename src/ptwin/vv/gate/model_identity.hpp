@@ -18,10 +18,11 @@ struct ModelIdentity {
   friend bool operator==(const ModelIdentity&, const ModelIdentity&) = default;
 };
 
-/// The version of the hypotension risk model (HaemodynamicTrendModel + UKF + Gaussian forecast).
-/// Bump it when the model's equations, filter or forecast change.
+/// The version of the hypotension risk model (HaemodynamicTrendModel + UKF or EnKF + Gaussian
+/// forecast + optional recalibration per horizon). Bump it when the model's equations, filter or
+/// forecast change. 1.1.0: the filter is a setting (UKF or EnKF) and the risk may be recalibrated.
 inline constexpr const char* kHypotensionRiskModelName = "ptwin-hypotension-risk";
-inline constexpr const char* kHypotensionRiskModelVersion = "1.0.0";
+inline constexpr const char* kHypotensionRiskModelVersion = "1.1.0";
 
 /// Every setting of the model, one "name=value" per line with values printed to 17
 /// significant digits (round-trip exact), in a fixed order: the text that is digested.

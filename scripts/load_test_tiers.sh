@@ -6,9 +6,12 @@
 # verified at start-up), then runs `ptwin load-test` for
 # Tier A (MQTT) and Tier B (FHIR Subscription) and prints both reports. Everything listens on
 # 127.0.0.1, lives in a temp dir, and is stopped by PID at the end.
-#   scripts/load_test_tiers.sh [path/to/ptwin] [count_a] [rate_a] [count_b] [rate_b]
+#   scripts/load_test_tiers.sh [path/to/ptwin] [count_a] [rate_a] [count_b] [rate_b] \
+#     [risk_interval_s]
 # Defaults: build/apps/ptwin/ptwin, 5000 MQTT messages at 500/s for 20 patients, 300
-# Observations at 20/s for 5 patients. Reports are also written as JSON next to the logs.
+# Observations at 20/s for 5 patients, a RiskAssessment per patient at most every 60 s of data
+# time (1: every patient's outputs every second). Reports are also written as JSON next to the
+# logs.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -21,6 +24,7 @@ count_a="${2:-5000}"
 rate_a="${3:-500}"
 count_b="${4:-300}"
 rate_b="${5:-20}"
+risk_interval_s="${6:-60}"
 if [ ! -x "$ptwin" ]; then
   echo "load_test_tiers: no ptwin executable at $ptwin; build it first (scripts/test.sh)" >&2
   exit 1
@@ -81,7 +85,7 @@ feeds:
     port: 0
 serve:
   port: 0
-  fhir_outputs: {ehr_base_url: "$ehr", database: outputs.db, risk_interval_s: 60}
+  fhir_outputs: {ehr_base_url: "$ehr", database: outputs.db, risk_interval_s: $risk_interval_s}
 YAML
 "$ptwin" serve "$workdir/twin.yaml" >"$workdir/serve.log" 2>&1 &
 pids+=($!)

@@ -68,8 +68,10 @@ void serve_demo_dashboard(const DemoDashboardOptions& options, const TwinConfig&
   ingest::stream::SampleStream stream;
   twin::live::HypotensionRiskStage risk;
   stream.attach(risk);
-  ServeDashboard dashboard(risk, store, clock, options.assets, /*gate=*/nullptr);
-  stream.attach(dashboard.alerts());
+  server::dashboard::RiskAlertBoard alerts(risk, server::dashboard::RiskAlertBoard::default_rules(),
+                                           clock);
+  stream.attach(alerts);
+  ServeDashboard dashboard(risk, store, alerts, clock, options.assets, /*gate=*/nullptr);
 
   const auto start = clock.now() - std::chrono::minutes(kMinutes);
   std::size_t samples = 0;
@@ -87,7 +89,7 @@ void serve_demo_dashboard(const DemoDashboardOptions& options, const TwinConfig&
   if (twin) {
     fmt::print("  twin: risk of hypotension {:.0f} % in 5 min, {:.0f} % in 15 min; {} alert(s)\n",
                100 * twin->in_5_min.probability, 100 * twin->in_15_min.probability,
-               dashboard.alerts().alerts().size());
+               alerts.alerts().size());
   }
   server::HttpServer http(
       server::HttpServerSettings{.address = options.address,

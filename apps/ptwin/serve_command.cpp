@@ -45,6 +45,17 @@ std::vector<std::unique_ptr<ServedFeed>> start_feeds(const FeedsSection& feeds,
   return started;
 }
 
+std::vector<clinical::alerts::AlertRule> alert_rules(const AlertsConfig& c) {
+  return clinical::alerts::RiskAlertEpisodes::rules_from(
+      {.raise = c.raise,
+       .clear = c.clear,
+       .minimum_duration = std::chrono::seconds(c.minimum_duration_s),
+       .snooze = std::chrono::seconds(c.snooze_s),
+       .worsening_margin = c.worsening_margin,
+       .escalate_after = std::chrono::seconds(c.escalate_after_s),
+       .max_level = c.max_level});
+}
+
 std::vector<std::string> declared_feeds(const FeedsSection& feeds) {
   std::vector<std::string> names;
   if (feeds.mqtt) names.emplace_back("mqtt");
@@ -66,18 +77,23 @@ void run_serve(const ServeOptions& options) {
   const twin::risk::HypotensionRiskSettings model = risk_model_settings(config.twin);
   twin::live::HypotensionRiskStage risk(model);    // the twin's update and forecast (docs/serve.md)
   stream.attach(risk);
-  // Clinical outputs after the update (docs/serve.md#fhir-outputs): gated, then FHIR.
+  // One alert policy for the dashboard and the DetectedIssues (docs/serve.md#alerts).
+  server::dashboard::RiskAlertBoard alerts(risk, alert_rules(config.serve.alerts), clock);
+  stream.attach(alerts);  // after the twin: it reads the updated risk
+  // update = every stage above done; end_to_end = the input's outputs written.
+  EndToEndLatency end_to_end(latencies, clock, config.serve.fhir_outputs.has_value());
+  stream.attach(end_to_end);
+  // Clinical outputs after the update (docs/serve.md#fhir-outputs): gated, then FHIR, written by
+  // the output stage's own thread so that the feeds do not wait for them.
   std::unique_ptr<ServedFhirOutputs> outputs;
   if (config.serve.fhir_outputs) {
-    outputs = std::make_unique<ServedFhirOutputs>(*config.serve.fhir_outputs, model, risk, clock);
+    outputs = std::make_unique<ServedFhirOutputs>(*config.serve.fhir_outputs, model, risk, alerts,
+                                                  end_to_end, clock);
     stream.attach(outputs->stage());
     fmt::print("ptwin serve: FHIR outputs: {}\n", outputs->describe());
   }
-  ServeDashboard dashboard(risk, store, clock, options.dashboard_dir,
+  ServeDashboard dashboard(risk, store, alerts, clock, options.dashboard_dir,
                            outputs ? &outputs->gate() : nullptr);
-  stream.attach(dashboard.alerts());  // after the twin: it reads the updated risk
-  EndToEndLatency end_to_end(latencies, clock);  // last: after every stage above
-  stream.attach(end_to_end);
   auto feeds = start_feeds(config.feeds, FeedContext{store, stream, clock, store, config.store.path});
   const ServeView view{config, feeds,      latencies,   risk, stream, store,
                        clock,  started_at, outputs.get()};
@@ -119,7 +135,7 @@ void run_serve(const ServeOptions& options) {
                c.samples_stored);
   }
   if (outputs) {
-    outputs->stop();  // drains the EHR queue for a few seconds
+    outputs->stop();  // writes the output queue, then drains the EHR queue for a few seconds
     fmt::print("ptwin serve: FHIR outputs: {}\n", outputs->status()["outputs"].dump());
   }
   http.stop();

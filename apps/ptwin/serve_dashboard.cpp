@@ -10,12 +10,13 @@ namespace ptwin::app {
 std::filesystem::path default_dashboard_dir() { return PTWIN_DASHBOARD_DIR; }
 
 ServeDashboard::ServeDashboard(const twin::live::HypotensionRiskStage& risk,
-                               const store::Store& store, const time::Clock& clock,
-                               std::filesystem::path assets, const vv::gate::ModelGate* gate)
-    : alerts_(risk, server::dashboard::RiskAlertBoard::default_rules(), clock),
-      model_(server::dashboard::hypotension_model_info(risk.settings(), gate)),
+                               const store::Store& store,
+                               server::dashboard::RiskAlertBoard& alerts,
+                               const time::Clock& clock, std::filesystem::path assets,
+                               const vv::gate::ModelGate* gate)
+    : model_(server::dashboard::hypotension_model_info(risk.settings(), gate)),
       files_(std::move(assets), "/dashboard/"),
-      sources_{risk, store, alerts_, model_, clock} {}
+      sources_{risk, store, alerts, model_, clock} {}
 
 server::HttpHandler ServeDashboard::handler(server::HttpHandler rest) const {
   return [this, rest = std::move(rest)](const server::HttpRequest& request) {

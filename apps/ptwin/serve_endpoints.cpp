@@ -96,6 +96,10 @@ void StageLatencies::on_stored(const ingest::stream::StoredSamples& stored) {
   stages.ingest.record(stored.stored_at - stored.received_at);
 }
 
+void StageLatencies::record_update(std::string_view feed, std::chrono::nanoseconds latency) {
+  stages_of(feed).update.record(latency);
+}
+
 void StageLatencies::record_end_to_end(std::string_view feed, std::chrono::nanoseconds latency) {
   stages_of(feed).end_to_end.record(latency);
 }
@@ -105,7 +109,14 @@ void EndToEndLatency::on_stored(const ingest::stream::StoredSamples& stored) {
   const auto newest =
       std::max_element(stored.samples.begin(), stored.samples.end(),
                        [](const Sample& a, const Sample& b) { return a.time < b.time; });
-  latencies_.record_end_to_end(stored.feed, clock_.now() - newest->time);
+  const auto latency = clock_.now() - newest->time;
+  latencies_.record_update(stored.feed, latency);
+  if (!has_output_stage_) latencies_.record_end_to_end(stored.feed, latency);
+}
+
+void EndToEndLatency::on_output_done(std::string_view feed, time::Instant newest_sample,
+                                     bool /*has_output*/) {
+  latencies_.record_end_to_end(feed, clock_.now() - newest_sample);
 }
 
 const StageLatencies::Stages& StageLatencies::of(std::string_view feed) const {
@@ -146,13 +157,16 @@ std::string prometheus_text(const ServeView& view) {
   out +=
       "# HELP ptwin_stage_latency_seconds Per-stage latency: transport = "
       "received - source "
-      "time stamp, ingest = stored - received, inference = stored - twin updated, end_to_end "
-      "= every stage done - source time stamp.\n# TYPE "
+      "time stamp, ingest = stored - received, inference = stored - twin updated, update = "
+      "the feed thread's stages done - source time stamp, end_to_end = the input's outputs "
+      "written (or its update, without output) - source time stamp, output = stored - "
+      "outputs written, output_queue_wait = a feed waiting for room in the output queue.\n# TYPE "
       "ptwin_stage_latency_seconds histogram\n";
   for (const auto& feed : view.feeds) {
     const auto& stages = view.latencies.of(feed->name());
     append_histogram(out, feed->name(), "transport", stages.transport.snapshot());
     append_histogram(out, feed->name(), "ingest", stages.ingest.snapshot());
+    append_histogram(out, feed->name(), "update", stages.update.snapshot());
     append_histogram(out, feed->name(), "end_to_end", stages.end_to_end.snapshot());
   }
   // inference = from a stored batch (any feed) to the twin's updated forecasts.
@@ -160,6 +174,7 @@ std::string prometheus_text(const ServeView& view) {
   // output = from a stored batch to its FHIR outputs written (serve.fhir_outputs).
   if (view.outputs != nullptr) {
     append_histogram(out, "all", "output", view.outputs->output_latency());
+    append_histogram(out, "all", "output_queue_wait", view.outputs->queue_wait());
   }
   out +=
       "# HELP ptwin_stage_latency_negative_total Latencies below zero (a "
@@ -228,6 +243,7 @@ nlohmann::json status_json(const ServeView& view) {
     entry["samples_stored"] = c.samples_stored;
     entry["latency"] = {{"transport", latency_json(stages.transport.snapshot())},
                         {"ingest", latency_json(stages.ingest.snapshot())},
+                        {"update", latency_json(stages.update.snapshot())},
                         {"end_to_end", latency_json(stages.end_to_end.snapshot())}};
     feeds[std::string(feed->name())] = std::move(entry);
   }

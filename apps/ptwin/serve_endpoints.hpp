@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ptwin/clinical/fhir/twin_output_stage.hpp"
 #include "ptwin/core/latency_histogram.hpp"
 #include "ptwin/server/http/http_server.hpp"
 #include "ptwin/twin/live/hypotension_risk_stage.hpp"
@@ -32,13 +33,15 @@ class StageLatencies final : public ingest::stream::SampleSink {
   struct Stages {
     LatencyHistogram transport;
     LatencyHistogram ingest;
-    LatencyHistogram end_to_end;  // recorded by EndToEndLatency, after every other stage
+    LatencyHistogram update;      // the feed thread's stages done (EndToEndLatency)
+    LatencyHistogram end_to_end;  // the input's outputs written, or its update without output
   };
   /// One pair of histograms per feed name; samples of another feed are a
   /// programming error.
   explicit StageLatencies(const std::vector<std::string>& feeds);
   void on_stored(const ingest::stream::StoredSamples& stored) override;
   [[nodiscard]] const Stages& of(std::string_view feed) const;
+  void record_update(std::string_view feed, std::chrono::nanoseconds latency);
   void record_end_to_end(std::string_view feed, std::chrono::nanoseconds latency);
 
  private:
@@ -46,19 +49,28 @@ class StageLatencies final : public ingest::stream::SampleSink {
   std::map<std::string, std::unique_ptr<Stages>, std::less<>> feeds_;  // fixed after construction
 };
 
-/// end_to_end = the moment every stage attached before it has handled a stored batch - the
-/// newest sample's source time stamp: the path from the source through transport, ingest, the
-/// twin's update and its outputs. Attach it to the sample stream last (sinks run in
-/// attachment order on the feed's thread). One value per stored input, into `latencies`.
-class EndToEndLatency final : public ingest::stream::SampleSink {
+/// Per stored input, from the newest sample's source time stamp:
+///   update = the moment every stage on the feed's thread (attached before this one) has
+///   handled it: transport, ingest, the twin's update and its alert policy;
+///   end_to_end = the moment its path ends: without an output stage, the update; with one
+///   (serve.fhir_outputs), when the outputs it led to are written by the output stage's writer
+///   thread (on_output_done), or at once when it led to none.
+/// Attach it to the sample stream after the twin's stages and before the output stage (sinks
+/// run in attachment order on the feed's thread).
+class EndToEndLatency final : public ingest::stream::SampleSink,
+                              public clinical::fhir::OutputCompletion {
  public:
-  EndToEndLatency(StageLatencies& latencies, const time::Clock& clock)
-      : latencies_(latencies), clock_(clock) {}
+  /// `has_output_stage`: an output stage reports end_to_end through on_output_done.
+  EndToEndLatency(StageLatencies& latencies, const time::Clock& clock, bool has_output_stage)
+      : latencies_(latencies), clock_(clock), has_output_stage_(has_output_stage) {}
   void on_stored(const ingest::stream::StoredSamples& stored) override;
+  void on_output_done(std::string_view feed, time::Instant newest_sample,
+                      bool has_output) override;
 
  private:
   StageLatencies& latencies_;
   const time::Clock& clock_;
+  bool has_output_stage_;
 };
 
 /// What the endpoints report; every reference outlives the handler.

@@ -39,17 +39,22 @@ vv::gate::VerificationRecord verification_record(const FhirOutputsConfig& config
   return vv::gate::verify_hypotension_risk_model(model, clock.now());
 }
 
+// Outputs (one patient's update each) waiting for the writer thread; when full, updates merge
+// into their patient's waiting output, or the feed waits (docs/serve.md#output-queue).
+constexpr std::size_t kOutputQueueCapacity = 1024;
+
 clinical::fhir::TwinOutputSettings output_settings(
     const FhirOutputsConfig& config, const twin::risk::HypotensionRiskSettings& model) {
   return {.risk_interval = std::chrono::seconds(config.risk_interval_s),
-          .alert_raise = config.alert_raise,
-          .alert_clear = config.alert_clear,
-          .alert_minimum_duration = std::chrono::seconds(config.alert_minimum_duration_s),
-          .model = model};
+          .model = model,
+          .queue_capacity = kOutputQueueCapacity};
 }
 
-// Writes each resource to the facade (PUT: update-as-create, so the Subscriptions see a
-// create or an update) and queues what was stored for the EHR.
+// Writes the resources of one call to the facade in one transaction Bundle of PUTs
+// (update-as-create, so the Subscriptions see a create or an update; one store commit for the
+// whole call), and queues what was stored for the EHR. A transaction the facade refuses is
+// written again resource by resource, so that only the refused ones are lost to the facade and
+// each is logged with its OperationOutcome.
 class FacadeWriter final : public clinical::fhir::OutputWriter {
  public:
   FacadeWriter(const server::fhir::FhirFacade& facade, std::string base_path,
@@ -57,33 +62,68 @@ class FacadeWriter final : public clinical::fhir::OutputWriter {
       : facade_(facade), base_path_(std::move(base_path)), poster_(poster) {}
 
   void write(const std::vector<nlohmann::json>& resources) override {
-    for (const auto& resource : resources) {
-      const auto& type = resource.at("resourceType").get_ref<const std::string&>();
-      const auto& id = resource.at("id").get_ref<const std::string&>();
-      server::HttpRequest request;
-      request.method = "PUT";
-      request.target = fmt::format("{}/{}/{}", base_path_, type, id);
-      request.headers["Host"] = "localhost";
-      request.headers["Content-Type"] = "application/fhir+json";
-      request.body = resource.dump();
-      request.remote_address = "ptwin-serve-outputs";
-      const auto response = facade_.handle(request);
-      if (response.status == 200 || response.status == 201) {
-        ++counts_.written;
-        if (poster_ != nullptr) poster_->enqueue(resource);
-      } else {
-        ++counts_.failed;
-        logging::zone_logger("clinical")
-            ->error("FHIR output refused by the facade type={} id={} status={} outcome={}", type,
-                    id, response.status, response.body);
-      }
-    }
+    if (resources.size() > 1 && write_transaction(resources)) return;
+    for (const auto& resource : resources) write_one(resource);
   }
   [[nodiscard]] FacadeWriteCounts counts() const {
     return {counts_.written.load(), counts_.failed.load()};
   }
 
  private:
+  static server::HttpRequest request_to(std::string method, std::string target, std::string body) {
+    server::HttpRequest request;
+    request.method = std::move(method);
+    request.target = std::move(target);
+    request.headers["Host"] = "localhost";
+    request.headers["Content-Type"] = "application/fhir+json";
+    request.body = std::move(body);
+    request.remote_address = "ptwin-serve-outputs";
+    return request;
+  }
+
+  static std::string url_of(const nlohmann::json& resource) {
+    return fmt::format("{}/{}", resource.at("resourceType").get_ref<const std::string&>(),
+                       resource.at("id").get_ref<const std::string&>());
+  }
+
+  bool write_transaction(const std::vector<nlohmann::json>& resources) {
+    nlohmann::json bundle{{"resourceType", "Bundle"}, {"type", "transaction"}};
+    auto& entries = bundle["entry"] = nlohmann::json::array();
+    for (const auto& resource : resources) {
+      entries.push_back({{"resource", resource},
+                         {"request", {{"method", "PUT"}, {"url", url_of(resource)}}}});
+    }
+    const auto response = facade_.handle(request_to("POST", base_path_, bundle.dump()));
+    if (response.status != 200) {
+      logging::zone_logger("clinical")
+          ->warn("FHIR outputs transaction refused by the facade resources={} status={}; "
+                 "writing them one by one",
+                 resources.size(), response.status);
+      return false;
+    }
+    counts_.written += resources.size();
+    if (poster_ != nullptr) {
+      for (const auto& resource : resources) poster_->enqueue(resource);
+    }
+    return true;
+  }
+
+  void write_one(const nlohmann::json& resource) {
+    const auto response =
+        facade_.handle(request_to("PUT", fmt::format("{}/{}", base_path_, url_of(resource)),
+                                  resource.dump()));
+    if (response.status == 200 || response.status == 201) {
+      ++counts_.written;
+      if (poster_ != nullptr) poster_->enqueue(resource);
+    } else {
+      ++counts_.failed;
+      logging::zone_logger("clinical")
+          ->error("FHIR output refused by the facade type={} id={} status={} outcome={}",
+                  resource.at("resourceType").get_ref<const std::string&>(),
+                  resource.at("id").get_ref<const std::string&>(), response.status, response.body);
+    }
+  }
+
   struct AtomicCounts {
     std::atomic<std::uint64_t> written{0};
     std::atomic<std::uint64_t> failed{0};
@@ -109,7 +149,8 @@ std::unique_ptr<clinical::fhir::EhrPoster> make_poster(const FhirOutputsConfig& 
 
 struct ServedFhirOutputs::Parts {
   Parts(const FhirOutputsConfig& c, const twin::risk::HypotensionRiskSettings& model,
-        const twin::live::HypotensionRiskStage& risk, const time::Clock& clock)
+        const twin::live::HypotensionRiskStage& risk, clinical::alerts::RiskAlertEpisodes& alerts,
+        clinical::fhir::OutputCompletion& completion, const time::Clock& clock)
       : config(c),
         gate(vv::gate::hypotension_risk_model_identity(model),
              verification_record(c, model, clock)),
@@ -120,7 +161,7 @@ struct ServedFhirOutputs::Parts {
         facade(store, *definitions, validator, facade_settings()),
         poster(make_poster(c)),
         writer(facade, c.base_path, poster.get()),
-        stage(risk, gate, writer, output_settings(c, model)) {}
+        stage(risk, gate, writer, alerts, output_settings(c, model), &completion) {}
 
   server::fhir::FhirFacadeSettings facade_settings() {
     server::fhir::FhirFacadeSettings settings;
@@ -144,8 +185,22 @@ struct ServedFhirOutputs::Parts {
 ServedFhirOutputs::ServedFhirOutputs(const FhirOutputsConfig& config,
                                      const twin::risk::HypotensionRiskSettings& model,
                                      const twin::live::HypotensionRiskStage& risk,
+                                     clinical::alerts::RiskAlertEpisodes& alerts,
+                                     clinical::fhir::OutputCompletion& completion,
                                      const time::Clock& clock)
-    : parts_(std::make_unique<Parts>(config, model, risk, clock)) {}
+    : parts_(std::make_unique<Parts>(config, model, risk, alerts, completion, clock)) {
+  warm_up();
+}
+
+// The first write of each resource type loads its StructureDefinitions, value sets and search
+// expressions from the R5 package (JSON parsing, FHIRPath compilation): about 0.25 s measured
+// with perf on the first output batch (docs/serve.md#first-output). Paid here, at start-up,
+// on one resource of each kind the outputs write; nothing is stored.
+void ServedFhirOutputs::warm_up() {
+  const auto started = std::chrono::steady_clock::now();
+  for (const auto& resource : parts_->stage.example_outputs()) parts_->facade.warm_up(resource);
+  warm_up_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
 
 ServedFhirOutputs::~ServedFhirOutputs() = default;
 
@@ -166,6 +221,7 @@ void ServedFhirOutputs::start(const std::string& origin) {
 }
 
 void ServedFhirOutputs::stop() {
+  parts_->stage.stop();  // everything queued reaches the facade and the EHR queue first
   if (parts_->poster) parts_->poster->stop();
 }
 
@@ -175,14 +231,19 @@ LatencyHistogram::Snapshot ServedFhirOutputs::output_latency() const {
   return parts_->stage.output_latency();
 }
 
+LatencyHistogram::Snapshot ServedFhirOutputs::queue_wait() const {
+  return parts_->stage.queue_wait();
+}
+
 std::string ServedFhirOutputs::describe() const {
   const auto& gate = parts_->gate;
-  return fmt::format("model {} {} settings {} verification {}{}; facade at {} ({}); EHR {}",
+  return fmt::format("model {} {} settings {} verification {}{}; facade at {} ({}); EHR {}; "
+                     "output path warmed up in {:.3f} s",
                      gate.model().name, gate.model().version,
                      gate.model().settings_digest.substr(0, 12), vv::gate::to_string(gate.status()),
                      gate.may_emit() ? "" : fmt::format(": outputs WITHHELD ({})", gate.reason()),
                      parts_->config.base_path, parts_->config.database.string(),
-                     parts_->config.ehr_base_url.value_or("none"));
+                     parts_->config.ehr_base_url.value_or("none"), warm_up_s_);
 }
 
 void ServedFhirOutputs::append_metrics(std::string& out) const {
@@ -218,11 +279,27 @@ void ServedFhirOutputs::append_metrics(std::string& out) const {
       line,
       "# HELP ptwin_fhir_outputs_pending Outputs queued for the EHR.\n"
       "# TYPE ptwin_fhir_outputs_pending gauge\nptwin_fhir_outputs_pending {}\n"
+      "# HELP ptwin_output_queue_depth Outputs waiting for the writer thread.\n"
+      "# TYPE ptwin_output_queue_depth gauge\nptwin_output_queue_depth {}\n"
+      "# HELP ptwin_output_queue_capacity Outputs the queue holds before it merges or waits.\n"
+      "# TYPE ptwin_output_queue_capacity gauge\nptwin_output_queue_capacity {}\n"
+      "# HELP ptwin_output_queue_total What the output queue did with each due output: queued, "
+      "coalesced (queue full: merged into the same patient's waiting output, the latest state "
+      "written, its alerts kept), full_waits (queue full: a feed waited for room), "
+      "write_batches (calls to the facade writer), writer_failures (building or writing "
+      "threw; logged).\n"
+      "# TYPE ptwin_output_queue_total counter\n"
+      "ptwin_output_queue_total{{event=\"queued\"}} {}\n"
+      "ptwin_output_queue_total{{event=\"coalesced\"}} {}\n"
+      "ptwin_output_queue_total{{event=\"full_waits\"}} {}\n"
+      "ptwin_output_queue_total{{event=\"write_batches\"}} {}\n"
+      "ptwin_output_queue_total{{event=\"writer_failures\"}} {}\n"
       "# HELP ptwin_model_may_emit 1 when the model passed its verification cases "
       "for its exact settings, else 0 (outputs withheld).\n"
       "# TYPE ptwin_model_may_emit gauge\nptwin_model_may_emit{{model=\"{}\",version=\"{}\","
       "verification=\"{}\"}} {}\n",
-      posted.pending, parts_->gate.model().name, parts_->gate.model().version,
+      posted.pending, stage.queue_depth, kOutputQueueCapacity, stage.queued, stage.coalesced,
+      stage.queue_full_waits, stage.write_batches, stage.writer_failures, parts_->gate.model().name, parts_->gate.model().version,
       vv::gate::to_string(parts_->gate.status()), parts_->gate.may_emit() ? 1 : 0);
 }
 
@@ -255,6 +332,14 @@ nlohmann::json ServedFhirOutputs::status() const {
         {"devices", stage.devices},
         {"throttled_updates", stage.throttled},
         {"withheld", stage.withheld},
+        {"queue",
+         {{"capacity", kOutputQueueCapacity},
+          {"depth", stage.queue_depth},
+          {"queued", stage.queued},
+          {"coalesced", stage.coalesced},
+          {"full_waits", stage.queue_full_waits},
+          {"write_batches", stage.write_batches},
+          {"writer_failures", stage.writer_failures}}},
         {"written", facade.written},
         {"facade_failed", facade.failed}}}};
   const auto latency = parts_->stage.output_latency();

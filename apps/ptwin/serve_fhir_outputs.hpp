@@ -32,9 +32,13 @@ class ServedFhirOutputs {
   /// Establishes the gate (runs the verification cases unless a record is configured), opens
   /// the facade's store and starts the EHR poster. Throws InputError for an unreadable record
   /// or FHIR package, Error for a store that cannot be opened.
+  /// `alerts`: the twin's alert policy, whose notifications become DetectedIssues; `completion`
+  /// is told when each input's outputs are written (the end_to_end latency).
   ServedFhirOutputs(const FhirOutputsConfig& config,
                     const twin::risk::HypotensionRiskSettings& model,
-                    const twin::live::HypotensionRiskStage& risk, const time::Clock& clock);
+                    const twin::live::HypotensionRiskStage& risk,
+                    clinical::alerts::RiskAlertEpisodes& alerts,
+                    clinical::fhir::OutputCompletion& completion, const time::Clock& clock);
   ~ServedFhirOutputs();
   ServedFhirOutputs(const ServedFhirOutputs&) = delete;
   ServedFhirOutputs& operator=(const ServedFhirOutputs&) = delete;
@@ -46,7 +50,8 @@ class ServedFhirOutputs {
   [[nodiscard]] server::HttpResponse handle(const server::HttpRequest& request) const;
   /// Starts Subscription delivery once the serve port is known (origin "http://host:port").
   void start(const std::string& origin);
-  /// Drains the EHR queue (a few seconds at most) and stops delivery.
+  /// Writes what the output queue holds, then drains the EHR queue (a few seconds at most) and
+  /// stops delivery. Call after the feeds have stopped.
   void stop();
 
   [[nodiscard]] const vv::gate::ModelGate& gate() const;
@@ -55,10 +60,14 @@ class ServedFhirOutputs {
   void append_metrics(std::string& out) const;
   [[nodiscard]] nlohmann::json status() const;
   [[nodiscard]] LatencyHistogram::Snapshot output_latency() const;
+  [[nodiscard]] LatencyHistogram::Snapshot queue_wait() const;
 
  private:
+  void warm_up();
+
   struct Parts;
   std::unique_ptr<Parts> parts_;
+  double warm_up_s_ = 0.0;
 };
 
 }  // namespace ptwin::app

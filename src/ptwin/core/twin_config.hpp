@@ -164,13 +164,24 @@ struct FhirOutputsConfig {
   std::string base_path = "/fhir";  // "/" followed by [A-Za-z0-9._-/], not ending in '/'
   std::optional<std::string> ehr_base_url;  // http(s)://host[:port]/path; absent: facade only
   int risk_interval_s = 60;  // at most one RiskAssessment per patient per interval, 1..86400
-  double alert_raise = 0.5;  // 15-min risk that raises a hypotension-risk alert, 0 < x < 1
-  double alert_clear = 0.3;  // 15-min risk that clears it, 0 < x < alert_raise
-  int alert_minimum_duration_s = 60;  // in breach this long before the alert, 0..3600
   /// A record written by `ptwin vv gate --write`; absent: the cases run at start-up.
   std::optional<std::filesystem::path> verification_record;
   int post_timeout_s = 10;  // one PUT to the EHR, 1..300
   friend bool operator==(const FhirOutputsConfig&, const FhirOutputsConfig&) = default;
+};
+
+/// `serve.alerts:` the twin's one alert policy on the 15-minute hypotension risk
+/// (docs/serve.md#alerts): the dashboard lists its episodes and the FHIR outputs write them as
+/// DetectedIssues.
+struct AlertsConfig {
+  double raise = 0.5;           // risk that raises, 0 < x < 1
+  double clear = 0.3;           // risk that clears, 0 < x < raise (the band is the hysteresis)
+  int minimum_duration_s = 60;  // in breach this long before the alert, 0..3600
+  int snooze_s = 1800;          // an acknowledgement's snooze, 1..86400
+  double worsening_margin = 0.2;  // re-alert during a snooze when this much worse; 0: never, 0..1
+  int escalate_after_s = 600;   // unacknowledged this long: one level up; 0: never, 0..86400
+  int max_level = 3;            // 1..10
+  friend bool operator==(const AlertsConfig&, const AlertsConfig&) = default;
 };
 
 /// `serve:` ptwin's own HTTP endpoints (/healthz, /metrics, /status, and the FHIR facade of
@@ -179,6 +190,7 @@ struct ServeSection {
   std::string address = "127.0.0.1";
   int port = 8090;  // 0..65535; 0: any free port
   std::optional<FhirOutputsConfig> fhir_outputs;
+  AlertsConfig alerts;
   friend bool operator==(const ServeSection&, const ServeSection&) = default;
 };
 

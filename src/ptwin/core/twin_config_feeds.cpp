@@ -263,15 +263,17 @@ void read_fhir_outputs(const YAML::Node& node, const std::filesystem::path& base
     }
   }
   read_int(section, "risk_interval_s", 1, 86400, out.risk_interval_s);
-  read_open_interval(section, "alert_raise", 0.0, 1.0, out.alert_raise);
-  read_open_interval(section, "alert_clear", 0.0, 1.0, out.alert_clear);
-  if (out.alert_clear >= out.alert_raise) {
-    problems.add(section.path_of("alert_clear"), fmt::format("{}", out.alert_clear),
-                 fmt::format("must be below alert_raise ({}): the band between them is the "
-                             "alert's hysteresis",
-                             out.alert_raise));
+  // The alert keys moved: the dashboard and the DetectedIssues share one policy.
+  for (const auto& [old_key, new_key] : {std::pair{"alert_raise", "raise"},
+                                         std::pair{"alert_clear", "clear"},
+                                         std::pair{"alert_minimum_duration_s", "minimum_duration_s"}}) {
+    if (const auto value = section.get(old_key)) {
+      problems.add(section.path_of(old_key), describe(*value),
+                   fmt::format("has moved to serve.alerts.{}: one alert policy feeds the "
+                               "dashboard and the DetectedIssues (docs/serve.md#alerts)",
+                               new_key));
+    }
   }
-  read_int(section, "alert_minimum_duration_s", 0, 3600, out.alert_minimum_duration_s);
   std::filesystem::path record;
   read_path(section, "verification_record", false, base_dir, record);
   if (!record.empty()) out.verification_record = record;
@@ -294,11 +296,45 @@ void read_feeds(const YAML::Node& node, const std::string& twin_id, Problems& pr
   }
 }
 
+void read_alerts(const YAML::Node& node, Problems& problems, AlertsConfig& out) {
+  const Section section(node, "serve.alerts",
+                        {"raise", "clear", "minimum_duration_s", "snooze_s", "worsening_margin",
+                         "escalate_after_s", "max_level"},
+                        problems);
+  read_open_interval(section, "raise", 0.0, 1.0, out.raise);
+  read_open_interval(section, "clear", 0.0, 1.0, out.clear);
+  if (out.clear >= out.raise) {
+    problems.add(section.path_of("clear"), fmt::format("{}", out.clear),
+                 fmt::format("must be below raise ({}): the band between them is the alert's "
+                             "hysteresis",
+                             out.raise));
+  }
+  read_int(section, "minimum_duration_s", 0, 3600, out.minimum_duration_s);
+  read_int(section, "snooze_s", 1, 86400, out.snooze_s);
+  if (const auto margin = section.get("worsening_margin")) {
+    // 0 is allowed (never re-alert on worsening), so not an open interval.
+    if (margin->IsScalar()) {
+      try {
+        out.worsening_margin = margin->as<double>();
+      } catch (const YAML::Exception&) {
+        out.worsening_margin = -1.0;
+      }
+    }
+    if (!margin->IsScalar() || !(out.worsening_margin >= 0.0 && out.worsening_margin < 1.0)) {
+      problems.add(section.path_of("worsening_margin"), describe(*margin),
+                   "must be a number from 0 (never) to below 1");
+    }
+  }
+  read_int(section, "escalate_after_s", 0, 86400, out.escalate_after_s);
+  read_int(section, "max_level", 1, 10, out.max_level);
+}
+
 void read_serve(const YAML::Node& node, const FeedsSection& feeds,
                 const std::filesystem::path& base_dir, Problems& problems, ServeSection& out) {
-  const Section section(node, "serve", {"address", "port", "fhir_outputs"}, problems);
+  const Section section(node, "serve", {"address", "port", "fhir_outputs", "alerts"}, problems);
   read_host(section, "address", out.address);
   read_int(section, "port", 0, 65535, out.port);
+  if (const auto alerts = section.get("alerts")) read_alerts(*alerts, problems, out.alerts);
   if (const auto fhir = section.get("fhir_outputs")) {
     read_fhir_outputs(*fhir, base_dir, problems, out.fhir_outputs.emplace());
   }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // create, read, vread, update, delete, conditional create and history over HTTP.
 #include "fhir_facade_fixture.hpp"
+#include "ptwin/server/fhir/fhir_response.hpp"
 
 namespace ptwin::server::fhir::testing {
 namespace {
@@ -13,6 +14,24 @@ TEST_P(FhirFacadeTest, CreateAnswers201WithLocationEtagAndLastModified) {
   EXPECT_EQ(reply.header("etag"), "W/\"1\"");
   EXPECT_EQ(reply.header("last-modified"), "Wed, 01 May 2024 12:00:00 GMT");
   EXPECT_TRUE(reply.header("content-type").starts_with("application/fhir+json"));
+}
+
+TEST_P(FhirFacadeTest, WarmUpValidatesAndIndexesWithoutStoringAndRefusesAsAWriteWould) {
+  facade_->warm_up(patient("Curie"));
+  const Reply search = get("/Patient?family=Curie");
+  ASSERT_EQ(search.status, 200) << search.body;
+  EXPECT_EQ(search.json().value("entry", nlohmann::json::array()).size(), 0U);
+  auto bad = patient("Curie");
+  bad["birthDate"] = "not a date";
+  int warm_up_status = 0;
+  try {
+    facade_->warm_up(bad);
+  } catch (const FhirError& e) {
+    warm_up_status = e.status();
+  }
+  EXPECT_TRUE(quarantined_.empty());  // a warm-up is not an input: nothing to quarantine
+  EXPECT_EQ(warm_up_status, post("/Patient", bad).status);
+  EXPECT_GE(warm_up_status, 400);
 }
 
 TEST_P(FhirFacadeTest, ReadAndVreadReturnTheStoredVersion) {

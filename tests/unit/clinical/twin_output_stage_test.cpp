@@ -4,7 +4,12 @@
 // a failed one, or one whose settings changed after verification emits nothing, and every
 // resource it would have written is counted as withheld.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <thread>
 #include <filesystem>
 #include <vector>
 
@@ -52,12 +57,11 @@ struct Harness {
                    ptwin::twin::risk::HypotensionRiskSettings running = {})
       : risk(running),
         model_gate(gate::hypotension_risk_model_identity(running), std::move(record)),
-        stage(risk, model_gate, writer,
-              {.risk_interval = 60s,
-               .alert_raise = 0.5,
-               .alert_clear = 0.3,
-               .alert_minimum_duration = 30s,
-               .model = running}) {}
+        alerts(risk,
+               ptwin::clinical::alerts::RiskAlertEpisodes::rules_from(
+                   {.raise = 0.5, .clear = 0.3, .minimum_duration = 30s}),
+               clock),
+        stage(risk, model_gate, writer, alerts, {.risk_interval = 60s, .model = running}) {}
 
   // MAP every 10 s for patient p1 from `from` to `to` (inclusive), one batch per sample as a
   // monitor sends them, falling linearly from `start_mmhg` at `slope` mmHg per minute.
@@ -72,13 +76,17 @@ struct Harness {
                                              ptwin::SampleQuality::Good}};
       const ptwin::ingest::stream::StoredSamples stored{
           .feed = "mqtt", .samples = batch, .received_at = kStart, .stored_at = kStart};
-      risk.on_stored(stored);  // the update stage first, as in ptwin serve
+      risk.on_stored(stored);  // the update stage first, then the alerts, as in ptwin serve
+      alerts.on_stored(stored);
       stage.on_stored(stored);
     }
+    stage.flush();  // the writer thread has written everything queued
   }
 
   ptwin::twin::live::HypotensionRiskStage risk;
   gate::ModelGate model_gate;
+  ptwin::time::ManualClock clock{kStart};
+  ptwin::clinical::alerts::RiskAlertEpisodes alerts;
   CollectingWriter writer;
   cf::TwinOutputStage stage;
 };
@@ -108,6 +116,23 @@ TEST(TwinOutputStage, VerifiedModelEmitsDeviceThenThrottledValidResources) {
       EXPECT_EQ(r["meta"]["tag"][0]["code"], "passed");
     }
   }
+}
+
+TEST(TwinOutputStage, ExampleOutputsForTheWarmUpAreValidR5OfEveryKindAndAreNotCounted) {
+  Harness h(default_model_record());
+  const auto examples = h.stage.example_outputs();
+  const auto definitions = ptwin::ingest::fhir::definitions::Definitions::open(
+      std::filesystem::path(PTWIN_FHIR_PACKAGE_DIR));
+  const ptwin::ingest::fhir::validation::Validator validator(*definitions);
+  std::set<std::string> types;
+  for (const auto& r : examples) {
+    EXPECT_TRUE(validator.validate(r).is_valid()) << r.dump(2);
+    types.insert(r["resourceType"].get<std::string>());
+  }
+  EXPECT_EQ(types, (std::set<std::string>{"Device", "RiskAssessment", "Observation",
+                                          "DetectedIssue"}));
+  EXPECT_EQ(h.stage.counts().risk_assessments, 0U);
+  EXPECT_TRUE(h.writer.written.empty());
 }
 
 TEST(TwinOutputStage, AnAlertIsWrittenAtOnceWithTheRiskAssessmentItCitesInsideTheInterval) {
@@ -187,6 +212,137 @@ TEST(TwinOutputStage, AFailedVerificationEmitsNothing) {
   h.feed(0, 60, 85.0, 0.0);
   EXPECT_TRUE(h.writer.written.empty());
   EXPECT_GT(h.stage.counts().withheld, 0u);
+}
+
+// A writer that holds every call until released, and says when a call is waiting.
+class HeldWriter final : public cf::OutputWriter {
+ public:
+  void write(const std::vector<json>& resources) override {
+    std::unique_lock lock(mutex_);
+    ++calls_entered_;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return !is_held_; });
+    written.insert(written.end(), resources.begin(), resources.end());
+  }
+  void wait_for_calls(int calls) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return calls_entered_ >= calls; });
+  }
+  void release() {
+    const std::lock_guard lock(mutex_);
+    is_held_ = false;
+    changed_.notify_all();
+  }
+  [[nodiscard]] std::vector<json> of_type(const std::string& type) const {
+    std::vector<json> out;
+    std::copy_if(written.begin(), written.end(), std::back_inserter(out),
+                 [&](const json& r) { return r["resourceType"] == type; });
+    return out;
+  }
+  std::vector<json> written;  // read after release() and flush()
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int calls_entered_ = 0;
+  bool is_held_ = true;
+};
+
+// Counts the end of every batch's path (what serve's end_to_end latency records).
+class CountingCompletion final : public cf::OutputCompletion {
+ public:
+  void on_output_done(std::string_view, ptwin::time::Instant, bool has_output) override {
+    (has_output ? with_output : without_output)++;
+  }
+  std::atomic<int> with_output{0};
+  std::atomic<int> without_output{0};
+};
+
+struct QueueHarness {
+  explicit QueueHarness(std::size_t capacity)
+      : model_gate(gate::hypotension_risk_model_identity({}), default_model_record()),
+        alerts(risk, ptwin::clinical::alerts::RiskAlertEpisodes::default_rules(), clock),
+        stage(risk, model_gate, writer, alerts,
+              {.risk_interval = 10s, .model = {}, .queue_capacity = capacity}, &completion) {}
+  // One MAP sample of `patient` at `s` seconds, through the stages in serve's order.
+  void sample(const std::string& patient, int s, double mmhg = 85.0) {
+    const std::vector<Sample> batch{Sample{patient, "8478-0", mmhg * ptwin::units::kPaPerMmHg,
+                                           "mm[Hg]", kStart + std::chrono::seconds(s), "test",
+                                           ptwin::SampleQuality::Good}};
+    const ptwin::ingest::stream::StoredSamples stored{
+        .feed = "mqtt", .samples = batch, .received_at = kStart, .stored_at = kStart};
+    risk.on_stored(stored);
+    alerts.on_stored(stored);
+    stage.on_stored(stored);
+  }
+
+  ptwin::twin::live::HypotensionRiskStage risk;
+  gate::ModelGate model_gate;
+  ptwin::time::ManualClock clock{kStart};
+  ptwin::clinical::alerts::RiskAlertEpisodes alerts;
+  HeldWriter writer;
+  CountingCompletion completion;
+  cf::TwinOutputStage stage;
+};
+
+TEST(TwinOutputStageQueue, AFullQueueMergesAPatientsUpdatesIntoItsWaitingOutputAndWritesTheLatest) {
+  QueueHarness h(1);
+  h.sample("p1", 0);
+  h.writer.wait_for_calls(1);  // the first output is in the writer's hands, held there
+  for (int s = 10; s <= 50; s += 10) h.sample("p1", s);  // each due (10 s interval)
+  auto counts = h.stage.counts();
+  EXPECT_EQ(counts.queued, 2U);     // the first, and the one waiting
+  EXPECT_EQ(counts.coalesced, 4U);  // 20..50 s merged into the one waiting
+  EXPECT_EQ(counts.queue_depth, 1U);
+  h.writer.release();
+  h.stage.flush();
+  const auto assessments = h.writer.of_type("RiskAssessment");
+  ASSERT_EQ(assessments.size(), 2U);
+  EXPECT_EQ(assessments[1]["occurrenceDateTime"], ptwin::time::format_iso8601(kStart + 50s));
+  counts = h.stage.counts();
+  EXPECT_EQ(counts.risk_assessments, 2U);
+  EXPECT_EQ(counts.write_batches, 2U);
+  EXPECT_EQ(counts.queue_depth, 0U);
+  // Every input's path ended once: the six were all written (merged ones with the latest).
+  EXPECT_EQ(h.completion.with_output.load(), 6);
+  EXPECT_EQ(h.completion.without_output.load(), 0);
+}
+
+TEST(TwinOutputStageQueue, AFullQueueMakesTheFeedWaitForAnotherPatientAndCountsIt) {
+  QueueHarness h(1);
+  h.sample("p1", 0);
+  h.writer.wait_for_calls(1);
+  h.sample("p2", 0);  // queued: the queue is full now
+  std::thread feed([&] { h.sample("p3", 0); });  // nothing of p3's waits: the feed must wait
+  while (h.stage.counts().queue_full_waits == 0) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(h.stage.counts().queued, 2U);
+  h.writer.release();
+  feed.join();
+  h.stage.flush();
+  const auto counts = h.stage.counts();
+  EXPECT_EQ(counts.queued, 3U);
+  EXPECT_EQ(counts.queue_full_waits, 1U);
+  EXPECT_EQ(counts.coalesced, 0U);
+  EXPECT_EQ(counts.risk_assessments, 3U);
+  EXPECT_EQ(h.stage.queue_wait().count, 1U);
+  EXPECT_EQ(h.completion.with_output.load(), 3);
+}
+
+TEST(TwinOutputStageQueue, StopWritesEverythingQueuedAndThrottledInputsEndAtOnce) {
+  QueueHarness h(16);
+  h.sample("p1", 0);
+  h.writer.wait_for_calls(1);
+  for (int s = 1; s <= 9; ++s) h.sample("p1", s);  // inside the 10 s interval: no output
+  EXPECT_EQ(h.completion.without_output.load(), 9);
+  h.sample("p2", 5);
+  h.sample("p3", 5);
+  h.writer.release();
+  h.stage.stop();  // no flush: stop itself writes what is queued
+  EXPECT_EQ(h.writer.of_type("RiskAssessment").size(), 3U);
+  EXPECT_EQ(h.completion.with_output.load(), 3);
+  EXPECT_EQ(h.stage.counts().throttled, 9U);
+  h.sample("p1", 20);  // after stop: written on the caller's thread
+  EXPECT_EQ(h.writer.of_type("RiskAssessment").size(), 4U);
 }
 
 }  // namespace

@@ -218,9 +218,6 @@ serve:
     base_path: /twin/fhir
     ehr_base_url: https://ehr.example.org/fhir
     risk_interval_s: 120
-    alert_raise: 0.6
-    alert_clear: 0.4
-    alert_minimum_duration_s: 30
     verification_record: records/model.json
     post_timeout_s: 5
 )");
@@ -230,9 +227,6 @@ serve:
   EXPECT_EQ(o.base_path, "/twin/fhir");
   EXPECT_EQ(o.ehr_base_url, "https://ehr.example.org/fhir");
   EXPECT_EQ(o.risk_interval_s, 120);
-  EXPECT_EQ(o.alert_raise, 0.6);
-  EXPECT_EQ(o.alert_clear, 0.4);
-  EXPECT_EQ(o.alert_minimum_duration_s, 30);
   EXPECT_EQ(o.verification_record, std::filesystem::path("/cfg/records/model.json"));
   EXPECT_EQ(o.post_timeout_s, 5);
   const auto defaults = parse("serve: {fhir_outputs: {}}");
@@ -242,6 +236,29 @@ serve:
   EXPECT_FALSE(defaults.serve.fhir_outputs->ehr_base_url);
   EXPECT_FALSE(defaults.serve.fhir_outputs->verification_record);
   EXPECT_FALSE(parse("serve: {port: 1}").serve.fhir_outputs);
+}
+
+TEST(TwinConfigFeeds, ReadsTheOneAlertPolicyOfServeAndItsDefaults) {
+  const auto config = parse(R"(
+serve:
+  alerts:
+    raise: 0.6
+    clear: 0.4
+    minimum_duration_s: 30
+    snooze_s: 600
+    worsening_margin: 0
+    escalate_after_s: 0
+    max_level: 2
+)");
+  const auto& a = config.serve.alerts;
+  EXPECT_EQ(a.raise, 0.6);
+  EXPECT_EQ(a.clear, 0.4);
+  EXPECT_EQ(a.minimum_duration_s, 30);
+  EXPECT_EQ(a.snooze_s, 600);
+  EXPECT_EQ(a.worsening_margin, 0.0);
+  EXPECT_EQ(a.escalate_after_s, 0);
+  EXPECT_EQ(a.max_level, 2);
+  EXPECT_EQ(parse("serve: {port: 1}").serve.alerts, ptwin::AlertsConfig{});
 }
 
 TEST(TwinConfigFeeds, NamesEachBadFhirOutputsValueByItsPath) {
@@ -255,10 +272,19 @@ TEST(TwinConfigFeeds, NamesEachBadFhirOutputsValueByItsPath) {
       {"serve: {fhir_outputs: {base_path: /fhir/}}", "serve.fhir_outputs.base_path", "/fhir"},
       {"serve: {fhir_outputs: {risk_interval_s: 0}}", "serve.fhir_outputs.risk_interval_s",
        "from 1 to 86400"},
-      {"serve: {fhir_outputs: {alert_raise: 1.5}}", "serve.fhir_outputs.alert_raise",
-       "less than 1"},
-      {"serve: {fhir_outputs: {alert_raise: 0.4, alert_clear: 0.5}}",
-       "serve.fhir_outputs.alert_clear", "hysteresis"},
+      {"serve: {fhir_outputs: {alert_raise: 0.6}}", "serve.fhir_outputs.alert_raise",
+       "moved to serve.alerts.raise"},
+      {"serve: {fhir_outputs: {alert_minimum_duration_s: 30}}",
+       "serve.fhir_outputs.alert_minimum_duration_s", "moved to serve.alerts.minimum_duration_s"},
+      {"serve: {alerts: {raise: 1.5}}", "serve.alerts.raise", "less than 1"},
+      {"serve: {alerts: {raise: 0.4, clear: 0.5}}", "serve.alerts.clear", "hysteresis"},
+      {"serve: {alerts: {snooze_s: 0}}", "serve.alerts.snooze_s", "from 1 to 86400"},
+      {"serve: {alerts: {worsening_margin: -0.1}}", "serve.alerts.worsening_margin",
+       "from 0 (never)"},
+      {"serve: {alerts: {worsening_margin: [1]}}", "serve.alerts.worsening_margin",
+       "from 0 (never)"},
+      {"serve: {alerts: {max_level: 0}}", "serve.alerts.max_level", "from 1 to 10"},
+      {"serve: {alerts: {escalate: 60}}", "serve.alerts.escalate", "known key"},
       {"serve: {fhir_outputs: {post_timeout_s: 0}}", "serve.fhir_outputs.post_timeout_s",
        "from 1 to 300"},
       {"serve: {fhir_outputs: {ehr: x}}", "serve.fhir_outputs.ehr", "known key"},

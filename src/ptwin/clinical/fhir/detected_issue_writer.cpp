@@ -8,6 +8,11 @@
 
 namespace ptwin::clinical::fhir {
 
+std::string detected_issue_id(std::string_view patient, std::string_view rule,
+                              std::uint64_t alert_id) {
+  return output_id("alert", fmt::format("alert|{}|{}|{}", patient, rule, alert_id));
+}
+
 nlohmann::json write_detected_issue(const DetectedIssueInput& in) {
   using nlohmann::json;
   const auto& n = in.notification;
@@ -19,13 +24,12 @@ nlohmann::json write_detected_issue(const DetectedIssueInput& in) {
     throw InputError(ErrorCode::MissingField, "detected issue: notification.rule", "",
                      "must name the alert rule");
   }
-  const auto key = fmt::format("alert|{}|{}|{}", n.patient, n.rule, n.alert_id);
+  const auto id = detected_issue_id(n.patient, n.rule, n.alert_id);
   const bool is_cleared = n.kind == alerts::NotificationKind::Cleared;
   json out{
       {"resourceType", "DetectedIssue"},
-      {"id", output_id("alert", key)},
-      {"identifier",
-       json::array({{{"system", kIdentifierSystem}, {"value", output_id("alert", key)}}})},
+      {"id", id},
+      {"identifier", json::array({{{"system", kIdentifierSystem}, {"value", id}}})},
       {"status", is_cleared ? "mitigated" : "final"},
       {"code",
        {{"coding", json::array({{{"system", kCodeSystem},

@@ -8,8 +8,10 @@
 // Device; evidence.detail the RiskAssessment that breached the rule, where known; detail says
 // what happened in words.
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +26,11 @@ struct DetectedIssueInput {
   std::optional<std::string> evidence;  // literal reference, e.g. "RiskAssessment/risk-..."
   ModelProvenance provenance;
 };
+
+/// The id of the DetectedIssue of one alert episode: what write_detected_issue gives it, and
+/// what the dashboard shows beside the alert (the same episode).
+[[nodiscard]] std::string detected_issue_id(std::string_view patient, std::string_view rule,
+                                            std::uint64_t alert_id);
 
 /// The DetectedIssue of the notification's alert episode (id from patient, rule, alert id).
 /// Throws InputError naming the field for an empty patient or rule.

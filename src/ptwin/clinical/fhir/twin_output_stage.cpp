@@ -4,89 +4,82 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <exception>
 
 #include "ptwin/clinical/fhir/detected_issue_writer.hpp"
 #include "ptwin/clinical/fhir/estimate_observation_writer.hpp"
 #include "ptwin/clinical/fhir/risk_assessment_writer.hpp"
+#include "ptwin/core/assert.hpp"
 #include "ptwin/core/error.hpp"
+#include "ptwin/core/logging.hpp"
+#include "ptwin/core/units.hpp"
 #include "ptwin/ingest/fhir/vital_signs_reader.hpp"
 
 namespace ptwin::clinical::fhir {
 namespace {
 
-constexpr const char* kRule = "hypotension-risk";
 constexpr std::size_t kMaxBasis = 20;
 constexpr std::string_view kFhirSourcePrefix = "fhir:";
-constexpr const char* kSignal = "hypotension_risk_15min";
 
-alerts::AlertRule risk_rule(const TwinOutputSettings& s) {
+TwinOutputSettings checked(TwinOutputSettings s) {
   if (s.risk_interval.count() < 1) {
     throw InputError(ErrorCode::BadInput, "twin outputs: risk_interval",
                      fmt::format("{} s", s.risk_interval.count()), "must be at least 1 s");
   }
-  if (!(s.alert_clear > 0.0 && s.alert_clear < s.alert_raise && s.alert_raise < 1.0)) {
-    throw InputError(ErrorCode::BadInput, "twin outputs: alert_raise, alert_clear",
-                     fmt::format("{}, {}", s.alert_raise, s.alert_clear),
-                     "must satisfy 0 < alert_clear < alert_raise < 1");
+  if (s.queue_capacity < 1) {
+    throw InputError(ErrorCode::BadInput, "twin outputs: queue_capacity", "0",
+                     "must be at least 1 patient");
   }
-  alerts::AlertRule rule;
-  rule.name = kRule;
-  rule.signal = kSignal;
-  rule.direction = alerts::AlertDirection::Above;
-  rule.raise_threshold = s.alert_raise;
-  rule.clear_threshold = s.alert_clear;
-  rule.minimum_duration = s.alert_minimum_duration;
-  return rule;
+  return s;
+}
+
+void add_basis(std::vector<std::string>& basis, const std::string& reference) {
+  if (std::find(basis.begin(), basis.end(), reference) != basis.end()) return;
+  basis.push_back(reference);
+  if (basis.size() > kMaxBasis) basis.erase(basis.begin());
 }
 
 }  // namespace
 
 TwinOutputStage::TwinOutputStage(const twin::live::HypotensionRiskStage& risk,
                                  vv::gate::ModelGate& gate, OutputWriter& writer,
-                                 TwinOutputSettings settings)
+                                 alerts::RiskAlertEpisodes& alerts, TwinOutputSettings settings,
+                                 OutputCompletion* completion)
     : risk_(risk),
       gate_(gate),
       writer_(writer),
-      settings_(std::move(settings)),
-      policy_({risk_rule(settings_)}) {}
+      alerts_(alerts),
+      settings_(checked(std::move(settings))),
+      completion_(completion) {
+  alerts_.add_listener(*this);
+  writer_thread_ = std::thread([this] { run_writer(); });
+}
 
-std::vector<nlohmann::json> TwinOutputStage::plan(const twin::live::PatientRisk& patient,
-                                                  PatientOutputs& state) {
-  if (patient.updated_to <= state.seen_to && state.last_risk) return {};  // nothing new
-  state.seen_to = patient.updated_to;
-  std::vector<alerts::AlertNotification> notifications;
-  policy_.observe({patient.updated_to, patient.patient_id, kSignal, patient.in_15_min.probability},
-                  notifications);
+TwinOutputStage::~TwinOutputStage() { stop(); }
+
+void TwinOutputStage::on_alerts(std::span<const alerts::AlertNotification> notifications) {
+  const std::lock_guard lock(mutex_);
+  for (const auto& n : notifications) patients_[n.patient].notifications.push_back(n);
+}
+
+std::optional<TwinOutputStage::PendingOutput> TwinOutputStage::plan(
+    const twin::live::PatientRisk& patient, PatientOutputs& state) {
+  // Notifications delivered after another feed's call looked at this update still go out.
+  const bool is_new = patient.updated_to > state.seen_to || !state.last_risk;
+  if (!is_new && state.notifications.empty()) return std::nullopt;
+  state.seen_to = std::max(state.seen_to, patient.updated_to);
   const bool is_due =
       !state.last_risk || patient.updated_to - *state.last_risk >= settings_.risk_interval;
-  if (!is_due && notifications.empty()) {
+  if (!is_due && state.notifications.empty()) {
     ++counts_.throttled;
-    return {};
+    return std::nullopt;
   }
   state.last_risk = patient.updated_to;
-  const ModelProvenance provenance{gate_.model(), gate_.status()};
-  std::vector<nlohmann::json> out;
-  out.push_back(
-      write_risk_assessment({.patient_id = patient.patient_id,
-                             .occurrence = patient.updated_to,
-                             .forecasts = {patient.in_5_min, patient.in_15_min},
-                             .hypotension_threshold_pa = settings_.model.hypotension_threshold_pa,
-                             .minimum_duration = settings_.model.minimum_duration,
-                             .basis = std::move(state.basis),
-                             .provenance = provenance}));
-  state.basis.clear();  // moved into this assessment
-  const std::string risk_reference = "RiskAssessment/" + out.front().at("id").get<std::string>();
-  for (auto& observation : write_estimate_observations(
-           {patient.patient_id, patient.updated_to, patient.estimate, provenance})) {
-    out.push_back(std::move(observation));
-  }
-  for (const auto& n : notifications) {
-    out.push_back(
-        write_detected_issue({n,
-                              fmt::format("15-min hypotension risk >= {:g} (clears at <= {:g})",
-                                          settings_.alert_raise, settings_.alert_clear),
-                              risk_reference, provenance}));
-  }
+  PendingOutput out{.patient = patient,
+                    .notifications = std::exchange(state.notifications, {}),
+                    .basis = std::exchange(state.basis, {}),
+                    .batches = {},
+                    .first_queued = {}};
   return out;
 }
 
@@ -98,46 +91,232 @@ void TwinOutputStage::collect_basis(const ingest::stream::StoredSamples& stored)
     if (!sample.source_id.starts_with(kFhirSourcePrefix)) continue;
     const auto reference = sample.source_id.substr(kFhirSourcePrefix.size());
     if (!reference.starts_with("Observation/")) continue;
-    auto& basis = patients_[sample.patient_id].basis;
-    if (std::find(basis.begin(), basis.end(), reference) != basis.end()) continue;
-    basis.push_back(reference);
-    if (basis.size() > kMaxBasis) basis.erase(basis.begin());
+    add_basis(patients_[sample.patient_id].basis, reference);
   }
 }
 
 void TwinOutputStage::on_stored(const ingest::stream::StoredSamples& stored) {
   const auto started = std::chrono::steady_clock::now();
   const auto patients = risk_.snapshot();
-  const std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   collect_basis(stored);
-  std::vector<nlohmann::json> resources;
+  std::vector<PendingOutput> due;
   for (const auto& patient : patients) {
     auto [it, inserted] = patients_.try_emplace(patient.patient_id);
-    for (auto& r : plan(patient, it->second)) resources.push_back(std::move(r));
+    if (auto output = plan(patient, it->second)) due.push_back(std::move(*output));
   }
-  if (resources.empty()) return;
-  // The Device goes once, before the first output (or is withheld once with it).
-  const bool needs_device = !is_device_offered_;
-  is_device_offered_ = true;
-  if (!gate_.admit(resources.size() + (needs_device ? 1U : 0U))) return;
-  if (needs_device) {
-    resources.insert(resources.begin(), model_device({gate_.model(), gate_.status()}));
-    ++counts_.devices;
+  const auto newest = std::max_element(
+      stored.samples.begin(), stored.samples.end(),
+      [](const Sample& a, const Sample& b) { return a.time < b.time; });
+  if (due.empty()) {
+    lock.unlock();
+    if (completion_ != nullptr && newest != stored.samples.end()) {
+      completion_->on_output_done(stored.feed, newest->time, false);
+    }
+    return;
   }
-  for (const auto& r : resources) {
-    const auto& type = r.at("resourceType").get_ref<const std::string&>();
-    if (type == "RiskAssessment") ++counts_.risk_assessments;
-    if (type == "Observation") ++counts_.observations;
-    if (type == "DetectedIssue") ++counts_.detected_issues;
+  // The batch's path ends with the last of its outputs (the queue is first in, first out).
+  if (newest != stored.samples.end()) {
+    due.back().batches.push_back({std::string(stored.feed), newest->time});
   }
-  writer_.write(resources);
-  latency_.record(std::chrono::steady_clock::now() - started);
+  for (auto& output : due) {
+    output.first_queued = started;
+    enqueue(lock, std::move(output));
+  }
+}
+
+void TwinOutputStage::enqueue(std::unique_lock<std::mutex>& lock, PendingOutput output) {
+  for (;;) {
+    if (is_stopping_) {  // after stop(): written here, in order with other late callers
+      lock.unlock();
+      std::vector<PendingOutput> one;
+      one.push_back(std::move(output));
+      write(one);
+      lock.lock();
+      return;
+    }
+    if (queue_.size() < settings_.queue_capacity) {
+      queue_.push_back(std::move(output));
+      ++counts_.queued;
+      has_work_.notify_one();
+      return;
+    }
+    const auto same = std::find_if(queue_.rbegin(), queue_.rend(), [&](const PendingOutput& o) {
+      return o.patient.patient_id == output.patient.patient_id;
+    });
+    if (same != queue_.rend()) {
+      same->patient = std::move(output.patient);
+      for (auto& n : output.notifications) same->notifications.push_back(std::move(n));
+      for (const auto& b : output.basis) add_basis(same->basis, b);
+      for (auto& b : output.batches) same->batches.push_back(std::move(b));
+      ++counts_.coalesced;
+      return;
+    }
+    ++counts_.queue_full_waits;
+    const auto waited_from = std::chrono::steady_clock::now();
+    has_room_.wait(lock, [&] { return queue_.size() < settings_.queue_capacity || is_stopping_; });
+    queue_wait_.record(std::chrono::steady_clock::now() - waited_from);
+  }
+}
+
+void TwinOutputStage::run_writer() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    has_work_.wait(lock, [this] { return !queue_.empty() || is_stopping_; });
+    if (queue_.empty()) return;  // stopping, and everything is written
+    std::vector<PendingOutput> batch;
+    while (!queue_.empty() && batch.size() < kMaxWriteBatch) {
+      batch.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    in_hand_ += batch.size();
+    has_room_.notify_all();
+    lock.unlock();
+    write(batch);
+    lock.lock();
+    in_hand_ -= batch.size();
+    has_room_.notify_all();
+  }
+}
+
+std::vector<nlohmann::json> TwinOutputStage::resources_of(PendingOutput& output) const {
+  const auto& patient = output.patient;
+  const ModelProvenance provenance{gate_.model(), gate_.status()};
+  std::vector<nlohmann::json> out;
+  out.push_back(
+      write_risk_assessment({.patient_id = patient.patient_id,
+                             .occurrence = patient.updated_to,
+                             .forecasts = {patient.in_5_min, patient.in_15_min},
+                             .hypotension_threshold_pa = settings_.model.hypotension_threshold_pa,
+                             .minimum_duration = settings_.model.minimum_duration,
+                             .basis = std::move(output.basis),
+                             .provenance = provenance}));
+  const std::string risk_reference = "RiskAssessment/" + out.front().at("id").get<std::string>();
+  for (auto& observation : write_estimate_observations(
+           {patient.patient_id, patient.updated_to, patient.estimate, provenance})) {
+    out.push_back(std::move(observation));
+  }
+  for (const auto& n : output.notifications) {
+    out.push_back(write_detected_issue(
+        {n, alerts_.describe_rule(n.rule), risk_reference, provenance}));
+  }
+  return out;
+}
+
+void TwinOutputStage::write(std::vector<PendingOutput>& outputs) {
+  const std::lock_guard writing(write_mutex_);
+  std::vector<nlohmann::json> resources;
+  std::vector<bool> is_admitted(outputs.size(), false);
+  TwinOutputCounts handed;
+  std::uint64_t failures = 0;
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    try {
+      auto built = resources_of(outputs[i]);
+      // The Device goes once, before the first output (or is withheld once with it).
+      const bool needs_device = !is_device_offered_;
+      is_device_offered_ = true;
+      if (!gate_.admit(built.size() + (needs_device ? 1U : 0U))) continue;
+      if (needs_device) {
+        built.insert(built.begin(), model_device({gate_.model(), gate_.status()}));
+        ++handed.devices;
+      }
+      for (auto& r : built) {
+        const auto& type = r.at("resourceType").get_ref<const std::string&>();
+        if (type == "RiskAssessment") ++handed.risk_assessments;
+        if (type == "Observation") ++handed.observations;
+        if (type == "DetectedIssue") ++handed.detected_issues;
+        resources.push_back(std::move(r));
+      }
+      is_admitted[i] = true;
+    } catch (const std::exception& e) {
+      // The writer thread goes on for the other patients; the failure is counted and logged.
+      ++failures;
+      logging::zone_logger("clinical")
+          ->error("FHIR output not built patient={} notifications={} error={}",
+                  outputs[i].patient.patient_id, outputs[i].notifications.size(), e.what());
+    }
+  }
+  bool is_written = false;
+  if (!resources.empty()) {
+    try {
+      writer_.write(resources);
+      is_written = true;
+    } catch (const std::exception& e) {
+      failures += outputs.size();
+      logging::zone_logger("clinical")
+          ->error("FHIR outputs not written outputs={} resources={} error={}", outputs.size(),
+                  resources.size(), e.what());
+    }
+  }
+  const auto written_at = std::chrono::steady_clock::now();
+  {
+    const std::lock_guard lock(mutex_);
+    counts_.devices += handed.devices;
+    counts_.risk_assessments += handed.risk_assessments;
+    counts_.observations += handed.observations;
+    counts_.detected_issues += handed.detected_issues;
+    counts_.writer_failures += failures;
+    if (!resources.empty()) ++counts_.write_batches;
+  }
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const bool has_output = is_written && is_admitted[i];
+    if (has_output) latency_.record(written_at - outputs[i].first_queued);
+    if (completion_ == nullptr) continue;
+    for (const auto& b : outputs[i].batches) {
+      completion_->on_output_done(b.feed, b.newest_sample, has_output);
+    }
+  }
+}
+
+void TwinOutputStage::flush() {
+  std::unique_lock lock(mutex_);
+  has_room_.wait(lock, [this] { return queue_.empty() && in_hand_ == 0; });
+}
+
+void TwinOutputStage::stop() {
+  {
+    const std::lock_guard lock(mutex_);
+    if (is_stopping_) return;
+    is_stopping_ = true;
+  }
+  has_work_.notify_all();
+  has_room_.notify_all();
+  if (writer_thread_.joinable()) writer_thread_.join();
+}
+
+std::vector<nlohmann::json> TwinOutputStage::example_outputs() const {
+  const auto at = time::from_epoch_ms(1'767'225'600'000);
+  twin::live::HypotensionRiskStage twin(settings_.model);
+  const std::vector<Sample> samples{
+      Sample{"warm-up", std::string(ingest::fhir::loinc::kMeanPressure), 80.0 * units::kPaPerMmHg,
+             "mm[Hg]", at, "warm-up", SampleQuality::Good},
+      Sample{"warm-up", std::string(ingest::fhir::loinc::kCardiacOutput), 5.0 / 6e4, "L/min",
+             at + std::chrono::seconds(1), "warm-up", SampleQuality::Good}};
+  twin.on_stored({.feed = "warm-up", .samples = samples, .received_at = at, .stored_at = at});
+  const auto patient = twin.find("warm-up");
+  PTWIN_ASSERT(patient.has_value(), "a MAP sample starts a twin");
+  PendingOutput output{.patient = *patient,
+                       .notifications = {alerts::AlertNotification{
+                           .kind = alerts::NotificationKind::Raised,
+                           .time = patient->updated_to,
+                           .patient = "warm-up",
+                           .rule = alerts_.rules().front().name,
+                           .level = 1,
+                           .value = patient->in_15_min.probability,
+                           .alert_id = 0}},
+                       .basis = {"Observation/warm-up"},
+                       .batches = {},
+                       .first_queued = {}};
+  auto resources = resources_of(output);
+  resources.insert(resources.begin(), model_device({gate_.model(), gate_.status()}));
+  return resources;
 }
 
 TwinOutputCounts TwinOutputStage::counts() const {
   const std::lock_guard lock(mutex_);
   TwinOutputCounts c = counts_;
   c.withheld = gate_.withheld();
+  c.queue_depth = queue_.size();
   return c;
 }
 

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 
+#include "ptwin/clinical/fhir/detected_issue_writer.hpp"
 #include "ptwin/core/error.hpp"
 #include "ptwin/server/dashboard/api_query.hpp"
 
@@ -56,7 +57,10 @@ nlohmann::json alert_json(const RiskAlert& a) {
           {"acknowledged_by",
            a.acknowledged_by ? nlohmann::json(*a.acknowledged_by) : nlohmann::json()},
           {"acknowledged_at", optional_ms(a.acknowledged_at)},
-          {"snoozed_until", optional_ms(a.snoozed_until)}};
+          {"snoozed_until", optional_ms(a.snoozed_until)},
+          // The same episode as written to the EHR (with serve.fhir_outputs).
+          {"detected_issue",
+           "DetectedIssue/" + clinical::fhir::detected_issue_id(a.patient, a.rule, a.id)}};
 }
 
 nlohmann::json alerts_json(const DashboardSources& sources, std::string_view query) {

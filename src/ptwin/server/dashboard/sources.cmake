@@ -7,6 +7,5 @@ list(APPEND server_sources
   dashboard/dashboard_api.cpp
   dashboard/model_info.cpp
   dashboard/patient_routes.cpp
-  dashboard/risk_alert_board.cpp
   dashboard/static_files.cpp)
 list(APPEND server_public_libs ptwin::twin ptwin::clinical nlohmann_json::nlohmann_json)

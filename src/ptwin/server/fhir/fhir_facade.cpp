@@ -402,6 +402,11 @@ HttpResponse FhirFacade::to_response(const Outcome& outcome, const Context& cont
   return response;
 }
 
+void FhirFacade::warm_up(const nlohmann::json& resource) const {
+  const Context context;
+  (void)prepare(resource.value("resourceType", std::string()), resource.dump(), context);
+}
+
 sf::NewResource FhirFacade::prepare(const std::string& type, const std::string& body,
                                      const Context& context) const {
   const ingest::fhir::validation::ValidationResult result = validator_.validate_text(body);

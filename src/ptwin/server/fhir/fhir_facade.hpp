@@ -79,6 +79,12 @@ class FhirFacade {
   [[nodiscard]] HttpResponse handle(const HttpRequest& request) const;
   /// handle() bound to this facade.
   [[nodiscard]] HttpHandler handler() const;
+  /// Validates `resource` and extracts its search index rows exactly as a create or update
+  /// would, and stores nothing: the first write of a type loads its StructureDefinitions, value
+  /// sets and search expressions, and a caller that must not pay that on its first real write
+  /// (ptwin serve's outputs) calls this at start-up. Throws FhirError (422 naming the issues)
+  /// for a resource that a write would refuse.
+  void warm_up(const nlohmann::json& resource) const;
 
   [[nodiscard]] const std::vector<std::string>& resource_types() const { return types_; }
   /// GET [base]/metadata.

@@ -1,19 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "ptwin/server/dashboard/risk_alert_board.hpp"
+#include "ptwin/clinical/alerts/risk_alert_episodes.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 
 #include "ptwin/core/assert.hpp"
+#include "ptwin/core/error.hpp"
 #include "ptwin/ingest/fhir/vital_signs_reader.hpp"
 
-namespace ptwin::server::dashboard {
+namespace ptwin::clinical::alerts {
 namespace {
-
-using namespace std::chrono_literals;
-using clinical::alerts::AlertNotification;
-using clinical::alerts::AlertRule;
-using clinical::alerts::AlertState;
-using clinical::alerts::NotificationKind;
 
 bool holds_twin_input(const ingest::stream::StoredSamples& stored) {
   namespace loinc = ingest::fhir::loinc;
@@ -24,33 +21,60 @@ bool holds_twin_input(const ingest::stream::StoredSamples& stored) {
 
 }  // namespace
 
-RiskAlertBoard::RiskAlertBoard(const twin::live::HypotensionRiskStage& risk,
-                               std::vector<AlertRule> rules, const time::Clock& clock)
+RiskAlertEpisodes::RiskAlertEpisodes(const twin::live::HypotensionRiskStage& risk,
+                                     std::vector<AlertRule> rules, const time::Clock& clock)
     : risk_(risk), rules_(rules), clock_(clock), policy_(std::move(rules)) {
   // The risk band of the patient list is read from the first rule's thresholds.
-  PTWIN_ASSERT(!rules_.empty(), "the alert board needs at least one rule");
+  PTWIN_ASSERT(!rules_.empty(), "the alert episodes need at least one rule");
 }
 
-std::vector<AlertRule> RiskAlertBoard::default_rules() {
+void RiskAlertEpisodes::add_listener(AlertListener& listener) { listeners_.push_back(&listener); }
+
+std::vector<AlertRule> RiskAlertEpisodes::rules_from(const RiskAlertSettings& s) {
+  if (!(s.clear > 0.0 && s.clear < s.raise && s.raise < 1.0)) {
+    throw InputError(ErrorCode::BadInput, "alerts: raise, clear",
+                     fmt::format("{}, {}", s.raise, s.clear),
+                     "must satisfy 0 < clear < raise < 1");
+  }
   AlertRule rule;
   rule.name = "hypotension_risk_15m";
   rule.signal = std::string(kRisk15MinSignal);
-  rule.direction = clinical::alerts::AlertDirection::Above;
-  rule.raise_threshold = 0.5;
-  rule.clear_threshold = 0.3;
-  rule.minimum_duration = 1min;
-  rule.snooze = 30min;
-  rule.worsening_margin = 0.2;
-  rule.escalate_after = 10min;
-  rule.max_level = 3;
+  rule.direction = AlertDirection::Above;
+  rule.raise_threshold = s.raise;
+  rule.clear_threshold = s.clear;
+  rule.minimum_duration = s.minimum_duration;
+  rule.snooze = s.snooze;
+  // 0 switches re-alerting on worsening, and escalation, off.
+  if (s.worsening_margin > 0.0) rule.worsening_margin = s.worsening_margin;
+  if (s.escalate_after.count() > 0) rule.escalate_after = s.escalate_after;
+  rule.max_level = s.max_level;
+  validate_alert_rule(rule, 0);
   return {rule};
 }
 
-void RiskAlertBoard::on_stored(const ingest::stream::StoredSamples& stored) {
+std::vector<AlertRule> RiskAlertEpisodes::default_rules() { return rules_from({}); }
+
+std::string RiskAlertEpisodes::describe_rule(std::string_view name) const {
+  const auto rule = std::find_if(rules_.begin(), rules_.end(),
+                                 [&](const AlertRule& r) { return r.name == name; });
+  if (rule == rules_.end()) {
+    throw InputError(ErrorCode::NotFound, "rule", std::string(name),
+                     "no alert rule of this name in the twin's policy");
+  }
+  const bool is_above = rule->direction == AlertDirection::Above;
+  const auto horizon = rule->signal == kRisk5MinSignal ? "5-min" : "15-min";
+  return fmt::format("{} hypotension risk {} {:g} for {} s (clears at {} {:g})", horizon,
+                     is_above ? ">=" : "<=", rule->raise_threshold,
+                     std::chrono::duration_cast<std::chrono::seconds>(rule->minimum_duration)
+                         .count(),
+                     is_above ? "<=" : ">=", rule->clear_threshold);
+}
+
+void RiskAlertEpisodes::on_stored(const ingest::stream::StoredSamples& stored) {
   if (!holds_twin_input(stored)) return;
   const auto patients = risk_.snapshot();
-  const std::lock_guard lock(mutex_);
   std::vector<AlertNotification> notifications;
+  const std::lock_guard lock(mutex_);
   for (const auto& p : patients) {
     auto [fed, inserted] = fed_until_.try_emplace(p.patient_id, p.updated_to);
     // Feeds run concurrently: a patient seen by another feed's call already is not fed again.
@@ -67,10 +91,14 @@ void RiskAlertBoard::on_stored(const ingest::stream::StoredSamples& stored) {
   }
   apply(notifications);
   refresh_values(patients);
+  // Under the lock, so that every listener sees one patient's notifications in the policy's
+  // order even when two feeds update that patient at once. A listener never calls back.
+  if (notifications.empty()) return;
+  for (auto* listener : listeners_) listener->on_alerts(notifications);
 }
 
 // An alert shows the risk now, not only the one that raised it.
-void RiskAlertBoard::refresh_values(const std::vector<twin::live::PatientRisk>& patients) {
+void RiskAlertEpisodes::refresh_values(const std::vector<twin::live::PatientRisk>& patients) {
   for (auto& [id, alert] : alerts_) {
     if (alert.state == AlertState::Idle) continue;
     const auto p = std::find_if(patients.begin(), patients.end(),
@@ -83,7 +111,7 @@ void RiskAlertBoard::refresh_values(const std::vector<twin::live::PatientRisk>& 
   }
 }
 
-void RiskAlertBoard::apply(const std::vector<AlertNotification>& notifications) {
+void RiskAlertEpisodes::apply(const std::vector<AlertNotification>& notifications) {
   for (const auto& n : notifications) {
     auto [it, inserted] = alerts_.try_emplace(n.alert_id);
     RiskAlert& alert = it->second;
@@ -96,34 +124,34 @@ void RiskAlertBoard::apply(const std::vector<AlertNotification>& notifications) 
     alert.level = n.level;
     alert.value = n.value;
     alert.changed_at = n.time;
-    alert.last_event = std::string(clinical::alerts::to_string(n.kind));
+    alert.last_event = std::string(to_string(n.kind));
     alert.state = n.kind == NotificationKind::Cleared ? AlertState::Idle : AlertState::Open;
-    if (clinical::alerts::is_interruption(n.kind)) alert.snoozed_until.reset();
+    if (is_interruption(n.kind)) alert.snoozed_until.reset();
   }
   drop_oldest_cleared();
 }
 
-void RiskAlertBoard::drop_oldest_cleared() {
+void RiskAlertEpisodes::drop_oldest_cleared() {
   for (auto it = alerts_.begin(); alerts_.size() > kMaxAlerts && it != alerts_.end();) {
     it = it->second.state == AlertState::Idle ? alerts_.erase(it) : std::next(it);
   }
 }
 
-std::vector<RiskAlert> RiskAlertBoard::alerts() const {
+std::vector<RiskAlert> RiskAlertEpisodes::alerts() const {
   const std::lock_guard lock(mutex_);
   std::vector<RiskAlert> out;
   for (auto it = alerts_.rbegin(); it != alerts_.rend(); ++it) out.push_back(it->second);
   return out;
 }
 
-std::optional<RiskAlert> RiskAlertBoard::find(std::uint64_t id) const {
+std::optional<RiskAlert> RiskAlertEpisodes::find(std::uint64_t id) const {
   const std::lock_guard lock(mutex_);
   const auto found = alerts_.find(id);
   if (found == alerts_.end()) return std::nullopt;
   return found->second;
 }
 
-AlertActionOutcome RiskAlertBoard::acknowledge(std::uint64_t id, std::string_view who,
+AlertActionOutcome RiskAlertEpisodes::acknowledge(std::uint64_t id, std::string_view who,
                                                std::optional<std::chrono::nanoseconds> snooze) {
   const std::lock_guard lock(mutex_);
   const auto found = alerts_.find(id);
@@ -136,7 +164,7 @@ AlertActionOutcome RiskAlertBoard::acknowledge(std::uint64_t id, std::string_vie
   // The policy's time is the data's: the patient's latest twin time.
   const auto data_time = fed_until_.at(alert.patient);
   if (policy_.acknowledge(alert.patient, alert.rule, data_time, who, duration) !=
-      clinical::alerts::AcknowledgeOutcome::Acknowledged) {
+      AcknowledgeOutcome::Acknowledged) {
     return AlertActionOutcome::NotOpen;
   }
   alert.state = policy_.state(alert.patient, alert.rule);
@@ -148,4 +176,4 @@ AlertActionOutcome RiskAlertBoard::acknowledge(std::uint64_t id, std::string_vie
   return AlertActionOutcome::Done;
 }
 
-}  // namespace ptwin::server::dashboard
+}  // namespace ptwin::clinical::alerts

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// SIGINT and SIGTERM for the long-running commands (`fhir-serve`, `serve`):
+// SIGINT and SIGTERM for the long-running commands (`fhir-serve`, `serve`, `demo`):
 // blocked in every thread from construction on, so that only wait() receives
 // them and shutdown runs in order on the main thread. Construct before any
 // thread starts: threads inherit the signal mask.

@@ -203,4 +203,26 @@ TEST_F(DemoReplayEndToEnd, DashboardStaysUpAfterTheReplayUntilSigterm) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << demo.output();
 }
 
+TEST_F(DemoReplayEndToEnd, ABadRecordingStopsTheDemoBeforeTheFitNamingLineAndField) {
+  const auto run = [&](const std::string& header) {
+    std::ofstream(dir_ / "bad.ndjson") << header << "\n";
+    auto arguments = demo_arguments();
+    arguments.insert(arguments.end(),
+                     {"--exit-after-replay", "--recording", (dir_ / "bad.ndjson").string()});
+    ptwin::testing::ChildProcess demo(arguments, dir_ / "bad.log");
+    const auto status = demo.wait_for_exit(30s);
+    EXPECT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) != 0) << demo.output();
+    return demo.output();
+  };
+  const auto version = run(R"({"format":"ptwin-mqtt-recording","version":2,"patient":"p1",)"
+                           R"("synthetic":true})");
+  EXPECT_NE(version.find("bad.ndjson:1: version: '2'"), std::string::npos) << version;
+  EXPECT_EQ(version.find("personalising"), std::string::npos) << version;
+  const auto other = run(R"({"format":"ptwin-mqtt-recording","version":1,"patient":"p1",)"
+                         R"("synthetic":true})");
+  EXPECT_NE(other.find(":1: patient: 'p1' is not the demo's patient 'synthetic-001'"),
+            std::string::npos)
+      << other;
+}
+
 }  // namespace

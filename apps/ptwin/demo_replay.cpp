@@ -31,6 +31,54 @@ std::string elapsed(std::chrono::nanoseconds since_start) {
   return fmt::format("t+{:02}:{:02}", seconds / 60, seconds % 60);
 }
 
+// Where the replay writes, and what it counts.
+struct ReplayTarget {
+  store::Store& store;
+  ingest::stream::SampleStream& stream;
+  const time::Clock& clock;
+  ReplayOutcome& outcome;
+};
+
+// Replays entries from `next` on while `is_due`: stored in one write, then published message by
+// message; rejected lines quarantined. Returns the index after the last one replayed.
+template <typename IsDue>
+std::size_t replay_due(const std::vector<rec::RecordingEntry>& entries, std::size_t next,
+                       const IsDue& is_due, const ReplayTarget& target) {
+  auto& outcome = target.outcome;
+  std::size_t end = next;
+  std::vector<Sample> batch;
+  while (end < entries.size() && is_due(entries[end])) {
+    if (const auto* message = message_of(entries[end])) {
+      for (auto sample : message->samples) {
+        sample.time += outcome.shift;
+        batch.push_back(std::move(sample));
+      }
+    }
+    ++end;
+  }
+  target.store.append_samples(batch);
+  const auto stored_at = target.clock.now();
+  std::size_t offset = 0;
+  for (std::size_t i = next; i < end; ++i) {
+    if (const auto* message = message_of(entries[i])) {
+      const std::span<const Sample> samples(batch.data() + offset, message->samples.size());
+      offset += samples.size();
+      target.stream.publish({.feed = "demo-replay",
+                             .samples = samples,
+                             .received_at = message->received_at + outcome.shift,
+                             .stored_at = stored_at});
+      ++outcome.messages;
+      outcome.samples += samples.size();
+    } else {
+      auto entry = std::get<rec::RejectedLine>(entries[i]).entry;
+      entry.received_at = recorded_time(entries[i], outcome.first) + outcome.shift;
+      (void)target.store.quarantine(entry);
+      ++outcome.quarantined;
+    }
+  }
+  return end;
+}
+
 }  // namespace
 
 ReplayOutcome replay_recording(const rec::MqttRecording& recording, const ReplaySettings& settings,
@@ -68,7 +116,6 @@ ReplayOutcome replay_recording(const rec::MqttRecording& recording, const Replay
   };
 
   std::size_t next = 0;
-  std::vector<Sample> batch;
   while (next < entries.size()) {
     const auto wait = due(entries[next]) - SteadyClock::now();
     if (wait > SteadyClock::duration::zero()) {
@@ -78,39 +125,10 @@ ReplayOutcome replay_recording(const rec::MqttRecording& recording, const Replay
       }
       continue;  // the wait may end early (another signal); look again
     }
-    // Everything due by now: stored in one write, then published message by message.
     const auto now = SteadyClock::now();
-    std::size_t end = next;
-    batch.clear();
-    while (end < entries.size() && due(entries[end]) <= now) {
-      if (const auto* message = message_of(entries[end])) {
-        for (auto sample : message->samples) {
-          sample.time += outcome.shift;
-          batch.push_back(std::move(sample));
-        }
-      }
-      ++end;
-    }
-    store.append_samples(batch);
-    const auto stored_at = clock.now();
-    std::size_t offset = 0;
-    for (std::size_t i = next; i < end; ++i) {
-      if (const auto* message = message_of(entries[i])) {
-        const std::span<const Sample> samples(batch.data() + offset, message->samples.size());
-        offset += samples.size();
-        stream.publish({.feed = "demo-replay",
-                        .samples = samples,
-                        .received_at = message->received_at + outcome.shift,
-                        .stored_at = stored_at});
-        ++outcome.messages;
-        outcome.samples += samples.size();
-      } else {
-        auto entry = std::get<rec::RejectedLine>(entries[i]).entry;
-        entry.received_at = recorded_time(entries[i], outcome.first) + outcome.shift;
-        (void)store.quarantine(entry);
-        ++outcome.quarantined;
-      }
-    }
+    const auto end = replay_due(
+        entries, next, [&](const rec::RecordingEntry& entry) { return due(entry) <= now; },
+        {store, stream, clock, outcome});
     bar.update(static_cast<std::int64_t>(end), static_cast<std::int64_t>(entries.size()),
                elapsed(recorded_time(entries[end - 1], outcome.first) - outcome.first));
     next = end;

@@ -105,73 +105,87 @@ class Recorder {
 
 std::string integer(double value) { return fmt::format("{}", std::lround(value)); }
 
+constexpr std::string_view kArt = "icu/bed-12/art";
+constexpr std::string_view kEcg = "icu/bed-12/ecg";
+constexpr std::string_view kOxi = "icu/bed-12/spo2";
+constexpr std::string_view kCo = "icu/bed-12/co";
+
+// The arterial line and the ECG at second `t_s` (every 5 s), faults included.
+void record_continuous(Recorder& recorder, Random& random, const std::string& patient, int t_s,
+                       double wander) {
+  const double minute = t_s / 60.0;
+  const double c = co_offset(minute);
+  const double s = svr_offset(minute) + wander;
+  const double map = (kBaselineMapMmHg - kCvpMmHg) * std::exp(s + c) + kCvpMmHg;
+  const double heart_rate = kBaselineHeartRate + 35.0 * (-c / kFullCoFall);
+  const double stroke_ratio = std::exp(c) * kBaselineHeartRate / heart_rate;
+  const double pulse = kBaselinePulsePressureMmHg * stroke_ratio;
+  const double measured_map = map + 1.5 * random.normal();
+  const double systolic = measured_map + 2.0 / 3.0 * pulse + random.normal();
+  const double diastolic = measured_map - 1.0 / 3.0 * pulse + random.normal();
+  const double measured_hr = heart_rate + 1.5 * random.normal();
+  const bool is_flush =
+      std::find(kFlushSeconds.begin(), kFlushSeconds.end(), t_s) != kFlushSeconds.end();
+  recorder.reading(kArt, "art-12", "systolic_pressure", "mm[Hg]",
+                   is_flush ? "300" : integer(systolic), t_s);
+  recorder.reading(kArt, "art-12", "diastolic_pressure", "mm[Hg]",
+                   is_flush ? "290" : integer(diastolic), t_s);
+  if (t_s == 1100) {
+    // A capture cut short while the MAP message was being written.
+    const auto cut = recorder.payload("art-12", patient, "mean_pressure", "mm[Hg]",
+                                      integer(measured_map), recorder.start_ms() + 1'100'000);
+    recorder.raw_line(t_s, fmt::format(R"({{"received_ms":{},"topic":"{}","payload":{})"
+                                       "\n",
+                                       recorder.start_ms() + 1'100'050, kArt,
+                                       cut.substr(0, cut.size() / 2)));
+  } else {
+    recorder.reading(kArt, "art-12", "mean_pressure", "mm[Hg]",
+                     is_flush ? "296" : integer(measured_map), t_s);
+  }
+  // At 7:30 the ECG gateway wrote its unit as "BPM", which is not UCUM (UCUM is case-sensitive).
+  recorder.reading(kEcg, "ecg-12", "heart_rate", t_s == 450 ? "BPM" : "/min",
+                   integer(measured_hr), t_s);
+}
+
+// SpO2 (every 15 s), thermodilution cardiac output (every 5 min) and the other bed's reading.
+void record_intermittent(Recorder& recorder, Random& random, const std::string& patient,
+                         int t_s) {
+  const double c = co_offset(t_s / 60.0);
+  if (t_s % kSpo2IntervalS == 0) {
+    const double spo2 = std::min(100.0, 97.0 - 2.0 * (-c / kFullCoFall) + 0.6 * random.normal());
+    if (t_s == 1665) {
+      // The oximeter's clock reported seconds instead of milliseconds.
+      recorder.raw(kOxi, t_s,
+                   recorder.payload("oxi-12", patient, "spo2", "%", integer(spo2),
+                                    recorder.start_ms() / 1000 + t_s));
+    } else {
+      recorder.reading(kOxi, "oxi-12", "spo2", "%", integer(spo2), t_s);
+    }
+  }
+  if (t_s >= kFirstCardiacOutputS && (t_s - kFirstCardiacOutputS) % kCardiacOutputIntervalS == 0) {
+    const double co = kBaselineCoLMin * std::exp(c) * (1.0 + 0.07 * random.normal());
+    recorder.reading(kCo, "co-12", "cardiac_output", "L/min",
+                     fmt::format("{:.2f}", std::round(co * 100.0) / 100.0), t_s);
+  }
+  if (t_s == 1990) {
+    // Another bed's reading on this bed's topic: a mis-associated device.
+    recorder.raw(kArt, t_s,
+                 recorder.payload("art-14", "synthetic-002", "systolic_pressure", "mm[Hg]", "121",
+                                  recorder.start_ms() + 1'990'000));
+  }
+}
+
 }  // namespace
 
 std::string generate_deterioration_recording(const DeteriorationRecordingSettings& settings) {
   Random random(settings.seed);
   Recorder recorder(settings, random);
-  constexpr std::string_view kArt = "icu/bed-12/art";
-  constexpr std::string_view kEcg = "icu/bed-12/ecg";
-  constexpr std::string_view kOxi = "icu/bed-12/spo2";
-  constexpr std::string_view kCo = "icu/bed-12/co";
   double wander = kWanderSd * random.normal();
   const double decay = std::exp(-kVitalsIntervalS / kWanderMemoryS);
   const double wander_step = kWanderSd * std::sqrt(1.0 - decay * decay);
   for (int t_s = 0; t_s < kDurationS; t_s += kVitalsIntervalS) {
-    const double minute = t_s / 60.0;
-    const double c = co_offset(minute);
-    const double s = svr_offset(minute) + wander;
-    const double map = (kBaselineMapMmHg - kCvpMmHg) * std::exp(s + c) + kCvpMmHg;
-    const double heart_rate = kBaselineHeartRate + 35.0 * (-c / kFullCoFall);
-    const double stroke_ratio = std::exp(c) * kBaselineHeartRate / heart_rate;
-    const double pulse = kBaselinePulsePressureMmHg * stroke_ratio;
-    const double measured_map = map + 1.5 * random.normal();
-    const double systolic = measured_map + 2.0 / 3.0 * pulse + random.normal();
-    const double diastolic = measured_map - 1.0 / 3.0 * pulse + random.normal();
-    const double measured_hr = heart_rate + 1.5 * random.normal();
-    const bool is_flush = std::find(kFlushSeconds.begin(), kFlushSeconds.end(), t_s) !=
-                          kFlushSeconds.end();
-    recorder.reading(kArt, "art-12", "systolic_pressure", "mm[Hg]",
-                     is_flush ? "300" : integer(systolic), t_s);
-    recorder.reading(kArt, "art-12", "diastolic_pressure", "mm[Hg]",
-                     is_flush ? "290" : integer(diastolic), t_s);
-    if (t_s == 1100) {
-      // A capture cut short while the MAP message was being written.
-      const auto cut = recorder.payload("art-12", settings.patient_id, "mean_pressure", "mm[Hg]",
-                                        integer(measured_map), recorder.start_ms() + 1'100'000);
-      recorder.raw_line(t_s, fmt::format(R"({{"received_ms":{},"topic":"{}","payload":{})"
-                                         "\n",
-                                         recorder.start_ms() + 1'100'050, kArt,
-                                         cut.substr(0, cut.size() / 2)));
-    } else {
-      recorder.reading(kArt, "art-12", "mean_pressure", "mm[Hg]",
-                       is_flush ? "296" : integer(measured_map), t_s);
-    }
-    // At 7:30 the ECG gateway wrote its unit as "BPM", which is not UCUM (UCUM is case-sensitive).
-    recorder.reading(kEcg, "ecg-12", "heart_rate", t_s == 450 ? "BPM" : "/min",
-                     integer(measured_hr), t_s);
-    if (t_s % kSpo2IntervalS == 0) {
-      const double spo2 = std::min(100.0, 97.0 - 2.0 * (-c / kFullCoFall) + 0.6 * random.normal());
-      if (t_s == 1665) {
-        // The oximeter's clock reported seconds instead of milliseconds.
-        recorder.raw(kOxi, t_s,
-                     recorder.payload("oxi-12", settings.patient_id, "spo2", "%", integer(spo2),
-                                      recorder.start_ms() / 1000 + t_s));
-      } else {
-        recorder.reading(kOxi, "oxi-12", "spo2", "%", integer(spo2), t_s);
-      }
-    }
-    if (t_s >= kFirstCardiacOutputS && (t_s - kFirstCardiacOutputS) % kCardiacOutputIntervalS == 0) {
-      const double co = kBaselineCoLMin * std::exp(c) * (1.0 + 0.07 * random.normal());
-      recorder.reading(kCo, "co-12", "cardiac_output", "L/min",
-                       fmt::format("{:.2f}", std::round(co * 100.0) / 100.0), t_s);
-    }
-    if (t_s == 1990) {
-      // Another bed's reading on this bed's topic: a mis-associated device.
-      recorder.raw(kArt, t_s,
-                   recorder.payload("art-14", "synthetic-002", "systolic_pressure", "mm[Hg]",
-                                    "121", recorder.start_ms() + 1'990'000));
-    }
+    record_continuous(recorder, random, settings.patient_id, t_s, wander);
+    record_intermittent(recorder, random, settings.patient_id, t_s);
     wander = decay * wander + wander_step * random.normal();
   }
   return recorder.finish(

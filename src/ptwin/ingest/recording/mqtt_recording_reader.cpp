@@ -41,9 +41,9 @@ struct LinePlace {
 
 // The object of a whole line: a root that is an object and nothing after it.
 template <typename Visit>
-void for_each_field(const LinePlace& place, std::string_view bytes, Visit&& visit) {
+void for_each_field(od::parser& parser, const LinePlace& place, std::string_view bytes,
+                    Visit&& visit) {
   const simdjson::padded_string padded(bytes);
-  od::parser parser;
   od::document document;
   if (const auto error = parser.iterate(padded).get(document); error) {
     not_json(place, bytes, error);
@@ -94,13 +94,13 @@ void require(const LinePlace& place, bool is_present, std::string_view field,
   if (!is_present) throw InputError(ErrorCode::MissingField, place.at(field), "", std::string(rule));
 }
 
-RecordingHeader read_header(const LinePlace& place, std::string_view bytes) {
+RecordingHeader read_header(od::parser& parser, const LinePlace& place, std::string_view bytes) {
   RecordingHeader header;
   std::optional<std::string> format;
   std::optional<std::int64_t> version;
   bool has_patient = false;
   bool has_synthetic = false;
-  for_each_field(place, bytes, [&](const std::string& key, od::value value) {
+  for_each_field(parser, place, bytes, [&](const std::string& key, od::value value) {
     if (key == "format") {
       format = text_of(place, key, value);
     } else if (key == "version") {
@@ -162,13 +162,13 @@ struct PreviousMessage {
 };
 
 // Reads one message line; throws InputError naming the line and the field.
-RecordedMessage read_message(const LinePlace& place, std::string_view bytes,
+RecordedMessage read_message(od::parser& parser, const LinePlace& place, std::string_view bytes,
                              const RecordingHeader& header,
                              const std::optional<PreviousMessage>& previous) {
   std::optional<std::int64_t> received_ms;
   std::optional<std::string> topic;
   std::optional<std::string> payload;
-  for_each_field(place, bytes, [&](const std::string& key, od::value value) {
+  for_each_field(parser, place, bytes, [&](const std::string& key, od::value value) {
     if (key == "received_ms") {
       received_ms = integer_of(place, key, value);
     } else if (key == "topic") {
@@ -252,8 +252,9 @@ MqttRecording read_mqtt_recording(std::istream& input, std::string_view name) {
                      fmt::format("{} bytes", first->length),
                      fmt::format("is longer than {} bytes", kMaxLineBytes));
   }
+  od::parser parser;  // reused from line to line: its buffers grow once
   MqttRecording recording;
-  recording.header = read_header(header_place, first->bytes);
+  recording.header = read_header(parser, header_place, first->bytes);
   std::optional<PreviousMessage> previous;
   while (const auto line = lines.next()) {
     const LinePlace place{name, line->number};
@@ -263,7 +264,7 @@ MqttRecording read_mqtt_recording(std::istream& input, std::string_view name) {
                          fmt::format("{} bytes", line->length),
                          fmt::format("is longer than {} bytes", kMaxLineBytes));
       }
-      auto message = read_message(place, line->bytes, recording.header, previous);
+      auto message = read_message(parser, place, line->bytes, recording.header, previous);
       previous = PreviousMessage{message.line, message.received_at};
       recording.entries.emplace_back(std::move(message));
     } catch (const InputError& error) {

@@ -17,6 +17,7 @@ struct Command {
 };
 
 [[nodiscard]] Command register_demo(CLI::App& app);
+[[nodiscard]] Command register_demo_recording(CLI::App& app);
 [[nodiscard]] Command register_simulate(CLI::App& app);
 [[nodiscard]] Command register_fhir_serve(CLI::App& app);
 [[nodiscard]] Command register_ingest(CLI::App& app);

@@ -4,7 +4,9 @@
 // EHR, pulls the patient's context from it with the FHIR client, stores the samples in SQLite
 // (bad entries quarantined at either step), personalises the closed-loop 0D model to the vital
 // signs, stores the run, prints a summary table and writes CSV results and a self-contained
-// HTML report. No server needs to be installed; --ehr pulls the patient from a real one.
+// HTML report; then replays the patient's recorded monitor stream into the live twin on the web
+// dashboard (demo_dashboard.hpp). No server needs to be installed; --ehr pulls the patient from
+// a real one.
 
 #include <cstdlib>
 #include <fstream>
@@ -28,6 +30,7 @@
 #include "ptwin/core/twin_config.hpp"
 #include "ptwin/core/units.hpp"
 #include "ptwin/ingest/fhir/vital_signs_reader.hpp"
+#include "ptwin/ingest/recording/mqtt_recording_reader.hpp"
 #include "ptwin/physics/zerod/model_builder.hpp"
 #include "ptwin/physics/zerod/result_writer.hpp"
 #include "ptwin/store/sqlite_store.hpp"
@@ -44,8 +47,11 @@ struct DemoOptions {
   std::string ehr_url;     // empty: the in-process EHR with the shipped bundle
   std::string patient_id;  // with --ehr
   std::string fhir_packages;
-  bool serves_dashboard = false;  // --dashboard
-  int dashboard_port = -1;        // --port; -1: twin.yaml's serve.port
+  bool is_replay_skipped = false;  // --no-replay: stop after the report
+  bool exits_after_replay = false;  // --exit-after-replay
+  std::string recording_path = PTWIN_DATA_DIR "/demo/monitor_recording.ndjson";
+  double speed = 60.0;
+  int dashboard_port = -1;  // --port; -1: twin.yaml's serve.port
   std::filesystem::path dashboard_dir = default_dashboard_dir();
 };
 
@@ -127,10 +133,15 @@ ingest::fhir::PatientBundle fetch_patient(const DemoOptions& options, const Twin
 
 void run_demo(const DemoOptions& options) {
   std::optional<StopSignals> stop_signals;  // before any thread starts (stop_signals.hpp)
-  if (options.serves_dashboard) stop_signals.emplace();
+  if (!options.is_replay_skipped) stop_signals.emplace();
   const time::SystemClock clock;
   const auto config = load_twin_config(options.twin_path);
   fmt::print("ptwin demo: twin '{}' from {}\n", config.twin.id, options.twin_path);
+  // Read first: a recording that cannot be replayed should stop the demo before the fit.
+  std::optional<ingest::recording::MqttRecording> recording;
+  if (!options.is_replay_skipped) {
+    recording = ingest::recording::read_mqtt_recording_file(options.recording_path);
+  }
   if (!config.personalisation.is_enabled) {
     // The demo exists to show a personalised twin; a twin.yaml that switches it off belongs to
     // `ptwin simulate` (the model as written) instead.
@@ -152,6 +163,13 @@ void run_demo(const DemoOptions& options) {
   }
   fmt::print("  patient {}: {} samples stored, {} entries quarantined by the twin's reader\n",
              bundle.patient_id, bundle.samples.size(), bundle.rejected.size());
+  if (recording && recording->header.patient_id != bundle.patient_id) {
+    throw InputError(ErrorCode::BadInput, options.recording_path + ":1: patient",
+                     recording->header.patient_id,
+                     fmt::format("is not the demo's patient '{}'; give that patient's recording "
+                                 "with --recording, or --no-replay",
+                                 bundle.patient_id));
+  }
 
   const auto latest = latest_by_code(bundle.samples);
   const auto heart_rate = latest.find(std::string(loinc::kHeartRate));
@@ -240,12 +258,15 @@ void run_demo(const DemoOptions& options) {
                     report_path);
   fmt::print("\n  stored run {} in {}\n  report: {}\n", run_id, config.store.path.string(),
              report_path.string());
-  if (stop_signals) {
+  if (recording) {
     serve_demo_dashboard({.address = config.serve.address,
                           .port = options.dashboard_port >= 0 ? options.dashboard_port
                                                               : config.serve.port,
-                          .assets = options.dashboard_dir},
-                         config, bundle.patient_id, *stop_signals, clock);
+                          .assets = options.dashboard_dir,
+                          .recording_path = options.recording_path,
+                          .replay = {.speed = options.speed},
+                          .exits_after_replay = options.exits_after_replay},
+                         config, *recording, *stop_signals, clock);
   }
 }
 
@@ -255,7 +276,9 @@ Command register_demo(CLI::App& app) {
   auto options = std::make_shared<DemoOptions>();
   auto* sub = app.add_subcommand(
       "demo",
-      "Personalise the closed-loop 0D model to the shipped synthetic patient and report.\n"
+      "Personalise the closed-loop 0D model to the shipped synthetic patient and report, then\n"
+      "replay the patient's recorded monitor stream (a deterioration episode) into the live\n"
+      "twin in accelerated time and serve the web dashboard until SIGINT or SIGTERM.\n"
       "Needs no server: the shipped FHIR bundle is served by an in-process FHIR facade (the\n"
       "EHR) and pulled with the FHIR client; SQLite store; files in data/demo. With --ehr the\n"
       "patient is pulled from an external FHIR R5 server (bearer token from $PTWIN_EHR_TOKEN).");
@@ -267,16 +290,31 @@ Command register_demo(CLI::App& app) {
   sub->add_option("--patient", options->patient_id, "id of the Patient on the --ehr server");
   sub->add_option("--fhir-packages", options->fhir_packages,
                   "folder holding hl7.fhir.r5.core (default: $PTWIN_FHIR_PACKAGE_DIR)");
-  sub->add_flag("--dashboard", options->serves_dashboard,
-                "then replay a synthetic monitor record of the patient into the live twin and "
-                "serve the web dashboard until SIGINT or SIGTERM (docs/dashboard.md#demo)");
+  auto* no_replay = sub->add_flag("--no-replay", options->is_replay_skipped,
+                                  "stop after the report: no replay, no dashboard");
+  sub->add_flag("--dashboard")
+      ->description("the replay and the dashboard (the default; kept for scripts)")
+      ->excludes(no_replay);
+  sub->add_option("--recording", options->recording_path,
+                  "the MQTT feed recording to replay (docs/recording.md)")
+      ->capture_default_str()
+      ->check(CLI::ExistingFile)
+      ->excludes(no_replay);
+  sub->add_option("--speed", options->speed,
+                  "recorded seconds replayed per wall-clock second (0: as fast as possible)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0e6))
+      ->excludes(no_replay);
+  sub->add_flag("--exit-after-replay", options->exits_after_replay,
+                "print the replay's summary and exit instead of keeping the dashboard up")
+      ->excludes(no_replay);
   sub->add_option("--port", options->dashboard_port,
-                  "with --dashboard: the HTTP port (0: any free port; default twin.yaml's "
-                  "serve.port)")
-      ->check(CLI::Range(0, 65535));
-  sub->add_option("--dashboard-dir", options->dashboard_dir,
-                  "with --dashboard: the dashboard's built assets")
-      ->capture_default_str();
+                  "the dashboard's HTTP port (0: any free port; default twin.yaml's serve.port)")
+      ->check(CLI::Range(0, 65535))
+      ->excludes(no_replay);
+  sub->add_option("--dashboard-dir", options->dashboard_dir, "the dashboard's built assets")
+      ->capture_default_str()
+      ->excludes(no_replay);
   return {sub, [options] { run_demo(*options); }};
 }
 

@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// `ptwin demo --dashboard`: after the demo's report, the live twin of the demo patient on the
-// web dashboard (docs/dashboard.md#demo), with no server to install. A synthetic 40-minute
-// monitor record ending now (MAP steady, then falling through 65 mmHg; heart rate rising;
-// cardiac output every 5 min) is stored in its own SQLite file in the outputs directory and
-// replayed minute by minute through the sample stream into the hypotension-risk twin and the
-// alert board; then the dashboard is served until SIGINT or SIGTERM.
+// `ptwin demo` after its report: the live twin of the demo patient on the web dashboard
+// (docs/dashboard.md#demo), with no server to install. The dashboard is served at once (one line
+// gives its URL); the patient's recorded monitor stream (an MQTT feed recording, shipped as
+// data/demo/monitor_recording.ndjson) is replayed through the sample stream into the
+// hypotension-risk twin and the alert board in accelerated time, with a progress bar, into its
+// own SQLite file in the outputs directory; then a summary is printed (and written as
+// replay_summary.json) and the dashboard stays up until SIGINT or SIGTERM, or the command exits
+// at once when asked to.
 
 #include <filesystem>
 #include <string>
 
+#include "demo_replay.hpp"
 #include "ptwin/core/clock.hpp"
 #include "ptwin/core/twin_config.hpp"
+#include "ptwin/ingest/recording/mqtt_recording.hpp"
 #include "stop_signals.hpp"
 
 namespace ptwin::app {
@@ -20,11 +24,15 @@ struct DemoDashboardOptions {
   std::string address = "127.0.0.1";
   int port = 8090;  // 0: any free port
   std::filesystem::path assets;
+  std::filesystem::path recording_path;  // for messages and the summary
+  ReplaySettings replay;
+  bool exits_after_replay = false;
 };
 
-/// Replays the synthetic record of `patient_id` and serves the dashboard until a stop signal.
+/// Serves the dashboard, replays `recording` and reports; returns when a stop signal arrives, or
+/// after the replay when `exits_after_replay`.
 void serve_demo_dashboard(const DemoDashboardOptions& options, const TwinConfig& config,
-                          const std::string& patient_id, StopSignals& stop_signals,
-                          const time::Clock& clock);
+                          const ingest::recording::MqttRecording& recording,
+                          StopSignals& stop_signals, const time::Clock& clock);
 
 }  // namespace ptwin::app

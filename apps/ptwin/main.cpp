@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str();
   const std::vector<ptwin::app::Command> commands{ptwin::app::register_demo(app),
+                                                  ptwin::app::register_demo_recording(app),
                                                   ptwin::app::register_simulate(app),
                                                   ptwin::app::register_fhir_serve(app),
                                                   ptwin::app::register_ingest(app),

@@ -5,8 +5,8 @@
 // (heart rate rising, cardiac output every 2 min) beside a patient steady at 85 mmHg, and then
 // headless Chromium driven by web/dashboard/e2e/dashboard.e2e.mjs (playwright-core): the patient is
 // listed with the API's risk, the charts draw as many points as the API returns, the forecasts
-// match, and Acknowledge snoozes the open alert. Then the same browser checks on `ptwin demo
-// --dashboard`, with Snooze (5 min) instead of Acknowledge. Screenshots are kept in <build>/Testing/artifacts/dashboard_e2e/ and
+// match, and Acknowledge snoozes the open alert. Then the same browser checks on `ptwin demo`
+// (the shipped recording replayed at once), with Snooze (5 min) instead of Acknowledge. Screenshots are kept in <build>/Testing/artifacts/dashboard_e2e/ and
 // demo_dashboard_e2e/.
 
 #include <fmt/format.h>
@@ -252,8 +252,8 @@ TEST_F(DashboardEndToEnd, BrowserShowsTheTwinsRiskChartsAndAcknowledgesTheAlert)
   EXPECT_EQ(WEXITSTATUS(exit_status), 0) << serve.output();
 }
 
-// `ptwin demo --dashboard`: no broker, no server to install; the replayed synthetic record of
-// the demo patient is on the dashboard after the demo's report.
+// `ptwin demo`: no broker, no server to install; the shipped recording of the demo patient,
+// replayed at once (--speed 0), is on the dashboard after the demo's report.
 TEST(DemoDashboardEndToEnd, DemoServesTheReplayedTwinInTheBrowser) {
   expect_browser_prerequisites();
   if (::testing::Test::HasFatalFailure()) return;
@@ -273,24 +273,37 @@ TEST(DemoDashboardEndToEnd, DemoServesTheReplayedTwinInTheBrowser) {
          "blood_volume]\n"
       << "  max_evaluations: 20\n  relative_tolerance: 1.0e-2\n"
       << "store: {path: twin.db}\noutputs: {directory: out}\n";
-  ChildProcess demo({PTWIN_EXECUTABLE, "demo", "--twin", (dir / "twin.yaml").string(),
-                     "--dashboard", "--port", "0"},
+  // The readable MAP and cardiac-output messages of the recording, counted here.
+  std::size_t map_messages = 0;
+  std::size_t co_messages = 0;
+  std::ifstream recording(data / "demo/monitor_recording.ndjson");
+  for (std::string line; std::getline(recording, line);) {
+    const auto message = nlohmann::json::parse(line, nullptr, false);
+    if (message.is_discarded() || !message.contains("payload")) continue;
+    const auto& payload = message["payload"];
+    if (payload.value("patient", "") != "synthetic-001" || !payload.contains("value")) continue;
+    map_messages += payload.value("quantity", "") == "mean_pressure" ? 1 : 0;
+    co_messages += payload.value("quantity", "") == "cardiac_output" ? 1 : 0;
+  }
+  ChildProcess demo({PTWIN_EXECUTABLE, "demo", "--twin", (dir / "twin.yaml").string(), "--speed",
+                     "0", "--port", "0"},
                     dir / "demo.log");
-  const auto line = demo.wait_for_line("ptwin demo: dashboard at ", 180s);  // after personalising
+  // After personalising and the replay.
+  const auto line = demo.wait_for_line("ptwin demo: replay finished; the dashboard stays at ", 180s);
   ASSERT_TRUE(line) << demo.output();
   std::smatch match;
   const std::string text = *line;
   ASSERT_TRUE(
-      std::regex_search(text, match, std::regex("dashboard at (http://[0-9.:]+)/dashboard/")));
+      std::regex_search(text, match, std::regex("stays at (http://[0-9.:]+)/dashboard/")));
   const std::string origin = match[1];
   const auto patients = get_json(origin, "/api/patients")["patients"];
   ASSERT_EQ(patients.size(), 1U) << patients.dump();
   EXPECT_EQ(patients[0]["id"], "synthetic-001");
-  EXPECT_EQ(patients[0]["risk"]["band"], "high");  // the record ends at 56 mmHg and falling
+  EXPECT_EQ(patients[0]["risk"]["band"], "high");  // the recording ends near 57 mmHg
   EXPECT_EQ(patients[0]["open_alerts"], 1);
   const auto vitals = get_json(origin, "/api/patients/synthetic-001/vitals?since=0");
-  EXPECT_EQ(vitals["series"]["map"]["samples"].size(), 240U);  // 40 min every 10 s
-  EXPECT_EQ(vitals["series"]["cardiac_output"]["samples"].size(), 8U);
+  EXPECT_EQ(vitals["series"]["map"]["samples"].size(), map_messages);
+  EXPECT_EQ(vitals["series"]["cardiac_output"]["samples"].size(), co_messages);
   run_browser(
       origin, "synthetic-001",
       std::filesystem::path(PTWIN_BINARY_DIR) / "Testing" / "artifacts" / "demo_dashboard_e2e",

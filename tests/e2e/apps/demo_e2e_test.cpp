@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // End to end: the CLI reads a twin declaration, loads the FHIR bundle into the in-process EHR
 // (or pulls the patient from a separate FHIR server), personalises the model, stores the run
-// and writes the report; bad readings end up in the quarantine, not lost.
+// and writes the report; bad readings end up in the quarantine, not lost. --no-replay: the
+// replay into the live twin has its own test (demo_replay_e2e_test.cpp).
 
 #include <sys/wait.h>
 
@@ -61,7 +62,7 @@ class DemoEndToEnd : public ::testing::Test {
 
 TEST_F(DemoEndToEnd, PersonalisesStoresQuarantinesAndReports) {
   const auto bundle = (fs::path(PTWIN_SOURCE_DIR) / "data/demo/patient_bundle.json").string();
-  const auto result = run(std::string(PTWIN_EXECUTABLE) + " demo --twin " +
+  const auto result = run(std::string(PTWIN_EXECUTABLE) + " demo --no-replay --twin " +
                           write_twin(dir_, bundle, 150).string());
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("MAP"), std::string::npos) << result.output;
@@ -105,7 +106,7 @@ TEST_F(DemoEndToEnd, MissingTargetObservationIsAnErrorNamingIt) {
       "code": {"coding": [{"system": "http://loinc.org", "code": "8867-4"}]},
       "subject": {"reference": "Patient/p1"}, "effectiveDateTime": "2026-01-01T00:00:00Z",
       "valueQuantity": {"value": 70, "system": "http://unitsofmeasure.org", "code": "/min"}}}]})";
-  const auto result = run(std::string(PTWIN_EXECUTABLE) + " demo --twin " +
+  const auto result = run(std::string(PTWIN_EXECUTABLE) + " demo --no-replay --twin " +
                           write_twin(dir_, bundle.string(), 5).string());
   EXPECT_EQ(result.exit_code, 2) << result.output;
   EXPECT_NE(result.output.find("systolic_pressure (LOINC 8480-6)"), std::string::npos)
@@ -131,7 +132,7 @@ TEST_F(DemoEndToEnd, PullsThePatientFromAnExternalFhirServer) {
 
   // Few evaluations: this test is about where the data comes from, not the fit.
   const auto twin = write_twin(dir_, "unused.json", 5);
-  const auto result = run(std::string(PTWIN_EXECUTABLE) + " demo --twin " + twin.string() +
+  const auto result = run(std::string(PTWIN_EXECUTABLE) + " demo --no-replay --twin " + twin.string() +
                           " --ehr " + ehr.base_url() + " --patient synthetic-001");
   ASSERT_EQ(result.exit_code, 0) << result.output;
   ptwin::store::SqliteStore db(dir_ / "twin.db");
@@ -142,12 +143,12 @@ TEST_F(DemoEndToEnd, PullsThePatientFromAnExternalFhirServer) {
 
 TEST_F(DemoEndToEnd, ExternalEhrErrorsSayWhatToDo) {
   const auto twin = write_twin(dir_, "unused.json", 5);
-  const auto no_patient = run(std::string(PTWIN_EXECUTABLE) + " demo --twin " + twin.string() +
+  const auto no_patient = run(std::string(PTWIN_EXECUTABLE) + " demo --no-replay --twin " + twin.string() +
                               " --ehr http://127.0.0.1:9/fhir");
   EXPECT_NE(no_patient.exit_code, 0);
   EXPECT_NE(no_patient.output.find("--patient"), std::string::npos) << no_patient.output;
   // Port 9 (discard) has no FHIR server: the error names the URL it tried.
-  const auto unreachable = run(std::string(PTWIN_EXECUTABLE) + " demo --twin " + twin.string() +
+  const auto unreachable = run(std::string(PTWIN_EXECUTABLE) + " demo --no-replay --twin " + twin.string() +
                                " --ehr http://127.0.0.1:9/fhir --patient p1");
   EXPECT_NE(unreachable.exit_code, 0);
   EXPECT_NE(unreachable.output.find("http://127.0.0.1:9/fhir/Patient/p1"), std::string::npos)

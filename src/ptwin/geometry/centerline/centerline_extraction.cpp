@@ -191,7 +191,7 @@ CenterlineExtraction extract_centerlines(const segmentation::LabelVolume& labels
     throw InputError(ErrorCode::BadInput, "label volume: lumen", "no outlet connected to the inlet",
                      "must connect the inlet opening to at least one other opening through the lumen");
   }
-  const auto voxel_tree = merge_paths(paths);
+  const auto voxel_tree = merge_paths(paths, grid, squared_distance, options.merge_radii);
   for (std::size_t v = 1; v < voxel_tree.nodes.size(); ++v) {
     const auto& node = voxel_tree.nodes[v];
     node_positions.push_back(node.kind == NodeKind::Outlet ? outlet_centroids[node.opening] : grid.position_m(node.voxel));

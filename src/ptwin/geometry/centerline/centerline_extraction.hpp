@@ -8,7 +8,7 @@
 //  2. Openings: where the lumen meets the faces of the volume; the inlet is the largest
 //     (or the one nearest a given point), the others are outlets (minimal_paths.hpp).
 //  3. Minimal paths from the inlet to every outlet through a medialness cost, merged into a tree
-//     where they part (path_tree.hpp).
+//     where they part by more than half the local radius (path_tree.hpp).
 //  4. Each segment: voxel centres -> resampled at `point_spacing_m`, smoothed, re-centred on the
 //     centroid of its cross-section (away from bifurcations), smoothed and resampled again.
 //  5. Radius at each point: the cross-sectional equivalent radius sqrt(A / pi) in the plane
@@ -36,6 +36,8 @@ struct CenterlineOptions {
   /// listed in the result, not silently dropped.
   std::size_t min_opening_voxels = 4;
   double cost_exponent = 2.0;          // p in c = (h_min / d)^p
+  /// A path joins the tree where it comes within this many local radii of it (path_tree.hpp).
+  double merge_radii = 0.5;
   double point_spacing_m = 0.0;        // 0: half the smallest voxel spacing
   double smoothing_sigma_m = 0.0;      // 0: the largest voxel spacing
   int recentring_passes = 2;

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <unordered_map>
 #include <utility>
 
@@ -18,7 +19,11 @@ struct Place {
 
 class TreeBuilder {
  public:
-  explicit TreeBuilder(std::size_t inlet_voxel) { tree_.nodes.push_back({NodeKind::Inlet, inlet_voxel, 0}); }
+  TreeBuilder(std::size_t inlet_voxel, const LumenGrid& grid, const std::vector<float>& squared_distance_m2,
+              double merge_radii)
+      : grid_(grid), squared_distance_m2_(squared_distance_m2), merge_radii_(merge_radii) {
+    tree_.nodes.push_back({NodeKind::Inlet, inlet_voxel, 0});
+  }
 
   void add(const std::vector<std::size_t>& path, std::size_t outlet) {
     const std::size_t outlet_node = tree_.nodes.size();
@@ -27,18 +32,46 @@ class TreeBuilder {
       add_segment(path, 0, outlet_node);
       return;
     }
-    // Walk back from the outlet to the first voxel already in the tree.
+    // Walk back from the outlet to the first voxel within merge_radii local radii of the tree.
     std::size_t at = path.size() - 1;
-    while (!owner_.contains(path[at])) --at;  // path[0] is the inlet voxel, always owned
-    const Place hit = owner_.at(path[at]);
+    std::size_t nearest = path[at];
+    while (true) {
+      if (owner_.contains(path[at])) {  // path[0] is the inlet voxel, always owned
+        nearest = path[at];
+        break;
+      }
+      const double reach_m = merge_radii_ * std::sqrt(static_cast<double>(squared_distance_m2_[path[at]]));
+      if (nearest_tree_voxel(path[at], reach_m, nearest)) break;
+      --at;
+    }
+    const Place hit = owner_.at(nearest);
     const std::size_t branch_node = node_at(hit, outlet);
-    std::vector<std::size_t> branch(path.begin() + static_cast<long>(at), path.end());
+    std::vector<std::size_t> branch{tree_.nodes[branch_node].voxel};
+    branch.insert(branch.end(), path.begin() + static_cast<long>(at) + (path[at] == branch.front() ? 1 : 0), path.end());
     add_segment(branch, branch_node, outlet_node);
   }
 
   VoxelTree take() { return std::move(tree_); }
 
  private:
+  // The tree voxel nearest `voxel` if one lies within `reach_m` (brute force: trees hold a few
+  // thousand voxels and this runs once per path voxel until the path joins).
+  bool nearest_tree_voxel(std::size_t voxel, double reach_m, std::size_t& nearest) const {
+    const auto p = grid_.position_m(voxel);
+    double best = reach_m * reach_m;
+    bool is_found = false;
+    for (const auto& [v, place] : owner_) {
+      const auto q = grid_.position_m(v);
+      const double d2 = (p[0] - q[0]) * (p[0] - q[0]) + (p[1] - q[1]) * (p[1] - q[1]) + (p[2] - q[2]) * (p[2] - q[2]);
+      if (d2 <= best && (!is_found || d2 < best || v < nearest)) {
+        best = d2;
+        nearest = v;
+        is_found = true;
+      }
+    }
+    return is_found;
+  }
+
   // The node at a tree voxel, splitting the segment there into two when it is not a node yet.
   std::size_t node_at(Place hit, std::size_t outlet) {
     auto& segment = tree_.segments[hit.segment];
@@ -71,14 +104,18 @@ class TreeBuilder {
     tree_.segments.push_back({voxels, proximal, distal});
   }
 
+  const LumenGrid& grid_;
+  const std::vector<float>& squared_distance_m2_;
+  double merge_radii_;
   VoxelTree tree_;
   std::unordered_map<std::size_t, Place> owner_;
 };
 
 }  // namespace
 
-VoxelTree merge_paths(const std::vector<std::vector<std::size_t>>& paths) {
-  TreeBuilder builder(paths.front().front());
+VoxelTree merge_paths(const std::vector<std::vector<std::size_t>>& paths, const LumenGrid& grid,
+                      const std::vector<float>& squared_distance_m2, double merge_radii) {
+  TreeBuilder builder(paths.front().front(), grid, squared_distance_m2, merge_radii);
   for (std::size_t o = 0; o < paths.size(); ++o) builder.add(paths[o], o);
   return builder.take();
 }

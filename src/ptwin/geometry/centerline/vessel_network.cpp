@@ -27,7 +27,7 @@ std::string text(const Vector3& p) { return fmt::format("[{}, {}, {}]", p[0], p[
 
 [[noreturn]] void reject(std::string_view source, const std::string& field, const std::string& value,
                          std::string rule) {
-  throw InputError(ErrorCode::BadInput, fmt::format("{}: {}", source, field), value, std::move(rule));
+  throw InputError(ErrorCode::BadInput, fmt::format("{}: {}", source, field), printable_value(value), std::move(rule));
 }
 
 void check_nodes(const VesselNetwork& network, std::string_view source) {

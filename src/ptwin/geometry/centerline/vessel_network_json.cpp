@@ -44,7 +44,7 @@ class Reader {
       bool is_known = false;
       for (const auto k : keys) is_known = is_known || key == k;
       if (!is_known) {
-        throw InputError(ErrorCode::UnknownField, where(path), key,
+        throw InputError(ErrorCode::UnknownField, where(path), printable_value(key),
                          fmt::format("is not a key here (known: {}; '_' keys are comments)", fmt::join(keys, ", ")));
       }
     }
@@ -86,7 +86,7 @@ NodeKind read_kind(const Reader& r, const json& value, std::string_view path) {
   for (const auto k : {NodeKind::Inlet, NodeKind::Outlet, NodeKind::Bifurcation}) {
     if (kind == node_kind_name(k)) return k;
   }
-  throw InputError(ErrorCode::BadInput, r.where(path), kind, "must be \"inlet\", \"outlet\" or \"bifurcation\"");
+  throw InputError(ErrorCode::BadInput, r.where(path), printable_value(kind), "must be \"inlet\", \"outlet\" or \"bifurcation\"");
 }
 
 Stenosis read_stenosis(const Reader& r, const json& value, const std::string& path) {
@@ -121,16 +121,16 @@ VesselSegment read_segment(const Reader& r, const json& value, std::size_t index
                            const std::map<std::string, std::size_t, std::less<>>& node_index) {
   auto path = fmt::format("segments[{}]", index);
   r.object(value, path);
-  r.only_keys(value, {"name", "proximal", "distal", "points_m", "radius_m", "length_m", "mean_radius_m",
-                      "min_radius_m", "stenoses"}, path);
   VesselSegment segment;
   segment.name = r.string(r.field(value, "name", path), path + ".name");
-  path = fmt::format("segments[{}] ({})", index, segment.name);
+  path = fmt::format("segments[{}] ({})", index, printable_value(segment.name));
+  r.only_keys(value, {"name", "proximal", "distal", "points_m", "radius_m", "length_m", "mean_radius_m",
+                      "min_radius_m", "stenoses"}, path);
   for (const auto key : {"proximal", "distal"}) {
     const auto field = fmt::format("{}.{}", path, key);
     const auto name = r.string(r.field(value, key, path), field);
     const auto found = node_index.find(name);
-    if (found == node_index.end()) throw InputError(ErrorCode::BadInput, r.where(field), name, "is not the name of a node");
+    if (found == node_index.end()) throw InputError(ErrorCode::BadInput, r.where(field), printable_value(name), "is not the name of a node");
     (std::string_view(key) == "proximal" ? segment.proximal_node : segment.distal_node) = found->second;
   }
   const auto& points = r.array(r.field(value, "points_m", path), path + ".points_m");
@@ -200,11 +200,11 @@ VesselNetwork vessel_network_from_json(const nlohmann::json& value, std::string_
   r.only_keys(value, {"format", "frame", "source", "point_spacing_m", "nodes", "segments"}, "(document)");
   const auto format = r.string(r.field(value, "format", "(document)"), "format");
   if (format != kVesselNetworkFormat) {
-    throw InputError(ErrorCode::BadInput, r.where("format"), format, fmt::format("must be \"{}\"", kVesselNetworkFormat));
+    throw InputError(ErrorCode::BadInput, r.where("format"), printable_value(format), fmt::format("must be \"{}\"", kVesselNetworkFormat));
   }
   const auto frame = r.string(r.field(value, "frame", "(document)"), "frame");
   if (frame != "LPS") {
-    throw InputError(ErrorCode::BadInput, r.where("frame"), frame,
+    throw InputError(ErrorCode::BadInput, r.where("frame"), printable_value(frame),
                      "must be \"LPS\" (DICOM patient coordinates, metres); convert the points first");
   }
   VesselNetwork network;
@@ -225,9 +225,13 @@ VesselNetwork vessel_network_from_json(const nlohmann::json& value, std::string_
     r.only_keys(nodes[n], {"name", "kind", "position_m"}, path);
     NetworkNode node;
     node.name = r.string(r.field(nodes[n], "name", path), path + ".name");
-    node.kind = read_kind(r, r.field(nodes[n], "kind", path), fmt::format("{} ({}).kind", path, node.name));
-    node.position_m = r.point(r.field(nodes[n], "position_m", path), fmt::format("{} ({}).position_m", path, node.name));
-    node_index.emplace(node.name, n);
+    const auto named = fmt::format("{} ({})", path, printable_value(node.name));
+    node.kind = read_kind(r, r.field(nodes[n], "kind", path), named + ".kind");
+    node.position_m = r.point(r.field(nodes[n], "position_m", path), named + ".position_m");
+    if (!node_index.emplace(node.name, n).second) {
+      throw InputError(ErrorCode::BadInput, r.where(path + ".name"), printable_value(node.name),
+                       "is used by an earlier node; names must be unique");
+    }
     network.nodes.push_back(std::move(node));
   }
   const auto& segments = r.array(r.field(value, "segments", "(document)"), "segments");

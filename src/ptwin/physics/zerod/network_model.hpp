@@ -26,8 +26,8 @@
 //
 // Outlets share the peripheral resistance and compliance so that, with equal distal pressures,
 // the flow divides as r^3 (Murray 1926, murray1926physiological) and all outlets have one time
-// constant: with r_i the outlet segment's reference radius (a stenosis's reference radius, else
-// its mean radius) and w_i = r_i^3 / sum_j r_j^3,
+// constant: with r_i the outlet segment's median radius (robust to the wide cut at a bifurcation
+// and to a short stenosis) and w_i = r_i^3 / sum_j r_j^3,
 //   R_i = R_total / w_i,  C_i = C_total w_i,  R_p,i = proximal_fraction R_i.
 
 #include <nlohmann/json.hpp>

@@ -49,8 +49,8 @@ struct Extraction {
   [[nodiscard]] CrossSection section(const std::vector<Vector3>& points, std::size_t i) const {
     const std::size_t before = i > 0 ? i - 1 : i;
     const std::size_t after = i + 1 < points.size() ? i + 1 : i;
-    const double reach = 3.0 * inscribed_distance_m(points[i]) + 2.0 * grid.min_spacing_m();
-    return measure_cross_section(grid, points[i], difference(points[after], points[before]), options.rays, reach);
+    const double reach_m = 3.0 * inscribed_distance_m(points[i]) + 2.0 * grid.min_spacing_m();
+    return measure_cross_section(grid, points[i], difference(points[after], points[before]), options.rays, reach_m);
   }
 };
 
@@ -140,20 +140,13 @@ VesselNetwork build_network(Extraction& x, const VoxelTree& tree, const std::vec
   return network;
 }
 
-}  // namespace
-
-CenterlineExtraction extract_centerlines(const segmentation::LabelVolume& labels, const CenterlineOptions& options) {
-  const LumenGrid grid = crop_lumen(labels);
-  const auto squared_distance = squared_distance_to_background(grid);
-  CenterlineExtraction result;
-  result.lumen_voxels = grid.lumen_voxels;
-
-  auto openings = find_openings(grid, squared_distance);
+// Openings large enough to be vessels; the others are listed, not used. Needs two at least.
+std::vector<LumenOpening> usable_openings(std::vector<LumenOpening> openings, const CenterlineOptions& options,
+                                          std::vector<IgnoredOpening>& ignored) {
   std::vector<LumenOpening> usable;
   for (auto& opening : openings) {
     if (opening.voxels.size() < options.min_opening_voxels) {
-      result.ignored_openings.push_back({opening.centroid_m, opening.area_m2, opening.voxels.size(),
-                                         "smaller than min_opening_voxels"});
+      ignored.push_back({opening.centroid_m, opening.area_m2, opening.voxels.size(), "smaller than min_opening_voxels"});
     } else {
       usable.push_back(std::move(opening));
     }
@@ -163,6 +156,18 @@ CenterlineExtraction extract_centerlines(const segmentation::LabelVolume& labels
                      fmt::format("must meet the faces of the volume at least twice (an inlet and an outlet, "
                                  "each of at least {} voxels)", options.min_opening_voxels));
   }
+  return usable;
+}
+
+}  // namespace
+
+CenterlineExtraction extract_centerlines(const segmentation::LabelVolume& labels, const CenterlineOptions& options) {
+  const LumenGrid grid = crop_lumen(labels);
+  const auto squared_distance = squared_distance_to_background(grid);
+  CenterlineExtraction result;
+  result.lumen_voxels = grid.lumen_voxels;
+
+  auto usable = usable_openings(find_openings(grid, squared_distance), options, result.ignored_openings);
   std::size_t inlet = 0;
   if (options.inlet_near_m) {
     for (std::size_t o = 1; o < usable.size(); ++o) {

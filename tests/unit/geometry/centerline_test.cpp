@@ -4,6 +4,7 @@
 // and the extraction's errors for label volumes it cannot use.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <filesystem>
@@ -94,6 +95,48 @@ TEST(VesselNetworkJson, EveryBadInputIsRejectedWithFieldAndValue) {
       ADD_FAILURE() << "threw " << typeid(error).name() << " instead of InputError: " << error.what();
     }
   }
+}
+
+// The same volume stored mirrored (columns reversed, direction_i flipped, origin moved) is the same
+// patient: the network, in patient coordinates, must not change beyond tie-breaking between
+// equal-cost voxel paths.
+TEST(CenterlineExtraction, NetworkIsInPatientCoordinatesWhateverTheVoxelOrder) {
+  phantom::VesselPhantomSpec spec;
+  spec.size = {40, 40, 40};
+  spec.pixel_spacing_m = 0.8e-3;
+  spec.slice_spacing_m = 0.8e-3;
+  const auto ph = phantom::make_vessel_phantom(spec);
+  auto labels = segmentation::empty_labels_like(ph.volume);
+  const auto fraction = phantom::lumen_fraction(ph.volume.geometry, ph.branches, 2);
+  for (std::size_t v = 0; v < fraction.size(); ++v) labels.labels[v] = fraction[v] > 0.5 ? 1 : 0;
+  auto mirrored = labels;
+  const auto n = labels.geometry.size;
+  mirrored.geometry.origin_m = labels.geometry.position_m(static_cast<double>(n[0] - 1), 0.0, 0.0);
+  for (int a = 0; a < 3; ++a) mirrored.geometry.direction_i[a] = -labels.geometry.direction_i[a];
+  for (std::size_t k = 0; k < n[2]; ++k) {
+    for (std::size_t j = 0; j < n[1]; ++j) {
+      for (std::size_t i = 0; i < n[0]; ++i) mirrored.at(n[0] - 1 - i, j, k) = labels.at(i, j, k);
+    }
+  }
+  const auto a = extract_centerlines(labels).network;
+  const auto b = extract_centerlines(mirrored).network;
+  ASSERT_EQ(a.nodes.size(), b.nodes.size());
+  ASSERT_EQ(a.segments.size(), b.segments.size());
+  const double voxel = 0.8e-3;
+  for (const auto& node : a.nodes) {
+    double nearest = 1.0;
+    for (const auto& other : b.nodes) {
+      if (other.kind != node.kind) continue;
+      double d2 = 0.0;
+      for (int c = 0; c < 3; ++c) d2 += std::pow(node.position_m[c] - other.position_m[c], 2);
+      nearest = std::min(nearest, std::sqrt(d2));
+    }
+    EXPECT_LT(nearest, 0.5 * voxel) << node.name;  // bifurcation: which of two equal voxels
+  }
+  double length_a = 0.0, length_b = 0.0;
+  for (const auto& segment : a.segments) length_a += segment.length_m();
+  for (const auto& segment : b.segments) length_b += segment.length_m();
+  EXPECT_NEAR(length_a, length_b, 0.01 * length_a);
 }
 
 TEST(CenterlineExtraction, LabelVolumesWithoutTwoOpeningsAreRejectedByName) {

@@ -131,7 +131,9 @@ TEST(CenterlineExtraction, NetworkIsInPatientCoordinatesWhateverTheVoxelOrder) {
       for (int c = 0; c < 3; ++c) d2 += std::pow(node.position_m[c] - other.position_m[c], 2);
       nearest = std::min(nearest, std::sqrt(d2));
     }
-    EXPECT_LT(nearest, 0.5 * voxel) << node.name;  // bifurcation: which of two equal voxels
+    // Openings are the same voxels (centroids agree to round-off); the symmetric phantom's paths
+    // may join the tree on either of two mirror-image voxels, one voxel apart.
+    EXPECT_LT(nearest, node.kind == NodeKind::Bifurcation ? 1.5 * voxel : 1e-9) << node.name;
   }
   double length_a = 0.0, length_b = 0.0;
   for (const auto& segment : a.segments) length_a += segment.length_m();

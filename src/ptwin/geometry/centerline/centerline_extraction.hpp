@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "ptwin/geometry/centerline/stenosis_detection.hpp"
@@ -52,7 +53,7 @@ struct IgnoredOpening {
   Vector3 centroid_m{};
   double area_m2 = 0.0;
   std::size_t voxels = 0;
-  const char* reason = "";  // "smaller than min_opening_voxels" or "not connected to the inlet"
+  std::string_view reason;  // "smaller than min_opening_voxels" or "not connected to the inlet"
 };
 
 struct CenterlineExtraction {

@@ -117,7 +117,9 @@ MinimalPathTree minimal_path_tree(const LumenGrid& grid, const std::vector<float
   tree.predecessor[source] = static_cast<std::uint32_t>(source);
   queue.emplace(0.0, source);
   while (!queue.empty()) {
-    const auto [c, v] = queue.top();
+    // Plain locals, not a structured binding: clang 16 cannot capture bindings in the lambda.
+    const double c = queue.top().first;
+    const std::size_t v = queue.top().second;
     queue.pop();
     if (is_settled[v]) continue;  // a stale entry: the voxel was reached more cheaply since
     is_settled[v] = true;

@@ -195,10 +195,30 @@ class ImageE2e : public ::testing::Test {
     EXPECT_GE(score, 0.9);
     std::printf("Dice against ground truth: %.4f\n", score);
 
-    // Slices: zoom ceil(256 / 64) = 4 voxels per pixel edge; the surface picture is 512 x 512.
-    EXPECT_EQ(png_size(out / "axial.png"), (std::pair<std::uint32_t, std::uint32_t>{256, 256}));
-    EXPECT_EQ(png_size(out / "coronal.png"), (std::pair<std::uint32_t, std::uint32_t>{256, 192}));
-    EXPECT_EQ(png_size(out / "sagittal.png"), (std::pair<std::uint32_t, std::uint32_t>{256, 192}));
+    // Slices show the lumen's box widened by 10 mm (20 voxels of 0.5 mm) on each side, clamped
+    // to the image, at the smallest integer zoom that makes the longer edge >= 256 pixels (the
+    // documented rule, computed here from the label map); the surface picture is 512 x 512.
+    const std::array<std::size_t, 3> size{64, 64, 48};
+    std::array<std::size_t, 3> low{64, 64, 48}, high{0, 0, 0};
+    for (std::size_t v = 0; v < nrrd.voxels.size(); ++v) {
+      if (nrrd.voxels[v] != 1) continue;
+      const std::array<std::size_t, 3> ijk{v % 64, (v / 64) % 64, v / (64 * 64)};
+      for (std::size_t a = 0; a < 3; ++a) {
+        low[a] = std::min(low[a], ijk[a]);
+        high[a] = std::max(high[a], ijk[a]);
+      }
+    }
+    std::array<std::uint32_t, 3> shown{};
+    for (std::size_t a = 0; a < 3; ++a) {
+      shown[a] = static_cast<std::uint32_t>(std::min(size[a] - 1, high[a] + 20) - (low[a] > 20 ? low[a] - 20 : 0) + 1);
+    }
+    const auto expected = [](std::uint32_t across, std::uint32_t down) {
+      const std::uint32_t zoom = (256 + std::max(across, down) - 1) / std::max(across, down);
+      return std::pair<std::uint32_t, std::uint32_t>{across * zoom, down * zoom};
+    };
+    EXPECT_EQ(png_size(out / "axial.png"), expected(shown[0], shown[1]));
+    EXPECT_EQ(png_size(out / "coronal.png"), expected(shown[0], shown[2]));
+    EXPECT_EQ(png_size(out / "sagittal.png"), expected(shown[1], shown[2]));
     EXPECT_EQ(png_size(out / "surface.png"), (std::pair<std::uint32_t, std::uint32_t>{512, 512}));
 
     ASSERT_EQ(std::system("command -v xmllint > /dev/null 2>&1"), 0) << "xmllint is missing: run scripts/install_deps.sh";

@@ -50,7 +50,9 @@ TEST(SlicePicture, OutlinesTheLumenBoundaryAtTheStatedZoom) {
   const Scene scene = box_scene();
   EXPECT_EQ(review::lumen_centroid_index(scene.labels, review::SlicePlane::kAxial), 4U);  // (2+5)/2 = 3.5 -> 4
   EXPECT_EQ(review::lumen_centroid_index(scene.labels, review::SlicePlane::kSagittal), 12U);
-  const auto axial = review::slice_picture(scene.image, scene.labels, review::SlicePlane::kAxial, 4);
+  review::SlicePictureSettings whole;
+  whole.lumen_margin_m = 0.0;
+  const auto axial = review::slice_picture(scene.image, scene.labels, review::SlicePlane::kAxial, 4, whole);
   // zoom = ceil(256 / 32) = 8: 256 x 128 pixels; the 8 x 4 voxel lumen is 64 x 32 pixels whose
   // boundary ring holds 2 * (64 + 32) - 4 pixels.
   EXPECT_EQ(axial.zoom, 8U);
@@ -62,10 +64,29 @@ TEST(SlicePicture, OutlinesTheLumenBoundaryAtTheStatedZoom) {
   EXPECT_EQ(axial.image.get(12 * 8, 6 * 8), (review::Rgb{191, 191, 191}));  // 400 HU inside
   EXPECT_EQ(axial.image.get(0, 0), (review::Rgb{64, 64, 64}));              // 0 HU
   // Coronal: k grows upwards, so lumen slices 2..5 are rows (8 - 6) * 8 .. (8 - 2) * 8.
-  const auto coronal = review::slice_picture(scene.image, scene.labels, review::SlicePlane::kCoronal, 5);
+  const auto coronal = review::slice_picture(scene.image, scene.labels, review::SlicePlane::kCoronal, 5, whole);
   EXPECT_EQ(coronal.image.height, 64U);
   EXPECT_EQ(coronal.image.get(12 * 8, 2 * 8), window.outline);
   EXPECT_EQ(coronal.image.get(12 * 8, 2 * 8 - 1), (review::Rgb{64, 64, 64}));
+}
+
+TEST(SlicePicture, CropsToTheLumenBoxAndMargin) {
+  const Scene scene = box_scene();
+  review::SlicePictureSettings settings;
+  settings.lumen_margin_m = 2e-3;  // 2 voxels: i 6..17, j 2..9 around the lumen's i 8..15, j 4..7
+  const auto axial = review::slice_picture(scene.image, scene.labels, review::SlicePlane::kAxial, 4, settings);
+  EXPECT_EQ(axial.voxel_count, (std::array<std::size_t, 2>{12, 8}));
+  EXPECT_EQ(axial.first_voxel, (std::array<std::size_t, 2>{6, 2}));
+  EXPECT_EQ(axial.zoom, 22U);  // ceil(256 / 12)
+  EXPECT_EQ(axial.image.width, 12U * 22);
+  EXPECT_EQ(axial.image.height, 8U * 22);
+  EXPECT_EQ(axial.outline_pixels, 2U * (8 * 22 + 4 * 22) - 4);
+  EXPECT_EQ(axial.image.get(2 * 22, 2 * 22), settings.outline);  // the lumen's corner voxel (8, 4)
+  EXPECT_EQ(axial.image.get(2 * 22 - 1, 2 * 22), (review::Rgb{64, 64, 64}));
+  // Coronal: k 0..7 (the margin reaches both ends), the top row is k = 7.
+  const auto coronal = review::slice_picture(scene.image, scene.labels, review::SlicePlane::kCoronal, 5, settings);
+  EXPECT_EQ(coronal.first_voxel, (std::array<std::size_t, 2>{6, 7}));
+  EXPECT_EQ(coronal.voxel_count, (std::array<std::size_t, 2>{12, 8}));
 }
 
 TEST(SlicePicture, RefusesAnIndexOutsideAndAnotherGrid) {

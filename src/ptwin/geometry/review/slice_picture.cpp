@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "ptwin/core/error.hpp"
@@ -38,6 +40,30 @@ std::uint8_t grey_of(float hu, const SlicePictureSettings& settings) {
   const double low = settings.window_center_hu - settings.window_width_hu / 2.0;
   const double t = (hu - low) / settings.window_width_hu;
   return static_cast<std::uint8_t>(std::lround(255.0 * std::clamp(t, 0.0, 1.0)));
+}
+
+// The lumen's bounding box (first and last voxel index per axis), if it has lumen.
+std::optional<std::pair<std::array<std::size_t, 3>, std::array<std::size_t, 3>>> lumen_box(
+    const segmentation::LabelVolume& labels) {
+  const auto& size = labels.geometry.size;
+  std::array<std::size_t, 3> low{size[0], size[1], size[2]};
+  std::array<std::size_t, 3> high{0, 0, 0};
+  bool has_lumen = false;
+  for (std::size_t k = 0; k < size[2]; ++k) {
+    for (std::size_t j = 0; j < size[1]; ++j) {
+      for (std::size_t i = 0; i < size[0]; ++i) {
+        if (labels.at(i, j, k) != segmentation::kLumen) continue;
+        has_lumen = true;
+        const std::array<std::size_t, 3> ijk{i, j, k};
+        for (std::size_t a = 0; a < 3; ++a) {
+          low[a] = std::min(low[a], ijk[a]);
+          high[a] = std::max(high[a], ijk[a]);
+        }
+      }
+    }
+  }
+  if (!has_lumen) return std::nullopt;
+  return std::make_pair(low, high);
 }
 
 }  // namespace
@@ -88,8 +114,21 @@ SlicePicture slice_picture(const ingest::dicom::ImageVolume& image,
     throw InputError(ErrorCode::BadInput, fmt::format("slice picture: {} index", to_string(plane)),
                      std::to_string(index), fmt::format("below {}", geometry.size[axes.fixed]));
   }
-  const std::size_t n_across = geometry.size[axes.across];
-  const std::size_t n_down = geometry.size[axes.down];
+  // The voxel range shown along each in-plane axis: the lumen's box and margin, or everything.
+  std::array<std::size_t, 3> first{0, 0, 0};
+  std::array<std::size_t, 3> last{geometry.size[0] - 1, geometry.size[1] - 1, geometry.size[2] - 1};
+  if (settings.lumen_margin_m > 0.0) {
+    const auto box = lumen_box(labels);
+    if (box) {
+      for (std::size_t a = 0; a < 3; ++a) {
+        const auto margin = static_cast<std::size_t>(std::ceil(settings.lumen_margin_m / geometry.spacing_m[a]));
+        first[a] = box->first[a] > margin ? box->first[a] - margin : 0;
+        last[a] = std::min(geometry.size[a] - 1, box->second[a] + margin);
+      }
+    }
+  }
+  const std::size_t n_across = last[axes.across] - first[axes.across] + 1;
+  const std::size_t n_down = last[axes.down] - first[axes.down] + 1;
   const double spacing_across = geometry.spacing_m[axes.across];
   const double spacing_down = geometry.spacing_m[axes.down];
   const std::size_t longest = std::max(n_across, n_down);
@@ -101,17 +140,19 @@ SlicePicture slice_picture(const ingest::dicom::ImageVolume& image,
   const auto width = static_cast<std::size_t>(std::lround(static_cast<double>(n_across) * spacing_across / pitch_m));
   const auto height = static_cast<std::size_t>(std::lround(static_cast<double>(n_down) * spacing_down / pitch_m));
   picture.image = RgbImage(width, height, Rgb{0, 0, 0});
+  picture.first_voxel = {first[axes.across], axes.is_down_reversed ? last[axes.down] : first[axes.down]};
+  picture.voxel_count = {n_across, n_down};
 
   // The voxel each pixel shows, and whether it is lumen.
   std::vector<std::size_t> voxel(width * height);
   std::vector<std::uint8_t> is_lumen(width * height);
   for (std::size_t y = 0; y < height; ++y) {
     auto down = std::min(n_down - 1, static_cast<std::size_t>((static_cast<double>(y) + 0.5) * pitch_m / spacing_down));
-    if (axes.is_down_reversed) down = n_down - 1 - down;
+    down = axes.is_down_reversed ? last[axes.down] - down : first[axes.down] + down;
     for (std::size_t x = 0; x < width; ++x) {
       const auto across = std::min(n_across - 1, static_cast<std::size_t>((static_cast<double>(x) + 0.5) * pitch_m / spacing_across));
       std::array<std::size_t, 3> ijk{};
-      ijk[axes.across] = across;
+      ijk[axes.across] = first[axes.across] + across;
       ijk[axes.down] = down;
       ijk[axes.fixed] = index;
       const std::size_t at = image.index(ijk[0], ijk[1], ijk[2]);

@@ -6,8 +6,10 @@
 // Planes are named after the voxel axis they hold fixed: axial = slice k (i across, j down),
 // coronal = row j (i across, k up), sagittal = column i (j across, k up). Pixels are square: the
 // picture samples the slice (nearest voxel) at a pitch of the finest in-plane spacing divided by
-// an integer zoom, the smallest zoom that makes the longer edge at least `min_edge_px`.
+// an integer zoom, the smallest zoom that makes the longer edge at least `min_edge_px`. By default
+// the picture is cropped to the lumen's bounding box and a margin.
 
+#include <array>
 #include <cstddef>
 #include <string_view>
 
@@ -27,6 +29,10 @@ struct SlicePictureSettings {
   double window_center_hu = 200.0;
   double window_width_hu = 800.0;
   std::size_t min_edge_px = 256;
+  // The picture shows the lumen's bounding box widened by this margin on each side (clamped to
+  // the image), so that a vessel in a large field of view is not a few pixels wide; 0 shows the
+  // whole slice. With no lumen the whole slice is shown.
+  double lumen_margin_m = 10e-3;
   Rgb outline{255, 48, 48};
 };
 
@@ -36,6 +42,8 @@ struct SlicePicture {
   std::size_t index = 0;           // of the fixed voxel axis
   std::size_t zoom = 1;            // picture pixels per voxel along the finest axis
   std::size_t outline_pixels = 0;  // pixels drawn as segmentation boundary
+  std::array<std::size_t, 2> first_voxel{0, 0};  // across, down voxel indices at the top-left pixel
+  std::array<std::size_t, 2> voxel_count{0, 0};  // across, down voxels shown
 };
 
 /// The index along `plane`'s fixed axis of the lumen's centroid (the middle slice when the label

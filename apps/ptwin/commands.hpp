@@ -31,6 +31,7 @@ struct Command {
 [[nodiscard]] Command register_load_test(CLI::App& app);
 [[nodiscard]] Command register_phantom(CLI::App& app);
 [[nodiscard]] Command register_train_segmenter(CLI::App& app);
+[[nodiscard]] Command register_image(CLI::App& app);
 
 /// Where the HL7 FHIR R5 packages are: `option` (a --fhir-packages value) when given, else
 /// nullopt when $PTWIN_FHIR_PACKAGE_DIR is set (Definitions::open reads it), else where this

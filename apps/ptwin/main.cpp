@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
                                                   ptwin::app::register_serve(app),
                                                   ptwin::app::register_load_test(app),
                                                   ptwin::app::register_phantom(app),
-                                                  ptwin::app::register_train_segmenter(app)};
+                                                  ptwin::app::register_train_segmenter(app),
+                                                  ptwin::app::register_image(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

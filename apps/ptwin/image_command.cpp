@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "image_downstream_stages.hpp"
 #include "image_run.hpp"
 #include "progress_bar.hpp"
 #include "ptwin/core/error.hpp"
@@ -121,9 +122,7 @@ void fetch_from_pacs(ImageRun& run) {
 
 void read_volume(ImageRun& run) {
   if (run.options.series_dir.empty()) {
-    run.volume = dicom::read_dicom_series(run.fetched_files);
-    run.fetched_files.clear();
-    run.fetched_files.shrink_to_fit();
+    run.volume = dicom::read_dicom_series(run.fetched_files);  // the files stay for the SEG's references
   } else {
     if (!std::filesystem::is_directory(run.options.series_dir)) {
       throw InputError(ErrorCode::BadInput, "--series", run.options.series_dir,
@@ -174,8 +173,11 @@ std::vector<ImageStage> image_stages(ImageRun& run) {
                       review::write_label_volume_nrrd(run.output_dir / "labels.nrrd", run.segmentation->labels);
                       outputs = {"lumen.vtp", "labels.nrrd"};
                     }});
-  // Later stages go here, in flow order: centerlines + vessel network + 0D model (geometry/
-  // centerline), volume mesh (geometry/mesh), DICOM SEG/SR and their STOW-RS (clinical/dicom).
+  stages.push_back({"centerlines", [&run](std::vector<std::string>& outputs) { extract_vessel_network(run, outputs); }});
+  if (run.options.is_meshed) {
+    stages.push_back({"mesh", [&run](std::vector<std::string>& outputs) { mesh_lumen(run, outputs); }});
+  }
+  stages.push_back({"dicom", [&run](std::vector<std::string>& outputs) { write_dicom_results(run, outputs); }});
   if (run.options.are_pictures_drawn) {
     stages.push_back({"pictures", [&run](std::vector<std::string>& outputs) { draw_pictures(run, outputs); }});
   }
@@ -195,12 +197,20 @@ void run_image(const ImageOptions& options) {
   if (error) throw Error(ErrorCode::Io, "--out " + options.output_dir + ": " + error.message());
   ProgressBar bar("image");
   run.stages = run_image_stages(image_stages(run), bar);
-  bar.finish(fmt::format("{} lumen voxels, {} triangles, surface problems: {}", run.segmentation->report.final_voxels,
-                         run.surface->surface.triangles.size(), run.surface->report.check.problem_count()));
+  bar.finish(fmt::format("{} lumen voxels, {} triangles, surface problems: {}, {} vessel segments{}",
+                         run.segmentation->report.final_voxels, run.surface->surface.triangles.size(),
+                         run.surface->report.check.problem_count(), run.network_summary.at("segments").size(),
+                         run.mesh_summary.is_null()
+                             ? std::string()
+                             : fmt::format(", {} tetrahedra, mesh quality {}",
+                                           run.mesh_summary.at("tetrahedra").get<std::size_t>(),
+                                           run.mesh_summary.at("quality").get<std::string>())));
   const auto reports = write_image_report(run);
   fmt::print("{}", format_stage_table(run.stages));
-  fmt::print("written to {}: lumen.vtp labels.nrrd", options.output_dir);
-  for (const auto& picture : run.pictures) fmt::print(" {}", picture.file);
+  fmt::print("written to {}:", options.output_dir);
+  for (const auto& stage : run.stages) {
+    for (const auto& file : stage.outputs) fmt::print(" {}", file);
+  }
   for (const auto& file : reports) fmt::print(" {}", file);
   fmt::print("\n");
 }
@@ -212,7 +222,9 @@ Command register_image(CLI::App& app) {
   auto* sub = app.add_subcommand(
       "image",
       "Run the imaging pipeline on one CT series (a folder, or a study on a DICOMweb PACS):\n"
-      "segmentation, lumen surface, pictures and a report (report.json, report.html).");
+      "segmentation, lumen surface, centerlines with the vessel network and its 0D model, volume\n"
+      "mesh, DICOM SEG and SR (stored back with STOW-RS when the series came from a PACS),\n"
+      "pictures and a report (report.json, report.html).");
   sub->add_option("--series", options->series_dir, "folder holding one DICOM series");
   sub->add_option("--pacs", options->pacs_url, "DICOMweb root of the PACS, e.g. http://pacs:8042/dicom-web");
   sub->add_option("--study", options->study_uid, "Study Instance UID (with --pacs)");
@@ -229,6 +241,7 @@ Command register_image(CLI::App& app) {
       ->capture_default_str();
   sub->add_flag("!--no-level-set", options->is_level_set_refined, "skip the level-set refinement (classical)");
   sub->add_flag("!--no-pictures", options->are_pictures_drawn, "do not draw the PNG pictures");
+  sub->add_flag("!--no-mesh", options->is_meshed, "skip the tetrahedral volume mesh");
   return {sub, [options] { run_image(*options); }};
 }
 

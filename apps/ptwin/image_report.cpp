@@ -186,6 +186,27 @@ std::string html_report(const ImageRun& run, const json& report) {
   row("caps", std::to_string(f.at("caps").size()));
   row("surface problems", std::to_string(f.at("check").at("problem_count").get<std::size_t>()));
   row("surface check", f.at("check").at("summary").get<std::string>());
+  if (!run.network_summary.is_null()) {
+    row("vessel segments", std::to_string(run.network_summary.at("segments").size()));
+    row("bifurcations", std::to_string(run.network_summary.at("bifurcations").get<std::size_t>()));
+    for (const auto& segment : run.network_summary.at("segments")) {
+      row(fmt::format("{}: length / mean diameter / min diameter (mm), stenosis (%)", segment.at("name").get<std::string>()),
+          fmt::format("{:.1f} / {:.2f} / {:.2f}, {:.0f}", segment.at("length_m").get<double>() * 1e3,
+                      segment.at("mean_radius_m").get<double>() * 2e3, segment.at("min_radius_m").get<double>() * 2e3,
+                      segment.at("stenosis_diameter_reduction").get<double>() * 100.0));
+    }
+  }
+  if (!run.mesh_summary.is_null()) {
+    row("tetrahedra", std::to_string(run.mesh_summary.at("tetrahedra").get<std::size_t>()));
+    row("mesh volume (mL)", fmt::format("{:.4f}", run.mesh_summary.at("volume_m3").get<double>() * 1e6));
+    row("minimum dihedral angle (deg)", fmt::format("{:.1f}", run.mesh_summary.at("min_dihedral_deg").get<double>()));
+    row("mesh quality", run.mesh_summary.at("quality").get<std::string>());
+  }
+  if (!run.dicom_summary.is_null()) {
+    row("DICOM SEG series", run.dicom_summary.at("seg_series_uid").get<std::string>());
+    row("DICOM SR series", run.dicom_summary.at("sr_series_uid").get<std::string>());
+    row("instances stored with STOW-RS", std::to_string(run.dicom_summary.at("stored_with_stow_rs").get<std::size_t>()));
+  }
   html.append("</table>\n<h2>Pictures</h2>\n");
   for (const auto& picture : run.pictures) {
     html.append(fmt::format("<figure><img src=\"{}\" width=\"{}\" height=\"{}\" alt=\"{}\"/>"
@@ -226,6 +247,9 @@ std::vector<std::string> write_image_report(const ImageRun& run) {
                        {"total_seconds", total_s},
                        {"segmentation", segmentation_json(run)},
                        {"surface", surface_json(run)},
+                       {"network", run.network_summary},
+                       {"mesh", run.mesh_summary},
+                       {"dicom", run.dicom_summary},
                        {"outputs", {{"surface", "lumen.vtp"}, {"labels", "labels.nrrd"}}},
                        {"pictures", pictures}};
   write_text(run.output_dir / "report.json", report.dump(2) + "\n");

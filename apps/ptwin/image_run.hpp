@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "image_stages.hpp"
+#include "ptwin/clinical/dicom/vessel_measurements.hpp"
 #include "ptwin/geometry/segmentation/segmentation_settings.hpp"
 #include "ptwin/geometry/segmentation/segmenter.hpp"
 #include "ptwin/geometry/surface/surface_extraction.hpp"
@@ -32,6 +35,7 @@ struct ImageOptions {
   std::string inlet_face = "k_min";
   bool is_level_set_refined = true;
   bool are_pictures_drawn = true;
+  bool is_meshed = true;
 };
 
 struct PictureRecord {
@@ -54,6 +58,12 @@ struct ImageRun {
   std::optional<geometry::segmentation::SegmentationResult> segmentation;
   geometry::surface::SurfaceExtractionSettings surface_settings;
   std::optional<geometry::surface::ExtractedSurface> surface;
+  // Downstream stages (image_downstream_stages.hpp): summaries for the report, null when the
+  // stage did not run.
+  nlohmann::json network_summary;
+  std::vector<clinical::dicom::VesselSegmentMeasurement> measurements;  // per network segment
+  nlohmann::json mesh_summary;
+  nlohmann::json dicom_summary;
   std::vector<PictureRecord> pictures;
   std::vector<ImageStageRecord> stages;
 };

@@ -161,7 +161,8 @@ class ImageE2e : public ::testing::Test {
   // Everything a run must leave in `out`, whatever the source.
   void check_outputs(const fs::path& out, const std::vector<std::string>& expected_stages) {
     for (const auto* file : {"lumen.vtp", "labels.nrrd", "report.json", "report.html", "axial.png",
-                             "coronal.png", "sagittal.png", "surface.png"}) {
+                             "coronal.png", "sagittal.png", "surface.png", "vessel_network.json",
+                             "zerod_model.json", "lumen_mesh.vtu", "lumen_boundary.vtp", "seg.dcm", "sr.dcm"}) {
       EXPECT_TRUE(fs::exists(out / file)) << file;
     }
     std::ifstream in(out / "report.json");
@@ -179,6 +180,23 @@ class ImageE2e : public ::testing::Test {
     EXPECT_EQ(report.at("surface").at("check").at("problem_count"), 0) << report.at("surface").at("check").dump();
     EXPECT_EQ(report.at("surface").at("caps").size(), 3U);  // inlet + two outlets
     EXPECT_EQ(report.at("input").at("series_uid"), truth_series_uid());
+    // The Y phantom's network: three segments meeting at one bifurcation, the stenosed daughter
+    // found (the phantom's stenosis is 50 %); a conforming mesh; SEG and SR that dciodvfy accepts.
+    EXPECT_EQ(report.at("network").at("segments").size(), 3U) << report.at("network").dump();
+    EXPECT_EQ(report.at("network").at("bifurcations"), 1);
+    double worst = 0.0;
+    for (const auto& segment : report.at("network").at("segments")) {
+      worst = std::max(worst, segment.at("stenosis_diameter_reduction").get<double>());
+    }
+    EXPECT_NEAR(worst, 0.5, 0.15);
+    EXPECT_TRUE(report.at("mesh").at("conforming").get<bool>());
+    EXPECT_GT(report.at("mesh").at("tetrahedra").get<std::size_t>(), 1000U);
+    for (const auto* file : {"seg.dcm", "sr.dcm"}) {
+      const std::string check = "dciodvfy '" + (out / file).string() + "' > " + (dir_ / "dciodvfy.txt").string() + " 2>&1";
+      (void)std::system(check.c_str());
+      const std::string findings = read_bytes(dir_ / "dciodvfy.txt");
+      EXPECT_EQ(findings.find("Error"), std::string::npos) << file << ":\n" << findings;
+    }
 
     // Voxel count and volume in the report agree with the label map written.
     const Nrrd nrrd = read_nrrd(out / "labels.nrrd");
@@ -244,10 +262,10 @@ TEST_F(ImageE2e, FolderRunWritesSurfaceLabelsPicturesAndATimedReport) {
   const auto result = run("image --series " + (dir_ / "phantom" / "series").string() + " --out " + out.string(), dir_);
   ASSERT_EQ(result.exit_code, 0) << result.output;
   // The timing table names every stage and the total.
-  for (const auto* stage : {"read", "segment", "surface", "write", "pictures", "total"}) {
+  for (const auto* stage : {"read", "segment", "surface", "write", "centerlines", "mesh", "dicom", "pictures", "total"}) {
     EXPECT_NE(result.output.find(stage), std::string::npos) << stage << "\n" << result.output;
   }
-  check_outputs(out, {"read", "segment", "surface", "write", "pictures"});
+  check_outputs(out, {"read", "segment", "surface", "write", "centerlines", "mesh", "dicom", "pictures"});
 }
 
 TEST_F(ImageE2e, BadOptionsAreRefusedByNameBeforeAnyWork) {
@@ -291,11 +309,17 @@ TEST_F(ImageE2e, PacsRunFetchesTheStudyOverDicomweb) {
   const auto out = dir_ / "out";
   const auto result = run(std::string("image --pacs ") + url + " --study " + study + " --out " + out.string(), dir_);
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  check_outputs(out, {"fetch", "read", "segment", "surface", "write", "pictures"});
+  check_outputs(out, {"fetch", "read", "segment", "surface", "write", "centerlines", "mesh", "dicom", "pictures"});
   std::ifstream report_in(out / "report.json");
-  const json source = json::parse(report_in).at("input").at("source");
+  const json report = json::parse(report_in);
+  const json& source = report.at("input").at("source");
   EXPECT_EQ(source.at("kind"), "dicomweb");
   EXPECT_EQ(source.at("instances"), files.size());
+  // The SEG and SR went back to the study, and QIDO-RS finds them there.
+  EXPECT_EQ(report.at("dicom").at("stored_with_stow_rs"), 2);
+  for (const auto* modality : {"SEG", "SR"}) {
+    EXPECT_EQ(pacs.search_series(study, {{"Modality", modality}}).size(), 1U) << modality;
+  }
 
   const auto unknown = run(std::string("image --pacs ") + url + " --study 1.2.3.4 --out " + (dir_ / "u").string(), dir_);
   EXPECT_NE(unknown.exit_code, 0);

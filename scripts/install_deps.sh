@@ -33,7 +33,7 @@ packages=(
   libdcmtk-dev dcmtk                 # DICOM reading/writing and codecs (docs/dicom.md)
   orthanc orthanc-dicomweb           # test PACS with DICOMweb (scripts/with_orthanc.sh)
   libinsighttoolkit5-dev             # segmentation: thresholds, region growing, level sets (ITK)
-  libvtk9-dev                        # surfaces, smoothing, decimation, .vtp/.vtu, offscreen pictures (VTK)
+  libvtk9-dev                        # surfaces, smoothing, decimation, .vtp/.vtu files (VTK)
   zlib1g-dev                         # gzip NRRD label maps read back in the ptwin image e2e test
   libgmsh-dev                        # tetrahedral volume meshing (Gmsh API)
   libtorch-dev                       # TorchScript segmentation models (libtorch)

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "ptwin/clinical/fhir/output_schedule.hpp"
 #include "ptwin/clinical/fhir/output_writer.hpp"
 #include "ptwin/clinical/fhir/twin_output_stage.hpp"
 #include "ptwin/core/units.hpp"
@@ -91,22 +92,44 @@ struct Harness {
   cf::TwinOutputStage stage;
 };
 
+// When p1's periodic outputs fall for samples every 10 s from 0 to `last_s` (seconds after
+// kStart): the first update, then the first update in each later 60 s slot of p1's grid
+// (output_schedule.hpp).
+std::vector<int> periodic_output_seconds(int last_s) {
+  std::vector<int> out{0};
+  auto due = cf::next_output_due("p1", kStart, 60s);
+  for (int s = 10; s <= last_s; s += 10) {
+    if (kStart + std::chrono::seconds(s) < due) continue;
+    out.push_back(s);
+    due = cf::next_output_due("p1", kStart + std::chrono::seconds(s), 60s);
+  }
+  return out;
+}
+
 TEST(TwinOutputStage, VerifiedModelEmitsDeviceThenThrottledValidResources) {
   ASSERT_EQ(default_model_record().status, gate::VerificationStatus::Passed);
   Harness h(default_model_record());
   ASSERT_TRUE(h.model_gate.may_emit());
-  h.feed(0, 170, 85.0, 0.0);  // 18 updates at 10 s, steady: no alert
-  // The first update, then one each 60 s of data time: t = 0, 60, 120.
-  EXPECT_EQ(h.writer.count("RiskAssessment"), 3u);
-  EXPECT_EQ(h.writer.count("Observation"), 6u);
+  h.feed(0, 290, 85.0, 0.0);  // 30 updates at 10 s, steady: no alert
+  std::vector<std::string> expected;
+  for (const int s : periodic_output_seconds(290)) {
+    expected.push_back(ptwin::time::format_iso8601(kStart + std::chrono::seconds(s)));
+  }
+  ASSERT_GE(expected.size(), 3U);
+  std::vector<std::string> written;
+  for (const auto& r : h.writer.written) {
+    if (r["resourceType"] == "RiskAssessment") written.push_back(r["occurrenceDateTime"]);
+  }
+  EXPECT_EQ(written, expected);
+  EXPECT_EQ(h.writer.count("Observation"), 2 * expected.size());
   EXPECT_EQ(h.writer.count("Device"), 1u);
   EXPECT_EQ(h.writer.count("DetectedIssue"), 0u);
   ASSERT_FALSE(h.writer.written.empty());
   EXPECT_EQ(h.writer.written.front()["resourceType"], "Device");
   const auto counts = h.stage.counts();
-  EXPECT_EQ(counts.throttled, 15u);
+  EXPECT_EQ(counts.throttled, 30u - expected.size());
   EXPECT_EQ(counts.withheld, 0u);
-  EXPECT_EQ(h.stage.output_latency().count, 3u);
+  EXPECT_EQ(h.stage.output_latency().count, expected.size());
   const auto definitions = ptwin::ingest::fhir::definitions::Definitions::open(
       std::filesystem::path(PTWIN_FHIR_PACKAGE_DIR));
   const ptwin::ingest::fhir::validation::Validator validator(*definitions);
@@ -154,27 +177,41 @@ TEST(TwinOutputStage, AnAlertIsWrittenAtOnceWithTheRiskAssessmentItCitesInsideTh
   EXPECT_GT(h.writer.count("RiskAssessment"), steady);
 }
 
+// Seconds after kStart of the first sample at or after `due` when samples come every 10 s.
+int first_sample_s_at_or_after(ptwin::time::Instant due) {
+  const auto after = std::chrono::ceil<std::chrono::seconds>(due - kStart).count();
+  return static_cast<int>((after + 9) / 10 * 10);
+}
+
 TEST(TwinOutputStage, BasisListsTheEhrObservationsUsedSinceThePreviousAssessment) {
   Harness h(default_model_record());
-  h.feed(0, 70, 85.0, 0.0, "fhir:Observation/map-{}");  // outputs at 0 and 60 s
+  // Outputs at 0 and at the first sample of p1's next slot (10 .. 60 s).
+  const int second_s = first_sample_s_at_or_after(cf::next_output_due("p1", kStart, 60s));
+  ASSERT_GE(second_s, 10);
+  ASSERT_LE(second_s, 60);
+  h.feed(0, second_s + 10, 85.0, 0.0, "fhir:Observation/map-{}");
   std::vector<json> assessments;
   for (const auto& r : h.writer.written) {
     if (r["resourceType"] == "RiskAssessment") assessments.push_back(r);
   }
   ASSERT_EQ(assessments.size(), 2u);
   EXPECT_EQ(assessments[0]["basis"], json::array({{{"reference", "Observation/map-0"}}}));
-  // 10 .. 60 s: six Observations since the first assessment.
-  ASSERT_EQ(assessments[1]["basis"].size(), 6u);
+  // 10 s .. second_s: every Observation since the first assessment.
+  ASSERT_EQ(assessments[1]["basis"].size(), static_cast<std::size_t>(second_s / 10));
   EXPECT_EQ(assessments[1]["basis"][0]["reference"], "Observation/map-10");
-  EXPECT_EQ(assessments[1]["basis"][5]["reference"], "Observation/map-60");
-  h.feed(80, 130, 85.0, 0.0);  // samples that did not come from FHIR Observations
+  EXPECT_EQ(assessments[1]["basis"].back()["reference"], fmt::format("Observation/map-{}", second_s));
+  const int third_s = first_sample_s_at_or_after(
+      cf::next_output_due("p1", kStart + std::chrono::seconds(second_s), 60s));
+  h.feed(second_s + 20, third_s, 85.0, 0.0);  // samples that did not come from FHIR Observations
   const auto third =
       std::find_if(h.writer.written.rbegin(), h.writer.written.rend(),
                    [](const json& r) { return r["resourceType"] == "RiskAssessment"; });
   ASSERT_NE(third, h.writer.written.rend());
-  EXPECT_EQ((*third)["occurrenceDateTime"], ptwin::time::format_iso8601(kStart + 120s));
-  // Only the one Observation after the second assessment (70 s); the later samples had none.
-  EXPECT_EQ((*third)["basis"], json::array({{{"reference", "Observation/map-70"}}}));
+  EXPECT_EQ((*third)["occurrenceDateTime"],
+            ptwin::time::format_iso8601(kStart + std::chrono::seconds(third_s)));
+  // Only the one Observation after the second assessment; the later samples had none.
+  EXPECT_EQ((*third)["basis"],
+            json::array({{{"reference", fmt::format("Observation/map-{}", second_s + 10)}}}));
 }
 
 TEST(TwinOutputStage, UnverifiedModelEmitsNothingAndCountsWhatItWithheld) {
@@ -184,8 +221,11 @@ TEST(TwinOutputStage, UnverifiedModelEmitsNothingAndCountsWhatItWithheld) {
   EXPECT_EQ(h.model_gate.verdict(), gate::GateVerdict::Unverified);
   h.feed(0, 170, 85.0, 0.0);
   EXPECT_TRUE(h.writer.written.empty());
-  // What a verified model would have written: Device + 3 x (RiskAssessment + 2 Observations).
-  EXPECT_EQ(h.stage.counts().withheld, 1u + 3u * 3u);
+  // What a verified model would have written: Device + (RiskAssessment + 2 Observations) for
+  // each periodic output.
+  const auto outputs = periodic_output_seconds(170).size();
+  ASSERT_GE(outputs, 2U);
+  EXPECT_EQ(h.stage.counts().withheld, 1u + outputs * 3u);
   EXPECT_EQ(h.stage.counts().risk_assessments, 0u);
 }
 
@@ -289,16 +329,17 @@ TEST(TwinOutputStageQueue, AFullQueueMergesAPatientsUpdatesIntoItsWaitingOutputA
   QueueHarness h(1);
   h.sample("p1", 0);
   h.writer.wait_for_calls(1);  // the first output is in the writer's hands, held there
-  for (int s = 10; s <= 50; s += 10) h.sample("p1", s);  // each due (10 s interval)
+  // Each due: 20 s apart, so each in a later 10 s slot of p1's grid.
+  for (int s = 20; s <= 100; s += 20) h.sample("p1", s);
   auto counts = h.stage.counts();
   EXPECT_EQ(counts.queued, 2U);     // the first, and the one waiting
-  EXPECT_EQ(counts.coalesced, 4U);  // 20..50 s merged into the one waiting
+  EXPECT_EQ(counts.coalesced, 4U);  // 40..100 s merged into the one waiting
   EXPECT_EQ(counts.queue_depth, 1U);
   h.writer.release();
   h.stage.flush();
   const auto assessments = h.writer.of_type("RiskAssessment");
   ASSERT_EQ(assessments.size(), 2U);
-  EXPECT_EQ(assessments[1]["occurrenceDateTime"], ptwin::time::format_iso8601(kStart + 50s));
+  EXPECT_EQ(assessments[1]["occurrenceDateTime"], ptwin::time::format_iso8601(kStart + 100s));
   counts = h.stage.counts();
   EXPECT_EQ(counts.risk_assessments, 2U);
   EXPECT_EQ(counts.write_batches, 2U);
@@ -332,15 +373,19 @@ TEST(TwinOutputStageQueue, StopWritesEverythingQueuedAndThrottledInputsEndAtOnce
   QueueHarness h(16);
   h.sample("p1", 0);
   h.writer.wait_for_calls(1);
-  for (int s = 1; s <= 9; ++s) h.sample("p1", s);  // inside the 10 s interval: no output
-  EXPECT_EQ(h.completion.without_output.load(), 9);
+  // Inside p1's first slot (until its next grid point): no output.
+  const auto next_slot = cf::next_output_due("p1", kStart, 10s);
+  int throttled = 0;
+  for (int s = 1; kStart + std::chrono::seconds(s) < next_slot; ++s, ++throttled) h.sample("p1", s);
+  ASSERT_GE(throttled, 1);
+  EXPECT_EQ(h.completion.without_output.load(), throttled);
   h.sample("p2", 5);
   h.sample("p3", 5);
   h.writer.release();
   h.stage.stop();  // no flush: stop itself writes what is queued
   EXPECT_EQ(h.writer.of_type("RiskAssessment").size(), 3U);
   EXPECT_EQ(h.completion.with_output.load(), 3);
-  EXPECT_EQ(h.stage.counts().throttled, 9U);
+  EXPECT_EQ(h.stage.counts().throttled, static_cast<std::uint64_t>(throttled));
   h.sample("p1", 20);  // after stop: written on the caller's thread
   EXPECT_EQ(h.writer.of_type("RiskAssessment").size(), 4U);
 }

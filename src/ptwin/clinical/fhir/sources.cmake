@@ -7,6 +7,7 @@ list(APPEND clinical_sources
   fhir/estimate_observation_writer.cpp
   fhir/detected_issue_writer.cpp)
 list(APPEND clinical_sources
+  fhir/output_schedule.cpp
   fhir/twin_output_stage.cpp
   fhir/output_spool.cpp
   fhir/ehr_poster.cpp)

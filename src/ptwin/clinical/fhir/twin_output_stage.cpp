@@ -8,6 +8,7 @@
 
 #include "ptwin/clinical/fhir/detected_issue_writer.hpp"
 #include "ptwin/clinical/fhir/estimate_observation_writer.hpp"
+#include "ptwin/clinical/fhir/output_schedule.hpp"
 #include "ptwin/clinical/fhir/risk_assessment_writer.hpp"
 #include "ptwin/core/assert.hpp"
 #include "ptwin/core/error.hpp"
@@ -68,13 +69,13 @@ std::optional<TwinOutputStage::PendingOutput> TwinOutputStage::plan(
   const bool is_new = patient.updated_to > state.seen_to || !state.last_risk;
   if (!is_new && state.notifications.empty()) return std::nullopt;
   state.seen_to = std::max(state.seen_to, patient.updated_to);
-  const bool is_due =
-      !state.last_risk || patient.updated_to - *state.last_risk >= settings_.risk_interval;
+  const bool is_due = !state.last_risk || patient.updated_to >= state.next_due;
   if (!is_due && state.notifications.empty()) {
     ++counts_.throttled;
     return std::nullopt;
   }
   state.last_risk = patient.updated_to;
+  state.next_due = next_output_due(patient.patient_id, patient.updated_to, settings_.risk_interval);
   PendingOutput out{.patient = patient,
                     .notifications = std::exchange(state.notifications, {}),
                     .basis = std::exchange(state.basis, {}),

@@ -5,7 +5,8 @@
 // per patient, whether the new estimate is written out, and hands that work to its own writer
 // thread, which asks the model gate and hands the FHIR resources to an OutputWriter:
 //   - a RiskAssessment (5 and 15 min) and the estimated SVR and CO Observations at most once
-//     per `risk_interval` of data time per patient, and at once whenever the twin's alert
+//     per `risk_interval` of data time per patient, on the patient's own grid of data time
+//     (output_schedule.hpp: twins started together do not all write at once), and at once whenever the twin's alert
 //     policy (RiskAlertEpisodes, shared with the dashboard) raises, re-raises, escalates or
 //     clears an alert;
 //   - a DetectedIssue for each such notification, the episode's (its id derives from patient,
@@ -139,6 +140,7 @@ class TwinOutputStage final : public ingest::stream::SampleSink,
   struct PatientOutputs {
     time::Instant seen_to{};                 // the last update looked at
     std::optional<time::Instant> last_risk;  // data time of the last RiskAssessment
+    time::Instant next_due{};                // of the next periodic one (output_schedule.hpp)
     std::vector<std::string> basis;          // input Observations since the last one
     std::vector<alerts::AlertNotification> notifications;  // not yet planned
   };

@@ -27,10 +27,13 @@ class RateCollector final : public benchmark::BenchmarkReporter {
     for (const Run& run : runs) {
       const auto counter = run.counters.find(counter_);
       if (run.error_occurred || counter == run.counters.end()) continue;
-      const std::string& name = run.run_name.function_name;
-      if (run.run_type == Run::RT_Iteration) runs_[name].push_back(counter->second.value);
-      if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median") {
-        medians_[name] = counter->second.value;
+      // Under the function's name, and under the full name (with arguments, "/real_time")
+      // for benchmarks registered with several arguments.
+      for (const std::string& name : {run.run_name.function_name, run.benchmark_name()}) {
+        if (run.run_type == Run::RT_Iteration) runs_[name].push_back(counter->second.value);
+        if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median") {
+          medians_[name] = counter->second.value;
+        }
       }
     }
   }

@@ -31,10 +31,14 @@ pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 find_package(CURL REQUIRED)
 # Boost.Beast/Asio (header-only in Debian's libboost-dev): HTTP for the FHIR facade.
 find_package(Boost 1.74 REQUIRED)
-# VTK 9.1 (Debian's libvtk9-dev): .vtu/.vtp files of volume meshes and labelled boundaries. Only
-# the modules named here are linked (surfaces and meshes); VTK headers stay inside geometry's .cpp files.
+# VTK 9.1 (Debian's libvtk9-dev): surfaces, .vtu/.vtp files of volume meshes and labelled
+# boundaries, PNG, and the offscreen surface picture (RenderingOpenGL2, through an X server; its
+# link interface needs the X11 and GLEW targets found first). Only the modules named here are
+# linked; VTK headers stay inside geometry's .cpp files.
+find_package(X11 REQUIRED)
+find_package(GLEW REQUIRED)
 find_package(VTK 9.1 REQUIRED COMPONENTS CommonCore CommonDataModel FiltersCore FiltersGeneral
-             ImagingGeneral IOXML)
+             ImagingGeneral IOXML IOImage RenderingCore RenderingOpenGL2)
 # Gmsh 4.8 API (Debian's libgmsh-dev ships neither CMake nor pkg-config files): tetrahedral
 # volume meshing. gmsh.h stays inside geometry/mesh's .cpp files.
 find_path(GMSH_INCLUDE_DIR gmsh.h REQUIRED)

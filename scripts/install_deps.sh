@@ -34,6 +34,8 @@ packages=(
   orthanc orthanc-dicomweb           # test PACS with DICOMweb (scripts/with_orthanc.sh)
   libinsighttoolkit5-dev             # segmentation: thresholds, region growing, level sets (ITK)
   libvtk9-dev                        # surfaces, smoothing, decimation, .vtp/.vtu files (VTK)
+  libx11-dev libglew-dev             # VTK rendering (OpenGL through X11): the offscreen surface picture
+  xvfb libgl1-mesa-dri               # X server without a screen and Mesa llvmpipe, for that picture in tests (scripts/with_xvfb.sh)
   zlib1g-dev                         # gzip NRRD label maps read back in the ptwin image e2e test
   libgmsh-dev                        # tetrahedral volume meshing (Gmsh API)
   libtorch-dev                       # TorchScript segmentation models (libtorch)

@@ -10,7 +10,7 @@ bash scripts/install_deps.sh
 cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=Release -DPTWIN_BUILD_TESTS=ON \
   -DPTWIN_BUILD_BENCH=ON -DPTWIN_WERROR=ON
 cmake --build build/test
-bash scripts/with_postgres.sh bash scripts/with_mosquitto.sh bash scripts/with_orthanc.sh ctest --test-dir build/test --output-on-failure --timeout 600
+bash scripts/with_postgres.sh bash scripts/with_mosquitto.sh bash scripts/with_orthanc.sh bash scripts/with_xvfb.sh ctest --test-dir build/test --output-on-failure --timeout 600
 
 # Benchmark smoke run (STYLE.md §11): every benchmark of every binary runs once, as briefly as
 # Google Benchmark allows, so that a benchmark that no longer runs fails CI. Times are printed,

@@ -14,10 +14,12 @@
 #include "image_run.hpp"
 #include "progress_bar.hpp"
 #include "ptwin/core/error.hpp"
+#include "ptwin/core/logging.hpp"
 #include "ptwin/geometry/review/label_volume_nrrd_writer.hpp"
 #include "ptwin/geometry/review/png_writer.hpp"
 #include "ptwin/geometry/review/slice_picture.hpp"
 #include "ptwin/geometry/review/surface_picture.hpp"
+#include "ptwin/geometry/review/vtk_surface_picture.hpp"
 #include "ptwin/geometry/segmentation/classical_segmenter.hpp"
 #include "ptwin/geometry/segmentation/torchscript_segmenter.hpp"
 #include "ptwin/geometry/surface/vtp_writer.hpp"
@@ -149,9 +151,26 @@ void draw_pictures(ImageRun& run, std::vector<std::string>& outputs) {
                             picture.image.width, picture.image.height});
     outputs.push_back(file);
   }
-  const auto surface = review::surface_picture(run.surface->surface, run.surface->labels);
+  // auto: VTK when an X server answers, else the built-in rasteriser, said in the log and the
+  // picture's caption.
+  std::string renderer = run.options.surface_renderer;
+  if (renderer == "auto") {
+    const auto why_not = review::vtk_rendering_unavailable();
+    renderer = why_not ? "builtin" : "vtk";
+    if (why_not) {
+      logging::zone_logger("geometry")
+          ->info("surface picture drawn by the built-in renderer: {} (for VTK's, run under an X "
+                 "server, e.g. xvfb-run)", *why_not);
+    }
+  }
+  const auto surface = renderer == "vtk"
+                           ? review::vtk_surface_picture(run.surface->surface, run.surface->labels)
+                           : review::surface_picture(run.surface->surface, run.surface->labels);
   review::write_png(run.output_dir / "surface.png", surface.image);
-  run.pictures.push_back({"surface.png", "lumen surface seen from the front (wall red, inlet blue, outlets green)",
+  run.pictures.push_back({"surface.png",
+                          fmt::format("lumen surface seen from the front (wall red, inlet blue, outlets green), "
+                                      "drawn by {}",
+                                      renderer == "vtk" ? "VTK (OpenGL, offscreen)" : "the built-in rasteriser"),
                           surface.image.width, surface.image.height});
   outputs.emplace_back("surface.png");
 }
@@ -241,6 +260,11 @@ Command register_image(CLI::App& app) {
       ->capture_default_str();
   sub->add_flag("!--no-level-set", options->is_level_set_refined, "skip the level-set refinement (classical)");
   sub->add_flag("!--no-pictures", options->are_pictures_drawn, "do not draw the PNG pictures");
+  sub->add_option("--surface-renderer", options->surface_renderer,
+                  "surface picture: vtk (VTK offscreen; needs an X server, e.g. xvfb-run), builtin "
+                  "(no display needed), or auto (vtk when an X server answers)")
+      ->check(CLI::IsMember({"auto", "vtk", "builtin"}))
+      ->capture_default_str();
   sub->add_flag("!--no-mesh", options->is_meshed, "skip the tetrahedral volume mesh");
   return {sub, [options] { run_image(*options); }};
 }

@@ -35,6 +35,7 @@ struct ImageOptions {
   std::string inlet_face = "k_min";
   bool is_level_set_refined = true;
   bool are_pictures_drawn = true;
+  std::string surface_renderer = "auto";  // auto | vtk | builtin (docs/geometry.md#ptwin-image)
   bool is_meshed = true;
 };
 

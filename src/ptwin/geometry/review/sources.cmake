@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 # Files and pictures for people reviewing an imaging run: slices with the segmentation outline and
-# a shaded picture of the surface (plain C++), PNG writing (VTK, png_writer.cpp) and the label map
-# as NRRD (ITK, label_volume_nrrd_writer.cpp). VTK and ITK headers stay inside those two files.
-find_package(VTK 9.1 REQUIRED COMPONENTS CommonCore CommonDataModel IOImage)
+# a shaded picture of the surface (plain C++, or VTK's OpenGL renderer offscreen through an X
+# server: vtk_surface_picture.cpp), PNG writing (VTK, png_writer.cpp) and the label map as NRRD
+# (ITK, label_volume_nrrd_writer.cpp). VTK and ITK headers stay inside those files; VTK is found
+# in cmake/PtwinDependencies.cmake.
 find_package(ITK 5.2 REQUIRED COMPONENTS ITKCommon ITKIONRRD)
 list(APPEND geometry_sources
   review/slice_picture.cpp review/surface_picture.cpp review/png_writer.cpp
-  review/label_volume_nrrd_writer.cpp)
-list(APPEND geometry_private_libs VTK::IOImage ${ITK_LIBRARIES})
+  review/label_volume_nrrd_writer.cpp review/vtk_surface_picture.cpp)
+list(APPEND geometry_private_libs VTK::IOImage VTK::RenderingCore VTK::RenderingOpenGL2 X11::X11
+     ${ITK_LIBRARIES})
 list(APPEND geometry_system_includes ${ITK_INCLUDE_DIRS})

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A shaded picture of a labelled vessel surface, drawn by a small z-buffer rasteriser of our own
-// (orthographic anterior view, Lambert shading with the light at the eye). Why not VTK's renderer:
-// Debian's VTK 9.1 renders only through an X11 OpenGL window, so every `ptwin image` run (and its
-// tests) would need an X server; a picture for review needs none of OpenGL's features, and this
-// one is deterministic, needs no display and takes milliseconds (docs/geometry.md#ptwin-image).
+// (orthographic anterior view, Lambert shading with the light at the eye). VTK's renderer draws
+// the same picture (vtk_surface_picture.hpp) but needs an X server, since Debian's VTK 9.1
+// renders only through an X11 OpenGL context; this one needs no display, is deterministic and
+// takes milliseconds (docs/geometry.md#ptwin-image).
 //
 // View: the patient seen from the front (anterior), as a coronal image is read: patient left
 // (+x, LPS) to the right of the picture, superior (+z) up, depth along +y (posterior).

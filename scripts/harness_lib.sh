@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
-# Shared pieces of the test harness scripts (with_mosquitto.sh, with_orthanc.sh): how a
-# throw-away server gets a free loopback port and how it is stopped by its PID. Sourced, not run.
+# Shared pieces of the test harness scripts (with_mosquitto.sh, with_orthanc.sh, with_xvfb.sh): how a
+# throw-away server gets a free loopback port, its temp dir, and how it is stopped by its PID.
+# Sourced, not run.
 
 # True when something accepts connections on 127.0.0.1:$1.
 harness_port_is_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -32,5 +33,42 @@ harness_run() {
   "$@"
   local status=$?
   set -e
+  exit "$status"
+}
+
+# harness_require_command SCRIPT ARGS...: the usage line and exit 2 when no command was given.
+harness_require_command() {
+  local script="$1"
+  shift
+  if [ $# -eq 0 ]; then
+    echo "usage: $script command [arguments...]" >&2
+    exit 2
+  fi
+}
+
+# harness_start_lifecycle NAME PREFIX SECONDS: a fresh temp dir in $workdir (named after PREFIX)
+# and traps that stop the server whose PID the script keeps in $server_pid (harness_stop_server:
+# SIGTERM, up to SECONDS for the exit, messages naming NAME) and delete the dir when the script
+# ends, however it ends.
+harness_start_lifecycle() {
+  harness_server_name="$1"
+  harness_stop_seconds="$3"
+  workdir="$(mktemp -d "${TMPDIR:-/tmp}/$2-XXXXXX")"
+  server_pid=""
+  trap harness_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+harness_stop_server() {
+  harness_stop_pid "$harness_server_name" "$server_pid" "$harness_stop_seconds"
+  server_pid=""
+}
+
+# shellcheck disable=SC2317  # reached through the EXIT trap
+harness_cleanup() {
+  local status=$?
+  harness_stop_server
+  rm -rf "$workdir"
   exit "$status"
 }

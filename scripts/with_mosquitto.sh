@@ -14,10 +14,7 @@ set -euo pipefail
 # shellcheck source=scripts/harness_lib.sh
 source "$(dirname "$0")/harness_lib.sh"
 
-if [ $# -eq 0 ]; then
-  echo "usage: $0 command [arguments...]" >&2
-  exit 2
-fi
+harness_require_command "$0" "$@"
 
 broker="${PTWIN_MOSQUITTO:-/usr/sbin/mosquitto}"
 if [ ! -x "$broker" ]; then
@@ -26,24 +23,7 @@ if [ ! -x "$broker" ]; then
   exit 1
 fi
 
-workdir="$(mktemp -d "${TMPDIR:-/tmp}/ptwin-mosquitto-XXXXXX")"
-broker_pid=""
-
-stop_broker() {
-  harness_stop_pid "with_mosquitto: broker" "$broker_pid" 5
-  broker_pid=""
-}
-
-# shellcheck disable=SC2317  # reached through the EXIT trap
-cleanup() {
-  local status=$?
-  stop_broker
-  rm -rf "$workdir"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+harness_start_lifecycle "with_mosquitto: broker" ptwin-mosquitto 5
 
 write_config() {
   # As root, mosquitto would switch to the 'mosquitto' user; staying the invoking user keeps
@@ -71,14 +51,14 @@ for attempt in $(seq 1 20); do
   if harness_port_is_taken "$port"; then continue; fi
   write_config "$port"
   "$broker" -c "$workdir/mosquitto.conf" >>"$workdir/stdout.log" 2>&1 &
-  broker_pid=$!
+  server_pid=$!
   for _ in $(seq 1 100); do
-    if ! kill -0 "$broker_pid" 2>/dev/null; then break; fi
+    if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
     if harness_port_is_taken "$port"; then started=true; break; fi
     sleep 0.05
   done
   if [ "$started" = true ]; then break; fi
-  stop_broker
+  harness_stop_server
   echo "with_mosquitto: start on port $port failed (attempt $attempt), trying another" >&2
 done
 if [ "$started" != true ]; then
@@ -88,9 +68,9 @@ if [ "$started" != true ]; then
 fi
 
 export PTWIN_TEST_MQTT_URL="mqtt://127.0.0.1:$port"
-export PTWIN_TEST_MOSQUITTO_PID="$broker_pid"
+export PTWIN_TEST_MOSQUITTO_PID="$server_pid"
 export PTWIN_TEST_MOSQUITTO_BIN="$broker"
-echo "with_mosquitto: $("$broker" -h 2>/dev/null | head -n 1 || true) pid=$broker_pid" \
+echo "with_mosquitto: $("$broker" -h 2>/dev/null | head -n 1 || true) pid=$server_pid" \
      "on 127.0.0.1:$port, PTWIN_TEST_MQTT_URL=$PTWIN_TEST_MQTT_URL" >&2
 
 harness_run "$@"

@@ -16,10 +16,7 @@ set -euo pipefail
 # shellcheck source=scripts/harness_lib.sh
 source "$(dirname "$0")/harness_lib.sh"
 
-if [ $# -eq 0 ]; then
-  echo "usage: $0 command [arguments...]" >&2
-  exit 2
-fi
+harness_require_command "$0" "$@"
 
 server="${PTWIN_ORTHANC:-/usr/sbin/Orthanc}"
 plugin="${PTWIN_ORTHANC_DICOMWEB_PLUGIN:-/usr/share/orthanc/plugins/libOrthancDicomWeb.so}"
@@ -34,24 +31,7 @@ if [ ! -f "$plugin" ]; then
   exit 1
 fi
 
-workdir="$(mktemp -d "${TMPDIR:-/tmp}/ptwin-orthanc-XXXXXX")"
-server_pid=""
-
-stop_server() {
-  harness_stop_pid "with_orthanc: Orthanc" "$server_pid" 10
-  server_pid=""
-}
-
-# shellcheck disable=SC2317  # reached through the EXIT trap
-cleanup() {
-  local status=$?
-  stop_server
-  rm -rf "$workdir"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+harness_start_lifecycle "with_orthanc: Orthanc" ptwin-orthanc 10
 
 write_config() {
   # StableAge 1: series are declared stable quickly (no test waits on it, but a long default
@@ -97,7 +77,7 @@ for attempt in $(seq 1 20); do
     sleep 0.05
   done
   if [ "$started" = true ]; then break; fi
-  stop_server
+  harness_stop_server
   echo "with_orthanc: start on port $port failed (attempt $attempt), trying another" >&2
 done
 if [ "$started" != true ]; then

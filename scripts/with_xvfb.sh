@@ -13,10 +13,7 @@ set -euo pipefail
 # shellcheck source=scripts/harness_lib.sh
 source "$(dirname "$0")/harness_lib.sh"
 
-if [ $# -eq 0 ]; then
-  echo "usage: $0 command [arguments...]" >&2
-  exit 2
-fi
+harness_require_command "$0" "$@"
 
 server="${PTWIN_XVFB:-/usr/bin/Xvfb}"
 if [ ! -x "$server" ]; then
@@ -25,24 +22,7 @@ if [ ! -x "$server" ]; then
   exit 1
 fi
 
-workdir="$(mktemp -d "${TMPDIR:-/tmp}/ptwin-xvfb-XXXXXX")"
-server_pid=""
-
-stop_server() {
-  harness_stop_pid "with_xvfb: X server" "$server_pid" 5
-  server_pid=""
-}
-
-# shellcheck disable=SC2317  # reached through the EXIT trap
-cleanup() {
-  local status=$?
-  stop_server
-  rm -rf "$workdir"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+harness_start_lifecycle "with_xvfb: X server" ptwin-xvfb 5
 
 started=false
 for display in $(seq 90 130); do
@@ -56,7 +36,7 @@ for display in $(seq 90 130); do
     sleep 0.05
   done
   if [ "$started" = true ]; then break; fi
-  stop_server
+  harness_stop_server
   echo "with_xvfb: start on display :$display failed, trying another" >&2
 done
 if [ "$started" != true ]; then

@@ -7,7 +7,8 @@
 find_package(ITK 5.2 REQUIRED COMPONENTS ITKCommon ITKIONRRD)
 list(APPEND geometry_sources
   review/slice_picture.cpp review/surface_picture.cpp review/png_writer.cpp
-  review/label_volume_nrrd_writer.cpp review/vtk_surface_picture.cpp)
+  review/label_volume_nrrd_writer.cpp review/vtk_surface_picture.cpp
+  review/detail/surface_picture_inputs.cpp)
 list(APPEND geometry_private_libs VTK::IOImage VTK::RenderingCore VTK::RenderingOpenGL2 X11::X11
      ${ITK_LIBRARIES})
 list(APPEND geometry_system_includes ${ITK_INCLUDE_DIRS})

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ptwin/core/error.hpp"
+#include "ptwin/geometry/review/detail/surface_picture_inputs.hpp"
 
 namespace ptwin::geometry::review {
 namespace {
@@ -19,16 +20,6 @@ struct ScreenPoint {
   double y;
   double depth;
 };
-
-Rgb colour_of(const surface::SurfaceFaceLabels& labels, std::size_t triangle,
-              const SurfacePictureSettings& settings) {
-  if (labels.per_triangle.empty()) return settings.wall;
-  const auto label = labels.per_triangle[triangle];
-  if (label == surface::kWallLabel) return settings.wall;
-  const auto cap = static_cast<std::size_t>(label - 1);
-  if (cap < labels.caps.size() && labels.caps[cap].role == surface::CapRole::kInlet) return settings.inlet;
-  return settings.outlet;
-}
 
 Rgb shade(Rgb colour, double intensity) {
   Rgb out{};
@@ -50,14 +41,7 @@ double lambert(const Vector3& a, const Vector3& b, const Vector3& c) {
 SurfacePicture surface_picture(const surface::TriangleSurface& surface,
                                const surface::SurfaceFaceLabels& labels,
                                const SurfacePictureSettings& settings) {
-  if (surface.triangles.empty()) {
-    throw InputError(ErrorCode::BadInput, "surface picture: triangles", "0", "a surface with triangles");
-  }
-  if (!labels.per_triangle.empty() && labels.per_triangle.size() != surface.triangles.size()) {
-    throw InputError(ErrorCode::BadInput, "surface picture: face labels",
-                     std::to_string(labels.per_triangle.size()),
-                     "one label per triangle (" + std::to_string(surface.triangles.size()) + ")");
-  }
+  detail::check_picture_input(surface, labels);
   double x_min = std::numeric_limits<double>::max(), x_max = -x_min, z_min = x_min, z_max = -x_min;
   for (const auto& p : surface.points_m) {
     x_min = std::min(x_min, p[0]);
@@ -88,7 +72,7 @@ SurfacePicture surface_picture(const surface::TriangleSurface& surface,
     const ScreenPoint p0 = project(a), p1 = project(b), p2 = project(c);
     const double area = (p1.x - p0.x) * (p2.y - p0.y) - (p2.x - p0.x) * (p1.y - p0.y);
     if (std::abs(area) < 1e-12) continue;  // seen edge-on
-    const Rgb colour = shade(colour_of(labels, t, settings), lambert(a, b, c));
+    const Rgb colour = shade(detail::role_colour(labels, t, settings), lambert(a, b, c));
     const auto x_first = static_cast<long>(std::max(0.0, std::floor(std::min({p0.x, p1.x, p2.x}))));
     const auto x_last = static_cast<long>(std::min(width - 1, std::ceil(std::max({p0.x, p1.x, p2.x}))));
     const auto y_first = static_cast<long>(std::max(0.0, std::floor(std::min({p0.y, p1.y, p2.y}))));

@@ -23,23 +23,13 @@
 #include <limits>
 
 #include "ptwin/core/error.hpp"
+#include "ptwin/geometry/review/detail/surface_picture_inputs.hpp"
 
 // The OpenGL2 backend registers the render window and mapper factories.
 VTK_MODULE_INIT(vtkRenderingOpenGL2);
 
 namespace ptwin::geometry::review {
 namespace {
-
-// The label colour of each triangle, as surface_picture() chooses it.
-Rgb colour_of(const surface::SurfaceFaceLabels& labels, std::size_t triangle,
-              const SurfacePictureSettings& settings) {
-  if (labels.per_triangle.empty()) return settings.wall;
-  const auto label = labels.per_triangle[triangle];
-  if (label == surface::kWallLabel) return settings.wall;
-  const auto cap = static_cast<std::size_t>(label - 1);
-  if (cap < labels.caps.size() && labels.caps[cap].role == surface::CapRole::kInlet) return settings.inlet;
-  return settings.outlet;
-}
 
 vtkNew<vtkPolyData> coloured_poly_data(const surface::TriangleSurface& surface,
                                        const surface::SurfaceFaceLabels& labels,
@@ -60,7 +50,7 @@ vtkNew<vtkPolyData> coloured_poly_data(const surface::TriangleSurface& surface,
     const vtkIdType ids[3] = {static_cast<vtkIdType>(tri[0]), static_cast<vtkIdType>(tri[1]),
                               static_cast<vtkIdType>(tri[2])};
     triangles->InsertNextCell(3, ids);
-    const Rgb c = colour_of(labels, t, settings);
+    const Rgb c = detail::role_colour(labels, t, settings);
     colours->InsertNextTuple3(c[0], c[1], c[2]);
   }
   vtkNew<vtkPolyData> poly;
@@ -89,14 +79,7 @@ std::optional<std::string> vtk_rendering_unavailable() {
 SurfacePicture vtk_surface_picture(const surface::TriangleSurface& surface,
                                    const surface::SurfaceFaceLabels& labels,
                                    const SurfacePictureSettings& settings) {
-  if (surface.triangles.empty()) {
-    throw InputError(ErrorCode::BadInput, "surface picture: triangles", "0", "a surface with triangles");
-  }
-  if (!labels.per_triangle.empty() && labels.per_triangle.size() != surface.triangles.size()) {
-    throw InputError(ErrorCode::BadInput, "surface picture: face labels",
-                     std::to_string(labels.per_triangle.size()),
-                     "one label per triangle (" + std::to_string(surface.triangles.size()) + ")");
-  }
+  detail::check_picture_input(surface, labels);
   if (const auto why = vtk_rendering_unavailable()) {
     const char* display = std::getenv("DISPLAY");
     throw InputError(ErrorCode::BadInput, "VTK surface rendering: DISPLAY",

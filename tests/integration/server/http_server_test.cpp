@@ -88,6 +88,24 @@ TEST(HttpServer, KeepsAConnectionAliveForSeveralRequests) {
   EXPECT_NE(reply.find("GET /a [] "), reply.rfind("GET /a [] ")) << reply;
 }
 
+TEST(HttpServer, AHeadRequestGetsTheHeadersOfAGetAndNoContent) {
+  HttpServer server(small_limits(), echo);
+  // Two requests on one connection: had the HEAD response carried content, those bytes would be
+  // read as the start of the next response.
+  const auto reply = exchange(server.port(),
+                              "HEAD /a HTTP/1.1\r\nHost: t\r\n\r\n"
+                              "GET /b HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+                              2);
+  const auto second = reply.find("HTTP/1.1 ", 1);
+  ASSERT_NE(second, std::string::npos) << reply;
+  const std::string head = reply.substr(0, second);
+  EXPECT_NE(head.find("HTTP/1.1 200"), std::string::npos) << reply;
+  // The length of "HEAD /a [] ", the body a GET-like answer would have had.
+  EXPECT_NE(head.find("Content-Length: 11\r\n"), std::string::npos) << reply;
+  EXPECT_EQ(head.substr(head.size() - 4), "\r\n\r\n") << "content after the headers: " << reply;
+  EXPECT_NE(reply.find("GET /b [] ", second), std::string::npos) << reply;
+}
+
 TEST(HttpServer, ABodyOverTheLimitIsRefusedWith413BeforeTheHandler) {
   std::atomic<int> calls{0};
   HttpServer server(small_limits(), [&calls](const HttpRequest& request) {

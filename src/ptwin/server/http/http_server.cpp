@@ -90,10 +90,11 @@ class Session : public std::enable_shared_from_this<Session> {
                                             printable_value(std::string(request.target())), failure.what());
       response = refusal(500, "internal server error");
     }
-    write(std::move(response), request.keep_alive(), request.version());
+    write(std::move(response), request.keep_alive(), request.version(),
+          request.method() == http::verb::head);
   }
 
-  void write(HttpResponse response, bool keep_alive, unsigned version) {
+  void write(HttpResponse response, bool keep_alive, unsigned version, bool is_head = false) {
     response_ = {};
     response_.version(version);
     response_.result(static_cast<unsigned>(response.status));
@@ -101,6 +102,9 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.body() = std::move(response.body);
     response_.keep_alive(keep_alive);
     response_.prepare_payload();
+    // HEAD: the headers a GET would get, Content-Length included, and no content (RFC 9110
+    // section 9.3.2).
+    if (is_head) response_.body().clear();
     stream_.expires_after(settings_.read_timeout);
     http::async_write(stream_, response_,
                       [self = shared_from_this(), keep_alive](beast::error_code error, std::size_t) {

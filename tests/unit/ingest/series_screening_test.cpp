@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../../support/bad_input_corpus.hpp"
 #include "ptwin/ingest/dicom/ct_series_writer.hpp"
 
 namespace ptwin::ingest::dicom {
@@ -93,6 +94,29 @@ TEST_F(SeriesScreeningTest, TheSeriesAskedForIsInScope) {
   EXPECT_EQ(screening.refused.size(), 3U);
   const auto volume = read_dicom_series(screening.accepted);
   EXPECT_EQ(volume.geometry.size[2], 2U);
+}
+
+// The corpus tests/data/bad_inputs/dicom_series (README there): file.<refusal>.<case>.dcm is
+// refused, skipped.<why>.<case>.dcm skipped, each alone, with its bytes kept and every line of its
+// .expect in the reason.
+TEST(SeriesScreeningCorpus, EachBadFileIsRefusedOrSkippedWithItsReason) {
+  const fs::path corpus = fs::path(PTWIN_SOURCE_DIR) / "tests" / "data" / "bad_inputs" / "dicom_series";
+  std::size_t cases = 0;
+  for (const std::string scope : {"file", "skipped"}) {
+    for (const auto& bad : ptwin::testing::scoped_corpus(corpus, ".dcm", {"file", "skipped"}, scope)) {
+      ++cases;
+      const std::string bytes = ptwin::testing::read_bytes(bad.input);
+      const auto screening = screen_series_files({{bad.input.filename().string(), bytes}});
+      EXPECT_TRUE(screening.accepted.empty()) << bad.input;
+      const auto& list = scope == "file" ? screening.refused : screening.skipped;
+      ASSERT_EQ(list.size(), 1U) << bad.input;
+      EXPECT_EQ(list[0].file.bytes, bytes) << bad.input;
+      for (const auto& fragment : bad.fragments) {
+        EXPECT_NE(list[0].reason.find(fragment), std::string::npos) << bad.input << ": " << list[0].reason;
+      }
+    }
+  }
+  EXPECT_GE(cases, 6U);
 }
 
 }  // namespace

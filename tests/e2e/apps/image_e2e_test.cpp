@@ -385,7 +385,7 @@ TEST_F(ImageE2e, TorchScriptModelFromTrainSegmenterSegmentsThePhantom) {
   ASSERT_EQ(trained.exit_code, 0) << trained.output;
   const auto out = dir_ / "out";
   const auto result = run("image --series " + (dir_ / "phantom" / "series").string() + " --segmenter torchscript --model " +
-                              model.string() + " --no-mesh --out " + out.string(),
+                              model.string() + " --no-mesh --inflow-waveform 0:4,0.1:12,0.3:4,0.8:4 --out " + out.string(),
                           dir_);
   ASSERT_EQ(result.exit_code, 0) << result.output;
   std::ifstream in(out / "report.json");
@@ -398,6 +398,16 @@ TEST_F(ImageE2e, TorchScriptModelFromTrainSegmenterSegmentsThePhantom) {
   std::printf("TorchScript segmenter: Dice against ground truth %.4f\n", score);
   EXPECT_GE(score, 0.9);
   EXPECT_EQ(report.at("network").at("segments").size(), 3U) << report.at("network").dump();
+  // The pulsatile inflow: trapezoids 0.1 * (4 + 12) / 2 + 0.2 * (12 + 4) / 2 + 0.5 * 4 = 4.4 mL
+  // over 0.8 s, a mean of 5.5 mL/s; the drops peak above their cycle mean.
+  const json& drops = report.at("pressure_drops");
+  ASSERT_EQ(drops.at("status"), "completed") << drops.dump();
+  EXPECT_EQ(drops.at("inflow").at("kind"), "pulsatile");
+  EXPECT_NEAR(drops.at("inflow").at("mean_ml_per_s").get<double>(), 5.5, 1e-12);
+  EXPECT_NEAR(drops.at("inflow").at("period_s").get<double>(), 0.8, 1e-15);
+  for (const auto& segment : drops.at("segments")) {
+    EXPECT_GT(segment.at("peak_drop_mmhg").get<double>(), 1.5 * segment.at("mean_drop_mmhg").get<double>()) << segment.dump();
+  }
 }
 
 TEST_F(ImageE2e, BadOptionsAreRefusedByNameBeforeAnyWork) {
@@ -453,6 +463,8 @@ TEST_F(ImageE2e, PacsRunFetchesTheStudyOverDicomweb) {
   const json& source = report.at("input").at("source");
   EXPECT_EQ(source.at("kind"), "dicomweb");
   EXPECT_EQ(source.at("instances"), files.size());
+  EXPECT_EQ(report.at("intake").at("offered"), files.size());
+  EXPECT_EQ(report.at("intake").at("accepted"), files.size());
   // The SEG and SR went back to the study, and QIDO-RS finds them there.
   EXPECT_EQ(report.at("dicom").at("stored_with_stow_rs"), 2);
   for (const auto* modality : {"SEG", "SR"}) {

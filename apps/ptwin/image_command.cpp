@@ -280,6 +280,11 @@ void run_image(const ImageOptions& options) {
                                            run.mesh_summary.at("quality").get<std::string>())));
   const auto reports = write_image_report(run);
   fmt::print("{}", format_stage_table(run.stages));
+  const auto& intake = run.intake_summary;
+  fmt::print("files offered: {} = {} accepted + {} quarantined (in {}) + {} out of scope\n",
+             intake.at("offered").get<std::size_t>(), intake.at("accepted").get<std::size_t>(),
+             intake.at("quarantined").get<std::size_t>(), intake.at("database").get<std::string>(),
+             intake.at("skipped_out_of_scope").get<std::size_t>());
   fmt::print("written to {}:", options.output_dir);
   for (const auto& stage : run.stages) {
     for (const auto& file : stage.outputs) fmt::print(" {}", file);

@@ -329,6 +329,7 @@ TEST_F(ImageE2e, RefusedFilesAreQuarantinedAndCounted) {
   const auto database = dir_ / "twin.db";
   const auto result = run("image --series " + series.string() + " --db " + database.string() + " --out " + out.string(), dir_);
   ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("files offered: 50 = 48 accepted + 2 quarantined"), std::string::npos) << result.output;
   check_outputs(out, {"read", "segment", "surface", "write", "centerlines", "zerod", "mesh", "dicom", "pictures"});
   std::ifstream in(out / "report.json");
   const json intake = json::parse(in).at("intake");

@@ -146,7 +146,9 @@ void predict_pressure_drops(ImageRun& run, std::vector<std::string>&) {
                         {"mean_stenosis_loss_mmhg", d.mean_stenosis_loss_pa / units::kPaPerMmHg},
                         {"mean_flow_ml_per_s", d.mean_flow_m3_per_s * 1e6}});
     for (auto& m : run.measurements) {
-      if (m.name == d.segment) m.predicted_pressure_drop = dicom::PredictedPressureDrop{d.mean_drop_pa * units::pa, model};
+      if (m.name == d.segment) {
+        m.predicted_pressure_drop = dicom::PredictedPressureDrop{d.mean_drop_pa * units::pa, model, d.peak_drop_pa * units::pa};
+      }
     }
   }
   run.pressure_summary = {{"model", {{"name", model.name}, {"version", model.version}, {"file", "zerod_model.json"}}},

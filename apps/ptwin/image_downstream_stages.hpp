@@ -21,7 +21,7 @@ void extract_vessel_network(ImageRun& run, std::vector<std::string>& outputs);
 [[nodiscard]] physics::zerod::NetworkModelOptions network_model_options(const ImageOptions& options);
 
 /// Solves the network's 0D model for the stated inflow and puts each segment's predicted
-/// pressure drop (cycle mean; peak in the report) into the measurements that go into the SR.
+/// pressure drop (cycle mean and peak) into the measurements that go into the SR.
 /// A run that does not converge is reported (status and message), not raised.
 void predict_pressure_drops(ImageRun& run, std::vector<std::string>& outputs);
 

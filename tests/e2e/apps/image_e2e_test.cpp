@@ -255,7 +255,7 @@ class ImageE2e : public ::testing::Test {
 
   // The 0D model's predicted drops at the default steady 6 mL/s: one per segment, the inflow
   // conserved through the trunk, mean = peak (steady), the stenosed daughter's the largest of the
-  // daughters; and the SR read back carries the same means with the model's identity.
+  // daughters; and the SR read back carries the same means and peaks with the model's identity.
   void check_pressure_drops(const fs::path& out, const json& report) {
     const json& drops = report.at("pressure_drops");
     ASSERT_EQ(drops.at("status"), "completed") << drops.dump();
@@ -287,6 +287,9 @@ class ImageE2e : public ::testing::Test {
         const double expected = segment.at("mean_drop_mmhg").get<double>();
         // The SR writes 9 significant digits (DS).
         EXPECT_NEAR(m.predicted_pressure_drop->mean_drop.in(ptwin::units::mmHg), expected, 1e-8 * expected) << m.name;
+        const double peak = segment.at("peak_drop_mmhg").get<double>();
+        ASSERT_TRUE(m.predicted_pressure_drop->peak_drop.has_value()) << m.name;
+        EXPECT_NEAR(m.predicted_pressure_drop->peak_drop->in(ptwin::units::mmHg), peak, 1e-8 * peak) << m.name;
       }
       EXPECT_TRUE(is_found) << m.name;
     }

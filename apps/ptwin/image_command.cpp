@@ -15,6 +15,7 @@
 #include "progress_bar.hpp"
 #include "ptwin/core/error.hpp"
 #include "ptwin/core/logging.hpp"
+#include "ptwin/geometry/review/centerline_picture.hpp"
 #include "ptwin/geometry/review/label_volume_nrrd_writer.hpp"
 #include "ptwin/geometry/review/png_writer.hpp"
 #include "ptwin/geometry/review/slice_picture.hpp"
@@ -23,7 +24,11 @@
 #include "ptwin/geometry/segmentation/classical_segmenter.hpp"
 #include "ptwin/geometry/segmentation/torchscript_segmenter.hpp"
 #include "ptwin/geometry/surface/vtp_writer.hpp"
+#include "ptwin/core/clock.hpp"
 #include "ptwin/ingest/dicom/dicomweb_client.hpp"
+#include "ptwin/ingest/dicom/series_screening.hpp"
+#include "ptwin/store/sqlite_store.hpp"
+#include "read_file.hpp"
 
 namespace ptwin::app {
 namespace {
@@ -69,6 +74,7 @@ void check_options(const ImageOptions& o) {
   if (o.segmenter == "classical" && !o.model_path.empty()) {
     throw InputError(ErrorCode::BadInput, "--model", o.model_path, "only with --segmenter torchscript");
   }
+  (void)network_model_options(o);  // the inflow options, refused by name before any work
 }
 
 std::unique_ptr<seg::Segmenter> make_segmenter(const ImageOptions& o) {
@@ -122,16 +128,67 @@ void fetch_from_pacs(ImageRun& run) {
   }
 }
 
-void read_volume(ImageRun& run) {
-  if (run.options.series_dir.empty()) {
-    run.volume = dicom::read_dicom_series(run.fetched_files);  // the files stay for the SEG's references
-  } else {
-    if (!std::filesystem::is_directory(run.options.series_dir)) {
-      throw InputError(ErrorCode::BadInput, "--series", run.options.series_dir,
-                       "a folder holding the files of one DICOM series");
-    }
-    run.volume = dicom::read_dicom_series_directory(run.options.series_dir);
+std::vector<dicom::DicomBuffer> folder_files(const std::string& folder) {
+  if (!std::filesystem::is_directory(folder)) {
+    throw InputError(ErrorCode::BadInput, "--series", folder, "a folder holding the files of one DICOM series");
   }
+  std::vector<std::filesystem::path> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    if (entry.is_regular_file()) paths.push_back(entry.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<dicom::DicomBuffer> files;
+  for (const auto& path : paths) files.push_back({path.string(), read_whole_file(path)});
+  return files;
+}
+
+// Screens the offered files (ingest/dicom/series_screening.hpp): refused ones go to the
+// quarantine with their bytes and reason, out-of-scope ones are counted; then the series is read.
+// A series refused as a whole (e.g. a missing slice) has all its files quarantined, then fails.
+void read_volume(ImageRun& run) {
+  const bool is_folder = !run.options.series_dir.empty();
+  auto offered = is_folder ? folder_files(run.options.series_dir) : std::move(run.fetched_files);
+  run.fetched_files.clear();
+  const std::size_t offered_count = offered.size();
+  auto screening = dicom::screen_series_files(std::move(offered), is_folder ? "" : run.fetched_series_uid);
+  const std::filesystem::path database =
+      run.options.database.empty() ? run.output_dir / "ptwin.db" : std::filesystem::path(run.options.database);
+  store::SqliteStore store(database);
+  const time::SystemClock clock;
+  const auto quarantine = [&](const dicom::DicomBuffer& file, const std::string& reason) {
+    (void)store.quarantine({fmt::format("ptwin image: {}", file.name), reason, file.bytes, clock.now()});
+  };
+  nlohmann::json quarantined = nlohmann::json::array(), skipped = nlohmann::json::array();
+  for (const auto& refused : screening.refused) {
+    quarantine(refused.file, refused.reason);
+    quarantined.push_back({{"file", refused.file.name}, {"reason", refused.reason}});
+  }
+  for (const auto& out_of_scope : screening.skipped) {
+    skipped.push_back({{"file", out_of_scope.file.name}, {"reason", out_of_scope.reason}});
+  }
+  run.intake_summary = {{"offered", offered_count},
+                        {"accepted", screening.accepted.size()},
+                        {"quarantined", screening.refused.size()},
+                        {"skipped_out_of_scope", screening.skipped.size()},
+                        {"series_in_scope", screening.series_uid},
+                        {"database", database.string()},
+                        {"quarantined_files", quarantined},
+                        {"skipped_files", skipped}};
+  if (screening.accepted.empty()) {
+    throw InputError(ErrorCode::BadInput, is_folder ? "--series" : "--study",
+                     is_folder ? run.options.series_dir : run.options.study_uid,
+                     fmt::format("DICOM images of one series ({} files offered: {} quarantined in {}, {} out of scope)",
+                                 offered_count, screening.refused.size(), database.string(), screening.skipped.size()));
+  }
+  try {
+    run.volume = dicom::read_dicom_series(screening.accepted);
+  } catch (const InputError& error) {
+    const std::string reason = fmt::format("series {} refused as a whole: {}", screening.series_uid, error.what());
+    for (const auto& file : screening.accepted) quarantine(file, reason);
+    throw Error(error.code(), fmt::format("{} (its {} files are kept in the quarantine of {})", error.what(),
+                                          screening.accepted.size(), database.string()));
+  }
+  run.source_files = std::move(screening.accepted);  // for the SEG's and SR's references
   if (run.volume->value_unit != "HU") {
     throw InputError(ErrorCode::BadInput, "series " + run.volume->identity.series_uid + " modality",
                      run.volume->identity.modality + " (values in '" + run.volume->value_unit + "')",
@@ -173,6 +230,21 @@ void draw_pictures(ImageRun& run, std::vector<std::string>& outputs) {
                                       renderer == "vtk" ? "VTK (OpenGL, offscreen)" : "the built-in rasteriser"),
                           surface.image.width, surface.image.height});
   outputs.emplace_back("surface.png");
+  const auto tree = review::centerline_picture(*run.network);
+  review::write_png(run.output_dir / "centerlines.png", tree.image);
+  std::string legend;
+  for (std::size_t n = 0; n < tree.segment_colours.size(); ++n) {
+    const auto& c = tree.segment_colours[n];
+    legend.append(fmt::format("{}{} #{:02x}{:02x}{:02x}", n == 0 ? "" : ", ", run.network->segments[n].name, c[0], c[1], c[2]));
+  }
+  run.pictures.push_back({"centerlines.png",
+                          fmt::format("vessel network seen from the front, the left side and below (left to right): "
+                                      "centerlines as wide as the lumen, coloured by segment ({}); inlet IN blue, "
+                                      "outlets O green, bifurcations B white, stenoses S red rings with the diameter "
+                                      "reduction",
+                                      legend),
+                          tree.image.width, tree.image.height});
+  outputs.emplace_back("centerlines.png");
 }
 
 std::vector<ImageStage> image_stages(ImageRun& run) {
@@ -193,6 +265,7 @@ std::vector<ImageStage> image_stages(ImageRun& run) {
                       outputs = {"lumen.vtp", "labels.nrrd"};
                     }});
   stages.push_back({"centerlines", [&run](std::vector<std::string>& outputs) { extract_vessel_network(run, outputs); }});
+  stages.push_back({"zerod", [&run](std::vector<std::string>& outputs) { predict_pressure_drops(run, outputs); }});
   if (run.options.is_meshed) {
     stages.push_back({"mesh", [&run](std::vector<std::string>& outputs) { mesh_lumen(run, outputs); }});
   }
@@ -226,6 +299,11 @@ void run_image(const ImageOptions& options) {
                                            run.mesh_summary.at("quality").get<std::string>())));
   const auto reports = write_image_report(run);
   fmt::print("{}", format_stage_table(run.stages));
+  const auto& intake = run.intake_summary;
+  fmt::print("files offered: {} = {} accepted + {} quarantined (in {}) + {} out of scope\n",
+             intake.at("offered").get<std::size_t>(), intake.at("accepted").get<std::size_t>(),
+             intake.at("quarantined").get<std::size_t>(), intake.at("database").get<std::string>(),
+             intake.at("skipped_out_of_scope").get<std::size_t>());
   fmt::print("written to {}:", options.output_dir);
   for (const auto& stage : run.stages) {
     for (const auto& file : stage.outputs) fmt::print(" {}", file);
@@ -241,8 +319,8 @@ Command register_image(CLI::App& app) {
   auto* sub = app.add_subcommand(
       "image",
       "Run the imaging pipeline on one CT series (a folder, or a study on a DICOMweb PACS):\n"
-      "segmentation, lumen surface, centerlines with the vessel network and its 0D model, volume\n"
-      "mesh, DICOM SEG and SR (stored back with STOW-RS when the series came from a PACS),\n"
+      "segmentation, lumen surface, centerlines with the vessel network and its 0D model (pressure\n"
+      "drops predicted for a stated inflow), volume mesh, DICOM SEG and SR (stored back with STOW-RS when the series came from a PACS),\n"
       "pictures and a report (report.json, report.html).");
   sub->add_option("--series", options->series_dir, "folder holding one DICOM series");
   sub->add_option("--pacs", options->pacs_url, "DICOMweb root of the PACS, e.g. http://pacs:8042/dicom-web");
@@ -258,6 +336,13 @@ Command register_image(CLI::App& app) {
   sub->add_option("--upper-hu", options->upper_threshold_hu, "lumen window, upper bound (HU)")->capture_default_str();
   sub->add_option("--inlet-face", options->inlet_face, "image face of the inlet: i_min ... k_max")
       ->capture_default_str();
+  sub->add_option("--inflow-ml-s", options->inflow_ml_per_s,
+                  "steady inflow of the 0D model that predicts the pressure drops (mL/s)")
+      ->capture_default_str();
+  sub->add_option("--inflow-waveform", options->inflow_waveform,
+                  "periodic inflow instead: t:q pairs (s : mL/s), e.g. 0:4,0.1:12,0.3:4,0.8:4 (period 0.8 s)");
+  sub->add_option("--db", options->database,
+                  "SQLite file whose quarantine keeps refused files (default: OUT/ptwin.db)");
   sub->add_flag("!--no-level-set", options->is_level_set_refined, "skip the level-set refinement (classical)");
   sub->add_flag("!--no-pictures", options->are_pictures_drawn, "do not draw the PNG pictures");
   sub->add_option("--surface-renderer", options->surface_renderer,

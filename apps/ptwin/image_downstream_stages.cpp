@@ -3,11 +3,14 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <fstream>
+#include <sstream>
 
 #include "ptwin/clinical/dicom/pacs_results.hpp"
 #include "ptwin/clinical/dicom/result_codes.hpp"
 #include "ptwin/core/error.hpp"
+#include "ptwin/core/logging.hpp"
 #include "ptwin/geometry/centerline/centerline_extraction.hpp"
 #include "ptwin/geometry/centerline/vessel_network_json.hpp"
 #include "ptwin/geometry/mesh/gmsh_tetra_mesher.hpp"
@@ -15,12 +18,15 @@
 #include "ptwin/geometry/mesh/tetra_quality.hpp"
 #include "ptwin/geometry/mesh/vtk_mesh_files.hpp"
 #include "ptwin/physics/zerod/network_model.hpp"
-#include "read_file.hpp"
+#include "ptwin/physics/zerod/network_pressure_drops.hpp"
 
 namespace ptwin::app {
 namespace {
 
 namespace dicom = clinical::dicom;
+
+// The SR's Algorithm Name for the predicted pressure drops (TID 4019).
+constexpr std::string_view kPressureDropModelName = "ptwin 0D vessel network (Poiseuille, Young-Tsai, RCR)";
 
 void write_bytes(const std::filesystem::path& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary);
@@ -43,24 +49,13 @@ std::vector<dicom::VesselSegmentMeasurement> measurements_of(const geometry::cen
   return measurements;
 }
 
-// The source series' files, for the SEG's and SR's references: those fetched from the PACS, or
-// the folder's files.
-std::vector<ingest::dicom::DicomBuffer> source_files(const ImageRun& run) {
-  if (!run.fetched_files.empty()) return run.fetched_files;
-  std::vector<ingest::dicom::DicomBuffer> files;
-  for (const auto& entry : std::filesystem::directory_iterator(run.options.series_dir)) {
-    if (entry.is_regular_file()) files.push_back({entry.path().string(), read_whole_file(entry.path())});
-  }
-  return files;
-}
-
 }  // namespace
 
 void extract_vessel_network(ImageRun& run, std::vector<std::string>& outputs) {
   const auto extraction = geometry::centerline::extract_centerlines(run.segmentation->labels);
   const auto& network = extraction.network;
   geometry::centerline::write_vessel_network(network, run.output_dir / "vessel_network.json");
-  const auto model = physics::zerod::make_network_model(network, physics::zerod::NetworkModelOptions{});
+  const auto model = physics::zerod::make_network_model(network, network_model_options(run.options));
   std::ofstream(run.output_dir / "zerod_model.json") << model.dump(2) << '\n';
   outputs = {"vessel_network.json", "zerod_model.json"};
   nlohmann::json segments = nlohmann::json::array();
@@ -83,6 +78,89 @@ void extract_vessel_network(ImageRun& run, std::vector<std::string>& outputs) {
                          {"ignored_openings", extraction.ignored_openings.size()},
                          {"disconnected_lumen_voxels", extraction.disconnected_lumen_voxels}};
   run.measurements = measurements_of(network);
+  run.network = network;
+}
+
+physics::zerod::NetworkModelOptions network_model_options(const ImageOptions& o) {
+  physics::zerod::NetworkModelOptions options;
+  if (!std::isfinite(o.inflow_ml_per_s) || o.inflow_ml_per_s <= 0.0) {
+    throw InputError(ErrorCode::BadInput, "--inflow-ml-s", fmt::format("{}", o.inflow_ml_per_s),
+                     "a positive inflow in mL/s (forward flow into the inlet)");
+  }
+  options.mean_inflow_m3_per_s = o.inflow_ml_per_s * 1e-6;
+  if (o.inflow_waveform.empty()) return options;
+  std::istringstream items(o.inflow_waveform);
+  std::string item;
+  while (std::getline(items, item, ',')) {
+    std::istringstream pair(item);
+    double time_s = 0.0, flow_ml_per_s = 0.0;
+    char colon = 0;
+    pair >> time_s >> colon >> flow_ml_per_s;
+    const bool is_increasing = options.inflow_times_s.empty() ? time_s == 0.0 : time_s > options.inflow_times_s.back();
+    if (!pair || colon != ':' || !(pair >> std::ws).eof() || !std::isfinite(flow_ml_per_s) || !is_increasing) {
+      throw InputError(ErrorCode::BadInput, fmt::format("--inflow-waveform[{}]", options.inflow_times_s.size()), item,
+                       "t:q pairs (s : mL/s) separated by commas, times increasing from 0 to the period, "
+                       "e.g. 0:4,0.1:12,0.3:4,0.8:4");
+    }
+    options.inflow_times_s.push_back(time_s);
+    options.inflow_m3_per_s.push_back(flow_ml_per_s * 1e-6);
+  }
+  if (options.inflow_times_s.size() < 2) {
+    throw InputError(ErrorCode::BadInput, "--inflow-waveform", o.inflow_waveform,
+                     "at least two t:q pairs, the last time being the period");
+  }
+  options.period_s = options.inflow_times_s.back();
+  double integral = 0.0;
+  for (std::size_t n = 1; n < options.inflow_times_s.size(); ++n) {
+    integral += 0.5 * (options.inflow_times_s[n] - options.inflow_times_s[n - 1]) *
+                (options.inflow_m3_per_s[n] + options.inflow_m3_per_s[n - 1]);
+  }
+  options.mean_inflow_m3_per_s = integral / options.period_s;
+  return options;
+}
+
+void predict_pressure_drops(ImageRun& run, std::vector<std::string>&) {
+  const auto options = network_model_options(run.options);
+  const auto drops = physics::zerod::predict_segment_pressure_drops(*run.network, options);
+  const dicom::ModelIdentity model{std::string(kPressureDropModelName), PTWIN_VERSION};
+  nlohmann::json inflow = {{"kind", options.inflow_times_s.empty() ? "steady" : "pulsatile"},
+                           {"mean_ml_per_s", options.mean_inflow_m3_per_s * 1e6},
+                           {"period_s", options.period_s}};
+  if (!options.inflow_times_s.empty()) {
+    nlohmann::json flows_ml_per_s = nlohmann::json::array();
+    for (const double q : options.inflow_m3_per_s) flows_ml_per_s.push_back(q * 1e6);
+    inflow["times_s"] = options.inflow_times_s;
+    inflow["flows_ml_per_s"] = flows_ml_per_s;
+  }
+  const char* status = drops.status == physics::zerod::SimulationStatus::Completed     ? "completed"
+                       : drops.status == physics::zerod::SimulationStatus::NotPeriodic ? "not periodic"
+                                                                                        : "diverged";
+  nlohmann::json segments = nlohmann::json::array();
+  for (const auto& d : drops.segments) {
+    segments.push_back({{"name", d.segment},
+                        {"has_stenosis", d.has_stenosis},
+                        {"mean_drop_pa", d.mean_drop_pa},
+                        {"peak_drop_pa", d.peak_drop_pa},
+                        {"mean_drop_mmhg", d.mean_drop_pa / units::kPaPerMmHg},
+                        {"peak_drop_mmhg", d.peak_drop_pa / units::kPaPerMmHg},
+                        {"mean_stenosis_loss_mmhg", d.mean_stenosis_loss_pa / units::kPaPerMmHg},
+                        {"mean_flow_ml_per_s", d.mean_flow_m3_per_s * 1e6}});
+    for (auto& m : run.measurements) {
+      if (m.name == d.segment) {
+        m.predicted_pressure_drop = dicom::PredictedPressureDrop{d.mean_drop_pa * units::pa, model, d.peak_drop_pa * units::pa};
+      }
+    }
+  }
+  run.pressure_summary = {{"model", {{"name", model.name}, {"version", model.version}, {"file", "zerod_model.json"}}},
+                          {"inflow", inflow},
+                          {"status", status},
+                          {"message", drops.message},
+                          {"cycles", drops.cycles},
+                          {"segments", segments}};
+  if (drops.status != physics::zerod::SimulationStatus::Completed) {
+    logging::zone_logger("physics")->warn("0D model of the vessel network did not complete status={} message={}; the SR "
+                                       "carries no predicted pressure drops", status, drops.message);
+  }
 }
 
 void mesh_lumen(ImageRun& run, std::vector<std::string>& outputs) {
@@ -112,7 +190,7 @@ void mesh_lumen(ImageRun& run, std::vector<std::string>& outputs) {
 }
 
 void write_dicom_results(ImageRun& run, std::vector<std::string>& outputs) {
-  const auto sources = source_files(run);
+  const auto& sources = run.source_files;
   const std::string version = fmt::format("ptwin {}", PTWIN_VERSION);
   dicom::PacsResultsOptions options;
   options.segmentation.algorithm = {

@@ -153,6 +153,29 @@ std::string escape_xml(const std::string& text) {
   return out;
 }
 
+// The 0D model's predicted drops per segment, stenosed segments marked, with the inflow stated.
+std::string pressure_drop_html(const json& p) {
+  const auto& inflow = p.at("inflow");
+  std::string html = "<h2>Predicted pressure drops</h2>\n";
+  html.append(fmt::format("<p>Model: {} {} (zerod_model.json), {} inflow, mean {:.2f} mL/s{}; status: {}.</p>\n",
+                          escape_xml(p.at("model").at("name")), escape_xml(p.at("model").at("version")),
+                          inflow.at("kind").get<std::string>(), inflow.at("mean_ml_per_s").get<double>(),
+                          inflow.at("kind") == "pulsatile"
+                              ? fmt::format(", period {:.3f} s", inflow.at("period_s").get<double>())
+                              : std::string(),
+                          escape_xml(p.at("status").get<std::string>() + " " + p.at("message").get<std::string>())));
+  html.append("<table>\n<tr><th>segment</th><th>stenosis</th><th>mean flow (mL/s)</th><th>mean drop (mmHg)</th>"
+              "<th>peak drop (mmHg)</th><th>of which stenosis loss, mean (mmHg)</th></tr>\n");
+  for (const auto& s : p.at("segments")) {
+    html.append(fmt::format("<tr><td>{}</td><td>{}</td><td>{:.3f}</td><td>{:.3f}</td><td>{:.3f}</td><td>{:.3f}</td></tr>\n",
+                            escape_xml(s.at("name")), s.at("has_stenosis").get<bool>() ? "yes" : "no",
+                            s.at("mean_flow_ml_per_s").get<double>(), s.at("mean_drop_mmhg").get<double>(),
+                            s.at("peak_drop_mmhg").get<double>(), s.at("mean_stenosis_loss_mmhg").get<double>()));
+  }
+  html.append("</table>\n");
+  return html;
+}
+
 std::string html_report(const ImageRun& run, const json& report) {
   std::string html;
   html.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n");
@@ -178,6 +201,14 @@ std::string html_report(const ImageRun& run, const json& report) {
   const auto row = [&html](const std::string& name, const std::string& value) {
     html.append(fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", escape_xml(name), escape_xml(value)));
   };
+  if (!run.intake_summary.is_null()) {
+    const auto& in_take = run.intake_summary;
+    row("files offered = accepted + quarantined + out of scope",
+        fmt::format("{} = {} + {} + {}", in_take.at("offered").get<std::size_t>(), in_take.at("accepted").get<std::size_t>(),
+                    in_take.at("quarantined").get<std::size_t>(), in_take.at("skipped_out_of_scope").get<std::size_t>()));
+    for (const auto& refused : in_take.at("quarantined_files")) row("quarantined", refused.at("reason").get<std::string>());
+    for (const auto& skipped : in_take.at("skipped_files")) row("out of scope", skipped.at("reason").get<std::string>());
+  }
   row("segmenter", s.at("method").get<std::string>());
   row("lumen voxels", std::to_string(s.at("lumen_voxels").get<std::size_t>()));
   row("lumen volume (mL, voxels)", fmt::format("{:.4f}", s.at("lumen_volume_m3").get<double>() * 1e6));
@@ -207,7 +238,9 @@ std::string html_report(const ImageRun& run, const json& report) {
     row("DICOM SR series", run.dicom_summary.at("sr_series_uid").get<std::string>());
     row("instances stored with STOW-RS", std::to_string(run.dicom_summary.at("stored_with_stow_rs").get<std::size_t>()));
   }
-  html.append("</table>\n<h2>Pictures</h2>\n");
+  html.append("</table>\n");
+  if (!run.pressure_summary.is_null()) html.append(pressure_drop_html(run.pressure_summary));
+  html.append("<h2>Pictures</h2>\n");
   for (const auto& picture : run.pictures) {
     html.append(fmt::format("<figure><img src=\"{}\" width=\"{}\" height=\"{}\" alt=\"{}\"/>"
                             "<figcaption>{}</figcaption></figure>\n",
@@ -242,12 +275,14 @@ std::vector<std::string> write_image_report(const ImageRun& run) {
   }
   const json report = {{"format", "ptwin.image-report/1"},
                        {"input", input_json(run)},
+                       {"intake", run.intake_summary},
                        {"settings", settings_json(run)},
                        {"stages", stages},
                        {"total_seconds", total_s},
                        {"segmentation", segmentation_json(run)},
                        {"surface", surface_json(run)},
                        {"network", run.network_summary},
+                       {"pressure_drops", run.pressure_summary},
                        {"mesh", run.mesh_summary},
                        {"dicom", run.dicom_summary},
                        {"outputs", {{"surface", "lumen.vtp"}, {"labels", "labels.nrrd"}}},

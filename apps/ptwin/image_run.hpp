@@ -12,6 +12,7 @@
 
 #include "image_stages.hpp"
 #include "ptwin/clinical/dicom/vessel_measurements.hpp"
+#include "ptwin/geometry/centerline/vessel_network.hpp"
 #include "ptwin/geometry/segmentation/segmentation_settings.hpp"
 #include "ptwin/geometry/segmentation/segmenter.hpp"
 #include "ptwin/geometry/surface/surface_extraction.hpp"
@@ -37,6 +38,12 @@ struct ImageOptions {
   bool are_pictures_drawn = true;
   std::string surface_renderer = "auto";  // auto | vtk | builtin (docs/geometry.md#ptwin-image)
   bool is_meshed = true;
+  // Inflow of the 0D model whose pressure drops go into the SR and the report: a constant
+  // --inflow-ml-s, or a periodic --inflow-waveform "t:q,..." (s : mL/s, from t = 0 to the period).
+  double inflow_ml_per_s = 6.0;
+  std::string inflow_waveform;
+  // SQLite database whose quarantine keeps the files refused (default: <out>/ptwin.db).
+  std::string database;
 };
 
 struct PictureRecord {
@@ -54,6 +61,10 @@ struct ImageRun {
   std::size_t fetched_instances = 0;
   std::size_t fetched_bytes = 0;
   std::vector<ingest::dicom::DicomBuffer> fetched_files;
+  // The files read as the series (folder or PACS), after screening; those refused are in the
+  // quarantine, those out of scope are counted (intake_summary).
+  std::vector<ingest::dicom::DicomBuffer> source_files;
+  nlohmann::json intake_summary;
   std::optional<ingest::dicom::ImageVolume> volume;
   std::unique_ptr<geometry::segmentation::Segmenter> segmenter;
   std::optional<geometry::segmentation::SegmentationResult> segmentation;
@@ -61,7 +72,9 @@ struct ImageRun {
   std::optional<geometry::surface::ExtractedSurface> surface;
   // Downstream stages (image_downstream_stages.hpp): summaries for the report, null when the
   // stage did not run.
+  std::optional<geometry::centerline::VesselNetwork> network;
   nlohmann::json network_summary;
+  nlohmann::json pressure_summary;  // the 0D model's predicted drops (stage "zerod")
   std::vector<clinical::dicom::VesselSegmentMeasurement> measurements;  // per network segment
   nlohmann::json mesh_summary;
   nlohmann::json dicom_summary;

@@ -19,8 +19,11 @@
 #include <string>
 #include <vector>
 
+#include "ptwin/clinical/dicom/measurement_report_reader.hpp"
+#include "ptwin/core/units.hpp"
 #include "ptwin/geometry/phantom/phantom_rasteriser.hpp"
 #include "ptwin/ingest/dicom/dicomweb_client.hpp"
+#include "ptwin/store/sqlite_store.hpp"
 
 namespace {
 
@@ -161,7 +164,7 @@ class ImageE2e : public ::testing::Test {
   // Everything a run must leave in `out`, whatever the source.
   void check_outputs(const fs::path& out, const std::vector<std::string>& expected_stages) {
     for (const auto* file : {"lumen.vtp", "labels.nrrd", "report.json", "report.html", "axial.png",
-                             "coronal.png", "sagittal.png", "surface.png", "vessel_network.json",
+                             "coronal.png", "sagittal.png", "surface.png", "centerlines.png", "vessel_network.json",
                              "zerod_model.json", "lumen_mesh.vtu", "lumen_boundary.vtp", "seg.dcm", "sr.dcm"}) {
       EXPECT_TRUE(fs::exists(out / file)) << file;
     }
@@ -189,6 +192,7 @@ class ImageE2e : public ::testing::Test {
       worst = std::max(worst, segment.at("stenosis_diameter_reduction").get<double>());
     }
     EXPECT_NEAR(worst, 0.5, 0.15);
+    check_pressure_drops(out, report);
     EXPECT_TRUE(report.at("mesh").at("conforming").get<bool>());
     EXPECT_GT(report.at("mesh").at("tetrahedra").get<std::size_t>(), 1000U);
     for (const auto* file : {"seg.dcm", "sr.dcm"}) {
@@ -238,13 +242,56 @@ class ImageE2e : public ::testing::Test {
     EXPECT_EQ(png_size(out / "coronal.png"), expected(shown[0], shown[2]));
     EXPECT_EQ(png_size(out / "sagittal.png"), expected(shown[1], shown[2]));
     EXPECT_EQ(png_size(out / "surface.png"), (std::pair<std::uint32_t, std::uint32_t>{512, 512}));
+    EXPECT_EQ(png_size(out / "centerlines.png"), (std::pair<std::uint32_t, std::uint32_t>{960, 320}));
 
     ASSERT_EQ(std::system("command -v xmllint > /dev/null 2>&1"), 0) << "xmllint is missing: run scripts/install_deps.sh";
     const std::string lint = "xmllint --noout '" + (out / "report.html").string() + "' > " + (dir_ / "lint.txt").string() + " 2>&1";
     EXPECT_EQ(std::system(lint.c_str()), 0) << read_bytes(dir_ / "lint.txt");
     const std::string html = read_bytes(out / "report.html");
-    for (const auto* picture : {"axial.png", "coronal.png", "sagittal.png", "surface.png"}) {
+    for (const auto* picture : {"axial.png", "coronal.png", "sagittal.png", "surface.png", "centerlines.png"}) {
       EXPECT_NE(html.find(std::string("src=\"") + picture + "\""), std::string::npos) << picture;
+    }
+  }
+
+  // The 0D model's predicted drops at the default steady 6 mL/s: one per segment, the inflow
+  // conserved through the trunk, mean = peak (steady), the stenosed daughter's the largest of the
+  // daughters; and the SR read back carries the same means and peaks with the model's identity.
+  void check_pressure_drops(const fs::path& out, const json& report) {
+    const json& drops = report.at("pressure_drops");
+    ASSERT_EQ(drops.at("status"), "completed") << drops.dump();
+    EXPECT_EQ(drops.at("inflow").at("kind"), "steady");
+    EXPECT_NEAR(drops.at("inflow").at("mean_ml_per_s").get<double>(), 6.0, 1e-12);
+    ASSERT_EQ(drops.at("segments").size(), 3U);
+    double flows_ml_per_s = 0.0, stenosed_mmhg = 0.0, healthy_mmhg = 0.0;
+    for (const auto& segment : drops.at("segments")) {
+      const double mean = segment.at("mean_drop_mmhg").get<double>();
+      EXPECT_GT(mean, 0.0) << segment.dump();
+      EXPECT_NEAR(segment.at("peak_drop_mmhg").get<double>(), mean, 1e-6 * mean) << segment.dump();
+      flows_ml_per_s += segment.at("mean_flow_ml_per_s").get<double>();
+      if (segment.at("has_stenosis").get<bool>()) stenosed_mmhg = std::max(stenosed_mmhg, mean);
+      else if (segment.at("mean_flow_ml_per_s").get<double>() < 5.9) healthy_mmhg = mean;  // not the trunk
+    }
+    EXPECT_NEAR(flows_ml_per_s, 12.0, 1e-6) << "trunk 6 mL/s plus the daughters' 6 mL/s";
+    EXPECT_GT(stenosed_mmhg, healthy_mmhg) << drops.dump();
+    const auto sr = ptwin::clinical::dicom::read_measurement_report(read_bytes(out / "sr.dcm"), "sr.dcm");
+    ASSERT_EQ(sr.segments.size(), 3U);
+    for (const auto& reported : sr.segments) {
+      const auto& m = reported.measurement;
+      ASSERT_TRUE(m.predicted_pressure_drop.has_value()) << m.name;
+      EXPECT_EQ(m.predicted_pressure_drop->model.name, drops.at("model").at("name")) << m.name;
+      EXPECT_EQ(m.predicted_pressure_drop->model.version, drops.at("model").at("version")) << m.name;
+      bool is_found = false;
+      for (const auto& segment : drops.at("segments")) {
+        if (segment.at("name") != m.name) continue;
+        is_found = true;
+        const double expected = segment.at("mean_drop_mmhg").get<double>();
+        // The SR writes 9 significant digits (DS).
+        EXPECT_NEAR(m.predicted_pressure_drop->mean_drop.in(ptwin::units::mmHg), expected, 1e-8 * expected) << m.name;
+        const double peak = segment.at("peak_drop_mmhg").get<double>();
+        ASSERT_TRUE(m.predicted_pressure_drop->peak_drop.has_value()) << m.name;
+        EXPECT_NEAR(m.predicted_pressure_drop->peak_drop->in(ptwin::units::mmHg), peak, 1e-8 * peak) << m.name;
+      }
+      EXPECT_TRUE(is_found) << m.name;
     }
   }
 
@@ -262,10 +309,109 @@ TEST_F(ImageE2e, FolderRunWritesSurfaceLabelsPicturesAndATimedReport) {
   const auto result = run("image --series " + (dir_ / "phantom" / "series").string() + " --out " + out.string(), dir_);
   ASSERT_EQ(result.exit_code, 0) << result.output;
   // The timing table names every stage and the total.
-  for (const auto* stage : {"read", "segment", "surface", "write", "centerlines", "mesh", "dicom", "pictures", "total"}) {
+  for (const auto* stage : {"read", "segment", "surface", "write", "centerlines", "zerod", "mesh", "dicom", "pictures", "total"}) {
     EXPECT_NE(result.output.find(stage), std::string::npos) << stage << "\n" << result.output;
   }
-  check_outputs(out, {"read", "segment", "surface", "write", "centerlines", "mesh", "dicom", "pictures"});
+  check_outputs(out, {"read", "segment", "surface", "write", "centerlines", "zerod", "mesh", "dicom", "pictures"});
+}
+
+// Files the run refuses are kept in the quarantine with their bytes and reason, and counted:
+// offered = accepted + quarantined + out of scope. A truncated slice copy and a text file beside
+// the phantom's series are refused; the series itself runs as before.
+TEST_F(ImageE2e, RefusedFilesAreQuarantinedAndCounted) {
+  write_phantom();
+  const auto series = dir_ / "phantom" / "series";
+  std::vector<fs::path> slices;
+  for (const auto& entry : fs::directory_iterator(series)) slices.push_back(entry.path());
+  ASSERT_EQ(slices.size(), 48U);
+  const std::string truncated = read_bytes(slices.front()).substr(0, 1500);
+  std::ofstream(series / "zz_truncated.dcm", std::ios::binary) << truncated;
+  const std::string notes = "scanner notes, not DICOM\n";
+  std::ofstream(series / "notes.txt", std::ios::binary) << notes;
+  const auto out = dir_ / "out";
+  const auto database = dir_ / "twin.db";
+  const auto result = run("image --series " + series.string() + " --db " + database.string() + " --out " + out.string(), dir_);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("files offered: 50 = 48 accepted + 2 quarantined"), std::string::npos) << result.output;
+  check_outputs(out, {"read", "segment", "surface", "write", "centerlines", "zerod", "mesh", "dicom", "pictures"});
+  std::ifstream in(out / "report.json");
+  const json intake = json::parse(in).at("intake");
+  EXPECT_EQ(intake.at("offered"), 50);
+  EXPECT_EQ(intake.at("accepted"), 48);
+  EXPECT_EQ(intake.at("quarantined"), 2);
+  EXPECT_EQ(intake.at("skipped_out_of_scope"), 0);
+  EXPECT_EQ(intake.at("series_in_scope"), truth_series_uid());
+
+  const ptwin::store::SqliteStore store(database);
+  const auto entries = store.quarantined(std::nullopt);
+  ASSERT_EQ(entries.size(), 2U);
+  std::map<std::string, std::pair<std::string, std::string>> by_file;  // file -> bytes, reason
+  for (const auto& record : entries) {
+    for (const auto* file : {"zz_truncated.dcm", "notes.txt"}) {
+      if (record.entry.source.find(file) != std::string::npos) by_file[file] = {record.entry.raw_bytes, record.entry.reason};
+    }
+  }
+  ASSERT_EQ(by_file.size(), 2U);
+  EXPECT_EQ(by_file["zz_truncated.dcm"].first, truncated) << "the raw bytes are kept exactly";
+  EXPECT_NE(by_file["zz_truncated.dcm"].second.find("broken DICOM"), std::string::npos) << by_file["zz_truncated.dcm"].second;
+  EXPECT_EQ(by_file["notes.txt"].first, notes);
+  EXPECT_NE(by_file["notes.txt"].second.find("not a DICOM"), std::string::npos) << by_file["notes.txt"].second;
+}
+
+// A series refused as a whole (a slice missing: uneven spacing) fails the run, and its files are
+// in the quarantine with the reason rather than lost.
+TEST_F(ImageE2e, ASeriesRefusedAsAWholeIsQuarantinedAndTheRunFails) {
+  write_phantom();
+  const auto series = dir_ / "phantom" / "series";
+  std::vector<fs::path> slices;
+  for (const auto& entry : fs::directory_iterator(series)) slices.push_back(entry.path());
+  std::sort(slices.begin(), slices.end());
+  fs::remove(slices[20]);
+  const auto database = dir_ / "twin.db";
+  const auto result = run("image --series " + series.string() + " --db " + database.string() + " --out " + (dir_ / "out").string(), dir_);
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.output.find("quarantine"), std::string::npos) << result.output;
+  const ptwin::store::SqliteStore store(database);
+  const auto entries = store.quarantined(std::nullopt);
+  ASSERT_EQ(entries.size(), 47U);
+  EXPECT_NE(entries.front().entry.reason.find("refused as a whole"), std::string::npos) << entries.front().entry.reason;
+}
+
+// --segmenter torchscript with a model trained by `ptwin train-segmenter` (small and quick: 2
+// phantoms of 48^3, 150 Adam steps; libtorch from the plugin next to the ptwin binary) segments
+// the phantom well enough for the rest of the pipeline: Dice >= 0.9 against the truth, the
+// acceptance level of the classical run above.
+TEST_F(ImageE2e, TorchScriptModelFromTrainSegmenterSegmentsThePhantom) {
+  write_phantom();
+  const auto model = dir_ / "segmenter.pt";
+  const auto trained =
+      run("train-segmenter --out " + model.string() + " --phantoms 2 --phantom-edge 48 --iterations 150", dir_);
+  ASSERT_EQ(trained.exit_code, 0) << trained.output;
+  const auto out = dir_ / "out";
+  const auto result = run("image --series " + (dir_ / "phantom" / "series").string() + " --segmenter torchscript --model " +
+                              model.string() + " --no-mesh --inflow-waveform 0:4,0.1:12,0.3:4,0.8:4 --out " + out.string(),
+                          dir_);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  std::ifstream in(out / "report.json");
+  const json report = json::parse(in);
+  EXPECT_EQ(report.at("settings").at("segmentation").at("method"), "torchscript");
+  EXPECT_EQ(report.at("settings").at("segmentation").at("model"), model.string());
+  EXPECT_EQ(report.at("segmentation").at("method"), "torchscript");
+  const Nrrd nrrd = read_nrrd(out / "labels.nrrd");
+  const double score = dice(nrrd.voxels, true_lumen(dir_ / "phantom" / "ground_truth.json"));
+  std::printf("TorchScript segmenter: Dice against ground truth %.4f\n", score);
+  EXPECT_GE(score, 0.9);
+  EXPECT_EQ(report.at("network").at("segments").size(), 3U) << report.at("network").dump();
+  // The pulsatile inflow: trapezoids 0.1 * (4 + 12) / 2 + 0.2 * (12 + 4) / 2 + 0.5 * 4 = 4.4 mL
+  // over 0.8 s, a mean of 5.5 mL/s; the drops peak above their cycle mean.
+  const json& drops = report.at("pressure_drops");
+  ASSERT_EQ(drops.at("status"), "completed") << drops.dump();
+  EXPECT_EQ(drops.at("inflow").at("kind"), "pulsatile");
+  EXPECT_NEAR(drops.at("inflow").at("mean_ml_per_s").get<double>(), 5.5, 1e-12);
+  EXPECT_NEAR(drops.at("inflow").at("period_s").get<double>(), 0.8, 1e-15);
+  for (const auto& segment : drops.at("segments")) {
+    EXPECT_GT(segment.at("peak_drop_mmhg").get<double>(), 1.5 * segment.at("mean_drop_mmhg").get<double>()) << segment.dump();
+  }
 }
 
 TEST_F(ImageE2e, BadOptionsAreRefusedByNameBeforeAnyWork) {
@@ -281,6 +427,12 @@ TEST_F(ImageE2e, BadOptionsAreRefusedByNameBeforeAnyWork) {
   const auto seed = run("image --series a --seed-mm 1,2 --out " + (dir_ / "o").string(), dir_);
   EXPECT_NE(seed.exit_code, 0);
   EXPECT_NE(seed.output.find("--seed-mm[0]"), std::string::npos) << seed.output;
+  const auto waveform = run("image --series a --inflow-waveform 0:4,0.5 --out " + (dir_ / "o").string(), dir_);
+  EXPECT_NE(waveform.exit_code, 0);
+  EXPECT_NE(waveform.output.find("--inflow-waveform[1]"), std::string::npos) << waveform.output;
+  const auto inflow = run("image --series a --inflow-ml-s -3 --out " + (dir_ / "o").string(), dir_);
+  EXPECT_NE(inflow.exit_code, 0);
+  EXPECT_NE(inflow.output.find("--inflow-ml-s"), std::string::npos) << inflow.output;
   EXPECT_FALSE(fs::exists(dir_ / "o"));
   const auto missing = run("image --series " + (dir_ / "absent").string() + " --out " + (dir_ / "o").string(), dir_);
   EXPECT_NE(missing.exit_code, 0);
@@ -309,12 +461,14 @@ TEST_F(ImageE2e, PacsRunFetchesTheStudyOverDicomweb) {
   const auto out = dir_ / "out";
   const auto result = run(std::string("image --pacs ") + url + " --study " + study + " --out " + out.string(), dir_);
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  check_outputs(out, {"fetch", "read", "segment", "surface", "write", "centerlines", "mesh", "dicom", "pictures"});
+  check_outputs(out, {"fetch", "read", "segment", "surface", "write", "centerlines", "zerod", "mesh", "dicom", "pictures"});
   std::ifstream report_in(out / "report.json");
   const json report = json::parse(report_in);
   const json& source = report.at("input").at("source");
   EXPECT_EQ(source.at("kind"), "dicomweb");
   EXPECT_EQ(source.at("instances"), files.size());
+  EXPECT_EQ(report.at("intake").at("offered"), files.size());
+  EXPECT_EQ(report.at("intake").at("accepted"), files.size());
   // The SEG and SR went back to the study, and QIDO-RS finds them there.
   EXPECT_EQ(report.at("dicom").at("stored_with_stow_rs"), 2);
   for (const auto* modality : {"SEG", "SR"}) {

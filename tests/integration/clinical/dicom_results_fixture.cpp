@@ -72,7 +72,7 @@ std::vector<VesselSegmentMeasurement> test_measurements() {
   stenosed.minimal_diameter = 1.98 * units::mm;
   stenosed.stenosis_diameter_reduction = 0.5 * units::one;
   stenosed.predicted_pressure_drop =
-      PredictedPressureDrop{12.4 * units::mmHg, {"ptwin.oned", "0.3.1"}};
+      PredictedPressureDrop{12.4 * units::mmHg, {"ptwin.oned", "0.3.1"}, 31.7 * units::mmHg};
   return {parent, stenosed};
 }
 

@@ -84,6 +84,13 @@ TEST_F(DicomSrTest, MeasurementsReadBackAsWritten) {
                            expected.predicted_pressure_drop->mean_drop.si(),
                            expected.name + " pressure drop");
       EXPECT_EQ(actual.predicted_pressure_drop->model, expected.predicted_pressure_drop->model);
+      ASSERT_EQ(actual.predicted_pressure_drop->peak_drop.has_value(),
+                expected.predicted_pressure_drop->peak_drop.has_value());
+      if (expected.predicted_pressure_drop->peak_drop) {
+        expect_near_relative(actual.predicted_pressure_drop->peak_drop->si(),
+                             expected.predicted_pressure_drop->peak_drop->si(),
+                             expected.name + " peak pressure drop");
+      }
     }
     // Every group references the lumen segment of this SEG and the segmented series.
     EXPECT_EQ(contents.segments[n].segmentation_sop_instance_uid, seg_.sop_instance_uid);
@@ -137,6 +144,15 @@ TEST_F(DicomSrTest, RefusesMeasurementsThatBreakTheirRules) {
     FAIL() << "a prediction without model version accepted";
   } catch (const InputError& error) {
     EXPECT_NE(error.where().find("predicted_pressure_drop.model"), std::string::npos)
+        << error.what();
+  }
+  measurements = testing::test_measurements();
+  measurements[1].predicted_pressure_drop->peak_drop = 10.0 * units::mmHg;  // below the mean
+  try {
+    (void)write_measurement_report(measurements, series_.files, seg_, options());
+    FAIL() << "a peak below the mean accepted";
+  } catch (const InputError& error) {
+    EXPECT_NE(error.where().find("predicted_pressure_drop.peak_drop"), std::string::npos)
         << error.what();
   }
   measurements = testing::test_measurements();

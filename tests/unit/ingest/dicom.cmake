@@ -9,4 +9,5 @@ ptwin_add_test(ingest_dicom_unit_test LABEL unit
           ${CMAKE_CURRENT_SOURCE_DIR}/dicom_bad_inputs_test.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/imaging_study_locator_test.cpp
           ${CMAKE_CURRENT_SOURCE_DIR}/dicom_series_reader_test.cpp
+          ${CMAKE_CURRENT_SOURCE_DIR}/series_screening_test.cpp
   LIBS ptwin::ingest DCMTK::dcmdata nlohmann_json::nlohmann_json)

@@ -124,7 +124,15 @@ void take_measurement(const Numeric& number, VesselSegmentMeasurement& m, std::v
     seen[2] = true;
   } else if (same_code(number.concept_code, codes::kGradientPressureAverage)) {
     require_unit(number, codes::kUnitMmHg, where);
-    m.predicted_pressure_drop = PredictedPressureDrop{number.value * units::mmHg, number.algorithm};
+    m.predicted_pressure_drop = PredictedPressureDrop{number.value * units::mmHg, number.algorithm, std::nullopt};
+  } else if (same_code(number.concept_code, codes::kGradientPressurePeak)) {
+    require_unit(number, codes::kUnitMmHg, where);
+    if (!m.predicted_pressure_drop || m.predicted_pressure_drop->model != number.algorithm) {
+      refuse(where + ": Gradient pressure, peak", fmt::format("{} mmHg", number.value),
+             "after the average gradient of the same model (Algorithm Name and Version), as ptwin "
+             "writes them");
+    }
+    m.predicted_pressure_drop->peak_drop = number.value * units::mmHg;
   } else {
     refuse(where + ": ConceptNameCodeSequence",
            fmt::format("({}, {}, \"{}\") derivation {}", number.concept_code.value,

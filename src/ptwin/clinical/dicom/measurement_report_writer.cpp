@@ -83,6 +83,15 @@ void add_group(TID1500_MeasurementReport& report, const VesselSegmentMeasurement
     check(group.getMeasurement().setAlgorithmIdentification(drop->model.name.c_str(),
                                                             drop->model.version.c_str()),
           "Algorithm Identification");
+    if (drop->peak_drop) {
+      check(group.addMeasurement(
+                CID7469_GenericIntensityAndSizeMeasurements(coded(codes::kGradientPressurePeak)),
+                value_in(drop->peak_drop->in(units::mmHg), codes::kUnitMmHg)),
+            "Gradient pressure, peak");
+      check(group.getMeasurement().setAlgorithmIdentification(drop->model.name.c_str(),
+                                                              drop->model.version.c_str()),
+            "Algorithm Identification");
+    }
   }
 }
 

@@ -16,7 +16,8 @@
 //       99PTWIN diam-stenosis "Diameter stenosis" in % with Measurement Method DCM 122651
 //         "Diameter Based Method" (CID 3804);
 //       DCM 122197 "Gradient pressure, average" in mmHg with the model as Algorithm Name and
-//         Version (TID 4019), only where a prediction exists.
+//         Version (TID 4019), only where a prediction exists, and DCM 122198 "Gradient
+//         pressure, peak" likewise where the prediction has a peak.
 // Patient and study attributes are copied from the source series; the SR is a new series in
 // that study, and its Current Requested Procedure Evidence lists the source images and the SEG.
 // The local scheme 99PTWIN is declared in the Coding Scheme Identification Sequence.

@@ -45,6 +45,8 @@ inline const CodedConcept kDiameterBasedMethod{"122651", "DCM", "Diameter Based 
 /// CID 3617 (Blood Velocity / Pressure Measurements in cardiac catheterisation): the mean
 /// pressure gradient; here the cycle-averaged drop along the segment predicted by a model.
 inline const CodedConcept kGradientPressureAverage{"122197", "DCM", "Gradient pressure, average"};
+/// CID 3617: the peak pressure gradient; here the largest drop over the cycle.
+inline const CodedConcept kGradientPressurePeak{"122198", "DCM", "Gradient pressure, peak"};
 /// TID 1411 Row 3b Finding: what the measured region is.
 inline const CodedConcept kFindingBloodVessel = kTypeBloodVessel;
 /// CID 7464 General Region of Interest Measurement Modifiers (Derivation).

@@ -56,6 +56,14 @@ void check_vessel_measurements(const std::vector<VesselSegmentMeasurement>& meas
         refuse(n, m.name, "predicted_pressure_drop", fmt::format("{} Pa", drop->mean_drop.si()),
                "a finite pressure");
       }
+      if (drop->peak_drop) {
+        const double peak_pa = drop->peak_drop->si(), mean_pa = drop->mean_drop.si();
+        // The mean of a cycle cannot exceed its largest value; the slack covers rounding.
+        if (!std::isfinite(peak_pa) || peak_pa < mean_pa - 1e-9 * std::abs(mean_pa)) {
+          refuse(n, m.name, "predicted_pressure_drop.peak_drop", fmt::format("{} Pa", peak_pa),
+                 fmt::format("a finite pressure at least the mean drop ({} Pa)", mean_pa));
+        }
+      }
       if (drop->model.name.empty() || drop->model.version.empty()) {
         refuse(n, m.name, "predicted_pressure_drop.model",
                drop->model.name + " " + drop->model.version,

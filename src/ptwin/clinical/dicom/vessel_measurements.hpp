@@ -25,6 +25,8 @@ struct ModelIdentity {
 struct PredictedPressureDrop {
   units::Pressure mean_drop;  // cycle-averaged, proximal minus distal
   ModelIdentity model;
+  /// The largest drop over the cycle; none when only the mean was predicted.
+  std::optional<units::Pressure> peak_drop;
   friend bool operator==(const PredictedPressureDrop&, const PredictedPressureDrop&) = default;
 };
 
@@ -46,8 +48,9 @@ struct VesselSegmentMeasurement {
 };
 
 /// Checks `measurements` before anything is written: names present, unique and at most 64
-/// characters; diameters positive and finite with minimal <= mean; stenosis in [0, 1]; model
-/// name and version present. Throws InputError naming the segment and the field.
+/// characters; diameters positive and finite with minimal <= mean; stenosis in [0, 1]; a
+/// predicted drop finite, its peak (if any) finite and at least its mean; model name and version
+/// present. Throws InputError naming the segment and the field.
 void check_vessel_measurements(const std::vector<VesselSegmentMeasurement>& measurements);
 
 }  // namespace ptwin::clinical::dicom

@@ -242,6 +242,10 @@ Command register_image(CLI::App& app) {
   sub->add_flag("!--no-level-set", options->is_level_set_refined, "skip the level-set refinement (classical)");
   sub->add_flag("!--no-pictures", options->are_pictures_drawn, "do not draw the PNG pictures");
   sub->add_flag("!--no-mesh", options->is_meshed, "skip the tetrahedral volume mesh");
+  sub->add_option("--surface-remeshing", options->surface_remeshing,
+                  "remesh the surface before filling it with tetrahedra (remesh) or keep it (keep)")
+      ->check(CLI::IsMember({"remesh", "keep"}))
+      ->capture_default_str();
   return {sub, [options] { run_image(*options); }};
 }
 

@@ -36,6 +36,9 @@ struct ImageOptions {
   bool is_level_set_refined = true;
   bool are_pictures_drawn = true;
   bool is_meshed = true;
+  /// --surface-remeshing: "remesh" (image-derived surfaces have slivers that make bad boundary
+  /// tetrahedra) or "keep" (fill the extracted surface as it is).
+  std::string surface_remeshing = "remesh";
 };
 
 struct PictureRecord {

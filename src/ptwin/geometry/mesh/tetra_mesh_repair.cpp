@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace ptwin::geometry::mesh {
@@ -127,9 +128,11 @@ bool relocate(TetraMesh& mesh, std::uint32_t node, const std::vector<std::size_t
 PeelingResult peel_once(TetraMesh& mesh, const MeshQualityThresholds& limits) {
   std::unordered_map<Face, std::size_t, FaceHash> boundary_of_face;
   std::unordered_map<std::uint64_t, int> boundary_edge_use;
+  std::vector<int> boundary_node_use(mesh.nodes_m.size(), 0);
   for (std::size_t b = 0; b < mesh.boundary_triangles.size(); ++b) {
     const Face& triangle = mesh.boundary_triangles[b];
     boundary_of_face.emplace(sorted_face(triangle), b);
+    for (const std::uint32_t n : triangle) ++boundary_node_use[n];
     for (std::size_t e = 0; e < 3; ++e) ++boundary_edge_use[edge_key(triangle[e], triangle[(e + 1) % 3])];
   }
   PeelingResult result;
@@ -146,23 +149,31 @@ PeelingResult peel_once(TetraMesh& mesh, const MeshQualityThresholds& limits) {
       on_boundary.push_back(v);
       triangle_of[v] = found->second;
     }
-    if (on_boundary.size() != 2) continue;
-    const std::size_t first = triangle_of[on_boundary[0]];
-    const std::size_t second = triangle_of[on_boundary[1]];
-    if (mesh.boundary_patch[first] != mesh.boundary_patch[second]) continue;
-    // The new wall edge joins the two vertices opposite the boundary faces.
-    if (boundary_edge_use.contains(edge_key(tet[on_boundary[0]], tet[on_boundary[1]]))) continue;
+    if (on_boundary.size() < 2 || on_boundary.size() > 3) continue;
+    const std::uint32_t patch = mesh.boundary_patch[triangle_of[on_boundary[0]]];
+    if (std::any_of(on_boundary.begin(), on_boundary.end(),
+                    [&](std::size_t v) { return mesh.boundary_patch[triangle_of[v]] != patch; })) {
+      continue;
+    }
+    if (on_boundary.size() == 2) {
+      // The new wall edge joins the two vertices opposite the boundary faces.
+      if (boundary_edge_use.contains(edge_key(tet[on_boundary[0]], tet[on_boundary[1]]))) continue;
+    } else {
+      // Three faces: their common vertex must be on no other boundary triangle (then no other
+      // tetrahedron has it); it leaves the mesh with the tetrahedron.
+      std::size_t apex = 0;  // the vertex opposite no boundary face
+      while (std::find(on_boundary.begin(), on_boundary.end(), apex) != on_boundary.end()) ++apex;
+      if (boundary_node_use[tet[apex]] != 3) continue;
+    }
     if (std::any_of(tet.begin(), tet.end(), [&](std::uint32_t n) { return is_touched_node[n]; }))
       continue;
     const TetQuality quality = quality_of(mesh, tet);
     if (!breaks(quality, limits)) continue;
     is_removed_tet[t] = true;
-    is_removed_triangle[first] = true;
-    is_removed_triangle[second] = true;
+    for (const std::size_t v : on_boundary) is_removed_triangle[triangle_of[v]] = true;
     for (const std::uint32_t n : tet) is_touched_node[n] = true;
-    const std::uint32_t patch = mesh.boundary_patch[first];
     for (std::size_t v = 0; v < 4; ++v) {
-      if (v == on_boundary[0] || v == on_boundary[1]) continue;
+      if (std::find(on_boundary.begin(), on_boundary.end(), v) != on_boundary.end()) continue;
       mesh.boundary_triangles.push_back(face_opposite(tet, v));
       mesh.boundary_patch.push_back(patch);
       is_removed_triangle.push_back(false);
@@ -241,7 +252,28 @@ PeelingResult peel_boundary_slivers(TetraMesh& mesh, const MeshQualityThresholds
     total.removed_volume_m3 += step.removed_volume_m3;
     if (step.removed == 0) break;
   }
-  if (total.removed > 0) (void)orient_boundary_outward(mesh);
+  if (total.removed == 0) return total;
+  // A tetrahedron with three boundary faces takes its apex out of the mesh: drop such nodes.
+  std::vector<std::uint32_t> new_index(mesh.nodes_m.size(), UINT32_MAX);
+  for (const auto& tet : mesh.tetrahedra) {
+    for (const std::uint32_t n : tet) new_index[n] = 0;
+  }
+  std::vector<Vector3> nodes;
+  for (std::size_t n = 0; n < mesh.nodes_m.size(); ++n) {
+    if (new_index[n] == UINT32_MAX) continue;
+    new_index[n] = static_cast<std::uint32_t>(nodes.size());
+    nodes.push_back(mesh.nodes_m[n]);
+  }
+  if (nodes.size() != mesh.nodes_m.size()) {
+    for (auto& tet : mesh.tetrahedra) {
+      for (std::uint32_t& n : tet) n = new_index[n];
+    }
+    for (auto& triangle : mesh.boundary_triangles) {
+      for (std::uint32_t& n : triangle) n = new_index[n];
+    }
+    mesh.nodes_m = std::move(nodes);
+  }
+  (void)orient_boundary_outward(mesh);
   return total;
 }
 

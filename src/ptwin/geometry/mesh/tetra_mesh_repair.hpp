@@ -10,6 +10,8 @@
 // fills the thin wedge between two wall triangles and the two faces behind them. Removing it
 // makes those two faces the wall there: the surface changes by the tetrahedron's own, near-zero
 // volume, and the two new wall triangles lie within the tetrahedron's thickness of the old ones.
+// A flat tetrahedron with three faces on the wall (round a wall node joined to three others
+// only, next to a very short wall edge) is removed the same way, and its apex node with it.
 //
 // Relocation ("smart" Laplacian smoothing, Freitag and Ollivier-Gooch 1997). A tetrahedron with
 // one face on the wall and its interior node almost in that face's plane is flat too; its
@@ -28,11 +30,13 @@ struct PeelingResult {
   double removed_volume_m3 = 0.0;
 };
 
-/// Removes, repeatedly, every tetrahedron that breaks `thresholds` and has exactly two faces on
-/// the boundary, both in one patch, when its other two faces are not boundary triangles and
-/// the edge they share is on no boundary triangle (so that the boundary stays a closed
-/// 2-manifold). The two faces become boundary triangles of that patch, turned outward. The mesh
-/// must be conforming (check_conformity); other tetrahedra and the nodes are not changed.
+/// Removes, repeatedly, every tetrahedron that breaks `thresholds` and has two or three faces on
+/// the boundary, all in one patch, when the boundary stays a closed 2-manifold: with two, the
+/// edge its other two faces share must be on no boundary triangle; with three, their common
+/// vertex must be on no other boundary triangle (it leaves the mesh, and nodes no tetrahedron
+/// uses any more are dropped). Its remaining faces become boundary triangles of that patch,
+/// turned outward. The mesh must be conforming (check_conformity); other tetrahedra are not
+/// changed.
 PeelingResult peel_boundary_slivers(TetraMesh& mesh, const MeshQualityThresholds& thresholds);
 
 /// How far a tetrahedron is inside `thresholds`: the smallest of its metrics' ratios to their

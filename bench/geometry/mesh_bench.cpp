@@ -11,8 +11,8 @@
 // Counters: tets/s on wall-clock time (HXT's threads do the work); the mesh's smallest dihedral
 // angle and radius ratio, and thresholds_met (1 when the default MeshQualityThresholds hold). After
 // the benchmark table, main() prints each one's wall time per mesh and its rate over the
-// baseline's, and Image/remesh's time per mesh over Image/keep's. Every Mesh/ case meshes the interior at the surface's own triangle size
-// (ElementSizeMode::Absolute). Size: PTWIN_MESH_BENCH_SIZE=small (default; the verification Y,
+// baseline's, and Image/remesh's time per mesh over Image/keep's. Every Mesh/ case meshes the
+// interior at the surface's own triangle size (ElementSizeMode::Absolute). Size: PTWIN_MESH_BENCH_SIZE=small (default; the verification Y,
 // parent r 2 mm, at h 0.8 mm) or phantom: the Y of the default vessel phantom grown to 512x512x300
 // voxels of 0.5 mm (parent r 2.5 mm and 60 mm long to the bifurcation, daughters r 1.98 mm by
 // Murray's law and 118 mm long, spreading 77 mm), triangulated at the voxel spacing: about the

@@ -166,27 +166,72 @@ std::size_t flip_pass(LabelledSurface& labelled) {
 // Allowed only when a and b share exactly the two opposite vertices (the link condition, so the
 // surface stays a manifold), those keep at least three neighbours, and no moved triangle turns
 // over (its normal keeps within 90 deg). Returns the number of collapses.
-std::size_t collapse_pass(LabelledSurface& labelled, double shortest_m) {
-  auto& triangles = labelled.surface.triangles;
-  const auto& points = labelled.surface.points_m;
-  std::vector<std::vector<std::size_t>> around(points.size());
-  for (std::size_t t = 0; t < triangles.size(); ++t) {
-    for (const std::uint32_t v : triangles[t]) around[v].push_back(t);
+// The triangles round each vertex of a labelled surface (at the start of a pass).
+struct VertexStars {
+  const LabelledSurface& labelled;
+  std::vector<std::vector<std::size_t>> around;
+
+  explicit VertexStars(const LabelledSurface& surface)
+      : labelled(surface), around(surface.surface.points_m.size()) {
+    for (std::size_t t = 0; t < surface.surface.triangles.size(); ++t) {
+      for (const std::uint32_t v : surface.surface.triangles[t]) around[v].push_back(t);
+    }
   }
-  const auto neighbours = [&](std::uint32_t v) {
+  [[nodiscard]] std::set<std::uint32_t> neighbours(std::uint32_t v) const {
     std::set<std::uint32_t> result;
     for (const std::size_t t : around[v]) {
-      for (const std::uint32_t w : triangles[t]) {
+      for (const std::uint32_t w : labelled.surface.triangles[t]) {
         if (w != v) result.insert(w);
       }
     }
     return result;
-  };
-  const auto has_one_label = [&](std::uint32_t v) {
+  }
+  [[nodiscard]] bool has_one_label(std::uint32_t v) const {
     return std::all_of(around[v].begin(), around[v].end(), [&](std::size_t t) {
       return labelled.triangle_labels[t] == labelled.triangle_labels[around[v].front()];
     });
-  };
+  }
+};
+
+// Whether b may merge into a: the link condition, the two opposite vertices keeping three
+// neighbours, and no moved triangle turning over.
+bool can_collapse(const VertexStars& stars, std::uint32_t a, std::uint32_t b) {
+  const auto around_a = stars.neighbours(a);
+  const auto around_b = stars.neighbours(b);
+  std::vector<std::uint32_t> common;
+  std::set_intersection(around_a.begin(), around_a.end(), around_b.begin(), around_b.end(),
+                        std::back_inserter(common));
+  if (common.size() != 2 || stars.neighbours(common[0]).size() <= 3 ||
+      stars.neighbours(common[1]).size() <= 3) {
+    return false;
+  }
+  const auto& points = stars.labelled.surface.points_m;
+  for (const std::size_t u : stars.around[b]) {
+    const Triangle& old = stars.labelled.surface.triangles[u];
+    if (std::find(old.begin(), old.end(), a) != old.end()) continue;  // goes with the edge
+    Triangle moved = old;
+    std::replace(moved.begin(), moved.end(), b, a);
+    if (dot(normal_of(points, moved), normal_of(points, old)) <= 0.0) return false;
+  }
+  return true;
+}
+
+void remove_marked(LabelledSurface& labelled, const std::vector<bool>& is_removed) {
+  std::size_t kept = 0;
+  for (std::size_t t = 0; t < labelled.surface.triangles.size(); ++t) {
+    if (is_removed[t]) continue;
+    labelled.surface.triangles[kept] = labelled.surface.triangles[t];
+    labelled.triangle_labels[kept] = labelled.triangle_labels[t];
+    ++kept;
+  }
+  labelled.surface.triangles.resize(kept);
+  labelled.triangle_labels.resize(kept);
+}
+
+std::size_t collapse_pass(LabelledSurface& labelled, double shortest_m) {
+  auto& triangles = labelled.surface.triangles;
+  const auto& points = labelled.surface.points_m;
+  const VertexStars stars(labelled);
   std::vector<bool> is_touched(points.size(), false);
   std::vector<bool> is_removed(triangles.size(), false);
   std::size_t collapses = 0;
@@ -196,27 +241,12 @@ std::size_t collapse_pass(LabelledSurface& labelled, double shortest_m) {
       std::uint32_t b = triangles[t][(e + 1) % 3];
       const Vector3 edge = minus(points[b], points[a]);
       if (dot(edge, edge) >= shortest_m * shortest_m || is_touched[a] || is_touched[b]) continue;
-      if (!has_one_label(b)) std::swap(a, b);
-      if (!has_one_label(b)) continue;
-      const auto around_a = neighbours(a);
-      const auto around_b = neighbours(b);
-      std::vector<std::uint32_t> common;
-      std::set_intersection(around_a.begin(), around_a.end(), around_b.begin(), around_b.end(),
-                            std::back_inserter(common));
-      if (common.size() != 2 || neighbours(common[0]).size() <= 3 ||
-          neighbours(common[1]).size() <= 3) {
-        continue;
-      }
-      bool is_valid = true;
-      for (const std::size_t u : around[b]) {
-        const Triangle& old = triangles[u];
-        if (std::find(old.begin(), old.end(), a) != old.end()) continue;  // removed with the edge
-        Triangle moved = old;
-        std::replace(moved.begin(), moved.end(), b, a);
-        is_valid = is_valid && dot(normal_of(points, moved), normal_of(points, old)) > 0.0;
-      }
-      if (!is_valid) continue;
-      for (const std::size_t u : around[b]) {
+      if (!stars.has_one_label(b)) std::swap(a, b);
+      if (!stars.has_one_label(b) || !can_collapse(stars, a, b)) continue;
+      // The neighbours are marked before the triangles change, while the stars still hold.
+      for (const std::uint32_t v : stars.neighbours(a)) is_touched[v] = true;
+      for (const std::uint32_t v : stars.neighbours(b)) is_touched[v] = true;
+      for (const std::size_t u : stars.around[b]) {
         Triangle& triangle = triangles[u];
         if (std::find(triangle.begin(), triangle.end(), a) != triangle.end()) {
           is_removed[u] = true;
@@ -224,22 +254,10 @@ std::size_t collapse_pass(LabelledSurface& labelled, double shortest_m) {
           std::replace(triangle.begin(), triangle.end(), b, a);
         }
       }
-      for (const std::uint32_t v : around_a) is_touched[v] = true;
-      for (const std::uint32_t v : around_b) is_touched[v] = true;
-      is_touched[a] = true;
       ++collapses;
     }
   }
-  if (collapses == 0) return 0;
-  std::size_t kept = 0;
-  for (std::size_t t = 0; t < triangles.size(); ++t) {
-    if (is_removed[t]) continue;
-    triangles[kept] = triangles[t];
-    labelled.triangle_labels[kept] = labelled.triangle_labels[t];
-    ++kept;
-  }
-  triangles.resize(kept);
-  labelled.triangle_labels.resize(kept);
+  if (collapses > 0) remove_marked(labelled, is_removed);
   return collapses;
 }
 

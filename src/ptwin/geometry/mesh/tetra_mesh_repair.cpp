@@ -125,63 +125,52 @@ bool relocate(TetraMesh& mesh, std::uint32_t node, const std::vector<std::size_t
 }
 
 // One pass; returns the tetrahedra removed in it.
-PeelingResult peel_once(TetraMesh& mesh, const MeshQualityThresholds& limits) {
-  std::unordered_map<Face, std::size_t, FaceHash> boundary_of_face;
-  std::unordered_map<std::uint64_t, int> boundary_edge_use;
-  std::vector<int> boundary_node_use(mesh.nodes_m.size(), 0);
-  for (std::size_t b = 0; b < mesh.boundary_triangles.size(); ++b) {
-    const Face& triangle = mesh.boundary_triangles[b];
-    boundary_of_face.emplace(sorted_face(triangle), b);
-    for (const std::uint32_t n : triangle) ++boundary_node_use[n];
-    for (std::size_t e = 0; e < 3; ++e) ++boundary_edge_use[edge_key(triangle[e], triangle[(e + 1) % 3])];
+// The boundary triangles by face, and how many of them use each edge and node.
+struct BoundaryIndex {
+  std::unordered_map<Face, std::size_t, FaceHash> triangle_of_face;
+  std::unordered_map<std::uint64_t, int> edge_use;
+  std::vector<int> node_use;
+
+  explicit BoundaryIndex(const TetraMesh& mesh) : node_use(mesh.nodes_m.size(), 0) {
+    for (std::size_t b = 0; b < mesh.boundary_triangles.size(); ++b) {
+      const Face& triangle = mesh.boundary_triangles[b];
+      triangle_of_face.emplace(sorted_face(triangle), b);
+      for (const std::uint32_t n : triangle) ++node_use[n];
+      for (std::size_t e = 0; e < 3; ++e) ++edge_use[edge_key(triangle[e], triangle[(e + 1) % 3])];
+    }
   }
-  PeelingResult result;
-  std::vector<bool> is_removed_tet(mesh.tetrahedra.size(), false);
-  std::vector<bool> is_removed_triangle(mesh.boundary_triangles.size(), false);
-  std::vector<bool> is_touched_node(mesh.nodes_m.size(), false);
-  for (std::size_t t = 0; t < mesh.tetrahedra.size(); ++t) {
-    const auto& tet = mesh.tetrahedra[t];
-    std::vector<std::size_t> on_boundary;  // opposite vertices of the boundary faces
-    std::array<std::size_t, 4> triangle_of{};
-    for (std::size_t v = 0; v < 4; ++v) {
-      const auto found = boundary_of_face.find(sorted_face(face_opposite(tet, v)));
-      if (found == boundary_of_face.end()) continue;
-      on_boundary.push_back(v);
-      triangle_of[v] = found->second;
-    }
-    if (on_boundary.size() < 2 || on_boundary.size() > 3) continue;
-    const std::uint32_t patch = mesh.boundary_patch[triangle_of[on_boundary[0]]];
-    if (std::any_of(on_boundary.begin(), on_boundary.end(),
-                    [&](std::size_t v) { return mesh.boundary_patch[triangle_of[v]] != patch; })) {
-      continue;
-    }
-    if (on_boundary.size() == 2) {
-      // The new wall edge joins the two vertices opposite the boundary faces.
-      if (boundary_edge_use.contains(edge_key(tet[on_boundary[0]], tet[on_boundary[1]]))) continue;
-    } else {
-      // Three faces: their common vertex must be on no other boundary triangle (then no other
-      // tetrahedron has it); it leaves the mesh with the tetrahedron.
-      std::size_t apex = 0;  // the vertex opposite no boundary face
-      while (std::find(on_boundary.begin(), on_boundary.end(), apex) != on_boundary.end()) ++apex;
-      if (boundary_node_use[tet[apex]] != 3) continue;
-    }
-    if (std::any_of(tet.begin(), tet.end(), [&](std::uint32_t n) { return is_touched_node[n]; }))
-      continue;
-    const TetQuality quality = quality_of(mesh, tet);
-    if (!breaks(quality, limits)) continue;
-    is_removed_tet[t] = true;
-    for (const std::size_t v : on_boundary) is_removed_triangle[triangle_of[v]] = true;
-    for (const std::uint32_t n : tet) is_touched_node[n] = true;
-    for (std::size_t v = 0; v < 4; ++v) {
-      if (std::find(on_boundary.begin(), on_boundary.end(), v) != on_boundary.end()) continue;
-      mesh.boundary_triangles.push_back(face_opposite(tet, v));
-      mesh.boundary_patch.push_back(patch);
-      is_removed_triangle.push_back(false);
-    }
-    ++result.removed;
-    result.removed_volume_m3 += quality.volume_m3;
+};
+
+// The faces of `tet` on the boundary: the vertex each is opposite, and its boundary triangle.
+struct BoundaryFaces {
+  std::vector<std::size_t> opposite;
+  std::array<std::size_t, 4> triangle_of{};
+  [[nodiscard]] bool has(std::size_t v) const {
+    return std::find(opposite.begin(), opposite.end(), v) != opposite.end();
   }
-  if (result.removed == 0) return result;
+};
+
+// Whether removing `tet` keeps the boundary a closed 2-manifold with one patch where it was.
+bool is_peelable(const TetraMesh& mesh, const BoundaryIndex& index,
+                 const std::array<std::uint32_t, 4>& tet, const BoundaryFaces& faces) {
+  if (faces.opposite.size() < 2 || faces.opposite.size() > 3) return false;
+  const std::uint32_t patch = mesh.boundary_patch[faces.triangle_of[faces.opposite[0]]];
+  for (const std::size_t v : faces.opposite) {
+    if (mesh.boundary_patch[faces.triangle_of[v]] != patch) return false;
+  }
+  if (faces.opposite.size() == 2) {
+    // The new wall edge joins the two vertices opposite the boundary faces.
+    return !index.edge_use.contains(edge_key(tet[faces.opposite[0]], tet[faces.opposite[1]]));
+  }
+  // Three faces: their common vertex must be on no other boundary triangle (then no other
+  // tetrahedron has it); it leaves the mesh with the tetrahedron.
+  std::size_t apex = 0;  // the vertex opposite no boundary face
+  while (faces.has(apex)) ++apex;
+  return index.node_use[tet[apex]] == 3;
+}
+
+void remove_marked(TetraMesh& mesh, const std::vector<bool>& is_removed_tet,
+                   const std::vector<bool>& is_removed_triangle) {
   std::size_t kept_tets = 0;
   for (std::size_t t = 0; t < mesh.tetrahedra.size(); ++t) {
     if (!is_removed_tet[t]) mesh.tetrahedra[kept_tets++] = mesh.tetrahedra[t];
@@ -196,6 +185,42 @@ PeelingResult peel_once(TetraMesh& mesh, const MeshQualityThresholds& limits) {
   }
   mesh.boundary_triangles.resize(kept);
   mesh.boundary_patch.resize(kept);
+}
+
+PeelingResult peel_once(TetraMesh& mesh, const MeshQualityThresholds& limits) {
+  const BoundaryIndex index(mesh);
+  PeelingResult result;
+  std::vector<bool> is_removed_tet(mesh.tetrahedra.size(), false);
+  std::vector<bool> is_removed_triangle(mesh.boundary_triangles.size(), false);
+  std::vector<bool> is_touched_node(mesh.nodes_m.size(), false);
+  for (std::size_t t = 0; t < mesh.tetrahedra.size(); ++t) {
+    const auto tet = mesh.tetrahedra[t];
+    BoundaryFaces faces;
+    for (std::size_t v = 0; v < 4; ++v) {
+      const auto found = index.triangle_of_face.find(sorted_face(face_opposite(tet, v)));
+      if (found == index.triangle_of_face.end()) continue;
+      faces.opposite.push_back(v);
+      faces.triangle_of[v] = found->second;
+    }
+    if (!is_peelable(mesh, index, tet, faces)) continue;
+    if (std::any_of(tet.begin(), tet.end(), [&](std::uint32_t n) { return is_touched_node[n]; }))
+      continue;
+    const TetQuality quality = quality_of(mesh, tet);
+    if (!breaks(quality, limits)) continue;
+    const std::uint32_t patch = mesh.boundary_patch[faces.triangle_of[faces.opposite[0]]];
+    is_removed_tet[t] = true;
+    for (const std::size_t v : faces.opposite) is_removed_triangle[faces.triangle_of[v]] = true;
+    for (const std::uint32_t n : tet) is_touched_node[n] = true;
+    for (std::size_t v = 0; v < 4; ++v) {
+      if (faces.has(v)) continue;
+      mesh.boundary_triangles.push_back(face_opposite(tet, v));
+      mesh.boundary_patch.push_back(patch);
+      is_removed_triangle.push_back(false);
+    }
+    ++result.removed;
+    result.removed_volume_m3 += quality.volume_m3;
+  }
+  if (result.removed > 0) remove_marked(mesh, is_removed_tet, is_removed_triangle);
   return result;
 }
 

@@ -246,9 +246,8 @@ void check_kept_boundary(const LabelledSurface& labelled, const TetraMesh& mesh)
 }
 
 // Remeshed surface: flat tetrahedra against the wall are peeled and interior nodes of bad ones
-// relocated (tetra_mesh_repair.hpp);
-// every patch must still have triangles, and the volume must stay within the tolerance of the
-// input's.
+// relocated (tetra_mesh_repair.hpp); every patch must still have triangles, and the volume must
+// stay within the tolerance of the input's.
 void finish_remeshed_boundary(const LabelledSurface& labelled, const TetraMeshSettings& settings,
                               TetraMesh& mesh) {
   if (const Conformity conformity = check_conformity(mesh); conformity.is_conforming()) {

@@ -140,6 +140,21 @@ TEST(SurfaceRemeshing, BadRemeshingSettingsAreRefusedNamingTheField) {
   EXPECT_THROW((void)mesh_volume(cylinder, settings), InputError);
 }
 
+TEST(SurfaceRemeshing, AVolumeChangeAboveTheToleranceFailsNamingIt) {
+  // The remeshed cylinder loses 0.34 % of the prism's volume (measured): 1e-4 must refuse it.
+  TetraMeshSettings settings = remeshing();
+  settings.remesh_volume_tolerance = 1e-4;
+  try {
+    (void)mesh_volume(sliver_cylinder(), settings);
+    ADD_FAILURE() << "accepted";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::MeshingFailed) << error.what();
+    EXPECT_NE(std::string(error.what()).find("remesh_volume_tolerance"), std::string::npos)
+        << error.what();
+    ::testing::Test::RecordProperty("message", error.what());
+  }
+}
+
 TEST(TetraMeshBoundary, OrientBoundaryOutwardTurnsInwardTriangles) {
   TetraMesh mesh = mesh_volume(sliver_cylinder(), remeshing());
   const std::size_t count = mesh.boundary_triangles.size();

@@ -351,6 +351,10 @@ Command register_image(CLI::App& app) {
       ->check(CLI::IsMember({"auto", "vtk", "builtin"}))
       ->capture_default_str();
   sub->add_flag("!--no-mesh", options->is_meshed, "skip the tetrahedral volume mesh");
+  sub->add_option("--surface-remeshing", options->surface_remeshing,
+                  "remesh the surface before filling it with tetrahedra (remesh) or keep it (keep)")
+      ->check(CLI::IsMember({"remesh", "keep"}))
+      ->capture_default_str();
   return {sub, [options] { run_image(*options); }};
 }
 

@@ -166,6 +166,8 @@ void predict_pressure_drops(ImageRun& run, std::vector<std::string>&) {
 void mesh_lumen(ImageRun& run, std::vector<std::string>& outputs) {
   geometry::mesh::TetraMeshSettings settings;
   settings.inlet_label = geometry::mesh::inlet_label_of(run.surface->labels);
+  settings.surface_remeshing = run.options.surface_remeshing == "keep" ? geometry::mesh::SurfaceRemeshing::Keep
+                                                                       : geometry::mesh::SurfaceRemeshing::Remesh;
   const auto mesh = geometry::mesh::mesh_volume(
       geometry::mesh::labelled_surface_from(run.surface->surface, run.surface->labels), settings);
   const auto quality = geometry::mesh::assess_quality(mesh);
@@ -177,11 +179,17 @@ void mesh_lumen(ImageRun& run, std::vector<std::string>& outputs) {
   for (std::size_t p = 0; p < mesh.patches.size(); ++p) {
     patches.push_back({{"name", mesh.patches[p].name}, {"area_m2", geometry::mesh::patch_area_m2(mesh, p)}});
   }
-  run.mesh_summary = {{"nodes", mesh.nodes_m.size()},
+  run.mesh_summary = {{"surface_remeshing", run.options.surface_remeshing},
+                      {"element_size_m", geometry::mesh::target_element_size_m(
+                                             geometry::mesh::labelled_surface_from(run.surface->surface, run.surface->labels),
+                                             settings)},
+                      {"boundary_triangles", mesh.boundary_triangles.size()},
+                      {"nodes", mesh.nodes_m.size()},
                       {"tetrahedra", mesh.tetrahedra.size()},
                       {"volume_m3", geometry::mesh::mesh_volume_m3(mesh)},
                       {"conforming", geometry::mesh::check_conformity(mesh).is_conforming()},
                       {"min_dihedral_deg", quality.min_dihedral_deg.min},
+                      {"max_dihedral_deg", quality.max_dihedral_deg.max},
                       {"min_radius_ratio", quality.radius_ratio.min},
                       {"max_volume_skewness", quality.volume_skewness.max},
                       {"quality_passed", check.passed()},

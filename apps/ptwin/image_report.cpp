@@ -65,7 +65,8 @@ json settings_json(const ImageRun& run) {
             {"decimation_target_reduction", s.decimation_target_reduction},
             {"cap_at_image_boundary", s.cap_at_image_boundary},
             {"inlet_face", o.inlet_face},
-            {"repair", s.repair}}}};
+            {"repair", s.repair}}},
+          {"mesh", {{"surface_remeshing", o.surface_remeshing}}}};
 }
 
 json timings_json(const std::vector<geometry::segmentation::StageTiming>& timings) {
@@ -228,6 +229,7 @@ std::string html_report(const ImageRun& run, const json& report) {
     }
   }
   if (!run.mesh_summary.is_null()) {
+    row("surface remeshing", run.mesh_summary.at("surface_remeshing").get<std::string>());
     row("tetrahedra", std::to_string(run.mesh_summary.at("tetrahedra").get<std::size_t>()));
     row("mesh volume (mL)", fmt::format("{:.4f}", run.mesh_summary.at("volume_m3").get<double>() * 1e6));
     row("minimum dihedral angle (deg)", fmt::format("{:.1f}", run.mesh_summary.at("min_dihedral_deg").get<double>()));

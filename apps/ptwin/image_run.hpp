@@ -44,6 +44,9 @@ struct ImageOptions {
   std::string inflow_waveform;
   // SQLite database whose quarantine keeps the files refused (default: <out>/ptwin.db).
   std::string database;
+  /// --surface-remeshing: "remesh" (image-derived surfaces have slivers that make bad boundary
+  /// tetrahedra) or "keep" (fill the extracted surface as it is).
+  std::string surface_remeshing = "remesh";
 };
 
 struct PictureRecord {

@@ -4,11 +4,15 @@
 //   Mesh/delaunay_optimised   the default: Delaunay + Gmsh's optimisation
 //   Mesh/hxt_optimised        HXT (parallel Delaunay, 2 threads) + optimisation
 //   Quality/assess            ptwin's own quality metrics over the default mesh's tetrahedra
+// and, on the surface that the imaging chain extracts from the default vessel phantom (64 x 64 x
+// 48 voxels; classical segmentation, flying edges, smoothing, decimation, caps), whatever the size:
+//   Image/keep                baseline: the extracted surface kept as the boundary
+//   Image/remesh              SurfaceRemeshing::Remesh (what `ptwin image` does)
 // Counters: tets/s on wall-clock time (HXT's threads do the work); the mesh's smallest dihedral
 // angle and radius ratio, and thresholds_met (1 when the default MeshQualityThresholds hold). After
 // the benchmark table, main() prints each one's wall time per mesh and its rate over the
-// baseline's. Every case meshes the interior at the surface's own triangle size
-// (ElementSizeMode::Absolute). Size: PTWIN_MESH_BENCH_SIZE=small (default; the verification Y,
+// baseline's, and Image/remesh's time per mesh over Image/keep's. Every Mesh/ case meshes the
+// interior at the surface's own triangle size (ElementSizeMode::Absolute). Size: PTWIN_MESH_BENCH_SIZE=small (default; the verification Y,
 // parent r 2 mm, at h 0.8 mm) or phantom: the Y of the default vessel phantom grown to 512x512x300
 // voxels of 0.5 mm (parent r 2.5 mm and 60 mm long to the bifurcation, daughters r 1.98 mm by
 // Murray's law and 118 mm long, spreading 77 mm), triangulated at the voxel spacing: about the
@@ -27,6 +31,9 @@
 #include "ptwin/geometry/mesh/gmsh_tetra_mesher.hpp"
 #include "ptwin/geometry/mesh/tetra_quality.hpp"
 #include "ptwin/geometry/mesh/tube_surfaces.hpp"
+#include "ptwin/geometry/phantom/vessel_tree_phantom.hpp"
+#include "ptwin/geometry/segmentation/classical_segmenter.hpp"
+#include "ptwin/geometry/surface/surface_extraction.hpp"
 #include "support/benchmark_main.hpp"
 #include "support/rate_collector.hpp"
 
@@ -61,6 +68,23 @@ const mesh::YBifurcationSurface& surface() {
   return instance;
 }
 
+struct ImageSurface {
+  mesh::LabelledSurface labelled;
+  int inlet_label = 0;
+};
+
+const ImageSurface& image_surface() {
+  static const ImageSurface instance = [] {
+    namespace geometry = ptwin::geometry;
+    const auto vessel = geometry::phantom::make_vessel_phantom(geometry::phantom::VesselPhantomSpec{});
+    const auto segmented = geometry::segmentation::ClassicalSegmenter({}).segment(vessel.volume);
+    const auto extracted = geometry::surface::extract_surface(segmented.labels);
+    return ImageSurface{mesh::labelled_surface_from(extracted.surface, extracted.labels),
+                        mesh::inlet_label_of(extracted.labels)};
+  }();
+  return instance;
+}
+
 std::map<std::string, double>& tets_per_run() {
   static std::map<std::string, double> counts;
   return counts;
@@ -73,8 +97,7 @@ mesh::TetraMeshSettings at_surface_size(mesh::TetraMeshSettings settings) {
 }
 
 void run_mesher(benchmark::State& state, const std::string& name,
-                const mesh::TetraMeshSettings& settings) {
-  const auto& labelled = surface().labelled;
+                const mesh::TetraMeshSettings& settings, const mesh::LabelledSurface& labelled) {
   mesh::TetraMesh result;
   for (auto _ : state) {
     try {
@@ -114,6 +137,21 @@ void assess(benchmark::State& state) {
       benchmark::Counter::kIsRate);
 }
 
+void print_image_ratio(std::FILE* out, const ptwin::bench::RateCollector& collector) {
+  const double keep_rate = collector.rate("Image/keep");
+  const double remesh_rate = collector.rate("Image/remesh");
+  if (std::isnan(keep_rate) || std::isnan(remesh_rate)) return;
+  const double keep_s = tets_per_run()["Image/keep"] / keep_rate;
+  const double remesh_s = tets_per_run()["Image/remesh"] / remesh_rate;
+  fmt::print(out,
+             "\nVolume meshing of the phantom's extracted surface ({} triangles), remeshed vs "
+             "kept (same run)\n{:<26} {:>10} {:>10}\n{:<26} {:>10.0f} {:>10.3f}\n{:<26} {:>10.0f} "
+             "{:>10.3f}\ntime per mesh, remesh / keep: {:.2f}\n",
+             image_surface().labelled.surface.triangles.size(), "benchmark", "tets", "s/mesh",
+             "Image/keep", tets_per_run()["Image/keep"], keep_s, "Image/remesh",
+             tets_per_run()["Image/remesh"], remesh_s, remesh_s / keep_s);
+}
+
 void print_ratios(std::FILE* out, const ptwin::bench::RateCollector& collector) {
   const double baseline = collector.rate("Mesh/delaunay_plain");
   fmt::print(out,
@@ -149,7 +187,20 @@ int main(int argc, char** argv) {
     for (const auto& [name, settings] : cases) {
       benchmark::RegisterBenchmark(name.c_str(),
                                    [name = name, settings = settings](benchmark::State& state) {
-                                     run_mesher(state, name, settings);
+                                     run_mesher(state, name, settings, surface().labelled);
+                                   })
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();
+    }
+    for (const auto remeshing : {mesh::SurfaceRemeshing::Keep, mesh::SurfaceRemeshing::Remesh}) {
+      const std::string name =
+          remeshing == mesh::SurfaceRemeshing::Keep ? "Image/keep" : "Image/remesh";
+      benchmark::RegisterBenchmark(name.c_str(),
+                                   [name, remeshing](benchmark::State& state) {
+                                     mesh::TetraMeshSettings settings;
+                                     settings.surface_remeshing = remeshing;
+                                     settings.inlet_label = image_surface().inlet_label;
+                                     run_mesher(state, name, settings, image_surface().labelled);
                                    })
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();
@@ -161,5 +212,6 @@ int main(int argc, char** argv) {
     benchmark::RunSpecifiedBenchmarks(&collector);
     std::fflush(stdout);
     print_ratios(out, collector);
+    print_image_ratio(out, collector);
   });
 }

@@ -206,6 +206,11 @@ class ImageE2e : public ::testing::Test {
     check_pressure_drops(out, report);
     EXPECT_TRUE(report.at("mesh").at("conforming").get<bool>());
     EXPECT_GT(report.at("mesh").at("tetrahedra").get<std::size_t>(), 1000U);
+    // The surface is remeshed by default, so the mesh meets the default quality thresholds.
+    EXPECT_EQ(report.at("mesh").at("surface_remeshing"), "remesh");
+    EXPECT_TRUE(report.at("mesh").at("quality_passed").get<bool>()) << report.at("mesh").at("quality");
+    EXPECT_EQ(report.at("mesh").at("quality"), "passed");
+    EXPECT_GE(report.at("mesh").at("min_dihedral_deg").get<double>(), 5.0);
     for (const auto* file : {"seg.dcm", "sr.dcm"}) {
       const std::string check = "dciodvfy '" + (out / file).string() + "' > " + (dir_ / "dciodvfy.txt").string() + " 2>&1";
       (void)std::system(check.c_str());
@@ -444,6 +449,10 @@ TEST_F(ImageE2e, BadOptionsAreRefusedByNameBeforeAnyWork) {
   const auto inflow = run("image --series a --inflow-ml-s -3 --out " + (dir_ / "o").string(), dir_);
   EXPECT_NE(inflow.exit_code, 0);
   EXPECT_NE(inflow.output.find("--inflow-ml-s"), std::string::npos) << inflow.output;
+  const auto remeshing = run("image --series a --surface-remeshing sometimes --out " + (dir_ / "o").string(), dir_);
+  EXPECT_NE(remeshing.exit_code, 0);
+  EXPECT_NE(remeshing.output.find("--surface-remeshing"), std::string::npos) << remeshing.output;
+  EXPECT_NE(remeshing.output.find("sometimes"), std::string::npos) << remeshing.output;
   EXPECT_FALSE(fs::exists(dir_ / "o"));
   const auto missing = run("image --series " + (dir_ / "absent").string() + " --out " + (dir_ / "o").string(), dir_);
   EXPECT_NE(missing.exit_code, 0);

@@ -15,12 +15,21 @@
 #include <fmt/format.h>
 
 #include "ptwin/core/error.hpp"
+#include "ptwin/geometry/mesh/tetra_mesh_repair.hpp"
 #include "ptwin/geometry/mesh/detail/gmsh_session.hpp"
+#include "ptwin/geometry/mesh/gmsh_surface_remesher.hpp"
+#include "ptwin/geometry/surface/surface_check.hpp"
 
 namespace ptwin::geometry::mesh {
 namespace {
 
 using detail::gmsh_step;
+
+// The Gmsh surfaces bounding the volume and the patch (index into TetraMesh::patches) of each.
+struct BoundarySurfaces {
+  std::vector<int> tags;
+  std::vector<std::size_t> patch_of_surface;
+};
 
 constexpr int kTriangleType = 2;     // Gmsh element type: 3-node triangle
 constexpr int kTetrahedronType = 4;  // 4-node tetrahedron
@@ -39,6 +48,14 @@ void validate_settings(const TetraMeshSettings& settings, const std::map<int, do
   if (settings.threads < 1 || settings.threads > kMaxThreads) {
     reject_setting("threads", std::to_string(settings.threads),
                    fmt::format("must be between 1 and {}", kMaxThreads));
+  }
+  if (!(settings.feature_angle_deg > 0.0 && settings.feature_angle_deg <= 180.0)) {
+    reject_setting("feature_angle_deg", fmt::format("{}", settings.feature_angle_deg),
+                   "must be an angle in degrees in (0, 180]");
+  }
+  if (!std::isfinite(settings.remesh_volume_tolerance) || settings.remesh_volume_tolerance <= 0.0) {
+    reject_setting("remesh_volume_tolerance", fmt::format("{}", settings.remesh_volume_tolerance),
+                   "must be a finite relative volume change > 0");
   }
   if (settings.inlet_label &&
       (*settings.inlet_label <= kWallLabel || !areas.contains(*settings.inlet_label))) {
@@ -91,12 +108,18 @@ void set_options(const TetraMeshSettings& settings, double size_m) {
     gmsh::option::setNumber("Mesh.MeshSizeExtendFromBoundary", 1);
     gmsh::option::setNumber("Mesh.Optimize", settings.optimise ? 1 : 0);
     gmsh::option::setNumber("Mesh.OptimizeNetgen", settings.optimise_netgen ? 1 : 0);
+    if (settings.surface_remeshing == SurfaceRemeshing::Remesh) {
+      // Measured on the vessel phantom's remeshed surface (docs/geometry.md): optimising every
+      // tetrahedron of Gmsh's quality below 0.6 (default 0.3) halved those that break the
+      // default thresholds.
+      gmsh::option::setNumber("Mesh.OptimizeThreshold", 0.6);
+    }
   });
 }
 
 // One discrete surface per patch; every node is classified on the wall surface (node tags are
-// global in Gmsh, so caps may use them). Returns the surface tag of each patch.
-std::vector<int> import_surface(const LabelledSurface& labelled,
+// global in Gmsh, so caps may use them). Returns the surface of each patch.
+BoundarySurfaces import_surface(const LabelledSurface& labelled,
                                 const std::vector<BoundaryPatch>& patches) {
   const auto& surface = labelled.surface;
   std::vector<int> surface_tags;
@@ -121,20 +144,26 @@ std::vector<int> import_surface(const LabelledSurface& labelled,
       gmsh::model::mesh::addElementsByType(surface_tags[p], kTriangleType, {}, triangle_nodes);
     }
   });
-  return surface_tags;
+  BoundarySurfaces surfaces{surface_tags, {}};
+  for (std::size_t p = 0; p < patches.size(); ++p) surfaces.patch_of_surface.push_back(p);
+  return surfaces;
 }
 
-int add_volume_and_groups(const std::vector<int>& surface_tags,
+int add_volume_and_groups(const BoundarySurfaces& surfaces,
                           const std::vector<BoundaryPatch>& patches) {
   int volume_tag = 0;
   gmsh_step("create the volume bounded by the surfaces", [&] {
     // A volume of the built-in kernel bounded by the discrete surfaces: Gmsh meshes it from
     // their triangles (a discrete volume entity would be left empty by generate(3)).
-    const int loop = gmsh::model::geo::addSurfaceLoop(surface_tags);
+    const int loop = gmsh::model::geo::addSurfaceLoop(surfaces.tags);
     volume_tag = gmsh::model::geo::addVolume({loop});
     gmsh::model::geo::synchronize();
     for (std::size_t p = 0; p < patches.size(); ++p) {
-      gmsh::model::addPhysicalGroup(2, {surface_tags[p]}, patches[p].physical_tag);
+      std::vector<int> patch_surfaces;
+      for (std::size_t s = 0; s < surfaces.tags.size(); ++s) {
+        if (surfaces.patch_of_surface[s] == p) patch_surfaces.push_back(surfaces.tags[s]);
+      }
+      gmsh::model::addPhysicalGroup(2, patch_surfaces, patches[p].physical_tag);
       gmsh::model::setPhysicalName(2, patches[p].physical_tag, patches[p].name);
     }
     gmsh::model::addPhysicalGroup(3, {volume_tag}, kLumenPhysicalTag);
@@ -191,20 +220,58 @@ void read_tetrahedra(const NodeTable& table, int volume_tag, TetraMesh& mesh) {
   }
 }
 
-void read_boundary(const NodeTable& table, const std::vector<int>& surface_tags, TetraMesh& mesh) {
+void read_boundary(const NodeTable& table, const BoundarySurfaces& surfaces, TetraMesh& mesh) {
   gmsh_step("read boundary triangles", [&] {
-    for (std::size_t p = 0; p < surface_tags.size(); ++p) {
+    for (std::size_t s = 0; s < surfaces.tags.size(); ++s) {
       std::vector<std::size_t> element_tags;
       std::vector<std::size_t> node_tags;
-      gmsh::model::mesh::getElementsByType(kTriangleType, element_tags, node_tags, surface_tags[p]);
+      gmsh::model::mesh::getElementsByType(kTriangleType, element_tags, node_tags, surfaces.tags[s]);
       for (std::size_t e = 0; e < element_tags.size(); ++e) {
         mesh.boundary_triangles.push_back({table.index(node_tags[3 * e]),
                                            table.index(node_tags[3 * e + 1]),
                                            table.index(node_tags[3 * e + 2])});
-        mesh.boundary_patch.push_back(static_cast<std::uint32_t>(p));
+        mesh.boundary_patch.push_back(static_cast<std::uint32_t>(surfaces.patch_of_surface[s]));
       }
     }
   });
+}
+
+// Kept surface: the boundary must be the input, triangle for triangle.
+void check_kept_boundary(const LabelledSurface& labelled, const TetraMesh& mesh) {
+  if (mesh.boundary_triangles.size() != labelled.surface.triangles.size()) {
+    throw Error(ErrorCode::MeshingFailed,
+                fmt::format("Gmsh step 'generate 3D' changed the boundary: {} triangles in, {} out",
+                            labelled.surface.triangles.size(), mesh.boundary_triangles.size()));
+  }
+}
+
+// Remeshed surface: flat tetrahedra against the wall are peeled and interior nodes of bad ones
+// relocated (tetra_mesh_repair.hpp); every patch must still have triangles, and the volume must
+// stay within the tolerance of the input's.
+void finish_remeshed_boundary(const LabelledSurface& labelled, const TetraMeshSettings& settings,
+                              TetraMesh& mesh) {
+  if (const Conformity conformity = check_conformity(mesh); conformity.is_conforming()) {
+    (void)peel_boundary_slivers(mesh, MeshQualityThresholds{});
+    (void)relocate_interior_nodes(mesh, MeshQualityThresholds{});
+  }
+  for (std::size_t p = 0; p < mesh.patches.size(); ++p) {
+    if (std::find(mesh.boundary_patch.begin(), mesh.boundary_patch.end(), p) ==
+        mesh.boundary_patch.end()) {
+      throw Error(ErrorCode::MeshingFailed,
+                  fmt::format("Gmsh step 'generate 3D' left patch '{}' without triangles",
+                              mesh.patches[p].name));
+    }
+  }
+  const double input_m3 = surface::enclosed_volume_m3(labelled.surface);
+  const double change = mesh_volume_m3(mesh) / input_m3 - 1.0;
+  if (!(std::abs(change) <= settings.remesh_volume_tolerance)) {
+    throw Error(ErrorCode::MeshingFailed,
+                fmt::format("Gmsh step 'remesh the surface' changed the enclosed volume by {:.2f} "
+                            "% (TetraMeshSettings.remesh_volume_tolerance {:.2f} %): input {} m^3, "
+                            "mesh {} m^3",
+                            100.0 * change, 100.0 * settings.remesh_volume_tolerance, input_m3,
+                            mesh_volume_m3(mesh)));
+  }
 }
 
 }  // namespace
@@ -220,31 +287,44 @@ double target_element_size_m(const LabelledSurface& labelled, const TetraMeshSet
   return settings.element_size * std::sqrt(smallest_cap_m2 / std::numbers::pi);
 }
 
-TetraMesh mesh_volume(const LabelledSurface& labelled, const TetraMeshSettings& settings) {
-  validate_labelled_surface(labelled, "mesh_volume: surface");
-  const std::map<int, double> areas = label_areas_m2(labelled);
-  const double size_m = target_element_size_m(labelled, settings);
-  TetraMesh mesh;
-  mesh.patches = make_patches(caps_inlet_first(areas, settings));
+namespace {
 
+// Fills `surface` (whose labels are those of `patches`) keeping its triangles as the boundary.
+TetraMesh fill_surface(const LabelledSurface& surface, std::vector<BoundaryPatch> patches,
+                       const TetraMeshSettings& settings, double size_m) {
+  TetraMesh mesh;
+  mesh.patches = std::move(patches);
   const detail::GmshSession session(settings.verbose);
   gmsh_step("add model", [] { gmsh::model::add("ptwin_lumen"); });
   set_options(settings, size_m);
-  const std::vector<int> surface_tags = import_surface(labelled, mesh.patches);
-  const int volume_tag = add_volume_and_groups(surface_tags, mesh.patches);
+  const BoundarySurfaces surfaces = import_surface(surface, mesh.patches);
+  const int volume_tag = add_volume_and_groups(surfaces, mesh.patches);
   gmsh_step("generate 3D", [] { gmsh::model::mesh::generate(3); });
   if (!settings.msh_path.empty()) {
     gmsh_step(fmt::format("write {}", settings.msh_path), [&] { gmsh::write(settings.msh_path); });
   }
-
   const NodeTable table = read_nodes();
   read_tetrahedra(table, volume_tag, mesh);
-  read_boundary(table, surface_tags, mesh);
+  read_boundary(table, surfaces, mesh);
   mesh.nodes_m = table.nodes_m;
-  if (mesh.boundary_triangles.size() != labelled.surface.triangles.size()) {
-    throw Error(ErrorCode::MeshingFailed,
-                fmt::format("Gmsh step 'generate 3D' changed the boundary: {} triangles in, {} out",
-                            labelled.surface.triangles.size(), mesh.boundary_triangles.size()));
+  check_kept_boundary(surface, mesh);
+  return mesh;
+}
+
+}  // namespace
+
+TetraMesh mesh_volume(const LabelledSurface& labelled, const TetraMeshSettings& settings) {
+  validate_labelled_surface(labelled, "mesh_volume: surface");
+  const std::map<int, double> areas = label_areas_m2(labelled);
+  const double size_m = target_element_size_m(labelled, settings);
+  std::vector<BoundaryPatch> patches = make_patches(caps_inlet_first(areas, settings));
+  TetraMesh mesh;
+  if (settings.surface_remeshing == SurfaceRemeshing::Remesh) {
+    const RemeshedSurface remeshed = remesh_surface(labelled, settings);
+    mesh = fill_surface(remeshed.labelled, std::move(patches), settings, size_m);
+    finish_remeshed_boundary(labelled, settings, mesh);
+  } else {
+    mesh = fill_surface(labelled, std::move(patches), settings, size_m);
   }
   // Gmsh 4.8's HXT with several threads was seen to leave gaps (faces of one tetrahedron inside
   // the volume); such a mesh is refused rather than handed to a solver.

@@ -2,11 +2,13 @@
 #pragma once
 // Fills a closed, labelled vessel surface with linear tetrahedra using Gmsh 4.8's API.
 //
-// The surface is imported as discrete Gmsh surfaces, one per label (the wall and each cap), and
-// kept as it is: Gmsh meshes only the interior, so the mesh's boundary is the input surface
-// triangle for triangle and its volume is the volume the surface encloses. Improving the surface
-// (smoothing, remeshing) belongs to the surface stage. Gmsh's use is serialised process-wide
-// (detail/gmsh_session.hpp): concurrent calls run one after the other.
+// With SurfaceRemeshing::Keep (the default) the surface is imported as discrete Gmsh surfaces,
+// one per label (the wall and each cap), and kept as it is: Gmsh meshes only the interior, so the
+// mesh's boundary is the input surface triangle for triangle and its volume is the volume the
+// surface encloses. With SurfaceRemeshing::Remesh the surface is first remeshed
+// (gmsh_surface_remesher.hpp), the new surface filled the same way, and the few tetrahedra that
+// still break the default quality thresholds repaired (tetra_mesh_repair.hpp). Gmsh's use is
+// serialised process-wide (detail/gmsh_session.hpp): concurrent calls run one after the other.
 
 #include "ptwin/geometry/mesh/labelled_surface.hpp"
 #include "ptwin/geometry/mesh/tetra_mesh.hpp"
@@ -19,7 +21,8 @@ namespace ptwin::geometry::mesh {
 /// label order), with the physical tags listed in tetra_mesh.hpp.
 /// Throws InputError when the surface fails validate_labelled_surface or a setting is out of
 /// range (named: "TetraMeshSettings.element_size", ...), and Error(MeshingFailed) naming the
-/// Gmsh step when Gmsh fails or changes the boundary it was given.
+/// Gmsh step when Gmsh fails, changes a kept boundary, returns a non-conforming mesh, or (Remesh)
+/// loses a label or changes the volume by more than settings.remesh_volume_tolerance.
 [[nodiscard]] TetraMesh mesh_volume(const LabelledSurface& labelled,
                                     const TetraMeshSettings& settings);
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <unordered_map>
 #include <stdexcept>
+#include <utility>
 
 namespace ptwin::geometry::mesh {
 namespace {
@@ -85,6 +86,33 @@ Conformity check_conformity(const TetraMesh& mesh) {
   }
   conformity.unmatched_tet_faces = single - matched_boundary;
   return conformity;
+}
+
+std::size_t orient_boundary_outward(TetraMesh& mesh) {
+  std::unordered_map<Face, std::size_t, FaceHash> boundary_of_face;
+  boundary_of_face.reserve(mesh.boundary_triangles.size());
+  for (std::size_t t = 0; t < mesh.boundary_triangles.size(); ++t) {
+    const auto& triangle = mesh.boundary_triangles[t];
+    boundary_of_face.emplace(sorted_face(triangle[0], triangle[1], triangle[2]), t);
+  }
+  std::size_t turned = 0;
+  for (const auto& tet : mesh.tetrahedra) {
+    for (std::size_t opposite = 0; opposite < 4; ++opposite) {
+      const std::uint32_t a = tet[(opposite + 1) % 4];
+      const std::uint32_t b = tet[(opposite + 2) % 4];
+      const std::uint32_t c = tet[(opposite + 3) % 4];
+      const auto found = boundary_of_face.find(sorted_face(a, b, c));
+      if (found == boundary_of_face.end()) continue;
+      auto& triangle = mesh.boundary_triangles[found->second];
+      // Outward: the tetrahedron's fourth node lies behind the triangle (negative signed volume).
+      if (tetrahedron_volume_m3(mesh.nodes_m[triangle[0]], mesh.nodes_m[triangle[1]],
+                                mesh.nodes_m[triangle[2]], mesh.nodes_m[tet[opposite]]) > 0.0) {
+        std::swap(triangle[1], triangle[2]);
+        ++turned;
+      }
+    }
+  }
+  return turned;
 }
 
 std::size_t patch_index(const TetraMesh& mesh, const std::string& name) {

@@ -68,6 +68,11 @@ struct Conformity {
 
 [[nodiscard]] Conformity check_conformity(const TetraMesh& mesh);
 
+/// Reorders the vertices of each boundary triangle that is a face of a tetrahedron so that its
+/// normal points away from that tetrahedron (outward). Returns how many triangles were turned;
+/// triangles that are no tetrahedron's face are left as they are (check_conformity counts them).
+std::size_t orient_boundary_outward(TetraMesh& mesh);
+
 /// The index of the patch named `name`; throws std::out_of_range naming it when absent.
 [[nodiscard]] std::size_t patch_index(const TetraMesh& mesh, const std::string& name);
 

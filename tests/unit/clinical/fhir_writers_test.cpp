@@ -51,7 +51,7 @@ void expect_valid_r5(const json& resource) {
 
 cf::ModelProvenance verified() {
   return {ptwin::vv::gate::hypotension_risk_model_identity({}),
-          ptwin::vv::gate::VerificationStatus::Passed};
+          ptwin::vv::gate::VerificationStatus::Passed, std::nullopt};
 }
 
 // A real twin's forecasts: started at 80 mmHg and falling 3 mmHg per minute for 2 min.
@@ -104,6 +104,49 @@ TEST(RiskAssessmentWriter, WritesValidR5WithProbabilityWindowIntervalAndModel) {
   EXPECT_EQ(model["url"], cf::kModelExtension);
   EXPECT_EQ(model["extension"][1]["valueString"], ptwin::vv::gate::kHypotensionRiskModelVersion);
   EXPECT_EQ(model["extension"][2]["valueString"], identity.settings_digest);
+}
+
+TEST(RiskAssessmentWriter, ARecalibratedRiskCarriesTheRawProbabilityAndTheMapsDigest) {
+  ptwin::twin::risk::HypotensionRiskSettings settings;
+  ptwin::twin::risk::RiskRecalibration platt;
+  platt.method = ptwin::twin::risk::RecalibrationMethod::Platt;
+  platt.platt_intercept = -1.5;
+  platt.platt_slope = 0.8;
+  settings.recalibrations = {{std::chrono::seconds(900), platt}};  // 15 min only
+  ptwin::twin::risk::HypotensionRiskTwin twin(settings, kStart, 80.0 * kMmHg);
+  const auto [in5, in15] = falling_forecasts(twin);
+  auto provenance = verified();
+  provenance.model = ptwin::vv::gate::hypotension_risk_model_identity(settings);
+  provenance.recalibration_digest = ptwin::vv::gate::recalibration_digest(settings.recalibrations);
+  const json ra = cf::write_risk_assessment({.patient_id = "p1",
+                                             .occurrence = kStart + 120s,
+                                             .forecasts = {in5, in15},
+                                             .hypotension_threshold_pa = 65.0 * kMmHg,
+                                             .minimum_duration = 60s,
+                                             .basis = {},
+                                             .provenance = provenance});
+  expect_valid_r5(ra);
+  // 5 min: no map, the raw risk and no recalibration extension.
+  EXPECT_EQ(ra["prediction"][0]["extension"].size(), 2U);
+  const auto& p15 = ra["prediction"][1];
+  ASSERT_EQ(p15["extension"].size(), 3U);
+  const auto& r = p15["extension"][2];
+  EXPECT_EQ(r["url"], cf::kRecalibrationExtension);
+  EXPECT_EQ(r["extension"][0]["valueCode"], "platt");
+  const double raw = r["extension"][1]["valueDecimal"].get<double>();
+  EXPECT_EQ(raw, in15.raw_probability);
+  EXPECT_NEAR(p15["probabilityDecimal"].get<double>(), platt.apply(raw), 0.5e-4);
+  EXPECT_GT(std::abs(platt.apply(raw) - raw), 1e-3);  // the map changed it
+  EXPECT_NE(p15["rationale"].get<std::string>().find("recalibrated (platt) from the raw"),
+            std::string::npos);
+  const auto& model = ra["extension"][0]["extension"];
+  ASSERT_EQ(model.size(), 6U);
+  EXPECT_EQ(model[5]["url"], "recalibrationDigest");
+  EXPECT_EQ(model[5]["valueString"], *provenance.recalibration_digest);
+  // And the model's Device names the maps.
+  const json device = cf::model_device(provenance);
+  expect_valid_r5(device);
+  EXPECT_EQ(device["property"][2]["valueString"], *provenance.recalibration_digest);
 }
 
 TEST(RiskAssessmentWriter, SameAssessmentGetsTheSameIdAndAnotherTimeAnother) {

@@ -179,9 +179,14 @@ void TwinOutputStage::run_writer() {
   }
 }
 
+ModelProvenance TwinOutputStage::provenance() const {
+  return {gate_.model(), gate_.status(),
+          vv::gate::recalibration_digest(settings_.model.recalibrations)};
+}
+
 std::vector<nlohmann::json> TwinOutputStage::resources_of(PendingOutput& output) const {
   const auto& patient = output.patient;
-  const ModelProvenance provenance{gate_.model(), gate_.status()};
+  const ModelProvenance made_by = provenance();
   std::vector<nlohmann::json> out;
   out.push_back(
       write_risk_assessment({.patient_id = patient.patient_id,
@@ -190,15 +195,15 @@ std::vector<nlohmann::json> TwinOutputStage::resources_of(PendingOutput& output)
                              .hypotension_threshold_pa = settings_.model.hypotension_threshold_pa,
                              .minimum_duration = settings_.model.minimum_duration,
                              .basis = std::move(output.basis),
-                             .provenance = provenance}));
+                             .provenance = made_by}));
   const std::string risk_reference = "RiskAssessment/" + out.front().at("id").get<std::string>();
   for (auto& observation : write_estimate_observations(
-           {patient.patient_id, patient.updated_to, patient.estimate, provenance})) {
+           {patient.patient_id, patient.updated_to, patient.estimate, made_by})) {
     out.push_back(std::move(observation));
   }
   for (const auto& n : output.notifications) {
     out.push_back(write_detected_issue(
-        {n, alerts_.describe_rule(n.rule), risk_reference, provenance}));
+        {n, alerts_.describe_rule(n.rule), risk_reference, made_by}));
   }
   return out;
 }
@@ -217,7 +222,7 @@ void TwinOutputStage::write(std::vector<PendingOutput>& outputs) {
       is_device_offered_ = true;
       if (!gate_.admit(built.size() + (needs_device ? 1U : 0U))) continue;
       if (needs_device) {
-        built.insert(built.begin(), model_device({gate_.model(), gate_.status()}));
+        built.insert(built.begin(), model_device(provenance()));
         ++handed.devices;
       }
       for (auto& r : built) {
@@ -308,7 +313,7 @@ std::vector<nlohmann::json> TwinOutputStage::example_outputs() const {
                        .batches = {},
                        .first_queued = {}};
   auto resources = resources_of(output);
-  resources.insert(resources.begin(), model_device({gate_.model(), gate_.status()}));
+  resources.insert(resources.begin(), model_device(provenance()));
   return resources;
 }
 

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "ptwin/clinical/alerts/risk_alert_episodes.hpp"
+#include "ptwin/clinical/fhir/model_provenance.hpp"
 #include "ptwin/clinical/fhir/output_writer.hpp"
 #include "ptwin/core/latency_histogram.hpp"
 #include "ptwin/ingest/stream/sample_stream.hpp"
@@ -156,6 +157,8 @@ class TwinOutputStage final : public ingest::stream::SampleSink,
   /// after stop()).
   void write(std::vector<PendingOutput>& outputs);
   [[nodiscard]] std::vector<nlohmann::json> resources_of(PendingOutput& output) const;
+  /// The model as every output names it (with the digest of its recalibration maps, if any).
+  [[nodiscard]] ModelProvenance provenance() const;
 
   const twin::live::HypotensionRiskStage& risk_;
   vv::gate::ModelGate& gate_;

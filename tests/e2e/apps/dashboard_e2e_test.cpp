@@ -5,7 +5,8 @@
 // (heart rate rising, cardiac output every 2 min) beside a patient steady at 85 mmHg, and then
 // headless Chromium driven by web/dashboard/e2e/dashboard.e2e.mjs (playwright-core): the patient is
 // listed with the API's risk, the charts draw as many points as the API returns, the forecasts
-// match, and Acknowledge snoozes the open alert. Then the same browser checks on `ptwin demo`
+// match, and Acknowledge snoozes the open alert and is written to the alert's DetectedIssue on
+// serve's FHIR facade (serve.fhir_outputs) as a mitigation. Then the same browser checks on `ptwin demo`
 // (the shipped recording replayed at once), with Snooze (5 min) instead of Acknowledge. Screenshots are kept in <build>/Testing/artifacts/dashboard_e2e/ and
 // demo_dashboard_e2e/.
 
@@ -29,6 +30,7 @@
 #include <vector>
 
 #include "integration/ingest/mqtt_test_publisher.hpp"
+#include "ptwin/core/time.hpp"
 #include "ptwin/ingest/fhir/client/fhir_client.hpp"
 #include "ptwin/ingest/mqtt/subscriber_settings.hpp"
 #include "support/child_process.hpp"
@@ -148,7 +150,7 @@ class DashboardEndToEnd : public ::testing::Test {
                            "feeds:\n" +
                                mqtt_feed_yaml(broker_.host, broker_.port, unique_,
                                               fmt::format("ptwin-test/{}/+/vitals", unique_)) +
-                               "serve: {port: 0}\n");
+                               "serve:\n  port: 0\n  fhir_outputs: {database: outputs.db}\n");
   }
 
   // Publishes the deterioration; returns the number of messages.
@@ -246,6 +248,29 @@ TEST_F(DashboardEndToEnd, BrowserShowsTheTwinsRiskChartsAndAcknowledgesTheAlert)
   ASSERT_EQ(alerts.size(), 1U);
   EXPECT_EQ(alerts[0]["state"], "snoozed");
   EXPECT_EQ(alerts[0]["last_event"], "acknowledged");
+
+  // And to the EHR side: the alert's DetectedIssue on serve's facade is updated with the
+  // acknowledgement as a mitigation (R5 DetectedIssue.mitigation: action, date, author).
+  const std::string issue = alerts[0]["detected_issue"];
+  ASSERT_TRUE(issue.starts_with("DetectedIssue/")) << issue;
+  nlohmann::json written;
+  const auto written_deadline = std::chrono::steady_clock::now() + kStartupLimit;
+  while (!(written = get_json(origin, "/fhir/" + issue)).contains("mitigation")) {
+    ASSERT_LT(std::chrono::steady_clock::now(), written_deadline) << written.dump(2);
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(written["status"], "final");
+  ASSERT_EQ(written["mitigation"].size(), 1U) << written.dump(2);
+  const auto& mitigation = written["mitigation"][0];
+  EXPECT_EQ(mitigation["action"]["coding"][0]["code"], "alert-acknowledged");
+  EXPECT_EQ(mitigation["author"]["display"], alerts[0]["acknowledged_by"]);
+  // The click's time; the API gives it in whole milliseconds.
+  EXPECT_EQ(time::to_epoch_ns(time::parse_iso8601(mitigation["date"].get<std::string>(),
+                                                  std::nullopt, "mitigation.date")) /
+                1'000'000,
+            alerts[0]["acknowledged_at"].get<std::int64_t>());
+  EXPECT_GE(std::stoi(get_json(origin, "/fhir/" + issue)["meta"]["versionId"].get<std::string>()),
+            2);  // an update of the raised version
 
   const int exit_status = serve.stop(SIGTERM);
   ASSERT_TRUE(WIFEXITED(exit_status)) << serve.output();

@@ -216,7 +216,7 @@ TEST(DetectedIssueWriter, WritesValidR5ForRaisedAndClearedAlertsOfOneEpisode) {
       0.7,
       3};
   const auto issue = cf::write_detected_issue(
-      {raised, "15-min hypotension risk >= 0.5", "RiskAssessment/risk-1", verified()});
+      {raised, "15-min hypotension risk >= 0.5", "RiskAssessment/risk-1", verified(), {}});
   expect_valid_r5(issue);
   EXPECT_EQ(issue["status"], "final");
   EXPECT_EQ(issue["severity"], "moderate");
@@ -225,15 +225,47 @@ TEST(DetectedIssueWriter, WritesValidR5ForRaisedAndClearedAlertsOfOneEpisode) {
   auto cleared = raised;
   cleared.kind = ptwin::clinical::alerts::NotificationKind::Cleared;
   cleared.time += 5min;
-  const auto clear_issue = cf::write_detected_issue({cleared, "risk", std::nullopt, verified()});
+  const auto clear_issue =
+      cf::write_detected_issue({cleared, "risk", std::nullopt, verified(), {}});
   expect_valid_r5(clear_issue);
   EXPECT_EQ(clear_issue["status"], "mitigated");
   EXPECT_EQ(clear_issue["id"], issue["id"]);  // one resource per alert episode
   auto escalated = raised;
   escalated.kind = ptwin::clinical::alerts::NotificationKind::Escalated;
   escalated.level = 2;
-  EXPECT_EQ(cf::write_detected_issue({escalated, "risk", std::nullopt, verified()})["severity"],
+  EXPECT_EQ(cf::write_detected_issue({escalated, "risk", std::nullopt, verified(), {}})["severity"],
             "high");
+}
+
+TEST(DetectedIssueWriter, EachAcknowledgementIsAMitigationWithActionDateAndAuthor) {
+  const ptwin::clinical::alerts::AlertNotification raised{
+      ptwin::clinical::alerts::NotificationKind::Raised, kStart, "p1", "hypotension-risk", 1, 0.7,
+      3};
+  const std::vector<ptwin::clinical::alerts::AlertAcknowledgement> acknowledgements{
+      {.alert_id = 3,
+       .patient = "p1",
+       .rule = "hypotension-risk",
+       .by = "dr.lee",
+       .at = kStart + 90s,
+       .snoozed_until = kStart + 60s + 30min,
+       .snooze = 30min}};
+  const auto issue = cf::write_detected_issue(
+      {raised, "15-min hypotension risk >= 0.5", "RiskAssessment/risk-1", verified(),
+       acknowledgements});
+  expect_valid_r5(issue);
+  EXPECT_EQ(issue["status"], "final");  // acknowledged is not cleared
+  ASSERT_EQ(issue["mitigation"].size(), 1U);
+  const auto& m = issue["mitigation"][0];
+  EXPECT_EQ(m["action"]["coding"][0]["code"], "alert-acknowledged");
+  EXPECT_EQ(m["action"]["text"], "Alert acknowledged; snoozed for 30 min");
+  EXPECT_EQ(m["date"], ptwin::time::format_iso8601(kStart + 90s));
+  EXPECT_EQ(m["author"]["display"], "dr.lee");
+  EXPECT_NE(m["note"][0]["text"].get<std::string>().find(
+                ptwin::time::format_iso8601(kStart + 60s + 30min)),
+            std::string::npos);
+  // Without acknowledgements there is no mitigation element.
+  EXPECT_FALSE(cf::write_detected_issue({raised, "r", std::nullopt, verified(), {}})
+                   .contains("mitigation"));
 }
 
 TEST(ModelDevice, IsValidR5WithVersionDigestAndVerificationStatus) {

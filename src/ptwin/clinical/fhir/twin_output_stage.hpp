@@ -10,7 +10,13 @@
 //     clears an alert;
 //   - a DetectedIssue for each such notification, the episode's (its id derives from patient,
 //     rule and the episode's alert id), pointing at the RiskAssessment written with it;
-//   - the model's Device before the first output.
+//   - the model's Device before the first output;
+//   - when a clinician acknowledges an alert (RiskAlertEpisodes::acknowledge, the dashboard),
+//     the episode's DetectedIssue again, as last written, with the acknowledgement as a
+//     mitigation entry; every later version of it keeps its acknowledgements. The rewrite goes
+//     through the same writer thread and OutputWriter (so the facade's Subscriptions and the
+//     EHR get it); an episode whose DetectedIssue is not written yet gets the mitigation when
+//     it is.
 // RiskAssessment.basis lists the Observations (at most kMaxBasis, the latest) whose MAP and CO
 // went into the assessment since the previous one, where a sample names one (samples of the
 // EHR subscription feed: source "fhir:Observation/<id>"); samples of other feeds have none.
@@ -33,6 +39,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <thread>
@@ -144,7 +151,23 @@ class TwinOutputStage final : public ingest::stream::SampleSink,
     std::vector<alerts::AlertNotification> notifications;  // not yet planned
   };
 
+  /// The DetectedIssue of an alert episode as last handed to the writer (to write it again).
+  struct WrittenIssue {
+    alerts::AlertNotification notification;
+    std::optional<std::string> evidence;
+  };
+
   void on_alerts(std::span<const alerts::AlertNotification> notifications) override;
+  void on_acknowledged(const alerts::AlertAcknowledgement& acknowledgement) override;
+  /// The acknowledgements of episode `alert_id` so far (takes mutex_).
+  [[nodiscard]] std::vector<alerts::AlertAcknowledgement> acknowledgements_of(
+      std::uint64_t alert_id) const;
+  /// Remembers the DetectedIssues of an admitted output (forgets cleared episodes). Under
+  /// write_mutex_.
+  void remember_issues(const PendingOutput& output, const std::vector<nlohmann::json>& built);
+  /// Writes the DetectedIssues of acknowledged episodes again, with their mitigations; on the
+  /// writer thread (or the caller's after stop()).
+  void write_acknowledged(const std::vector<std::uint64_t>& alert_ids);
   /// Remembers the FHIR Observations the batch's MAP and CO samples came from.
   void collect_basis(const ingest::stream::StoredSamples& stored);
   /// The output due for one patient's update, or none. Under mutex_.
@@ -171,6 +194,8 @@ class TwinOutputStage final : public ingest::stream::SampleSink,
   std::condition_variable has_room_;  // also: an output was written (flush)
   std::map<std::string, PatientOutputs, std::less<>> patients_;
   std::deque<PendingOutput> queue_;  // first queued first
+  std::deque<std::uint64_t> acknowledged_;  // episodes whose DetectedIssue is due again
+  std::map<std::uint64_t, std::vector<alerts::AlertAcknowledgement>> acknowledgements_;
   std::uint64_t in_hand_ = 0;        // outputs taken from the queue, not yet written
   bool is_stopping_ = false;
   bool is_device_offered_ = false;  // the writer's alone
@@ -178,6 +203,7 @@ class TwinOutputStage final : public ingest::stream::SampleSink,
   LatencyHistogram latency_;
   LatencyHistogram queue_wait_;
   std::mutex write_mutex_;  // one writer at a time (the thread, or callers after stop)
+  std::map<std::uint64_t, WrittenIssue> written_issues_;  // by alert id; under write_mutex_
   std::thread writer_thread_;
 };
 

@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
@@ -34,6 +35,7 @@
 #include "ptwin/ingest/fhir/client/fhir_client.hpp"
 #include "ptwin/ingest/mqtt/subscriber_settings.hpp"
 #include "support/child_process.hpp"
+#include "support/http_test_server.hpp"
 #include "support/serve_process.hpp"
 
 namespace ptwin::testing {
@@ -207,6 +209,37 @@ TEST_F(DashboardEndToEnd, BrowserShowsTheTwinsRiskChartsAndAcknowledgesTheAlert)
       << serve.output();
 
   ASSERT_TRUE(wait_until_mqtt_subscribed(origin, kStartupLimit)) << "MQTT never subscribed";
+  // A listener subscribed on serve's facade to DetectedIssue creates and updates (rest-hook,
+  // full resources): the acknowledgement must reach it like any output.
+  std::mutex mutex;
+  std::vector<nlohmann::json> notifications;
+  HttpTestServer listener([&](const HttpRequest& request) {
+    const std::lock_guard lock(mutex);
+    notifications.push_back(nlohmann::json::parse(request.body));
+    return HttpResponse{};
+  });
+  ingest::fhir::FhirClientSettings facade_settings;
+  facade_settings.base_url = origin + "/fhir";
+  facade_settings.timeout = 10s;
+  ingest::fhir::FhirClient facade(facade_settings);
+  const std::string topic = "http://ptwin.test/SubscriptionTopic/alerts";
+  (void)facade.create(
+      {{"resourceType", "SubscriptionTopic"},
+       {"url", topic},
+       {"status", "active"},
+       {"resourceTrigger",
+        {{{"resource", "DetectedIssue"}, {"supportedInteraction", {"create", "update"}}}}}});
+  const auto subscription = facade.create({{"resourceType", "Subscription"},
+                                           {"status", "requested"},
+                                           {"topic", topic},
+                                           {"channelType", {{"code", "rest-hook"}}},
+                                           {"endpoint", listener.origin() + "/hook"},
+                                           {"content", "full-resource"}});
+  const auto active_deadline = std::chrono::steady_clock::now() + kStartupLimit;
+  while (facade.read("Subscription", subscription["id"].get<std::string>())["status"] != "active") {
+    ASSERT_LT(std::chrono::steady_clock::now(), active_deadline);
+    std::this_thread::sleep_for(20ms);
+  }
   const int messages = publish_deterioration();
   const auto stored_deadline = std::chrono::steady_clock::now() + kStartupLimit;
   while (true) {
@@ -271,6 +304,28 @@ TEST_F(DashboardEndToEnd, BrowserShowsTheTwinsRiskChartsAndAcknowledgesTheAlert)
             alerts[0]["acknowledged_at"].get<std::int64_t>());
   EXPECT_GE(std::stoi(get_json(origin, "/fhir/" + issue)["meta"]["versionId"].get<std::string>()),
             2);  // an update of the raised version
+  // The facade's Subscription notified the listener of the acknowledged version.
+  const auto is_acknowledged_issue = [&](const nlohmann::json& bundle) {
+    for (const auto& entry : bundle.value("entry", nlohmann::json::array())) {
+      const auto& r = entry.value("resource", nlohmann::json::object());
+      const bool is_issue =
+          r.value("resourceType", "") == "DetectedIssue" && r.value("id", "") == issue.substr(14);
+      if (is_issue && r.contains("mitigation")) {
+        return true;
+      }
+    }
+    return false;
+  };
+  const auto notified_deadline = std::chrono::steady_clock::now() + kStartupLimit;
+  for (;;) {
+    {
+      const std::lock_guard lock(mutex);
+      if (std::any_of(notifications.begin(), notifications.end(), is_acknowledged_issue)) break;
+    }
+    ASSERT_LT(std::chrono::steady_clock::now(), notified_deadline)
+        << notifications.size() << " notifications, none of the acknowledged DetectedIssue";
+    std::this_thread::sleep_for(100ms);
+  }
 
   const int exit_status = serve.stop(SIGTERM);
   ASSERT_TRUE(WIFEXITED(exit_status)) << serve.output();

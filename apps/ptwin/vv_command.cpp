@@ -103,7 +103,8 @@ void run_hypotension(const HypotensionOptions& o) {
   vv::gate::RecalibrationFile file{
       .model = vv::gate::hypotension_risk_model_identity(twin_settings),
       .fitted_at = clock.now(),
-      .fitted_on = {.cohort = "ptwin synthetic hypotension cohort (docs/twin.md#synthetic-hypotension-cohort)",
+      .fitted_on = {.cohort = "ptwin synthetic hypotension cohort "
+                              "(docs/twin.md#synthetic-hypotension-cohort)",
                     .cohort_seed = o.seed,
                     .patients = o.patients,
                     .hours = o.hours,
@@ -166,11 +167,10 @@ void run_hypotension(const HypotensionOptions& o) {
   if (!o.write_recalibration.empty()) {
     PTWIN_ASSERT(!file.horizons.empty(), "the evaluation fits maps for every horizon");
     vv::gate::write_recalibration_file(file, o.write_recalibration);
+    const auto maps = vv::gate::recalibration_digest(recalibrated.recalibrations).value_or("");
     fmt::print("recalibration ({} maps {}) written to {}: name it in twin.yaml as "
                "twin.recalibration\n",
-               o.recalibration_method,
-               vv::gate::recalibration_digest(recalibrated.recalibrations).value_or("").substr(0, 16),
-               o.write_recalibration);
+               o.recalibration_method, maps.substr(0, 16), o.write_recalibration);
   }
 }
 

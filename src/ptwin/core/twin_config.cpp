@@ -47,7 +47,8 @@ bool is_valid_twin_id(std::string_view id) {
 void read_twin(const YAML::Node& node, const std::filesystem::path& base_dir, Problems& problems,
                TwinSection& out) {
   const Section section(
-      node, "twin", {"id", "description", "filter", "ensemble_size", "ensemble_seed", "recalibration"},
+      node, "twin",
+      {"id", "description", "filter", "ensemble_size", "ensemble_seed", "recalibration"},
       problems);
   if (const auto id = read_text(section, "id", true)) {
     if (is_valid_twin_id(*id)) {

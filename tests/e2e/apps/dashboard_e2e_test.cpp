@@ -6,7 +6,8 @@
 // headless Chromium driven by web/dashboard/e2e/dashboard.e2e.mjs (playwright-core): the patient is
 // listed with the API's risk, the charts draw as many points as the API returns, the forecasts
 // match, and Acknowledge snoozes the open alert and is written to the alert's DetectedIssue on
-// serve's FHIR facade (serve.fhir_outputs) as a mitigation. Then the same browser checks on `ptwin demo`
+// serve's FHIR facade (serve.fhir_outputs) as a mitigation, of which a Subscription on that
+// facade is notified. Then the same browser checks on `ptwin demo`
 // (the shipped recording replayed at once), with Snooze (5 min) instead of Acknowledge. Screenshots are kept in <build>/Testing/artifacts/dashboard_e2e/ and
 // demo_dashboard_e2e/.
 

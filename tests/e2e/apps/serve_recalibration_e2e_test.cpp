@@ -108,11 +108,11 @@ class ServeRecalibration : public ::testing::Test {
   }
 
   void write_twin_yaml(const std::string& twin_keys) const {
-    std::ofstream(dir_ / "twin.yaml") << serve_twin_yaml(
-        "e2e_recal",
-        "feeds:\n  hl7v2: {port: 0}\nserve:\n  port: 0\n  fhir_outputs:\n"
-        "    database: outputs.db\n    risk_interval_s: 60\n",
-        twin_keys);
+    std::ofstream(dir_ / "twin.yaml")
+        << serve_twin_yaml("e2e_recal",
+                           "feeds:\n  hl7v2: {port: 0}\nserve:\n  port: 0\n  fhir_outputs:\n"
+                           "    database: outputs.db\n    risk_interval_s: 60\n",
+                           twin_keys);
   }
 
   std::filesystem::path dir_;
@@ -174,15 +174,16 @@ TEST_F(ServeRecalibration, TheServedRiskIsTheFilesMapAppliedToTheRawRisk) {
   // One RiskAssessment per 60 s of the patient's time; the last ones may still be in the
   // output queue when the last ACK leaves.
   const auto subject = "Patient/" + ingest::hl7v2::patient_id_of("HOSP", "p1");
-  const auto expected = static_cast<std::size_t>(
-      std::chrono::duration_cast<std::chrono::minutes>(patient.samples.back().time -
-                                                       patient.samples.front().time)
-          .count());
+  const auto expected =
+      static_cast<std::size_t>(std::chrono::duration_cast<std::chrono::minutes>(
+                                   patient.samples.back().time - patient.samples.front().time)
+                                   .count());
   auto facade = client_of(*origin + "/fhir");
   std::vector<nlohmann::json> assessments;
   const auto deadline = std::chrono::steady_clock::now() + kArrivalLimit;
-  while ((assessments = facade.search_all("RiskAssessment", {{"subject", subject}}).matches)
-             .size() < expected * 9 / 10) {
+  while (
+      (assessments = facade.search_all("RiskAssessment", {{"subject", subject}}).matches).size() <
+      expected * 9 / 10) {
     ASSERT_LT(std::chrono::steady_clock::now(), deadline)
         << assessments.size() << " of about " << expected << "\n"
         << serve.output();
@@ -192,7 +193,8 @@ TEST_F(ServeRecalibration, TheServedRiskIsTheFilesMapAppliedToTheRawRisk) {
   std::size_t predictions = 0;
   std::size_t changed_by_the_map = 0;
   for (const auto& ra : assessments) {
-    const auto* model = extension(ra, "https://ptwin.dev/fhir/StructureDefinition/model-provenance");
+    const auto* model =
+        extension(ra, "https://ptwin.dev/fhir/StructureDefinition/model-provenance");
     ASSERT_NE(model, nullptr) << ra.dump(2);
     const auto* recalibration_digest = part(*model, "recalibrationDigest");
     ASSERT_NE(recalibration_digest, nullptr) << ra.dump(2);
@@ -200,8 +202,8 @@ TEST_F(ServeRecalibration, TheServedRiskIsTheFilesMapAppliedToTheRawRisk) {
     ASSERT_EQ(ra["prediction"].size(), 2U);
     for (std::size_t k = 0; k < 2; ++k) {
       const auto& prediction = ra["prediction"][k];
-      const auto* r = extension(prediction,
-                                "https://ptwin.dev/fhir/StructureDefinition/risk-recalibration");
+      const auto* r =
+          extension(prediction, "https://ptwin.dev/fhir/StructureDefinition/risk-recalibration");
       ASSERT_NE(r, nullptr) << prediction.dump(2);
       EXPECT_EQ((*part(*r, "method"))["valueCode"], "isotonic");
       const double raw = (*part(*r, "rawProbability"))["valueDecimal"].get<double>();

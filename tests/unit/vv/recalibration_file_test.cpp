@@ -25,8 +25,8 @@ gate::RecalibrationFile fitted_file() {
   gate::RecalibrationFile file;
   file.model = gate::hypotension_risk_model_identity({});
   file.fitted_at = ptwin::time::parse_iso8601("2026-11-25T06:00:00.123456789Z", std::nullopt, "t");
-  file.fitted_on = {.cohort = "synthetic", .cohort_seed = 7, .patients = 20, .hours = 2,
-                    .training_patients = 10};
+  file.fitted_on = {
+      .cohort = "synthetic", .cohort_seed = 7, .patients = 20, .hours = 2, .training_patients = 10};
   risk::RiskRecalibration platt;
   platt.method = risk::RecalibrationMethod::Platt;
   platt.platt_intercept = -0.31234567890123456;
@@ -34,8 +34,9 @@ gate::RecalibrationFile fitted_file() {
   risk::RiskRecalibration isotonic;
   isotonic.method = risk::RecalibrationMethod::Isotonic;
   isotonic.isotonic_knots = {{0.0, 0.0}, {0.1, 0.02}, {0.35, 0.02}, {0.9, 0.7}};
-  file.horizons = {{.recalibration = {std::chrono::seconds(300), platt}, .cases = 400, .events = 20},
-                   {.recalibration = {std::chrono::seconds(900), isotonic}, .cases = 380, .events = 41}};
+  file.horizons = {
+      {.recalibration = {std::chrono::seconds(300), platt}, .cases = 400, .events = 20},
+      {.recalibration = {std::chrono::seconds(900), isotonic}, .cases = 380, .events = 41}};
   return file;
 }
 
@@ -74,8 +75,8 @@ TEST(RecalibrationFile, MapsBecomeSettingsAndTheirDigestFollowsThem) {
 TEST(RecalibrationFile, AppliesOnlyToTheModelItWasFittedForAndItsHorizons) {
   const auto file = fitted_file();
   const auto served = ptwin::twin::live::kServedRiskHorizons;
-  EXPECT_NO_THROW(gate::check_applies_to(file, gate::hypotension_risk_model_identity({}), served,
-                                         "maps.json"));
+  EXPECT_NO_THROW(
+      gate::check_applies_to(file, gate::hypotension_risk_model_identity({}), served, "maps.json"));
   risk::HypotensionRiskSettings enkf;
   enkf.filter = ptwin::StateFilter::Enkf;
   try {

@@ -58,11 +58,12 @@ json model_device(const ModelProvenance& p) {
 void stamp_model_provenance(json& resource, const ModelProvenance& p) {
   const auto status = std::string(vv::gate::to_string(p.status));
   resource["meta"]["tag"].push_back({{"system", kVerificationStatusSystem}, {"code", status}});
-  json parts = json::array({{{"url", "name"}, {"valueString", p.model.name}},
-                            {{"url", "version"}, {"valueString", p.model.version}},
-                            {{"url", "settingsDigest"}, {"valueString", p.model.settings_digest}},
-                            {{"url", "verificationStatus"}, {"valueCode", status}},
-                            {{"url", "device"}, {"valueReference", model_device_reference(p.model)}}});
+  json parts =
+      json::array({{{"url", "name"}, {"valueString", p.model.name}},
+                   {{"url", "version"}, {"valueString", p.model.version}},
+                   {{"url", "settingsDigest"}, {"valueString", p.model.settings_digest}},
+                   {{"url", "verificationStatus"}, {"valueCode", status}},
+                   {{"url", "device"}, {"valueReference", model_device_reference(p.model)}}});
   if (p.recalibration_digest) {
     parts.push_back({{"url", "recalibrationDigest"}, {"valueString", *p.recalibration_digest}});
   }

@@ -31,9 +31,10 @@ constexpr const char* kRefit = "write one with `ptwin vv hypotension --write-rec
 // a newer version), never ignored.
 void refuse_unknown_members(const json& object, std::initializer_list<const char*> known,
                             const std::string& where) {
-  for (const auto& [key, value] : object.items()) {
+  for (const auto& item : object.items()) {
+    const std::string& key = item.key();
     if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) {
-      refuse(ErrorCode::BadInput, fmt::format("{}.{}", where, key), value.dump(),
+      refuse(ErrorCode::BadInput, fmt::format("{}.{}", where, key), item.value().dump(),
              fmt::format("is not a member of {}", kRecalibrationFileFormat));
     }
   }
@@ -53,8 +54,8 @@ const json& member(const json& object, const char* name, json::value_t type,
                                : found->type() == type;
   if (!ok) {
     refuse(ErrorCode::BadInput, at, found->dump(),
-           is_number    ? "must be a number"
-           : is_integer ? "must be a whole number >= 0"
+           is_number                       ? "must be a number"
+           : is_integer                    ? "must be a whole number >= 0"
            : type == json::value_t::object ? "must be a JSON object"
            : type == json::value_t::array  ? "must be a JSON array"
                                            : "must be a JSON string");
@@ -72,7 +73,8 @@ double number(const json& object, const char* name, const std::string& where) {
 
 // A count that fits an int (patients, cases, hours).
 int count(const json& object, const char* name, const std::string& where) {
-  const auto value = member(object, name, json::value_t::number_unsigned, where).get<std::uint64_t>();
+  const auto value =
+      member(object, name, json::value_t::number_unsigned, where).get<std::uint64_t>();
   if (value > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
     refuse(ErrorCode::BadInput, fmt::format("{}.{}", where, name), std::to_string(value),
            "is too large");
@@ -81,11 +83,12 @@ int count(const json& object, const char* name, const std::string& where) {
 }
 
 RecalibrationCohort parse_cohort(const json& object, const std::string& where) {
-  refuse_unknown_members(object, {"cohort", "cohort_seed", "patients", "hours", "training_patients"},
-                         where);
+  refuse_unknown_members(
+      object, {"cohort", "cohort_seed", "patients", "hours", "training_patients"}, where);
   RecalibrationCohort c;
   c.cohort = text(object, "cohort", where);
-  c.cohort_seed = member(object, "cohort_seed", json::value_t::number_unsigned, where).get<std::uint64_t>();
+  c.cohort_seed =
+      member(object, "cohort_seed", json::value_t::number_unsigned, where).get<std::uint64_t>();
   c.patients = count(object, "patients", where);
   c.hours = count(object, "hours", where);
   c.training_patients = count(object, "training_patients", where);
@@ -124,7 +127,8 @@ twin::risk::RiskRecalibration parse_isotonic(const json& entry, const std::strin
   const auto& isotonic = member(entry, "isotonic", json::value_t::object, where);
   refuse_unknown_members(isotonic, {"knots"}, at);
   const auto& knots = member(isotonic, "knots", json::value_t::array, at);
-  if (knots.empty()) refuse(ErrorCode::BadInput, at + ".knots", "[]", "must hold at least one knot");
+  if (knots.empty())
+    refuse(ErrorCode::BadInput, at + ".knots", "[]", "must hold at least one knot");
   twin::risk::RiskRecalibration map;
   map.method = RecalibrationMethod::Isotonic;
   for (std::size_t i = 0; i < knots.size(); ++i) {
@@ -144,8 +148,9 @@ twin::risk::RiskRecalibration parse_isotonic(const json& entry, const std::strin
     // The map must be a function of the raw risk (raw strictly increasing) that keeps its
     // ranking (calibrated non-decreasing): what pool-adjacent-violators fits.
     if (i > 0 && !(knot.raw > map.isotonic_knots.back().raw)) {
-      refuse_value(knot_at + ".raw", knot.raw,
-                   fmt::format("must be above the previous knot's ({})", map.isotonic_knots.back().raw));
+      refuse_value(
+          knot_at + ".raw", knot.raw,
+          fmt::format("must be above the previous knot's ({})", map.isotonic_knots.back().raw));
     }
     if (i > 0 && knot.calibrated < map.isotonic_knots.back().calibrated) {
       refuse_value(knot_at + ".calibrated", knot.calibrated,
@@ -186,7 +191,8 @@ FittedHorizonRecalibration parse_horizon(const json& entry, const std::string& w
 
 json map_json(const twin::risk::RiskRecalibration& map) {
   if (map.method == RecalibrationMethod::Platt) {
-    return {{"a", map.platt_intercept}, {"b", map.platt_slope}, {"logit_epsilon", map.logit_epsilon}};
+    return {
+        {"a", map.platt_intercept}, {"b", map.platt_slope}, {"logit_epsilon", map.logit_epsilon}};
   }
   json knots = json::array();
   for (const auto& k : map.isotonic_knots) {
@@ -264,8 +270,8 @@ RecalibrationFile parse_recalibration_file(std::string_view json_text,
   }
   file.fitted_at =
       time::parse_iso8601(text(document, "fitted_at", where), std::nullopt, where + ".fitted_at");
-  file.fitted_on =
-      parse_cohort(member(document, "fitted_on", json::value_t::object, where), where + ".fitted_on");
+  file.fitted_on = parse_cohort(member(document, "fitted_on", json::value_t::object, where),
+                                where + ".fitted_on");
   const auto& horizons = member(document, "horizons", json::value_t::array, where);
   if (horizons.empty()) {
     refuse(ErrorCode::BadInput, where + ".horizons", "[]", "must hold at least one horizon's map");
@@ -301,7 +307,8 @@ void write_recalibration_file(const RecalibrationFile& file, const std::filesyst
   stream << to_json_text(file);
   stream.close();
   if (!stream) {
-    throw Error(ErrorCode::Io, fmt::format("recalibration file {}: cannot be written", path.string()));
+    throw Error(ErrorCode::Io,
+                fmt::format("recalibration file {}: cannot be written", path.string()));
   }
 }
 
@@ -309,7 +316,8 @@ void check_applies_to(const RecalibrationFile& file, const ModelIdentity& uncali
                       std::span<const std::chrono::seconds> served_horizons,
                       std::string_view source_name) {
   const std::string where(source_name);
-  const auto mismatch = [&](const char* field, const std::string& value, const std::string& served) {
+  const auto mismatch = [&](const char* field, const std::string& value,
+                            const std::string& served) {
     throw InputError(ErrorCode::BadInput, fmt::format("{}.model.{}", where, field),
                      printable_value(value),
                      fmt::format("is not the served model's ({}): the maps were fitted on another "

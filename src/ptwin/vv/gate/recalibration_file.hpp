@@ -46,8 +46,8 @@ struct RecalibrationCohort {
 /// One horizon's map and the size of its fit.
 struct FittedHorizonRecalibration {
   twin::risk::HorizonRecalibration recalibration;  // method platt or isotonic
-  int cases = 0;   // predictions it was fitted on
-  int events = 0;  // of which positive
+  int cases = 0;                                   // predictions it was fitted on
+  int events = 0;                                  // of which positive
   friend bool operator==(const FittedHorizonRecalibration&,
                          const FittedHorizonRecalibration&) = default;
 };

@@ -97,7 +97,15 @@ void TwinOutputStage::remember_issues(const PendingOutput& output,
       const std::lock_guard lock(mutex_);
       acknowledgements_.erase(n.alert_id);
     } else {
-      written_issues_[n.alert_id] = {n, evidence};
+      // The mitigations the built version carries (an acknowledgement may have come since).
+      std::size_t carried = 0;
+      const auto id = detected_issue_id(n.patient, n.rule, n.alert_id);
+      for (const auto& r : built) {
+        if (r.at("resourceType") == "DetectedIssue" && r.at("id") == id) {
+          carried = r.contains("mitigation") ? r.at("mitigation").size() : 0;
+        }
+      }
+      written_issues_[n.alert_id] = {n, evidence, carried};
     }
   }
 }
@@ -110,16 +118,19 @@ void TwinOutputStage::write_acknowledged(const std::vector<std::uint64_t>& alert
   for (const auto id : alert_ids) {
     const auto issue = written_issues_.find(id);
     // Not written yet: it will carry the acknowledgement when it is. Already rewritten in
-    // this call: once is enough.
+    // this call, or written with every acknowledgement there is: nothing new to say.
     if (issue == written_issues_.end() || std::find(done.begin(), done.end(), id) != done.end()) {
       continue;
     }
+    auto acknowledgements = acknowledgements_of(id);
+    if (acknowledgements.size() == issue->second.acknowledgements) continue;
     done.push_back(id);
     try {
       const auto& n = issue->second.notification;
+      issue->second.acknowledgements = acknowledgements.size();
       resources.push_back(write_detected_issue({n, alerts_.describe_rule(n.rule),
                                                 issue->second.evidence, provenance(),
-                                                acknowledgements_of(id)}));
+                                                std::move(acknowledgements)}));
     } catch (const std::exception& e) {
       ++failures;
       logging::zone_logger("clinical")

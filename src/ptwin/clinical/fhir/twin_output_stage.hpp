@@ -155,6 +155,7 @@ class TwinOutputStage final : public ingest::stream::SampleSink,
   struct WrittenIssue {
     alerts::AlertNotification notification;
     std::optional<std::string> evidence;
+    std::size_t acknowledgements = 0;  // mitigations it carried
   };
 
   void on_alerts(std::span<const alerts::AlertNotification> notifications) override;

@@ -73,7 +73,7 @@ void run_serve(const ServeOptions& options) {
   ingest::stream::SampleStream stream;
   StageLatencies latencies(declared_feeds(config.feeds));
   stream.attach(latencies);
-  // The twin's model: the defaults of docs/twin.md with twin.yaml's filter.
+  // The twin's model: the defaults of docs/twin.md with twin.yaml's filter and recalibration.
   const twin::risk::HypotensionRiskSettings model = risk_model_settings(config.twin);
   twin::live::HypotensionRiskStage risk(model);    // the twin's update and forecast (docs/serve.md)
   stream.attach(risk);
@@ -112,8 +112,8 @@ void run_serve(const ServeOptions& options) {
                                  .idle_timeout = std::chrono::seconds(60)},
       std::move(handler));
   if (outputs) outputs->start(http.origin());
-  fmt::print("ptwin serve: twin {} store {} filter {}\n", config.twin.id,
-             config.store.path.string(), describe_filter(model));
+  fmt::print("ptwin serve: twin {} store {} filter {} recalibration {}\n", config.twin.id,
+             config.store.path.string(), describe_filter(model), describe_recalibration(model));
   for (const auto& feed : feeds) {
     fmt::print("ptwin serve: feed {}: {}\n", feed->name(), feed->describe());
   }

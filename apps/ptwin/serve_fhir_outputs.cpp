@@ -152,6 +152,7 @@ struct ServedFhirOutputs::Parts {
         const twin::live::HypotensionRiskStage& risk, clinical::alerts::RiskAlertEpisodes& alerts,
         clinical::fhir::OutputCompletion& completion, const time::Clock& clock)
       : config(c),
+        recalibration_digest(vv::gate::recalibration_digest(model.recalibrations)),
         gate(vv::gate::hypotension_risk_model_identity(model),
              verification_record(c, model, clock)),
         definitions(ingest::fhir::definitions::Definitions::open(fhir_package_dir(""))),
@@ -171,6 +172,7 @@ struct ServedFhirOutputs::Parts {
   }
 
   FhirOutputsConfig config;
+  std::optional<std::string> recalibration_digest;  // of the served model's maps
   vv::gate::ModelGate gate;
   std::unique_ptr<ingest::fhir::definitions::Definitions> definitions;
   validation::Validator validator;
@@ -320,6 +322,9 @@ nlohmann::json ServedFhirOutputs::status() const {
        {{"name", gate.model().name},
         {"version", gate.model().version},
         {"settings_digest", gate.model().settings_digest},
+        {"recalibration_digest",
+         parts_->recalibration_digest ? nlohmann::json(*parts_->recalibration_digest)
+                                      : nlohmann::json(nullptr)},
         {"verification", vv::gate::to_string(gate.status())},
         {"verified_at", time::format_iso8601(gate.record().verified_at)},
         {"cases", std::move(cases)}}},

@@ -2,7 +2,9 @@
 // `ptwin vv hypotension`: evaluates the live twin's hypotension risk on a synthetic cohort,
 // beside current MAP alone, and prints discrimination (with DeLong and patient-level bootstrap
 // intervals), calibration before and after recalibration fitted on the training patients, lead
-// time and forecast interval coverage (docs/twin.md#hypotension-risk).
+// time and forecast interval coverage (docs/twin.md#hypotension-risk). With
+// --write-recalibration the fitted maps are written as a recalibration file for twin.yaml's
+// twin.recalibration (docs/twin.md#recalibration-files).
 
 #include <chrono>
 #include <string>
@@ -11,9 +13,14 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "ptwin/core/assert.hpp"
+#include "ptwin/core/clock.hpp"
 #include "ptwin/core/error.hpp"
+#include "ptwin/core/twin_config.hpp"
 #include "ptwin/vv/gate/model_identity.hpp"
+#include "ptwin/vv/gate/recalibration_file.hpp"
 #include "ptwin/vv/hypotension_evaluation.hpp"
+#include "risk_model_settings.hpp"
 
 namespace ptwin::app {
 namespace {
@@ -26,7 +33,15 @@ struct HypotensionOptions {
   double alarm_threshold = 0.5;
   int bootstrap_resamples = 1000;
   std::uint64_t bootstrap_seed = 20261125;
+  std::string twin_file;            // empty: the default model
+  std::string write_recalibration;  // empty: no file
+  std::string recalibration_method = "platt";
 };
+
+const twin::risk::RiskRecalibration& chosen_map(const vv::RecalibrationEvaluation& r,
+                                                const std::string& method) {
+  return method == "isotonic" ? r.isotonic : r.platt;
+}
 
 std::string lead(const vv::LeadTimeReport& r) {
   if (!r.median_lead_time) return "-";
@@ -79,8 +94,22 @@ void run_hypotension(const HypotensionOptions& o) {
   cohort_settings.duration = std::chrono::hours(o.hours);
   cohort_settings.seed = o.seed;
   const auto cohort = twin::cohort::generate_hypotension_cohort(cohort_settings);
-  const twin::risk::HypotensionRiskSettings twin_settings;
+  // The maps are fitted on the raw risk of the model that will apply them: the twin's filter.
+  const twin::risk::HypotensionRiskSettings twin_settings =
+      o.twin_file.empty() ? twin::risk::HypotensionRiskSettings{}
+                          : uncalibrated_risk_model_settings(load_twin_config(o.twin_file).twin);
   const auto twin = vv::hypotension_risk_twin_predictor(twin_settings);
+  time::SystemClock clock;
+  vv::gate::RecalibrationFile file{
+      .model = vv::gate::hypotension_risk_model_identity(twin_settings),
+      .fitted_at = clock.now(),
+      .fitted_on = {.cohort = "ptwin synthetic hypotension cohort "
+                              "(docs/twin.md#synthetic-hypotension-cohort)",
+                    .cohort_seed = o.seed,
+                    .patients = o.patients,
+                    .hours = o.hours,
+                    .training_patients = 0},
+      .horizons = {}};
   twin::risk::HypotensionRiskSettings recalibrated = twin_settings;
   bool header = false;
   for (const int minutes : o.horizons_min) {
@@ -109,7 +138,12 @@ void run_hypotension(const HypotensionOptions& o) {
     print_bootstrap(h, e.patient_bootstrap);
     if (e.recalibration) {
       print_recalibration(h, *e.recalibration);
-      recalibrated.recalibrations.push_back({settings.horizon, e.recalibration->platt});
+      const auto& map = chosen_map(*e.recalibration, o.recalibration_method);
+      recalibrated.recalibrations.push_back({settings.horizon, map});
+      file.fitted_on.training_patients = static_cast<int>(e.recalibration->calibration_patients);
+      file.horizons.push_back({.recalibration = {settings.horizon, map},
+                               .cases = static_cast<int>(e.recalibration->calibration_cases),
+                               .events = static_cast<int>(e.recalibration->calibration_events)});
     }
     vv::HypotensionEvaluationSettings coverage_settings = settings;
     coverage_settings.prediction_interval = std::chrono::seconds(60);
@@ -126,9 +160,18 @@ void run_hypotension(const HypotensionOptions& o) {
              "ECE: expected calibration error over 10 equal-width bins.\n",
              o.alarm_threshold);
   // The maps are model settings: a twin that uses them is a different model to the V&V gate.
-  fmt::print("model settings digest: as run {}; with the platt maps above {}\n",
+  fmt::print("model settings digest: as run {}; with the {} maps above {}\n",
              vv::gate::hypotension_risk_model_identity(twin_settings).settings_digest.substr(0, 16),
+             o.recalibration_method,
              vv::gate::hypotension_risk_model_identity(recalibrated).settings_digest.substr(0, 16));
+  if (!o.write_recalibration.empty()) {
+    PTWIN_ASSERT(!file.horizons.empty(), "the evaluation fits maps for every horizon");
+    vv::gate::write_recalibration_file(file, o.write_recalibration);
+    const auto maps = vv::gate::recalibration_digest(recalibrated.recalibrations).value_or("");
+    fmt::print("recalibration ({} maps {}) written to {}: name it in twin.yaml as "
+               "twin.recalibration\n",
+               o.recalibration_method, maps.substr(0, 16), o.write_recalibration);
+  }
 }
 
 }  // namespace
@@ -165,6 +208,17 @@ Command register_vv(CLI::App& app) {
   hypotension->add_option("--alarm-threshold", options->alarm_threshold,
                           "Risk at which an alarm counts for sensitivity and lead time")
       ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  hypotension->add_option("--twin", options->twin_file,
+                          "evaluate the model this twin declaration serves (its twin.filter; "
+                          "its twin.recalibration is not applied); default: the default model")
+      ->check(CLI::ExistingFile);
+  hypotension->add_option("--write-recalibration", options->write_recalibration,
+                          "write the maps fitted on the training patients to this file "
+                          "(ptwin.risk-recalibration/1), for twin.yaml's twin.recalibration");
+  hypotension->add_option("--recalibration-method", options->recalibration_method,
+                          "which fitted map to write (and digest)")
+      ->check(CLI::IsMember({"platt", "isotonic"}))
       ->capture_default_str();
   return {hypotension, [options] { run_hypotension(*options); }};
 }

@@ -31,8 +31,9 @@ void run_gate(const GateOptions& o) {
       o.twin_file.empty() ? twin::risk::HypotensionRiskSettings{}
                           : risk_model_settings(load_twin_config(o.twin_file).twin);
   const auto record = vv::gate::verify_hypotension_risk_model(model, clock.now());
-  fmt::print("model {} {} settings {} filter {}\n", record.model.name, record.model.version,
-             record.model.settings_digest, describe_filter(model));
+  fmt::print("model {} {} settings {} filter {} recalibration {}\n", record.model.name,
+             record.model.version, record.model.settings_digest, describe_filter(model),
+             describe_recalibration(model));
   for (const auto& c : record.cases) {
     fmt::print("  {:<34} {} = {:.6g} in [{:.6g}, {:.6g}]: {}\n", c.id, c.norm, c.observed, c.lower,
                c.upper, c.is_passed() ? "pass" : "FAIL");

@@ -44,10 +44,12 @@ bool is_valid_twin_id(std::string_view id) {
   });
 }
 
-void read_twin(const YAML::Node& node, Problems& problems, TwinSection& out) {
-  const Section section(node, "twin",
-                        {"id", "description", "filter", "ensemble_size", "ensemble_seed"},
-                        problems);
+void read_twin(const YAML::Node& node, const std::filesystem::path& base_dir, Problems& problems,
+               TwinSection& out) {
+  const Section section(
+      node, "twin",
+      {"id", "description", "filter", "ensemble_size", "ensemble_seed", "recalibration"},
+      problems);
   if (const auto id = read_text(section, "id", true)) {
     if (is_valid_twin_id(*id)) {
       out.id = *id;
@@ -70,6 +72,11 @@ void read_twin(const YAML::Node& node, Problems& problems, TwinSection& out) {
                    "enkf");
     }
   }
+  // The file is read where the model is assembled (ptwin serve, ptwin vv gate), which can check
+  // that its maps belong to the model; here only the path is resolved.
+  std::filesystem::path recalibration;
+  read_path(section, "recalibration", false, base_dir, recalibration);
+  if (!recalibration.empty()) out.recalibration = recalibration;
 }
 
 void read_patient(const YAML::Node& node, const std::filesystem::path& base_dir, Problems& problems,
@@ -297,7 +304,7 @@ TwinConfig parse_twin_config(std::string_view yaml_text, const std::filesystem::
   const auto section_node = [&top](std::string_view key) {
     return top.get(key).value_or(YAML::Node());
   };
-  read_twin(section_node("twin"), problems, config.twin);
+  read_twin(section_node("twin"), base_dir, problems, config.twin);
   read_patient(section_node("patient"), base_dir, problems, config.patient);
   read_model(section_node("model"), base_dir, problems, config.model);
   read_simulation(section_node("simulation"), problems, config.simulation);

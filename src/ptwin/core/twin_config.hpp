@@ -52,6 +52,8 @@ struct TwinSection {
   StateFilter filter = StateFilter::Ukf;
   int ensemble_size = 200;        // EnKF members, 10..100000; only with filter enkf
   int ensemble_seed = 20261125;   // EnKF random stream, 0..2147483647; only with filter enkf
+  // A recalibration file (ptwin.risk-recalibration/1) for the risk, resolved; absent: raw risk.
+  std::optional<std::filesystem::path> recalibration;
   friend bool operator==(const TwinSection&, const TwinSection&) = default;
 };
 

@@ -5,7 +5,9 @@
 // (heart rate rising, cardiac output every 2 min) beside a patient steady at 85 mmHg, and then
 // headless Chromium driven by web/dashboard/e2e/dashboard.e2e.mjs (playwright-core): the patient is
 // listed with the API's risk, the charts draw as many points as the API returns, the forecasts
-// match, and Acknowledge snoozes the open alert. Then the same browser checks on `ptwin demo`
+// match, and Acknowledge snoozes the open alert and is written to the alert's DetectedIssue on
+// serve's FHIR facade (serve.fhir_outputs) as a mitigation, of which a Subscription on that
+// facade is notified. Then the same browser checks on `ptwin demo`
 // (the shipped recording replayed at once), with Snooze (5 min) instead of Acknowledge. Screenshots are kept in <build>/Testing/artifacts/dashboard_e2e/ and
 // demo_dashboard_e2e/.
 
@@ -21,6 +23,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <regex>
@@ -29,9 +32,11 @@
 #include <vector>
 
 #include "integration/ingest/mqtt_test_publisher.hpp"
+#include "ptwin/core/time.hpp"
 #include "ptwin/ingest/fhir/client/fhir_client.hpp"
 #include "ptwin/ingest/mqtt/subscriber_settings.hpp"
 #include "support/child_process.hpp"
+#include "support/http_test_server.hpp"
 #include "support/serve_process.hpp"
 
 namespace ptwin::testing {
@@ -148,7 +153,7 @@ class DashboardEndToEnd : public ::testing::Test {
                            "feeds:\n" +
                                mqtt_feed_yaml(broker_.host, broker_.port, unique_,
                                               fmt::format("ptwin-test/{}/+/vitals", unique_)) +
-                               "serve: {port: 0}\n");
+                               "serve:\n  port: 0\n  fhir_outputs: {database: outputs.db}\n");
   }
 
   // Publishes the deterioration; returns the number of messages.
@@ -205,6 +210,37 @@ TEST_F(DashboardEndToEnd, BrowserShowsTheTwinsRiskChartsAndAcknowledgesTheAlert)
       << serve.output();
 
   ASSERT_TRUE(wait_until_mqtt_subscribed(origin, kStartupLimit)) << "MQTT never subscribed";
+  // A listener subscribed on serve's facade to DetectedIssue creates and updates (rest-hook,
+  // full resources): the acknowledgement must reach it like any output.
+  std::mutex mutex;
+  std::vector<nlohmann::json> notifications;
+  HttpTestServer listener([&](const HttpRequest& request) {
+    const std::lock_guard lock(mutex);
+    notifications.push_back(nlohmann::json::parse(request.body));
+    return HttpResponse{};
+  });
+  ingest::fhir::FhirClientSettings facade_settings;
+  facade_settings.base_url = origin + "/fhir";
+  facade_settings.timeout = 10s;
+  ingest::fhir::FhirClient facade(facade_settings);
+  const std::string topic = "http://ptwin.test/SubscriptionTopic/alerts";
+  (void)facade.create(
+      {{"resourceType", "SubscriptionTopic"},
+       {"url", topic},
+       {"status", "active"},
+       {"resourceTrigger",
+        {{{"resource", "DetectedIssue"}, {"supportedInteraction", {"create", "update"}}}}}});
+  const auto subscription = facade.create({{"resourceType", "Subscription"},
+                                           {"status", "requested"},
+                                           {"topic", topic},
+                                           {"channelType", {{"code", "rest-hook"}}},
+                                           {"endpoint", listener.origin() + "/hook"},
+                                           {"content", "full-resource"}});
+  const auto active_deadline = std::chrono::steady_clock::now() + kStartupLimit;
+  while (facade.read("Subscription", subscription["id"].get<std::string>())["status"] != "active") {
+    ASSERT_LT(std::chrono::steady_clock::now(), active_deadline);
+    std::this_thread::sleep_for(20ms);
+  }
   const int messages = publish_deterioration();
   const auto stored_deadline = std::chrono::steady_clock::now() + kStartupLimit;
   while (true) {
@@ -246,6 +282,51 @@ TEST_F(DashboardEndToEnd, BrowserShowsTheTwinsRiskChartsAndAcknowledgesTheAlert)
   ASSERT_EQ(alerts.size(), 1U);
   EXPECT_EQ(alerts[0]["state"], "snoozed");
   EXPECT_EQ(alerts[0]["last_event"], "acknowledged");
+
+  // And to the EHR side: the alert's DetectedIssue on serve's facade is updated with the
+  // acknowledgement as a mitigation (R5 DetectedIssue.mitigation: action, date, author).
+  const std::string issue = alerts[0]["detected_issue"];
+  ASSERT_TRUE(issue.starts_with("DetectedIssue/")) << issue;
+  nlohmann::json written;
+  const auto written_deadline = std::chrono::steady_clock::now() + kStartupLimit;
+  while (!(written = get_json(origin, "/fhir/" + issue)).contains("mitigation")) {
+    ASSERT_LT(std::chrono::steady_clock::now(), written_deadline) << written.dump(2);
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(written["status"], "final");
+  ASSERT_EQ(written["mitigation"].size(), 1U) << written.dump(2);
+  const auto& mitigation = written["mitigation"][0];
+  EXPECT_EQ(mitigation["action"]["coding"][0]["code"], "alert-acknowledged");
+  EXPECT_EQ(mitigation["author"]["display"], alerts[0]["acknowledged_by"]);
+  // The click's time; the API gives it in whole milliseconds.
+  EXPECT_EQ(time::to_epoch_ns(time::parse_iso8601(mitigation["date"].get<std::string>(),
+                                                  std::nullopt, "mitigation.date")) /
+                1'000'000,
+            alerts[0]["acknowledged_at"].get<std::int64_t>());
+  EXPECT_GE(std::stoi(get_json(origin, "/fhir/" + issue)["meta"]["versionId"].get<std::string>()),
+            2);  // an update of the raised version
+  // The facade's Subscription notified the listener of the acknowledged version.
+  const auto is_acknowledged_issue = [&](const nlohmann::json& bundle) {
+    for (const auto& entry : bundle.value("entry", nlohmann::json::array())) {
+      const auto& r = entry.value("resource", nlohmann::json::object());
+      const bool is_issue =
+          r.value("resourceType", "") == "DetectedIssue" && r.value("id", "") == issue.substr(14);
+      if (is_issue && r.contains("mitigation")) {
+        return true;
+      }
+    }
+    return false;
+  };
+  const auto notified_deadline = std::chrono::steady_clock::now() + kStartupLimit;
+  for (;;) {
+    {
+      const std::lock_guard lock(mutex);
+      if (std::any_of(notifications.begin(), notifications.end(), is_acknowledged_issue)) break;
+    }
+    ASSERT_LT(std::chrono::steady_clock::now(), notified_deadline)
+        << notifications.size() << " notifications, none of the acknowledged DetectedIssue";
+    std::this_thread::sleep_for(100ms);
+  }
 
   const int exit_status = serve.stop(SIGTERM);
   ASSERT_TRUE(WIFEXITED(exit_status)) << serve.output();

@@ -274,6 +274,19 @@ TEST_F(DashboardApiTest, ModelSaysItsIdentityAsTheGateSeesItAndWhetherItWasVerif
   EXPECT_EQ(model["version"], identity.version);
   EXPECT_EQ(model["settings_digest"], identity.settings_digest);
   EXPECT_EQ(model["verification"]["status"], "unverified");  // no gate in this process
+  EXPECT_TRUE(model["recalibration"].is_null());  // the raw risk
+  // A recalibrated risk names its maps and their digest.
+  auto recalibrated = risk_.settings();
+  ptwin::twin::risk::RiskRecalibration platt;
+  platt.method = ptwin::twin::risk::RecalibrationMethod::Platt;
+  platt.platt_intercept = -1.5;
+  platt.platt_slope = 0.8;
+  recalibrated.recalibrations = {{std::chrono::seconds(900), platt}};
+  const auto with_maps = dashboard::hypotension_model_info(recalibrated, nullptr);
+  EXPECT_EQ(with_maps.recalibration, "platt 900 s");
+  EXPECT_EQ(with_maps.recalibration_digest,
+            ptwin::vv::gate::recalibration_digest(recalibrated.recalibrations));
+  EXPECT_NE(with_maps.settings_digest, model["settings_digest"]);
   auto changed = risk_.settings();
   changed.hypotension_threshold_pa = 60.0 * kPaPerMmHg;
   EXPECT_NE(dashboard::hypotension_model_info(changed, nullptr).settings_digest,

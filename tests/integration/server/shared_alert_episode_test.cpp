@@ -2,7 +2,8 @@
 // One alert policy for the dashboard and the EHR (docs/clinical.md#one-policy): the twin's
 // RiskAlertEpisodes feed both the dashboard's API and the FHIR output stage, so an episode
 // raised once is one alert on the dashboard and one DetectedIssue with the same identity, and a
-// snooze given through the dashboard holds back the re-raise in both until it ends.
+// snooze given through the dashboard holds back the re-raise in both until it ends, and is
+// written to the episode's DetectedIssue as a mitigation (who, when, for how long).
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -144,12 +145,26 @@ TEST_F(SharedAlertEpisodeTest, OneEpisodeIsOneDashboardAlertAndOneDetectedIssueA
   const auto before_snooze = issues().size();  // the raise, and any escalation meanwhile
   const auto snoozed = api("POST", fmt::format("/api/alerts/{}/snooze?minutes=5&by=nurse-3", id));
   EXPECT_EQ(snoozed["state"], "snoozed");
+  // The acknowledgement is written at once, through the same writer: the episode's
+  // DetectedIssue as last written, with a mitigation entry naming who acknowledged it.
+  stage_.flush();
+  const auto acknowledged = issues();
+  ASSERT_EQ(acknowledged.size(), before_snooze + 1);
+  const auto& with_mitigation = acknowledged.back();
+  EXPECT_EQ(with_mitigation["id"], issue_id);
+  EXPECT_EQ(with_mitigation["status"], "final");
+  EXPECT_EQ(with_mitigation["detail"], acknowledged[before_snooze - 1]["detail"]);
+  ASSERT_EQ(with_mitigation["mitigation"].size(), 1U) << with_mitigation.dump(2);
+  EXPECT_EQ(with_mitigation["mitigation"][0]["author"]["display"], "nurse-3");
+  EXPECT_EQ(with_mitigation["mitigation"][0]["action"]["text"],
+            "Alert acknowledged; snoozed for 5 min");
+  EXPECT_EQ(with_mitigation["mitigation"][0]["date"], ptwin::time::format_iso8601(clock_.now()));
   const auto snoozed_at = risk_.find("p1")->updated_to;
   const int first_snoozed_minute = m;
   for (; m < first_snoozed_minute + 4; ++m) minute(m, mmhg);
   ASSERT_GE(risk_.find("p1")->in_15_min.probability, 0.5);
   ASSERT_LT(risk_.find("p1")->updated_to, snoozed_at + 5min);
-  EXPECT_EQ(issues().size(), before_snooze) << "a DetectedIssue was written during the snooze";
+  EXPECT_EQ(issues().size(), before_snooze + 1) << "a DetectedIssue was written during the snooze";
   EXPECT_EQ(api("GET", "/api/alerts?state=snoozed")["alerts"].size(), 1U);
   EXPECT_TRUE(api("GET", "/api/alerts?state=open")["alerts"].empty());
 
@@ -161,13 +176,15 @@ TEST_F(SharedAlertEpisodeTest, OneEpisodeIsOneDashboardAlertAndOneDetectedIssueA
   EXPECT_EQ(after[0]["state"], "open");
   EXPECT_EQ(after[0]["last_event"], "reraised");
   const auto all = issues();
-  ASSERT_EQ(all.size(), before_snooze + 1);
+  ASSERT_EQ(all.size(), before_snooze + 2);
   EXPECT_EQ(all.back()["id"], issue_id);  // an update of the same resource, not a new one
   EXPECT_NE(all.back()["detail"].get<std::string>().find(fmt::format("Alert {} (reraised)", id)),
             std::string::npos)
       << all.back()["detail"];
+  // The re-raised version keeps the acknowledgement.
+  EXPECT_EQ(all.back()["mitigation"].size(), 1U);
   const auto counts = stage_.counts();
-  EXPECT_EQ(counts.detected_issues, before_snooze + 1);
+  EXPECT_EQ(counts.detected_issues, before_snooze + 2);
   EXPECT_EQ(counts.writer_failures, 0U);
 }
 

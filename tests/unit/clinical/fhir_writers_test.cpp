@@ -51,7 +51,7 @@ void expect_valid_r5(const json& resource) {
 
 cf::ModelProvenance verified() {
   return {ptwin::vv::gate::hypotension_risk_model_identity({}),
-          ptwin::vv::gate::VerificationStatus::Passed};
+          ptwin::vv::gate::VerificationStatus::Passed, std::nullopt};
 }
 
 // A real twin's forecasts: started at 80 mmHg and falling 3 mmHg per minute for 2 min.
@@ -104,6 +104,49 @@ TEST(RiskAssessmentWriter, WritesValidR5WithProbabilityWindowIntervalAndModel) {
   EXPECT_EQ(model["url"], cf::kModelExtension);
   EXPECT_EQ(model["extension"][1]["valueString"], ptwin::vv::gate::kHypotensionRiskModelVersion);
   EXPECT_EQ(model["extension"][2]["valueString"], identity.settings_digest);
+}
+
+TEST(RiskAssessmentWriter, ARecalibratedRiskCarriesTheRawProbabilityAndTheMapsDigest) {
+  ptwin::twin::risk::HypotensionRiskSettings settings;
+  ptwin::twin::risk::RiskRecalibration platt;
+  platt.method = ptwin::twin::risk::RecalibrationMethod::Platt;
+  platt.platt_intercept = -1.5;
+  platt.platt_slope = 0.8;
+  settings.recalibrations = {{std::chrono::seconds(900), platt}};  // 15 min only
+  ptwin::twin::risk::HypotensionRiskTwin twin(settings, kStart, 80.0 * kMmHg);
+  const auto [in5, in15] = falling_forecasts(twin);
+  auto provenance = verified();
+  provenance.model = ptwin::vv::gate::hypotension_risk_model_identity(settings);
+  provenance.recalibration_digest = ptwin::vv::gate::recalibration_digest(settings.recalibrations);
+  const json ra = cf::write_risk_assessment({.patient_id = "p1",
+                                             .occurrence = kStart + 120s,
+                                             .forecasts = {in5, in15},
+                                             .hypotension_threshold_pa = 65.0 * kMmHg,
+                                             .minimum_duration = 60s,
+                                             .basis = {},
+                                             .provenance = provenance});
+  expect_valid_r5(ra);
+  // 5 min: no map, the raw risk and no recalibration extension.
+  EXPECT_EQ(ra["prediction"][0]["extension"].size(), 2U);
+  const auto& p15 = ra["prediction"][1];
+  ASSERT_EQ(p15["extension"].size(), 3U);
+  const auto& r = p15["extension"][2];
+  EXPECT_EQ(r["url"], cf::kRecalibrationExtension);
+  EXPECT_EQ(r["extension"][0]["valueCode"], "platt");
+  const double raw = r["extension"][1]["valueDecimal"].get<double>();
+  EXPECT_EQ(raw, in15.raw_probability);
+  EXPECT_NEAR(p15["probabilityDecimal"].get<double>(), platt.apply(raw), 0.5e-4);
+  EXPECT_GT(std::abs(platt.apply(raw) - raw), 1e-3);  // the map changed it
+  EXPECT_NE(p15["rationale"].get<std::string>().find("recalibrated (platt) from the raw"),
+            std::string::npos);
+  const auto& model = ra["extension"][0]["extension"];
+  ASSERT_EQ(model.size(), 6U);
+  EXPECT_EQ(model[5]["url"], "recalibrationDigest");
+  EXPECT_EQ(model[5]["valueString"], *provenance.recalibration_digest);
+  // And the model's Device names the maps.
+  const json device = cf::model_device(provenance);
+  expect_valid_r5(device);
+  EXPECT_EQ(device["property"][2]["valueString"], *provenance.recalibration_digest);
 }
 
 TEST(RiskAssessmentWriter, SameAssessmentGetsTheSameIdAndAnotherTimeAnother) {
@@ -173,7 +216,7 @@ TEST(DetectedIssueWriter, WritesValidR5ForRaisedAndClearedAlertsOfOneEpisode) {
       0.7,
       3};
   const auto issue = cf::write_detected_issue(
-      {raised, "15-min hypotension risk >= 0.5", "RiskAssessment/risk-1", verified()});
+      {raised, "15-min hypotension risk >= 0.5", "RiskAssessment/risk-1", verified(), {}});
   expect_valid_r5(issue);
   EXPECT_EQ(issue["status"], "final");
   EXPECT_EQ(issue["severity"], "moderate");
@@ -182,15 +225,47 @@ TEST(DetectedIssueWriter, WritesValidR5ForRaisedAndClearedAlertsOfOneEpisode) {
   auto cleared = raised;
   cleared.kind = ptwin::clinical::alerts::NotificationKind::Cleared;
   cleared.time += 5min;
-  const auto clear_issue = cf::write_detected_issue({cleared, "risk", std::nullopt, verified()});
+  const auto clear_issue =
+      cf::write_detected_issue({cleared, "risk", std::nullopt, verified(), {}});
   expect_valid_r5(clear_issue);
   EXPECT_EQ(clear_issue["status"], "mitigated");
   EXPECT_EQ(clear_issue["id"], issue["id"]);  // one resource per alert episode
   auto escalated = raised;
   escalated.kind = ptwin::clinical::alerts::NotificationKind::Escalated;
   escalated.level = 2;
-  EXPECT_EQ(cf::write_detected_issue({escalated, "risk", std::nullopt, verified()})["severity"],
+  EXPECT_EQ(cf::write_detected_issue({escalated, "risk", std::nullopt, verified(), {}})["severity"],
             "high");
+}
+
+TEST(DetectedIssueWriter, EachAcknowledgementIsAMitigationWithActionDateAndAuthor) {
+  const ptwin::clinical::alerts::AlertNotification raised{
+      ptwin::clinical::alerts::NotificationKind::Raised, kStart, "p1", "hypotension-risk", 1, 0.7,
+      3};
+  const std::vector<ptwin::clinical::alerts::AlertAcknowledgement> acknowledgements{
+      {.alert_id = 3,
+       .patient = "p1",
+       .rule = "hypotension-risk",
+       .by = "dr.lee",
+       .at = kStart + 90s,
+       .snoozed_until = kStart + 60s + 30min,
+       .snooze = 30min}};
+  const auto issue = cf::write_detected_issue(
+      {raised, "15-min hypotension risk >= 0.5", "RiskAssessment/risk-1", verified(),
+       acknowledgements});
+  expect_valid_r5(issue);
+  EXPECT_EQ(issue["status"], "final");  // acknowledged is not cleared
+  ASSERT_EQ(issue["mitigation"].size(), 1U);
+  const auto& m = issue["mitigation"][0];
+  EXPECT_EQ(m["action"]["coding"][0]["code"], "alert-acknowledged");
+  EXPECT_EQ(m["action"]["text"], "Alert acknowledged; snoozed for 30 min");
+  EXPECT_EQ(m["date"], ptwin::time::format_iso8601(kStart + 90s));
+  EXPECT_EQ(m["author"]["display"], "dr.lee");
+  EXPECT_NE(m["note"][0]["text"].get<std::string>().find(
+                ptwin::time::format_iso8601(kStart + 60s + 30min)),
+            std::string::npos);
+  // Without acknowledgements there is no mitigation element.
+  EXPECT_FALSE(cf::write_detected_issue({raised, "r", std::nullopt, verified(), {}})
+                   .contains("mitigation"));
 }
 
 TEST(ModelDevice, IsValidR5WithVersionDigestAndVerificationStatus) {

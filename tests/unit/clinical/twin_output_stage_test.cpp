@@ -390,4 +390,31 @@ TEST(TwinOutputStageQueue, StopWritesEverythingQueuedAndThrottledInputsEndAtOnce
   EXPECT_EQ(h.writer.of_type("RiskAssessment").size(), 4U);
 }
 
+// An acknowledgement given while the episode's DetectedIssue still waits in the queue: the
+// DetectedIssue goes out with the mitigation; no version of it is written without one.
+TEST(TwinOutputStageQueue, AnAcknowledgementBeforeItsDetectedIssueIsWrittenGoesOutWithIt) {
+  QueueHarness h(4096);
+  h.sample("p1", 0, 82.0);
+  h.writer.wait_for_calls(1);  // held: everything after waits in the queue
+  int s = 10;
+  for (; s <= 40 * 60 && h.alerts.alerts().empty(); s += 10) {
+    h.sample("p1", s, s < 240 ? 82.0 : 82.0 - 0.4 * (s - 240) / 10.0);
+  }
+  const auto alerts = h.alerts.alerts();
+  ASSERT_EQ(alerts.size(), 1U) << "no alert after " << s << " s";
+  ASSERT_EQ(h.alerts.acknowledge(alerts[0].id, "dr.a"),
+            ptwin::clinical::alerts::AlertActionOutcome::Done);
+  h.writer.release();
+  h.stage.flush();
+  // Written once, with the mitigation: not again for an acknowledgement it already carries.
+  const auto issues = h.writer.of_type("DetectedIssue");
+  ASSERT_EQ(issues.size(), 1U);
+  for (const auto& issue : issues) {
+    ASSERT_TRUE(issue.contains("mitigation")) << issue.dump(2);
+    EXPECT_EQ(issue["mitigation"].size(), 1U);
+    EXPECT_EQ(issue["mitigation"][0]["author"]["display"], "dr.a");
+  }
+  EXPECT_EQ(h.stage.counts().writer_failures, 0U);
+}
+
 }  // namespace

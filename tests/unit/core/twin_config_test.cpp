@@ -349,6 +349,21 @@ TEST(ParseTwinConfig, ReadsTheFilterChoiceWithUkfAsDefault) {
   EXPECT_EQ(enkf.twin.ensemble_seed, 9);
 }
 
+TEST(ParseTwinConfig, ResolvesTheRecalibrationFileAgainstTheDeclarationsFolder) {
+  const auto defaults = parse_twin_config(kMinimalDeclaration, "/cfg", "twin.yaml");
+  EXPECT_FALSE(defaults.twin.recalibration);  // raw risk unless a file is named
+  std::string yaml = kMinimalDeclaration;
+  yaml.replace(yaml.find("twin: {id: demo-002}"), 20,
+               "twin: {id: demo-002, recalibration: maps/recalibration.json}");
+  const auto config = parse_twin_config(yaml, "/cfg", "twin.yaml");
+  ASSERT_TRUE(config.twin.recalibration);
+  EXPECT_EQ(*config.twin.recalibration, fs::path("/cfg/maps/recalibration.json"));
+  yaml.replace(yaml.find("recalibration: maps/recalibration.json"), 38, "recalibration: \"\"");
+  const auto error = config_error(yaml);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->problems().front().path, "twin.recalibration");
+}
+
 TEST(ParseTwinConfig, RejectsABadFilterChoiceNamingTheFieldAndValue) {
   const struct {
     const char* twin;

@@ -101,6 +101,11 @@ async function main() {
           `the banner shows the model version ${model.version}`);
     check(await page.getByTestId('vv-status').textContent() === `V&V: ${model.verification.status}`,
           `the banner shows the V&V status ${model.verification.status}`);
+    const recalibration = model.recalibration
+      ? `recalibrated: ${model.recalibration.maps} (maps ${model.recalibration.digest.slice(0, 12)})`
+      : 'risk not recalibrated';
+    check(await page.getByTestId('model-recalibration').textContent() === recalibration,
+          `the banner says how the risk is recalibrated: ${recalibration}`);
     await page.screenshot({ path: path.join(out, 'list.png'), fullPage: true });
 
     // 2. The patient.

@@ -52,6 +52,11 @@ async function banner() {
       h('span', { 'data-testid': 'model-name' }, model.name), ' ',
       h('span', { 'data-testid': 'model-version' }, model.version), ' ',
       h('code', { title: 'settings digest' }, model.settings_digest.slice(0, 19)), ' ',
+      h('span', { 'data-testid': 'model-recalibration',
+                  title: model.recalibration ? `recalibration maps ${model.recalibration.digest}` : 'raw risk, not recalibrated' },
+        model.recalibration
+          ? `recalibrated: ${model.recalibration.maps} (maps ${model.recalibration.digest.slice(0, 12)})`
+          : 'risk not recalibrated'), ' ',
       h('span', { class: `badge vv-${status}`, 'data-testid': 'vv-status', title: model.verification.detail },
         `V&V: ${status}`));
   } catch (error) {

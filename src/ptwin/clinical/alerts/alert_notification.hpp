@@ -3,6 +3,7 @@
 // What an alert source tells the outside world (a pager, the dashboard, an EHR writer), the
 // states of one patient's alert under one rule, and the audit record of every state change.
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -41,6 +42,17 @@ struct AlertNotification {
   int level = 1;
   double value = 0.0;         // the signal value that caused it (SI)
   std::uint64_t alert_id = 0;  // one id per alert episode, from raise to clear
+};
+
+/// A clinician's acknowledgement of an open alert (the dashboard's acknowledge or snooze).
+struct AlertAcknowledgement {
+  std::uint64_t alert_id = 0;
+  std::string patient;
+  std::string rule;
+  std::string by;                     // who, as the dashboard request says
+  time::Instant at{};                 // wall clock of the click
+  time::Instant snoozed_until{};      // data time
+  std::chrono::nanoseconds snooze{0};  // its length
 };
 
 enum class AlertState {

@@ -173,6 +173,14 @@ AlertActionOutcome RiskAlertEpisodes::acknowledge(std::uint64_t id, std::string_
   alert.acknowledged_by = std::string(who);
   alert.acknowledged_at = clock_.now();
   alert.snoozed_until = data_time + duration;
+  const AlertAcknowledgement acknowledgement{.alert_id = alert.id,
+                                             .patient = alert.patient,
+                                             .rule = alert.rule,
+                                             .by = std::string(who),
+                                             .at = *alert.acknowledged_at,
+                                             .snoozed_until = *alert.snoozed_until,
+                                             .snooze = duration};
+  for (auto* listener : listeners_) listener->on_acknowledged(acknowledgement);
   return AlertActionOutcome::Done;
 }
 

@@ -67,6 +67,11 @@ class AlertListener {
   AlertListener& operator=(const AlertListener&) = delete;
   virtual ~AlertListener() = default;
   virtual void on_alerts(std::span<const AlertNotification> notifications) = 0;
+  /// An open alert was acknowledged (on the caller's thread, e.g. an HTTP handler's, under the
+  /// episodes' lock: the same rules). Default: ignored.
+  virtual void on_acknowledged(const AlertAcknowledgement& acknowledgement) {
+    (void)acknowledgement;
+  }
 };
 
 /// The alert configuration of a twin (twin.yaml serve.alerts, docs/serve.md#alerts): one rule on
@@ -104,7 +109,8 @@ class RiskAlertEpisodes final : public ingest::stream::SampleSink {
   [[nodiscard]] std::vector<RiskAlert> alerts() const;
   /// The episode with this id, if kept.
   [[nodiscard]] std::optional<RiskAlert> find(std::uint64_t id) const;
-  /// Acknowledges an open alert and snoozes it for `snooze` (default: the rule's). Throws
+  /// Acknowledges an open alert and snoozes it for `snooze` (default: the rule's), and tells
+  /// the listeners (on_acknowledged). Throws
   /// InputError naming "snooze" for a snooze <= 0 (AlertPolicy::acknowledge).
   [[nodiscard]] AlertActionOutcome acknowledge(
       std::uint64_t id, std::string_view who,

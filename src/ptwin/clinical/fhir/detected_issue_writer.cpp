@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 #include "ptwin/clinical/fhir/output_codes.hpp"
 #include "ptwin/core/error.hpp"
 
@@ -42,6 +44,21 @@ nlohmann::json write_detected_issue(const DetectedIssueInput& in) {
       {"author", model_device_reference(in.provenance.model)},
       {"detail", fmt::format("Alert {} ({}), level {}: {}; value {:.3g}", n.alert_id,
                              alerts::to_string(n.kind), n.level, in.rule_description, n.value)}};
+  for (const auto& a : in.acknowledgements) {
+    const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(a.snooze).count();
+    out["mitigation"].push_back(
+        {{"action",
+          {{"coding", json::array({{{"system", kCodeSystem},
+                                    {"code", "alert-acknowledged"},
+                                    {"display", "Alert acknowledged"}}})},
+           {"text", fmt::format("Alert acknowledged; snoozed for {} min", minutes)}}},
+         {"date", time::format_iso8601(a.at)},
+         {"author", {{"display", a.by}}},
+         {"note",
+          json::array({{{"text", fmt::format("Acknowledged by {}; the alert is quiet until {} "
+                                             "(data time) unless the risk worsens",
+                                             a.by, time::format_iso8601(a.snoozed_until))}}})}});
+  }
   if (in.evidence) {
     out["evidence"] = json::array({{{"detail", json::array({{{"reference", *in.evidence}}})}}});
   }

@@ -29,7 +29,7 @@ json model_device_reference(const vv::gate::ModelIdentity& model) {
 
 json model_device(const ModelProvenance& p) {
   const auto status = std::string(vv::gate::to_string(p.status));
-  return {
+  json device = {
       {"resourceType", "Device"},
       {"id", model_device_id(p.model)},
       {"status", "active"},
@@ -46,19 +46,28 @@ json model_device(const ModelProvenance& p) {
                      {"valueCodeableConcept",
                       {{"coding", json::array({{{"system", kVerificationStatusSystem},
                                                 {"code", status}}})}}}}})}};
+  if (p.recalibration_digest) {
+    device["property"].push_back(
+        {{"type", ptwin_concept("recalibration-digest",
+                                "SHA-256 of the risk recalibration maps (part of the settings)")},
+         {"valueString", *p.recalibration_digest}});
+  }
+  return device;
 }
 
 void stamp_model_provenance(json& resource, const ModelProvenance& p) {
   const auto status = std::string(vv::gate::to_string(p.status));
   resource["meta"]["tag"].push_back({{"system", kVerificationStatusSystem}, {"code", status}});
-  resource["extension"].push_back(
-      {{"url", kModelExtension},
-       {"extension",
-        json::array({{{"url", "name"}, {"valueString", p.model.name}},
-                     {{"url", "version"}, {"valueString", p.model.version}},
-                     {{"url", "settingsDigest"}, {"valueString", p.model.settings_digest}},
-                     {{"url", "verificationStatus"}, {"valueCode", status}},
-                     {{"url", "device"}, {"valueReference", model_device_reference(p.model)}}})}});
+  json parts =
+      json::array({{{"url", "name"}, {"valueString", p.model.name}},
+                   {{"url", "version"}, {"valueString", p.model.version}},
+                   {{"url", "settingsDigest"}, {"valueString", p.model.settings_digest}},
+                   {{"url", "verificationStatus"}, {"valueCode", status}},
+                   {{"url", "device"}, {"valueReference", model_device_reference(p.model)}}});
+  if (p.recalibration_digest) {
+    parts.push_back({{"url", "recalibrationDigest"}, {"valueString", *p.recalibration_digest}});
+  }
+  resource["extension"].push_back({{"url", kModelExtension}, {"extension", std::move(parts)}});
 }
 
 std::string output_id(std::string_view prefix, std::string_view parts) {

@@ -2,12 +2,14 @@
 #pragma once
 // How every FHIR output names the model that made it (docs/clinical.md#fhir-outputs):
 //   - a Device resource for the model (R5 Device: name, version[].value, property[] with the
-//     settings digest and the verification status), referenced from RiskAssessment.performer,
+//     settings digest, the verification status and, for a recalibrated risk, the digest of the
+//     recalibration maps), referenced from RiskAssessment.performer,
 //     Observation.device and DetectedIssue.author;
 //   - on the output itself, meta.tag with the verification status (so a consumer can filter
 //     on it with _tag) and the model-provenance extension (name, version, digest, status), so
 //     the facts travel with the resource even where the Device is not resolvable.
 
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -20,6 +22,8 @@ namespace ptwin::clinical::fhir {
 struct ModelProvenance {
   vv::gate::ModelIdentity model;
   vv::gate::VerificationStatus status = vv::gate::VerificationStatus::Unverified;
+  /// vv::gate::recalibration_digest of the model's maps; nullopt: the risk is not recalibrated.
+  std::optional<std::string> recalibration_digest;
 };
 
 /// "<name>-<first 16 hex digits of the digest>": a FHIR id (1-64 of A-Za-z0-9-.), one per

@@ -26,6 +26,11 @@ inline constexpr std::string_view kModelExtension = ingest::fhir::kModelProvenan
 inline constexpr std::string_view kForecastExtension =
     "https://ptwin.dev/fhir/StructureDefinition/forecast-interval";
 
+/// Extension on RiskAssessment.prediction when the probability is recalibrated: the method
+/// (platt | isotonic) and the raw probability the map took (docs/clinical.md#riskassessment).
+inline constexpr std::string_view kRecalibrationExtension =
+    "https://ptwin.dev/fhir/StructureDefinition/risk-recalibration";
+
 inline constexpr std::string_view kLoinc = "http://loinc.org";
 inline constexpr std::string_view kUcum = "http://unitsofmeasure.org";
 

@@ -55,7 +55,7 @@ json prediction(const RiskAssessmentInput& in, const twin::risk::HypotensionFore
   const auto minutes = static_cast<double>(f.horizon.count()) / 60.0;
   const auto& map = f.mean_arterial_pressure_pa;
   const auto& co = f.cardiac_output_m3_per_s;
-  return {
+  json out{
       {"outcome",
        {{"coding", json::array({{{"system", kCodeSystem},
                                  {"code", "hypotension-event"},
@@ -78,6 +78,19 @@ json prediction(const RiskAssessmentInput& in, const twin::risk::HypotensionFore
                               pressure_mmhg(map.p05), pressure_mmhg(map.p95)),
             forecast_interval("8741-1", "Left ventricular Cardiac output", flow_l_per_min(co.p50),
                               flow_l_per_min(co.p05), flow_l_per_min(co.p95))})}};
+  if (f.recalibration != twin::risk::RecalibrationMethod::None) {
+    // The raw probability is kept unrounded so that a reader can check the map's result.
+    out["extension"].push_back(
+        {{"url", kRecalibrationExtension},
+         {"extension",
+          json::array({{{"url", "method"},
+                        {"valueCode", std::string(twin::risk::to_string(f.recalibration))}},
+                       {{"url", "rawProbability"}, {"valueDecimal", f.raw_probability}}})}});
+    out["rationale"] = out["rationale"].get<std::string>() +
+                       fmt::format("; recalibrated ({}) from the raw {:.4f}",
+                                   twin::risk::to_string(f.recalibration), f.raw_probability);
+  }
+  return out;
 }
 
 }  // namespace

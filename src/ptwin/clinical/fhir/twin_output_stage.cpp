@@ -63,6 +63,101 @@ void TwinOutputStage::on_alerts(std::span<const alerts::AlertNotification> notif
   for (const auto& n : notifications) patients_[n.patient].notifications.push_back(n);
 }
 
+void TwinOutputStage::on_acknowledged(const alerts::AlertAcknowledgement& acknowledgement) {
+  std::unique_lock lock(mutex_);
+  acknowledgements_[acknowledgement.alert_id].push_back(acknowledgement);
+  if (is_stopping_) {  // no writer thread: written here
+    lock.unlock();
+    write_acknowledged({acknowledgement.alert_id});
+    return;
+  }
+  acknowledged_.push_back(acknowledgement.alert_id);
+  has_work_.notify_one();
+}
+
+std::vector<alerts::AlertAcknowledgement> TwinOutputStage::acknowledgements_of(
+    std::uint64_t alert_id) const {
+  const std::lock_guard lock(mutex_);
+  const auto found = acknowledgements_.find(alert_id);
+  return found == acknowledgements_.end() ? std::vector<alerts::AlertAcknowledgement>{}
+                                          : found->second;
+}
+
+void TwinOutputStage::remember_issues(const PendingOutput& output,
+                                      const std::vector<nlohmann::json>& built) {
+  std::optional<std::string> evidence;
+  for (const auto& r : built) {
+    if (r.at("resourceType") == "RiskAssessment") {
+      evidence = "RiskAssessment/" + r.at("id").get<std::string>();
+    }
+  }
+  for (const auto& n : output.notifications) {
+    if (n.kind == alerts::NotificationKind::Cleared) {
+      // A cleared episode cannot be acknowledged any more.
+      written_issues_.erase(n.alert_id);
+      const std::lock_guard lock(mutex_);
+      acknowledgements_.erase(n.alert_id);
+    } else {
+      // The mitigations the built version carries (an acknowledgement may have come since).
+      std::size_t carried = 0;
+      const auto id = detected_issue_id(n.patient, n.rule, n.alert_id);
+      for (const auto& r : built) {
+        if (r.at("resourceType") == "DetectedIssue" && r.at("id") == id) {
+          carried = r.contains("mitigation") ? r.at("mitigation").size() : 0;
+        }
+      }
+      written_issues_[n.alert_id] = {n, evidence, carried};
+    }
+  }
+}
+
+void TwinOutputStage::write_acknowledged(const std::vector<std::uint64_t>& alert_ids) {
+  const std::lock_guard writing(write_mutex_);
+  std::vector<nlohmann::json> resources;
+  std::uint64_t failures = 0;
+  std::vector<std::uint64_t> done;
+  for (const auto id : alert_ids) {
+    const auto issue = written_issues_.find(id);
+    // Not written yet: it will carry the acknowledgement when it is. Already rewritten in
+    // this call, or written with every acknowledgement there is: nothing new to say.
+    if (issue == written_issues_.end() || std::find(done.begin(), done.end(), id) != done.end()) {
+      continue;
+    }
+    auto acknowledgements = acknowledgements_of(id);
+    if (acknowledgements.size() == issue->second.acknowledgements) continue;
+    done.push_back(id);
+    try {
+      const auto& n = issue->second.notification;
+      issue->second.acknowledgements = acknowledgements.size();
+      resources.push_back(write_detected_issue({n, alerts_.describe_rule(n.rule),
+                                                issue->second.evidence, provenance(),
+                                                std::move(acknowledgements)}));
+    } catch (const std::exception& e) {
+      ++failures;
+      logging::zone_logger("clinical")
+          ->error("acknowledged DetectedIssue not built alert={} error={}", id, e.what());
+    }
+  }
+  bool is_written = false;
+  if (!resources.empty() && gate_.admit(resources.size())) {
+    try {
+      writer_.write(resources);
+      is_written = true;
+    } catch (const std::exception& e) {
+      ++failures;
+      logging::zone_logger("clinical")
+          ->error("acknowledged DetectedIssues not written resources={} error={}",
+                  resources.size(), e.what());
+    }
+  }
+  const std::lock_guard lock(mutex_);
+  if (is_written) {
+    counts_.detected_issues += resources.size();
+    ++counts_.write_batches;
+  }
+  counts_.writer_failures += failures;
+}
+
 std::optional<TwinOutputStage::PendingOutput> TwinOutputStage::plan(
     const twin::live::PatientRisk& patient, PatientOutputs& state) {
   // Notifications delivered after another feed's call looked at this update still go out.
@@ -163,26 +258,37 @@ void TwinOutputStage::enqueue(std::unique_lock<std::mutex>& lock, PendingOutput 
 void TwinOutputStage::run_writer() {
   std::unique_lock lock(mutex_);
   for (;;) {
-    has_work_.wait(lock, [this] { return !queue_.empty() || is_stopping_; });
-    if (queue_.empty()) return;  // stopping, and everything is written
+    has_work_.wait(lock,
+                   [this] { return !queue_.empty() || !acknowledged_.empty() || is_stopping_; });
+    if (queue_.empty() && acknowledged_.empty()) return;  // stopping, and everything is written
     std::vector<PendingOutput> batch;
     while (!queue_.empty() && batch.size() < kMaxWriteBatch) {
       batch.push_back(std::move(queue_.front()));
       queue_.pop_front();
     }
-    in_hand_ += batch.size();
+    // After the outputs queued before them, so that a rewrite starts from the newest version.
+    const std::vector<std::uint64_t> acknowledged(acknowledged_.begin(), acknowledged_.end());
+    acknowledged_.clear();
+    const auto taken = batch.size() + acknowledged.size();
+    in_hand_ += taken;
     has_room_.notify_all();
     lock.unlock();
-    write(batch);
+    if (!batch.empty()) write(batch);
+    if (!acknowledged.empty()) write_acknowledged(acknowledged);
     lock.lock();
-    in_hand_ -= batch.size();
+    in_hand_ -= taken;
     has_room_.notify_all();
   }
 }
 
+ModelProvenance TwinOutputStage::provenance() const {
+  return {gate_.model(), gate_.status(),
+          vv::gate::recalibration_digest(settings_.model.recalibrations)};
+}
+
 std::vector<nlohmann::json> TwinOutputStage::resources_of(PendingOutput& output) const {
   const auto& patient = output.patient;
-  const ModelProvenance provenance{gate_.model(), gate_.status()};
+  const ModelProvenance made_by = provenance();
   std::vector<nlohmann::json> out;
   out.push_back(
       write_risk_assessment({.patient_id = patient.patient_id,
@@ -191,15 +297,15 @@ std::vector<nlohmann::json> TwinOutputStage::resources_of(PendingOutput& output)
                              .hypotension_threshold_pa = settings_.model.hypotension_threshold_pa,
                              .minimum_duration = settings_.model.minimum_duration,
                              .basis = std::move(output.basis),
-                             .provenance = provenance}));
+                             .provenance = made_by}));
   const std::string risk_reference = "RiskAssessment/" + out.front().at("id").get<std::string>();
   for (auto& observation : write_estimate_observations(
-           {patient.patient_id, patient.updated_to, patient.estimate, provenance})) {
+           {patient.patient_id, patient.updated_to, patient.estimate, made_by})) {
     out.push_back(std::move(observation));
   }
   for (const auto& n : output.notifications) {
-    out.push_back(write_detected_issue(
-        {n, alerts_.describe_rule(n.rule), risk_reference, provenance}));
+    out.push_back(write_detected_issue({n, alerts_.describe_rule(n.rule), risk_reference, made_by,
+                                        acknowledgements_of(n.alert_id)}));
   }
   return out;
 }
@@ -218,7 +324,7 @@ void TwinOutputStage::write(std::vector<PendingOutput>& outputs) {
       is_device_offered_ = true;
       if (!gate_.admit(built.size() + (needs_device ? 1U : 0U))) continue;
       if (needs_device) {
-        built.insert(built.begin(), model_device({gate_.model(), gate_.status()}));
+        built.insert(built.begin(), model_device(provenance()));
         ++handed.devices;
       }
       for (auto& r : built) {
@@ -226,8 +332,9 @@ void TwinOutputStage::write(std::vector<PendingOutput>& outputs) {
         if (type == "RiskAssessment") ++handed.risk_assessments;
         if (type == "Observation") ++handed.observations;
         if (type == "DetectedIssue") ++handed.detected_issues;
-        resources.push_back(std::move(r));
       }
+      remember_issues(outputs[i], built);
+      for (auto& r : built) resources.push_back(std::move(r));
       is_admitted[i] = true;
     } catch (const std::exception& e) {
       // The writer thread goes on for the other patients; the failure is counted and logged.
@@ -271,7 +378,8 @@ void TwinOutputStage::write(std::vector<PendingOutput>& outputs) {
 
 void TwinOutputStage::flush() {
   std::unique_lock lock(mutex_);
-  has_room_.wait(lock, [this] { return queue_.empty() && in_hand_ == 0; });
+  has_room_.wait(lock,
+                 [this] { return queue_.empty() && acknowledged_.empty() && in_hand_ == 0; });
 }
 
 void TwinOutputStage::stop() {
@@ -309,7 +417,7 @@ std::vector<nlohmann::json> TwinOutputStage::example_outputs() const {
                        .batches = {},
                        .first_queued = {}};
   auto resources = resources_of(output);
-  resources.insert(resources.begin(), model_device({gate_.model(), gate_.status()}));
+  resources.insert(resources.begin(), model_device(provenance()));
   return resources;
 }
 

@@ -11,7 +11,13 @@
 //     clears an alert;
 //   - a DetectedIssue for each such notification, the episode's (its id derives from patient,
 //     rule and the episode's alert id), pointing at the RiskAssessment written with it;
-//   - the model's Device before the first output.
+//   - the model's Device before the first output;
+//   - when a clinician acknowledges an alert (RiskAlertEpisodes::acknowledge, the dashboard),
+//     the episode's DetectedIssue again, as last written, with the acknowledgement as a
+//     mitigation entry; every later version of it keeps its acknowledgements. The rewrite goes
+//     through the same writer thread and OutputWriter (so the facade's Subscriptions and the
+//     EHR get it); an episode whose DetectedIssue is not written yet gets the mitigation when
+//     it is.
 // RiskAssessment.basis lists the Observations (at most kMaxBasis, the latest) whose MAP and CO
 // went into the assessment since the previous one, where a sample names one (samples of the
 // EHR subscription feed: source "fhir:Observation/<id>"); samples of other feeds have none.
@@ -34,12 +40,14 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "ptwin/clinical/alerts/risk_alert_episodes.hpp"
+#include "ptwin/clinical/fhir/model_provenance.hpp"
 #include "ptwin/clinical/fhir/output_writer.hpp"
 #include "ptwin/core/latency_histogram.hpp"
 #include "ptwin/ingest/stream/sample_stream.hpp"
@@ -145,7 +153,24 @@ class TwinOutputStage final : public ingest::stream::SampleSink,
     std::vector<alerts::AlertNotification> notifications;  // not yet planned
   };
 
+  /// The DetectedIssue of an alert episode as last handed to the writer (to write it again).
+  struct WrittenIssue {
+    alerts::AlertNotification notification;
+    std::optional<std::string> evidence;
+    std::size_t acknowledgements = 0;  // mitigations it carried
+  };
+
   void on_alerts(std::span<const alerts::AlertNotification> notifications) override;
+  void on_acknowledged(const alerts::AlertAcknowledgement& acknowledgement) override;
+  /// The acknowledgements of episode `alert_id` so far (takes mutex_).
+  [[nodiscard]] std::vector<alerts::AlertAcknowledgement> acknowledgements_of(
+      std::uint64_t alert_id) const;
+  /// Remembers the DetectedIssues of an admitted output (forgets cleared episodes). Under
+  /// write_mutex_.
+  void remember_issues(const PendingOutput& output, const std::vector<nlohmann::json>& built);
+  /// Writes the DetectedIssues of acknowledged episodes again, with their mitigations; on the
+  /// writer thread (or the caller's after stop()).
+  void write_acknowledged(const std::vector<std::uint64_t>& alert_ids);
   /// Remembers the FHIR Observations the batch's MAP and CO samples came from.
   void collect_basis(const ingest::stream::StoredSamples& stored);
   /// The output due for one patient's update, or none. Under mutex_.
@@ -158,6 +183,8 @@ class TwinOutputStage final : public ingest::stream::SampleSink,
   /// after stop()).
   void write(std::vector<PendingOutput>& outputs);
   [[nodiscard]] std::vector<nlohmann::json> resources_of(PendingOutput& output) const;
+  /// The model as every output names it (with the digest of its recalibration maps, if any).
+  [[nodiscard]] ModelProvenance provenance() const;
 
   const twin::live::HypotensionRiskStage& risk_;
   vv::gate::ModelGate& gate_;
@@ -170,6 +197,8 @@ class TwinOutputStage final : public ingest::stream::SampleSink,
   std::condition_variable has_room_;  // also: an output was written (flush)
   std::map<std::string, PatientOutputs, std::less<>> patients_;
   std::deque<PendingOutput> queue_;  // first queued first
+  std::deque<std::uint64_t> acknowledged_;  // episodes whose DetectedIssue is due again
+  std::map<std::uint64_t, std::vector<alerts::AlertAcknowledgement>> acknowledgements_;
   std::uint64_t in_hand_ = 0;        // outputs taken from the queue, not yet written
   bool is_stopping_ = false;
   bool is_device_offered_ = false;  // the writer's alone
@@ -177,6 +206,7 @@ class TwinOutputStage final : public ingest::stream::SampleSink,
   LatencyHistogram latency_;
   LatencyHistogram queue_wait_;
   std::mutex write_mutex_;  // one writer at a time (the thread, or callers after stop)
+  std::map<std::uint64_t, WrittenIssue> written_issues_;  // by alert id; under write_mutex_
   std::thread writer_thread_;
 };
 

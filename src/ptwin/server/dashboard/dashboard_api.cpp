@@ -62,9 +62,16 @@ std::optional<HttpResponse> refuse_cross_origin(const HttpRequest& request) {
 }
 
 nlohmann::json model_json(const ModelInfo& model) {
+  // null: the risk is the raw one.
+  nlohmann::json recalibration = nullptr;
+  if (model.recalibration_digest) {
+    recalibration = {{"maps", model.recalibration.value_or("")},
+                     {"digest", *model.recalibration_digest}};
+  }
   return {{"name", model.name},
           {"version", model.version},
           {"settings_digest", model.settings_digest},
+          {"recalibration", std::move(recalibration)},
           {"verification",
            {{"status", model.verification.status}, {"detail", model.verification.detail}}}};
 }

@@ -11,7 +11,16 @@ namespace ptwin::server::dashboard {
 ModelInfo hypotension_model_info(const twin::risk::HypotensionRiskSettings& settings,
                                  const vv::gate::ModelGate* gate) {
   const auto identity = vv::gate::hypotension_risk_model_identity(settings);
-  ModelInfo info{identity.name, identity.version, identity.settings_digest, {}};
+  ModelInfo info{identity.name, identity.version, identity.settings_digest, {}, std::nullopt,
+                 vv::gate::recalibration_digest(settings.recalibrations)};
+  if (info.recalibration_digest) {
+    std::string maps;
+    for (const auto& r : settings.recalibrations) {
+      if (!maps.empty()) maps.append(", ");
+      maps.append(fmt::format("{} {} s", twin::risk::to_string(r.map.method), r.horizon.count()));
+    }
+    info.recalibration = std::move(maps);
+  }
   if (gate == nullptr) {
     info.verification = {std::string(vv::gate::to_string(vv::gate::VerificationStatus::Unverified)),
                          "this process ran no verification cases for the model; ptwin serve runs "

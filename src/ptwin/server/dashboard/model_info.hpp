@@ -4,6 +4,7 @@
 // digest of its settings, and its verification status, all as the V&V gate sees them
 // (docs/vv.md#model-gate): the same identity the FHIR outputs carry.
 
+#include <optional>
 #include <string>
 
 #include "ptwin/twin/risk/hypotension_risk_twin.hpp"
@@ -21,6 +22,10 @@ struct ModelInfo {
   std::string version;
   std::string settings_digest;  // vv::gate::ModelIdentity::settings_digest
   VerificationStatus verification;
+  /// The risk's recalibration: "platt 300 s, isotonic 900 s" and the maps' digest
+  /// (vv::gate::recalibration_digest); absent when the risk is the raw one.
+  std::optional<std::string> recalibration;
+  std::optional<std::string> recalibration_digest;
 };
 
 /// The live hypotension-risk model run with `settings`. `gate` is the gate the process

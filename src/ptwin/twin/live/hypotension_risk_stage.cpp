@@ -83,8 +83,8 @@ void HypotensionRiskStage::on_stored(const ingest::stream::StoredSamples& stored
   }
   for (const auto& id : updated) {
     Patient& patient = patients_.find(id)->second;
-    patient.latest.in_5_min = patient.twin->forecast(5min);
-    patient.latest.in_15_min = patient.twin->forecast(15min);
+    patient.latest.in_5_min = patient.twin->forecast(kServedRiskHorizons[0]);
+    patient.latest.in_15_min = patient.twin->forecast(kServedRiskHorizons[1]);
     patient.latest.estimate = patient.twin->estimate();
   }
   inference_.record(std::chrono::steady_clock::now() - started);

@@ -10,6 +10,8 @@
 // (estimate_point.hpp) into a bounded per-patient history, the estimate and band the dashboard
 // draws.
 
+#include <array>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -25,6 +27,11 @@
 #include "ptwin/twin/risk/hypotension_risk_twin.hpp"
 
 namespace ptwin::twin::live {
+
+/// The horizons the stage forecasts (PatientRisk::in_5_min, in_15_min): a recalibration map
+/// for another horizon would never be applied, so the reader of map files refuses it.
+inline constexpr std::array<std::chrono::seconds, 2> kServedRiskHorizons{
+    std::chrono::seconds(5 * 60), std::chrono::seconds(15 * 60)};
 
 struct PatientRisk {
   std::string patient_id;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <iterator>
+#include <optional>
 #include <vector>
 
 #include "ptwin/core/digest.hpp"
@@ -27,6 +28,39 @@ static_assert(sizeof(twin::risk::RiskRecalibration) ==
                   sizeof(int) + 4 + 3 * sizeof(double) +
                       sizeof(std::vector<twin::risk::CalibrationKnot>),
               "RiskRecalibration changed: add the new field to canonical_settings_text");
+
+std::string recalibration_settings_text(
+    const std::vector<twin::risk::HorizonRecalibration>& recalibrations) {
+  std::string out;
+  const auto add = [&out](const std::string& name, double value) {
+    fmt::format_to(std::back_inserter(out), "{}={:.17g}\n", name, value);
+  };
+  for (const auto& r : recalibrations) {
+    const auto key = fmt::format("recalibration[{}s]", r.horizon.count());
+    fmt::format_to(std::back_inserter(out), "{}.method={}\n", key, to_string(r.map.method));
+    switch (r.map.method) {
+      case twin::risk::RecalibrationMethod::None: break;
+      case twin::risk::RecalibrationMethod::Platt:
+        add(key + ".platt_intercept", r.map.platt_intercept);
+        add(key + ".platt_slope", r.map.platt_slope);
+        add(key + ".logit_epsilon", r.map.logit_epsilon);
+        break;
+      case twin::risk::RecalibrationMethod::Isotonic:
+        for (std::size_t i = 0; i < r.map.isotonic_knots.size(); ++i) {
+          fmt::format_to(std::back_inserter(out), "{}.isotonic_knots[{}]={:.17g},{:.17g}\n", key,
+                         i, r.map.isotonic_knots[i].raw, r.map.isotonic_knots[i].calibrated);
+        }
+        break;
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> recalibration_digest(
+    const std::vector<twin::risk::HorizonRecalibration>& recalibrations) {
+  if (recalibrations.empty()) return std::nullopt;
+  return sha256_hex(recalibration_settings_text(recalibrations));
+}
 
 std::string canonical_settings_text(const twin::risk::HypotensionRiskSettings& s) {
   std::string out;
@@ -54,24 +88,7 @@ std::string canonical_settings_text(const twin::risk::HypotensionRiskSettings& s
     add("ensemble_size", s.ensemble_size);
     fmt::format_to(std::back_inserter(out), "ensemble_seed={}\n", s.ensemble_seed);
   }
-  for (const auto& r : s.recalibrations) {
-    const auto key = fmt::format("recalibration[{}s]", r.horizon.count());
-    fmt::format_to(std::back_inserter(out), "{}.method={}\n", key, to_string(r.map.method));
-    switch (r.map.method) {
-      case twin::risk::RecalibrationMethod::None: break;
-      case twin::risk::RecalibrationMethod::Platt:
-        add((key + ".platt_intercept").c_str(), r.map.platt_intercept);
-        add((key + ".platt_slope").c_str(), r.map.platt_slope);
-        add((key + ".logit_epsilon").c_str(), r.map.logit_epsilon);
-        break;
-      case twin::risk::RecalibrationMethod::Isotonic:
-        for (std::size_t i = 0; i < r.map.isotonic_knots.size(); ++i) {
-          fmt::format_to(std::back_inserter(out), "{}.isotonic_knots[{}]={:.17g},{:.17g}\n", key,
-                         i, r.map.isotonic_knots[i].raw, r.map.isotonic_knots[i].calibrated);
-        }
-        break;
-    }
-  }
+  out.append(recalibration_settings_text(s.recalibrations));
   return out;
 }
 

@@ -5,7 +5,9 @@
 // setting after verification is seen as a different model). The gate (model_gate.hpp) compares
 // the running model's identity with the one its verification record was made for.
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "ptwin/twin/risk/hypotension_risk_twin.hpp"
 
@@ -28,6 +30,16 @@ inline constexpr const char* kHypotensionRiskModelVersion = "1.1.0";
 /// significant digits (round-trip exact), in a fixed order: the text that is digested.
 [[nodiscard]] std::string canonical_settings_text(
     const twin::risk::HypotensionRiskSettings& settings);
+
+/// The recalibration maps' part of canonical_settings_text ("recalibration[300s].method=platt"
+/// ...), in the order given.
+[[nodiscard]] std::string recalibration_settings_text(
+    const std::vector<twin::risk::HorizonRecalibration>& recalibrations);
+
+/// SHA-256 of recalibration_settings_text: which maps recalibrate the risk (shown with the
+/// model's identity on the outputs and the dashboard); nullopt without maps (raw risk).
+[[nodiscard]] std::optional<std::string> recalibration_digest(
+    const std::vector<twin::risk::HorizonRecalibration>& recalibrations);
 
 /// The identity of the hypotension risk model run with `settings`.
 [[nodiscard]] ModelIdentity hypotension_risk_model_identity(

@@ -4,4 +4,5 @@ list(APPEND vv_sources
   gate/model_identity.cpp
   gate/verification_record.cpp
   gate/hypotension_model_verification.cpp
-  gate/model_gate.cpp)
+  gate/model_gate.cpp
+  gate/recalibration_file.cpp)

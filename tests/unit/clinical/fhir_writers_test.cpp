@@ -74,9 +74,11 @@ TEST(RiskAssessmentWriter, WritesValidR5WithProbabilityWindowIntervalAndModel) {
                                              .hypotension_threshold_pa = 65.0 * kMmHg,
                                              .minimum_duration = 60s,
                                              .basis = {"Observation/map-1"},
-                                             .provenance = verified()});
+                                             .provenance = verified(),
+                                             .filter = ptwin::StateFilter::Ukf});
   expect_valid_r5(ra);
   EXPECT_EQ(ra["status"], "final");
+  EXPECT_EQ(ra["method"]["coding"][0]["code"], "ukf-gaussian-forecast");
   EXPECT_EQ(ra["subject"]["reference"], "Patient/p1");
   EXPECT_EQ(ra["occurrenceDateTime"], ptwin::time::format_iso8601(at));
   EXPECT_EQ(ra["basis"][0]["reference"], "Observation/map-1");
@@ -124,7 +126,8 @@ TEST(RiskAssessmentWriter, ARecalibratedRiskCarriesTheRawProbabilityAndTheMapsDi
                                              .hypotension_threshold_pa = 65.0 * kMmHg,
                                              .minimum_duration = 60s,
                                              .basis = {},
-                                             .provenance = provenance});
+                                             .provenance = provenance,
+                                             .filter = ptwin::StateFilter::Ukf});
   expect_valid_r5(ra);
   // 5 min: no map, the raw risk and no recalibration extension.
   EXPECT_EQ(ra["prediction"][0]["extension"].size(), 2U);
@@ -157,11 +160,29 @@ TEST(RiskAssessmentWriter, SameAssessmentGetsTheSameIdAndAnotherTimeAnother) {
                                 .hypotension_threshold_pa = 65.0 * kMmHg,
                                 .minimum_duration = 60s,
                                 .basis = {},
-                                .provenance = verified()};
+                                .provenance = verified(),
+                                .filter = ptwin::StateFilter::Ukf};
   const auto id = cf::write_risk_assessment(input)["id"];
   EXPECT_EQ(cf::write_risk_assessment(input)["id"], id);
   input.occurrence += 10s;
   EXPECT_NE(cf::write_risk_assessment(input)["id"], id);
+}
+
+TEST(RiskAssessmentWriter, TheMethodNamesTheFilterThatMadeTheForecasts) {
+  ptwin::twin::risk::HypotensionRiskTwin twin({}, kStart, 80.0 * kMmHg);
+  cf::RiskAssessmentInput input{.patient_id = "p1",
+                                .occurrence = kStart,
+                                .forecasts = {twin.forecast(5min)},
+                                .hypotension_threshold_pa = 65.0 * kMmHg,
+                                .minimum_duration = 60s,
+                                .basis = {},
+                                .provenance = verified(),
+                                .filter = ptwin::StateFilter::Enkf};
+  const json ra = cf::write_risk_assessment(input);
+  expect_valid_r5(ra);
+  EXPECT_EQ(ra["method"]["coding"][0]["code"], "enkf-gaussian-forecast");
+  input.filter = ptwin::StateFilter::Ukf;
+  EXPECT_EQ(cf::write_risk_assessment(input)["method"]["coding"][0]["code"], "ukf-gaussian-forecast");
 }
 
 TEST(RiskAssessmentWriter, RefusesAProbabilityOutsideZeroOneNamingTheField) {
@@ -175,7 +196,8 @@ TEST(RiskAssessmentWriter, RefusesAProbabilityOutsideZeroOneNamingTheField) {
                                      .hypotension_threshold_pa = 65.0 * kMmHg,
                                      .minimum_duration = 60s,
                                      .basis = {},
-                                     .provenance = verified()});
+                                     .provenance = verified(),
+                                     .filter = ptwin::StateFilter::Ukf});
     FAIL() << "no error";
   } catch (const ptwin::InputError& e) {
     EXPECT_EQ(e.where(), "risk assessment: forecasts.probability");

@@ -107,8 +107,11 @@ json write_risk_assessment(const RiskAssessmentInput& in) {
            {"status", "final"},
            {"method",
             {{"coding", json::array({{{"system", kCodeSystem},
-                                      {"code", "ukf-gaussian-forecast"},
-                                      {"display", "UKF state estimate and Gaussian forecast"}}})}}},
+                                      {"code", in.filter == StateFilter::Enkf ? "enkf-gaussian-forecast"
+                                                                              : "ukf-gaussian-forecast"},
+                                      {"display", in.filter == StateFilter::Enkf
+                                                      ? "EnKF state estimate and Gaussian forecast"
+                                                      : "UKF state estimate and Gaussian forecast"}}})}}},
            {"code",
             {{"coding", json::array({{{"system", kCodeSystem},
                                       {"code", "hypotension-risk"},

@@ -28,6 +28,7 @@ struct RiskAssessmentInput {
   std::chrono::seconds minimum_duration{0};
   std::vector<std::string> basis;  // literal references, e.g. "Observation/map-1"
   ModelProvenance provenance;
+  StateFilter filter = StateFilter::Ukf;  // the filter behind the forecasts: RiskAssessment.method
 };
 
 /// The RiskAssessment, with an id derived from patient, time and model (output_id), so a

@@ -297,7 +297,8 @@ std::vector<nlohmann::json> TwinOutputStage::resources_of(PendingOutput& output)
                              .hypotension_threshold_pa = settings_.model.hypotension_threshold_pa,
                              .minimum_duration = settings_.model.minimum_duration,
                              .basis = std::move(output.basis),
-                             .provenance = made_by}));
+                             .provenance = made_by,
+                             .filter = settings_.model.filter}));
   const std::string risk_reference = "RiskAssessment/" + out.front().at("id").get<std::string>();
   for (auto& observation : write_estimate_observations(
            {patient.patient_id, patient.updated_to, patient.estimate, made_by})) {

@@ -119,29 +119,20 @@ std::size_t count_self_intersections(const TriangleSurface& surface, double cell
   return count;
 }
 
-// Fans around each vertex: triangles around v joined when they share an edge (v, w).
+// A vertex is non-manifold when the triangles around it form more than one fan.
 std::size_t count_non_manifold_vertices(const TriangleSurface& surface) {
-  std::vector<std::vector<std::uint32_t>> around(surface.points_m.size());
-  for (std::size_t t = 0; t < surface.triangles.size(); ++t) {
-    for (const auto v : surface.triangles[t]) around[v].push_back(static_cast<std::uint32_t>(t));
-  }
   std::size_t count = 0;
-  std::unordered_map<std::uint32_t, std::size_t> first_by_other;
-  for (std::size_t v = 0; v < around.size(); ++v) {
-    const auto& fan = around[v];
-    if (fan.size() < 2) continue;
-    detail::DisjointSets sets(fan.size());
-    first_by_other.clear();
-    std::size_t fans = fan.size();
-    for (std::size_t n = 0; n < fan.size(); ++n) {
-      for (const auto w : surface.triangles[fan[n]]) {
-        if (w == v) continue;
-        const auto [it, inserted] = first_by_other.emplace(w, n);
-        if (!inserted && sets.unite(it->second, n)) --fans;
-      }
-    }
-    if (fans > 1) ++count;
-  }
+  detail::for_each_vertex_fan(
+      surface.triangles, surface.points_m.size(),
+      [&](std::uint32_t /*v*/, const std::vector<std::uint32_t>& fan, detail::DisjointSets& sets) {
+        const std::size_t first = sets.find(0);
+        for (std::size_t n = 1; n < fan.size(); ++n) {
+          if (sets.find(n) != first) {
+            ++count;
+            return;
+          }
+        }
+      });
   return count;
 }
 

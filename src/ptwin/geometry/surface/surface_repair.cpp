@@ -96,40 +96,27 @@ void drop_non_manifold(TriangleSurface& surface, std::vector<std::int32_t>& labe
 // Gives every fan but the first around a pinched vertex its own copy of the point, so that
 // surfaces touching at a point separate there.
 std::size_t split_pinched_vertices(TriangleSurface& surface) {
-  std::vector<std::vector<std::uint32_t>> around(surface.points_m.size());
-  for (std::size_t t = 0; t < surface.triangles.size(); ++t) {
-    for (const auto v : surface.triangles[t]) around[v].push_back(static_cast<std::uint32_t>(t));
-  }
   std::size_t split = 0;
-  std::unordered_map<std::uint32_t, std::size_t> first_by_other;
-  for (std::size_t v = 0; v < around.size(); ++v) {
-    const auto& fan = around[v];
-    if (fan.size() < 2) continue;
-    detail::DisjointSets sets(fan.size());
-    first_by_other.clear();
-    for (std::size_t n = 0; n < fan.size(); ++n) {
-      for (const auto w : surface.triangles[fan[n]]) {
-        if (w == v) continue;
-        const auto [it, inserted] = first_by_other.emplace(w, n);
-        if (!inserted) sets.unite(it->second, n);
-      }
-    }
-    const std::size_t keep_root = sets.find(0);
-    std::unordered_map<std::size_t, std::uint32_t> copy_of_root;
-    for (std::size_t n = 0; n < fan.size(); ++n) {
-      const std::size_t root = sets.find(n);
-      if (root == keep_root) continue;
-      auto [it, inserted] = copy_of_root.emplace(root, 0);
-      if (inserted) {
-        it->second = static_cast<std::uint32_t>(surface.points_m.size());
-        surface.points_m.push_back(surface.points_m[v]);
-        ++split;
-      }
-      for (auto& corner : surface.triangles[fan[n]]) {
-        if (corner == v) corner = it->second;
-      }
-    }
-  }
+  detail::for_each_vertex_fan(
+      surface.triangles, surface.points_m.size(),
+      [&](std::uint32_t v, const std::vector<std::uint32_t>& fan, detail::DisjointSets& sets) {
+        const std::size_t keep_root = sets.find(0);
+        std::unordered_map<std::size_t, std::uint32_t> copy_of_root;
+        for (std::size_t n = 0; n < fan.size(); ++n) {
+          const std::size_t root = sets.find(n);
+          if (root == keep_root) continue;
+          auto [it, inserted] = copy_of_root.emplace(root, 0);
+          if (inserted) {
+            it->second = static_cast<std::uint32_t>(surface.points_m.size());
+            const auto point = surface.points_m[v];
+            surface.points_m.push_back(point);
+            ++split;
+          }
+          for (auto& corner : surface.triangles[fan[n]]) {
+            if (corner == v) corner = it->second;
+          }
+        }
+      });
   return split;
 }
 

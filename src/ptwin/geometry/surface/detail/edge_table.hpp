@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <numeric>
+#include <unordered_map>
 #include <vector>
 
 namespace ptwin::geometry::surface::detail {
@@ -77,5 +78,36 @@ class DisjointSets {
  private:
   std::vector<std::size_t> parent_;
 };
+
+/// Calls visit(v, fan, sets) for each vertex v < point_count used by two or more triangles:
+/// `fan` lists the triangles around v (as they were on entry), and `sets` joins the positions in
+/// `fan` of triangles that share an edge (v, w), so that each set is one fan of triangles (a
+/// manifold vertex has one, a pinched vertex more). The triangles' vertices are read as the loop
+/// reaches them, so `visit` may renumber those of the fan it is given.
+template <typename Visit>
+void for_each_vertex_fan(const std::vector<std::array<std::uint32_t, 3>>& triangles,
+                         std::size_t point_count, Visit&& visit) {
+  std::vector<std::vector<std::uint32_t>> around(point_count);
+  for (std::size_t t = 0; t < triangles.size(); ++t) {
+    for (const auto v : triangles[t]) {
+      if (v < point_count) around[v].push_back(static_cast<std::uint32_t>(t));
+    }
+  }
+  std::unordered_map<std::uint32_t, std::size_t> first_by_other;
+  for (std::size_t v = 0; v < point_count; ++v) {
+    const auto& fan = around[v];
+    if (fan.size() < 2) continue;
+    DisjointSets sets(fan.size());
+    first_by_other.clear();
+    for (std::size_t n = 0; n < fan.size(); ++n) {
+      for (const auto w : triangles[fan[n]]) {
+        if (w == v) continue;
+        const auto [it, inserted] = first_by_other.emplace(w, n);
+        if (!inserted) sets.unite(it->second, n);
+      }
+    }
+    visit(static_cast<std::uint32_t>(v), fan, sets);
+  }
+}
 
 }  // namespace ptwin::geometry::surface::detail

@@ -23,6 +23,7 @@
 #include <sstream>
 
 #include "ptwin/core/error.hpp"
+#include "ptwin/ingest/dicom/detail/dicom_buffer_parse.hpp"
 
 namespace ptwin::ingest::dicom {
 namespace {
@@ -213,13 +214,8 @@ Slice frame_slice(DcmDataset& dataset, DcmItem* per_frame, const std::string& wh
 }
 
 void read_file_slices(const DicomBuffer& file, std::vector<Slice>& slices) {
-  DcmInputBufferStream stream;
-  stream.setBuffer(file.bytes.data(), static_cast<offile_off_t>(file.bytes.size()));
-  stream.setEos();
   DcmFileFormat format;
-  format.transferInit();
-  const OFCondition read = format.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
-  format.transferEnd();
+  const OFCondition read = detail::parse_dicom_buffer(file, format);
   if (read.bad()) {
     refuse(file.name, fmt::format("{} bytes", file.bytes.size()),
            fmt::format("a DICOM Part 10 file (DCMTK: {})", read.text()));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // DCMTK stays inside the ingest/dicom sources (DESIGN.md: heavy toolkits behind our own headers).
 #include "ptwin/ingest/dicom/series_screening.hpp"
+#include "ptwin/ingest/dicom/detail/dicom_buffer_parse.hpp"
 
 #include <dcmtk/config/osconfig.h>  // must come first
 #include <dcmtk/dcmdata/dcistrmb.h>
@@ -25,13 +26,8 @@ std::optional<Header> read_header(const DicomBuffer& file, std::string& reason) 
                          file.bytes.size());
     return std::nullopt;
   }
-  DcmInputBufferStream stream;
-  stream.setBuffer(file.bytes.data(), static_cast<offile_off_t>(file.bytes.size()));
-  stream.setEos();
   DcmFileFormat format;
-  format.transferInit();
-  const OFCondition read = format.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
-  format.transferEnd();
+  const OFCondition read = detail::parse_dicom_buffer(file, format);
   if (read.bad()) {
     reason = fmt::format("{}: broken DICOM file, DCMTK cannot parse it ({})", file.name, read.text());
     return std::nullopt;

@@ -13,6 +13,7 @@
 
 #include "ptwin/core/assert.hpp"
 #include "ptwin/core/error.hpp"
+#include "ptwin/vv/gate/detail/read_gate_file.hpp"
 
 namespace ptwin::vv::gate {
 namespace {
@@ -292,14 +293,7 @@ RecalibrationFile parse_recalibration_file(std::string_view json_text,
 }
 
 RecalibrationFile read_recalibration_file(const std::filesystem::path& path) {
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) {
-    throw InputError(ErrorCode::Io, "recalibration file", path.string(),
-                     "cannot be read (check that the file exists and is readable)");
-  }
-  std::ostringstream text_stream;
-  text_stream << stream.rdbuf();
-  return parse_recalibration_file(text_stream.str(), path.string());
+  return parse_recalibration_file(detail::read_gate_file(path, "recalibration file"), path.string());
 }
 
 void write_recalibration_file(const RecalibrationFile& file, const std::filesystem::path& path) {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "ptwin/core/error.hpp"
+#include "ptwin/vv/gate/detail/read_gate_file.hpp"
 
 namespace ptwin::vv::gate {
 namespace {
@@ -158,14 +159,7 @@ VerificationRecord parse_verification_record(std::string_view json_text,
 }
 
 VerificationRecord read_verification_record(const std::filesystem::path& file) {
-  std::ifstream stream(file, std::ios::binary);
-  if (!stream) {
-    throw InputError(ErrorCode::Io, "verification record", file.string(),
-                     "cannot be read (check that the file exists and is readable)");
-  }
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return parse_verification_record(text.str(), file.string());
+  return parse_verification_record(detail::read_gate_file(file, "verification record"), file.string());
 }
 
 void write_verification_record(const VerificationRecord& record,

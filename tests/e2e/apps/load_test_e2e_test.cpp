@@ -113,6 +113,7 @@ class LoadTestEndToEnd : public ::testing::Test {
 TEST_F(LoadTestEndToEnd, TierAThroughMqttAccountsForEveryMessage) {
   const char* url = std::getenv("PTWIN_TEST_MQTT_URL");
   if (url == nullptr) {
+    if (std::getenv("CI") != nullptr) FAIL() << "PTWIN_TEST_MQTT_URL is not set under CI: run under scripts/with_mosquitto.sh";
     GTEST_SKIP() << "PTWIN_TEST_MQTT_URL is not set: run under scripts/with_mosquitto.sh "
                     "(scripts/test.sh does)";
   }

@@ -71,6 +71,7 @@ class ServeFhirOutputs : public ::testing::Test {
   void SetUp() override {
     const char* url = std::getenv("PTWIN_TEST_MQTT_URL");
     if (url == nullptr) {
+      if (std::getenv("CI") != nullptr) FAIL() << "PTWIN_TEST_MQTT_URL is not set under CI: run under scripts/with_mosquitto.sh";
       GTEST_SKIP() << "PTWIN_TEST_MQTT_URL is not set: run under scripts/with_mosquitto.sh";
     }
     broker_ = ingest::mqtt::parse_broker_url(url, "PTWIN_TEST_MQTT_URL");
